@@ -123,9 +123,11 @@ type Verification struct {
 	OTP               *EncryptedOTP      `json:"otp,omitempty"`
 }
 
-// VerificationStatus is the answer of V3: "success" or "pending".
+// VerificationStatus is the answer of V3: "success" or "pending" (then Code is AUTH-1108).
 type VerificationStatus struct {
-	Status string
+	Status  string
+	Code    string
+	Message string
 }
 
 // SCIM user list (GET /admin/v1/Users).

@@ -1,0 +1,138 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
+)
+
+// tokenSource hands out the bearer token for API calls.
+type tokenSource interface {
+	token(ctx context.Context) (string, error)
+	// invalidate drops tok if it is still the cached one; it reports whether a renewal is
+	// possible at all (a static token cannot be renewed).
+	invalidate(tok string) bool
+}
+
+type staticToken string
+
+func (s staticToken) token(context.Context) (string, error) { return string(s), nil }
+func (s staticToken) invalidate(string) bool                { return false }
+
+// ccTokens caches one client-credentials token for all concurrent calls and renews it shortly
+// before it expires. It does what oauth2.ReuseTokenSourceWithExpiry does, with two additions
+// the API needs: the fetch is bounded by the caller's context (an oauth2.TokenSource has no
+// context), and a token the server rejected (AUTH-1110) can be dropped and replaced once.
+type ccTokens struct {
+	conf        *clientcredentials.Config
+	httpClient  *http.Client
+	renewBefore time.Duration
+	secrets     []string
+	now         func() time.Time
+
+	sem       chan struct{} // a mutex callers can stop waiting for
+	tok       *oauth2.Token
+	fetchedAt time.Time
+	fetches   atomic.Int64
+}
+
+func newCCTokens(tokenURL string, cfg Config, httpClient *http.Client) *ccTokens {
+	scope := cfg.Scope
+	if scope == "" {
+		scope = DefaultScope
+	}
+	renew := cfg.TokenRenewBefore
+	if renew <= 0 {
+		renew = DefaultTokenRenewBefore
+	}
+	return &ccTokens{
+		conf: &clientcredentials.Config{
+			ClientID:     cfg.ClientID,
+			ClientSecret: cfg.ClientSecret,
+			TokenURL:     tokenURL,
+			Scopes:       []string{scope},
+			AuthStyle:    oauth2.AuthStyleInHeader,
+		},
+		httpClient:  httpClient,
+		renewBefore: renew,
+		secrets:     []string{cfg.ClientSecret},
+		now:         time.Now,
+		sem:         make(chan struct{}, 1),
+	}
+}
+
+func (s *ccTokens) fresh() bool {
+	if s.tok == nil || s.tok.AccessToken == "" {
+		return false
+	}
+	if s.tok.Expiry.IsZero() {
+		return true
+	}
+	early := s.renewBefore
+	if life := s.tok.Expiry.Sub(s.fetchedAt); life > 0 && early > life/4 {
+		early = life / 4
+	}
+	return s.now().Before(s.tok.Expiry.Add(-early))
+}
+
+func (s *ccTokens) token(ctx context.Context) (string, error) {
+	select {
+	case s.sem <- struct{}{}:
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+	defer func() { <-s.sem }()
+	if s.fresh() {
+		return s.tok.AccessToken, nil
+	}
+	s.fetches.Add(1)
+	fetchCtx, _ := withAttempts(context.WithValue(ctx, oauth2.HTTPClient, s.httpClient))
+	fetchCtx = withRetryMode(fetchCtx, retryAll)
+	start := s.now()
+	t, err := s.conf.Token(fetchCtx)
+	if err != nil {
+		return "", s.tokenError(ctx, err)
+	}
+	if t.AccessToken == "" {
+		return "", &APIError{StatusCode: http.StatusOK, Message: "the token answer has no access_token", kind: kindTokenFailed}
+	}
+	s.tok, s.fetchedAt = t, start
+	return t.AccessToken, nil
+}
+
+func (s *ccTokens) invalidate(tok string) bool {
+	s.sem <- struct{}{}
+	defer func() { <-s.sem }()
+	if s.tok != nil && s.tok.AccessToken == tok {
+		s.tok = nil
+	}
+	return true
+}
+
+func (s *ccTokens) tokenError(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	var re *oauth2.RetrieveError
+	if !errors.As(err, &re) || re.Response == nil {
+		// A transport failure; scrubbed in case a layer quoted the request.
+		return fmt.Errorf("the token request to the identity domain failed: %s", scrub(err.Error(), s.secrets))
+	}
+	e := parseError(re.Response.StatusCode, re.Response.Header, re.Body)
+	if re.ErrorCode != "" {
+		e.Code = cleanText(re.ErrorCode, 80)
+		e.Message = cleanText(re.ErrorDescription, maxMessageLen)
+	}
+	e.kind = kindTokenFailed
+	switch re.Response.StatusCode {
+	case http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden:
+		e.kind = kindTokenRefused
+	}
+	return e.scrub(s.secrets)
+}

@@ -1,0 +1,230 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/hashicorp/go-cleanhttp"
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// Client talks to one identity domain. It is safe for concurrent use.
+type Client struct {
+	base     *url.URL
+	http     *retryablehttp.Client
+	tokens   tokenSource
+	secrets  []string // configured secrets, scrubbed from any error text
+	retryMax int
+	waitMin  int64 // nanoseconds, for the enrollment retry loop
+	waitMax  int64
+}
+
+// New validates cfg and returns a Client. No request is made: the token is fetched by the
+// first API call.
+func New(cfg Config) (*Client, error) {
+	base, err := normalizeHost(cfg.Host)
+	if err != nil {
+		return nil, err
+	}
+	hasCC := cfg.ClientID != "" || cfg.ClientSecret != ""
+	switch {
+	case hasCC && cfg.AccessToken != "":
+		return nil, errors.New("set either client credentials (client_id and client_secret) or an access token, not both")
+	case !hasCC && cfg.AccessToken == "":
+		return nil, errors.New("no credentials: set client_id and client_secret of a confidential application with the \"MFA Client\" app role, or an access token")
+	case hasCC && (cfg.ClientID == "" || cfg.ClientSecret == ""):
+		return nil, errors.New("client credentials need both client_id and client_secret")
+	}
+
+	ua := cfg.UserAgent
+	if ua == "" {
+		ua = DefaultUserAgent
+	}
+	var inner http.Client
+	if cfg.HTTPClient != nil {
+		inner = *cfg.HTTPClient
+	} else {
+		inner = *cleanhttp.DefaultPooledClient()
+	}
+	if inner.Transport == nil {
+		inner.Transport = cleanhttp.DefaultPooledTransport()
+	}
+	if inner.Timeout == 0 {
+		inner.Timeout = DefaultAttemptTimeout
+	}
+	if cfg.AttemptTimeout > 0 {
+		inner.Timeout = cfg.AttemptTimeout
+	}
+	inner.Transport = &exchangeTransport{next: inner.Transport, userAgent: ua, log: cfg.Logger}
+	// The identity domain does not redirect API calls; following one could send the bearer
+	// token elsewhere.
+	inner.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+	retryMax := cfg.RetryMax
+	switch {
+	case retryMax == 0:
+		retryMax = DefaultRetryMax
+	case retryMax < 0:
+		retryMax = 0
+	}
+	waitMin, waitMax := cfg.RetryWaitMin, cfg.RetryWaitMax
+	if waitMin <= 0 {
+		waitMin = DefaultRetryWaitMin
+	}
+	if waitMax <= 0 {
+		waitMax = DefaultRetryWaitMax
+	}
+	if waitMax < waitMin {
+		waitMax = waitMin
+	}
+	rc := &retryablehttp.Client{
+		HTTPClient:   &inner,
+		Logger:       nil, // exchanges are logged, redacted, by exchangeTransport
+		RetryWaitMin: waitMin,
+		RetryWaitMax: waitMax,
+		RetryMax:     retryMax,
+		CheckRetry:   checkRetry,
+		Backoff:      backoff,
+		// Hand back the last answer (429, 5xx) so it is parsed into an APIError.
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+	}
+
+	c := &Client{
+		base:     base,
+		http:     rc,
+		retryMax: retryMax,
+		waitMin:  int64(waitMin),
+		waitMax:  int64(waitMax),
+	}
+	if cfg.AccessToken != "" {
+		c.tokens = staticToken(cfg.AccessToken)
+		c.secrets = []string{cfg.AccessToken}
+	} else {
+		tokenURL := base.JoinPath("/oauth2/v1/token").String()
+		c.tokens = newCCTokens(tokenURL, cfg, rc.StandardClient())
+		c.secrets = []string{cfg.ClientSecret}
+	}
+	return c, nil
+}
+
+// request is one logical API call.
+type request struct {
+	method string
+	path   string // already escaped, see pathf
+	query  url.Values
+	body   any
+	out    any
+	mode   retryMode
+}
+
+func (r request) op() string { return r.method + " " + r.path }
+
+// do sends r with retries (per r.mode), renews the token once if the server says it expired,
+// and decodes the answer into r.out or returns an *APIError.
+func (c *Client) do(ctx context.Context, r request) error {
+	var payload []byte
+	if r.body != nil {
+		var err error
+		if payload, err = json.Marshal(r.body); err != nil {
+			return fmt.Errorf("%s: encoding the request: %w", r.op(), err)
+		}
+	}
+	secrets := append(secretValues(payload), c.secrets...)
+	target := c.base.String() + r.path
+	if len(r.query) > 0 {
+		target += "?" + r.query.Encode()
+	}
+
+	renewed := false
+	for {
+		tok, err := c.tokens.token(ctx)
+		if err != nil {
+			return err
+		}
+		status, header, body, err := c.send(ctx, r, target, payload, tok)
+		if err != nil {
+			if ctx.Err() != nil {
+				return fmt.Errorf("%s: %w", r.op(), ctx.Err())
+			}
+			return &noAnswerError{op: r.op(), err: errors.New(scrub(err.Error(), secrets))}
+		}
+		if status == http.StatusUnauthorized && !renewed && tokenRejected(r.path, header, body) {
+			renewed = true
+			if c.tokens.invalidate(tok) {
+				continue
+			}
+		}
+		if status >= 300 || (strings.HasPrefix(r.path, "/mfa/") && mfaFailed(body)) {
+			e := parseError(status, header, body)
+			e.op = r.op()
+			return e.scrub(secrets)
+		}
+		if r.out != nil && len(bytes.TrimSpace(body)) > 0 {
+			if err := json.Unmarshal(body, r.out); err != nil {
+				return fmt.Errorf("%s: the answer (HTTP %d) is not the expected JSON: %s", r.op(), status, scrub(err.Error(), secrets))
+			}
+		}
+		return nil
+	}
+}
+
+func (c *Client) send(ctx context.Context, r request, target string, payload []byte, tok string) (int, http.Header, []byte, error) {
+	ctx, _ = withAttempts(withRetryMode(ctx, r.mode))
+	var body any
+	if payload != nil {
+		body = payload
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, target, body)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	req.Header.Set("Accept", "application/json")
+	if payload != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	return resp.StatusCode, resp.Header, b, nil
+}
+
+// tokenRejected: a 401 that is about the bearer token itself (expired, revoked, unknown), as
+// opposed to a 401 about the user's input (wrong passcode, stale requestState, locked user).
+func tokenRejected(path string, header http.Header, body []byte) bool {
+	if strings.Contains(strings.ToLower(header.Get("WWW-Authenticate")), "invalid_token") {
+		return true
+	}
+	e := parseError(http.StatusUnauthorized, header, body)
+	if strings.HasPrefix(path, "/mfa/") {
+		return strings.EqualFold(e.Code, "AUTH-1110")
+	}
+	// SCIM (/admin/v1): only the bearer token can be wrong on the calls this client makes.
+	return !e.Is(ErrInvalidPasscode)
+}
+
+// pathf builds a path from a format with %s verbs and path segments, escaping each segment
+// and refusing ones that would change the path's meaning.
+func pathf(format string, segments ...string) (string, error) {
+	args := make([]any, len(segments))
+	for i, s := range segments {
+		if s == "" || s == "." || s == ".." {
+			return "", fmt.Errorf("invalid id %q in the request path", s)
+		}
+		args[i] = url.PathEscape(s)
+	}
+	return fmt.Sprintf(format, args...), nil
+}

@@ -1,0 +1,166 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+)
+
+type enrollBody struct {
+	Method       string `json:"method"`
+	CountryCode  string `json:"countryCode,omitempty"`
+	MobileNumber string `json:"mobileNumber,omitempty"`
+	OfflineTOTP  *bool  `json:"offlineTOTP,omitempty"`
+	// Oracle documents this flag as a string, and every sample sends "true".
+	SkipFactorVerification string `json:"skipFactorVerification,omitempty"`
+	SharedSecret           string `json:"sharedSecret,omitempty"`
+	OTPCode                string `json:"otpCode,omitempty"`
+}
+
+func newEnrollBody(req EnrollRequest) enrollBody {
+	b := enrollBody{
+		Method:       req.Method,
+		CountryCode:  req.CountryCode,
+		MobileNumber: req.MobileNumber,
+		OfflineTOTP:  req.OfflineTOTP,
+		SharedSecret: req.SharedSecret,
+		OTPCode:      req.OTPCode,
+	}
+	if req.SkipVerification {
+		b.SkipFactorVerification = "true"
+	}
+	return b
+}
+
+// Enroll starts an enrollment, or completes it in one step with SkipVerification (E3).
+//
+// The POST is not idempotent, so it is never blindly retried. 429 is retried (not processed).
+// After an ambiguous failure (5xx, timeout, dropped answer):
+//   - with SkipVerification (SMS, EMAIL), the user's enrolled factors are read first and a
+//     factor matching the request is adopted, so the enrollment is never made twice;
+//   - otherwise the POST is sent again: a new enrollment of the same device restarts the
+//     pending one with the same factorId (ARCHITECTURE.md decision 3), so nothing is duplicated.
+//
+// A one-step enrollment of another method (offline TOTP) cannot be recognised in the factor
+// list, so its ambiguous failure is returned as it is.
+func (c *Client) Enroll(ctx context.Context, userGUID string, req EnrollRequest) (*Enrollment, error) {
+	p, err := pathf("/mfa/v1/users/%s/factors", userGUID)
+	if err != nil {
+		return nil, err
+	}
+	adoptable := req.SkipVerification && (req.Method == MethodSMS || req.Method == MethodEmail)
+	body := newEnrollBody(req)
+	for attempt := 0; ; attempt++ {
+		var out Enrollment
+		err := c.do(ctx, request{method: http.MethodPost, path: p, body: body, out: &out, mode: retryUnprocessed})
+		if err == nil {
+			return &out, nil
+		}
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		switch {
+		case isAmbiguous(err):
+			if req.SkipVerification && !adoptable {
+				return nil, err
+			}
+		case attempt > 0 && adoptable && errors.Is(err, ErrAlreadyEnrolled):
+			// An earlier, ambiguous attempt may have enrolled it after all (it was still being
+			// processed when the factors were listed).
+		default:
+			return nil, err
+		}
+		if adoptable {
+			if f, lerr := c.findEnrolled(ctx, userGUID, req); lerr == nil && f != nil {
+				return &Enrollment{FactorID: f.FactorID, FactorStatus: FactorStatusEnrolled, Methods: f.Methods, DisplayName: f.DisplayName}, nil
+			}
+			if errors.Is(err, ErrAlreadyEnrolled) {
+				return nil, err
+			}
+		}
+		if attempt >= c.retryMax {
+			return nil, err
+		}
+		if serr := sleep(ctx, backoffFor(c, attempt)); serr != nil {
+			return nil, err
+		}
+	}
+}
+
+// findEnrolled returns the user's enrolled factor that req would have created, if any.
+func (c *Client) findEnrolled(ctx context.Context, userGUID string, req EnrollRequest) (*Factor, error) {
+	uf, err := c.ListFactors(ctx, userGUID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range uf.Factors {
+		f := &uf.Factors[i]
+		if !hasMethod(f.Methods, req.Method) {
+			continue
+		}
+		switch req.Method {
+		case MethodEmail:
+			return f, nil
+		case MethodSMS, MethodPhoneCall:
+			if MaskedNumberMatches(f.DisplayName, req.CountryCode, req.MobileNumber) {
+				return f, nil
+			}
+		}
+	}
+	return nil, nil
+}
+
+func hasMethod(methods []string, m string) bool {
+	for _, x := range methods {
+		if strings.EqualFold(x, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// MaskedNumberMatches reports whether a phone factor's displayName, as the service masks it
+// ("+44XXXXXXX455", "91******0143"), can be the number countryCode+mobileNumber: the visible
+// leading digits must start the full number and the visible trailing digits must end it.
+func MaskedNumberMatches(displayName, countryCode, mobileNumber string) bool {
+	full := digits(countryCode) + digits(mobileNumber)
+	if full == "" || displayName == "" {
+		return false
+	}
+	var lead, tail strings.Builder
+	masked := false
+	for _, r := range displayName {
+		switch {
+		case r >= '0' && r <= '9':
+			if masked {
+				tail.WriteRune(r)
+			} else {
+				lead.WriteRune(r)
+			}
+		case r == 'X' || r == 'x' || r == '*' || r == '#' || r == '•':
+			if masked && tail.Len() > 0 {
+				// A second masked run: fold what was between into the tail check.
+				tail.Reset()
+			}
+			masked = true
+		}
+	}
+	if !masked {
+		return lead.String() == full
+	}
+	if tail.Len() == 0 || !strings.HasPrefix(full, lead.String()) || !strings.HasSuffix(full, tail.String()) {
+		return false
+	}
+	return lead.Len()+tail.Len() <= len(full)
+}
+
+func digits(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

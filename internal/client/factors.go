@@ -1,0 +1,146 @@
+package client
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+)
+
+// ListFactors returns the user's enrolled factors (E1).
+func (c *Client) ListFactors(ctx context.Context, userGUID string) (*UserFactors, error) {
+	p, err := pathf("/mfa/v1/users/%s/factors", userGUID)
+	if err != nil {
+		return nil, err
+	}
+	var out UserFactors
+	if err := c.do(ctx, request{method: http.MethodGet, path: p, out: &out}); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// FindUserFactors looks a user up by name or GUID and returns the enrolled factors and the
+// user's GUID (E2).
+func (c *Client) FindUserFactors(ctx context.Context, userID string, idType UserIDType) (*UserFactors, error) {
+	if idType == "" {
+		idType = UserIDTypeName
+	}
+	q := url.Values{"userId": {userID}, "userIdType": {string(idType)}, "attributes": {"factors"}}
+	var out UserFactors
+	if err := c.do(ctx, request{method: http.MethodGet, path: "/mfa/v1/users", query: q, out: &out}); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// GetFactor returns the state of one factor, pending or enrolled (E4).
+func (c *Client) GetFactor(ctx context.Context, userGUID, factorID string) (*FactorState, error) {
+	p, err := pathf("/mfa/v1/users/%s/factors/%s", userGUID, factorID)
+	if err != nil {
+		return nil, err
+	}
+	var out FactorState
+	if err := c.do(ctx, request{method: http.MethodGet, path: p, out: &out}); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+type activateBody struct {
+	OTPCode      string `json:"otpCode"`
+	RequestState string `json:"requestState"`
+}
+
+// ActivateFactor submits the passcode of a pending enrollment (E5). The passcode is sent once:
+// after an answer that judged it, it is never resubmitted. After an ambiguous failure (5xx,
+// dropped answer) the factor's state decides: ENROLLED means the passcode was accepted.
+func (c *Client) ActivateFactor(ctx context.Context, userGUID, factorID, otpCode, requestState string) error {
+	p, err := pathf("/mfa/v1/users/%s/factors/%s", userGUID, factorID)
+	if err != nil {
+		return err
+	}
+	err = c.do(ctx, request{method: http.MethodPatch, path: p, mode: retryUnprocessed,
+		body: activateBody{OTPCode: otpCode, RequestState: requestState}})
+	if err == nil || !isAmbiguous(err) || ctx.Err() != nil {
+		return err
+	}
+	st, gerr := c.GetFactor(ctx, userGUID, factorID)
+	if gerr == nil && st.FactorStatus == FactorStatusEnrolled {
+		return nil
+	}
+	return err
+}
+
+type resendBody struct {
+	ResendOTP    bool   `json:"resendOtp"`
+	RequestState string `json:"requestState"`
+}
+
+// ResendOTP sends a new passcode for a pending SMS/EMAIL enrollment (E5). The answer carries
+// the new requestState; the old one stops working, so this call is not retried after an
+// ambiguous failure.
+func (c *Client) ResendOTP(ctx context.Context, userGUID, factorID, requestState string) (*Enrollment, error) {
+	p, err := pathf("/mfa/v1/users/%s/factors/%s", userGUID, factorID)
+	if err != nil {
+		return nil, err
+	}
+	var out Enrollment
+	if err := c.do(ctx, request{method: http.MethodPatch, path: p, mode: retryUnprocessed,
+		body: resendBody{ResendOTP: true, RequestState: requestState}, out: &out}); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+type securityQuestionsBody struct {
+	SecurityQuestions []SecurityAnswer `json:"securityQuestions"`
+}
+
+// SetSecurityQuestions sets, adds, replaces or removes the user's security answers (E5 on the
+// fixed factor id SecurityQuestions).
+func (c *Client) SetSecurityQuestions(ctx context.Context, userGUID string, answers []SecurityAnswer) error {
+	p, err := pathf("/mfa/v1/users/%s/factors/SecurityQuestions", userGUID)
+	if err != nil {
+		return err
+	}
+	return c.do(ctx, request{method: http.MethodPatch, path: p, mode: retryUnprocessed,
+		body: securityQuestionsBody{SecurityQuestions: answers}})
+}
+
+// DeleteFactor removes one factor (E6). A factor that is already gone gives an error matching
+// ErrNotFound, which callers removing it may treat as success.
+func (c *Client) DeleteFactor(ctx context.Context, userGUID, factorID string) error {
+	p, err := pathf("/mfa/v1/users/%s/factors/%s", userGUID, factorID)
+	if err != nil {
+		return err
+	}
+	return c.do(ctx, request{method: http.MethodDelete, path: p})
+}
+
+type preferredBody struct {
+	PreferredFactorID string `json:"preferredFactorId"`
+	PreferredMethod   string `json:"preferredMethod"`
+}
+
+// SetPreferredFactor makes factorID (with method) the user's preferred factor (E7).
+func (c *Client) SetPreferredFactor(ctx context.Context, userGUID, factorID, method string) error {
+	p, err := pathf("/mfa/v1/users/%s", userGUID)
+	if err != nil {
+		return err
+	}
+	return c.do(ctx, request{method: http.MethodPatch, path: p,
+		body: preferredBody{PreferredFactorID: factorID, PreferredMethod: method}})
+}
+
+type disableMFABody struct {
+	DisableMFA bool `json:"disableMFA"`
+}
+
+// DisableMFA removes all of the user's factors (E7).
+func (c *Client) DisableMFA(ctx context.Context, userGUID string) error {
+	p, err := pathf("/mfa/v1/users/%s", userGUID)
+	if err != nil {
+		return err
+	}
+	return c.do(ctx, request{method: http.MethodPatch, path: p, body: disableMFABody{DisableMFA: true}})
+}

@@ -1,0 +1,98 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"sync/atomic"
+	"time"
+)
+
+// maxBody bounds what the client reads of any answer.
+const maxBody = 16 << 20
+
+type attemptKey struct{}
+
+// attempts counts the HTTP attempts of one logical request (retries included).
+type attempts struct{ n atomic.Int32 }
+
+func withAttempts(ctx context.Context) (context.Context, *attempts) {
+	a := &attempts{}
+	return context.WithValue(ctx, attemptKey{}, a), a
+}
+
+// exchangeTransport sits under the retry layer, so it sees every attempt: it sets the
+// User-Agent, reads the whole answer (a connection dropped mid-body is then an error the retry
+// policy sees, not a truncated JSON later), and logs each exchange redacted.
+type exchangeTransport struct {
+	next      http.RoundTripper
+	userAgent string
+	log       Logger
+}
+
+func (t *exchangeTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	req = req.Clone(ctx)
+	req.Header.Set("User-Agent", t.userAgent)
+	attempt := 1
+	if a, ok := ctx.Value(attemptKey{}).(*attempts); ok {
+		attempt = int(a.n.Add(1))
+	}
+
+	var reqBody []byte
+	if t.log != nil && req.GetBody != nil {
+		if rc, err := req.GetBody(); err == nil {
+			reqBody, _ = io.ReadAll(io.LimitReader(rc, maxBody))
+			rc.Close()
+		}
+	}
+
+	start := time.Now()
+	resp, err := t.next.RoundTrip(req)
+	var respBody []byte
+	if err == nil {
+		respBody, err = io.ReadAll(io.LimitReader(resp.Body, maxBody))
+		resp.Body.Close()
+		if err != nil {
+			err = fmt.Errorf("reading the answer (HTTP %d): %w", resp.StatusCode, err)
+			resp = nil
+		} else {
+			resp.Body = io.NopCloser(bytes.NewReader(respBody))
+			resp.ContentLength = int64(len(respBody))
+		}
+	}
+
+	if t.log != nil {
+		fields := map[string]any{
+			"method":          req.Method,
+			"path":            req.URL.Path,
+			"attempt":         attempt,
+			"duration_ms":     time.Since(start).Milliseconds(),
+			"request_headers": RedactHeaders(req.Header),
+		}
+		if q := req.URL.RawQuery; q != "" {
+			fields["query"] = req.URL.Query().Encode()
+		}
+		if b := RedactBody(req.Header.Get("Content-Type"), reqBody); b != "" {
+			fields["request_body"] = b
+		}
+		if err != nil {
+			fields["error"] = err.Error()
+		} else {
+			fields["status"] = resp.StatusCode
+			if b := RedactBody(resp.Header.Get("Content-Type"), respBody); b != "" {
+				fields["response_body"] = b
+			}
+			if ra := resp.Header.Get("Retry-After"); ra != "" {
+				fields["retry_after"] = ra
+			}
+			if ecid := resp.Header.Get("X-Oracle-Dms-Ecid"); ecid != "" {
+				fields["ecid"] = ecid
+			}
+		}
+		t.log.Debug(ctx, "identity domain HTTP exchange", fields)
+	}
+	return resp, err
+}

@@ -1,0 +1,141 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+const (
+	scimUserSchema      = "urn:ietf:params:scim:schemas:core:2.0:User"
+	scimMFAExtension    = "urn:ietf:params:scim:schemas:oracle:idcs:extension:mfa:User"
+	scimMaxCount        = 1000 // Oracle's largest page
+	scimUsersPath       = "/admin/v1/Users"
+	maxListAllUserPages = 100000
+)
+
+type wireUser struct {
+	ID       string        `json:"id"`
+	UserName string        `json:"userName"`
+	Emails   []SCIMEmail   `json:"emails,omitempty"`
+	Active   *bool         `json:"active,omitempty"`
+	MFA      *MFAExtension `json:"urn:ietf:params:scim:schemas:oracle:idcs:extension:mfa:User,omitempty"`
+}
+
+func (w wireUser) user() SCIMUser {
+	return SCIMUser{ID: w.ID, UserName: w.UserName, Emails: w.Emails, Active: w.Active, MFA: w.MFA}
+}
+
+type wireListResponse struct {
+	TotalResults int        `json:"totalResults"`
+	StartIndex   int        `json:"startIndex"`
+	ItemsPerPage int        `json:"itemsPerPage"`
+	Resources    []wireUser `json:"Resources"`
+}
+
+// ListUsers reads one page of users (SCIM GET /admin/v1/Users).
+func (c *Client) ListUsers(ctx context.Context, req ListUsersRequest) (*UserPage, error) {
+	q := url.Values{}
+	if req.Filter != "" {
+		q.Set("filter", req.Filter)
+	}
+	if len(req.Attributes) > 0 {
+		q.Set("attributes", strings.Join(req.Attributes, ","))
+	}
+	if req.StartIndex > 1 {
+		q.Set("startIndex", strconv.Itoa(req.StartIndex))
+	}
+	if req.Count > 0 {
+		q.Set("count", strconv.Itoa(req.Count))
+	}
+	var out wireListResponse
+	if err := c.do(ctx, request{method: http.MethodGet, path: scimUsersPath, query: q, out: &out}); err != nil {
+		return nil, err
+	}
+	page := &UserPage{TotalResults: out.TotalResults, StartIndex: out.StartIndex, ItemsPerPage: out.ItemsPerPage}
+	page.Resources = make([]SCIMUser, 0, len(out.Resources))
+	for _, u := range out.Resources {
+		page.Resources = append(page.Resources, u.user())
+	}
+	return page, nil
+}
+
+// ListAllUsers reads every user matching filter, page by page at Oracle's largest page size,
+// and stops as soon as totalResults users were read: ceil(total/1000) requests.
+func (c *Client) ListAllUsers(ctx context.Context, filter string, attributes []string, fn func([]SCIMUser) error) error {
+	start, read := 1, 0
+	for pages := 0; pages < maxListAllUserPages; pages++ {
+		page, err := c.ListUsers(ctx, ListUsersRequest{Filter: filter, Attributes: attributes, StartIndex: start, Count: scimMaxCount})
+		if err != nil {
+			return err
+		}
+		if len(page.Resources) > 0 {
+			if err := fn(page.Resources); err != nil {
+				return err
+			}
+		}
+		read += len(page.Resources)
+		start += len(page.Resources)
+		// An empty page ends the listing even if totalResults promised more (users deleted
+		// meanwhile), so a changing directory cannot make this loop forever.
+		if read >= page.TotalResults || len(page.Resources) == 0 {
+			return nil
+		}
+	}
+	return fmt.Errorf("listing users: more than %d pages, giving up", maxListAllUserPages)
+}
+
+type wireUserCreate struct {
+	Schemas  []string    `json:"schemas"`
+	UserName string      `json:"userName"`
+	Name     *wireName   `json:"name,omitempty"`
+	Emails   []SCIMEmail `json:"emails,omitempty"`
+}
+
+type wireName struct {
+	GivenName  string `json:"givenName,omitempty"`
+	FamilyName string `json:"familyName,omitempty"`
+}
+
+// CreateUser creates a user (SCIM POST /admin/v1/Users) with Email as primary work e-mail.
+// After an ambiguous failure the user is looked up by userName before the POST is repeated,
+// so a lost answer does not end in a "user already exists" error.
+func (c *Client) CreateUser(ctx context.Context, u SCIMUserCreate) (*SCIMUser, error) {
+	body := wireUserCreate{Schemas: []string{scimUserSchema}, UserName: u.UserName}
+	if u.GivenName != "" || u.FamilyName != "" {
+		body.Name = &wireName{GivenName: u.GivenName, FamilyName: u.FamilyName}
+	}
+	if u.Email != "" {
+		body.Emails = []SCIMEmail{{Value: u.Email, Type: "work", Primary: true}}
+	}
+	var lastErr error
+	for attempt := 0; attempt <= c.retryMax; attempt++ {
+		var out wireUser
+		err := c.do(ctx, request{method: http.MethodPost, path: scimUsersPath, body: body, out: &out, mode: retryUnprocessed})
+		if err == nil {
+			usr := out.user()
+			return &usr, nil
+		}
+		lastErr = err
+		if !isAmbiguous(err) || ctx.Err() != nil {
+			return nil, err
+		}
+		page, lerr := c.ListUsers(ctx, ListUsersRequest{Filter: `userName eq "` + scimEscape(u.UserName) + `"`, Count: 1})
+		if lerr == nil && len(page.Resources) > 0 {
+			usr := page.Resources[0]
+			return &usr, nil
+		}
+		if serr := sleep(ctx, backoffFor(c, attempt)); serr != nil {
+			return nil, errors.Join(err, serr)
+		}
+	}
+	return nil, lastErr
+}
+
+func scimEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s)
+}
