@@ -1,0 +1,231 @@
+// Command idcs-emulator serves an emulated Oracle identity domain (the /mfa/v1 MFA API, the
+// OAuth token endpoint and SCIM /admin/v1/Users) on loopback, for tests and demos without a
+// tenant. See EMULATOR.md at the repository root.
+package main
+
+import (
+	"context"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/emulator"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "idcs-emulator:", err)
+		os.Exit(1)
+	}
+}
+
+type options struct {
+	listen            string
+	clientID          string
+	clientSecret      string
+	usersFile         string
+	enabledFactors    string
+	otpLength         int
+	otpValidity       time.Duration
+	requestStateTTL   time.Duration
+	maxFailedAttempts int
+	tokenLifetime     time.Duration
+	rateLimit         float64
+	errorRate         float64
+	dropRate          float64
+	latency           time.Duration
+	seed              int64
+	trustedCert       string
+	quiet             bool
+}
+
+func parseFlags(args []string, stderr io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("idcs-emulator", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.listen, "listen", "127.0.0.1:8765", "address to listen on (port 0 picks a free port)")
+	fs.StringVar(&o.clientID, "client-id", emulator.DefaultClientID, "OAuth client id of the MFA Client + User Administrator application")
+	fs.StringVar(&o.clientSecret, "client-secret", emulator.DefaultClientSecret, "OAuth client secret of that application")
+	fs.StringVar(&o.usersFile, "users", "", "JSON file with an array of users {id, userName, email, locked}; default: demo users alice, bob, carol")
+	fs.StringVar(&o.enabledFactors, "enabled-factors", strings.Join(emulator.DefaultEnabledFactors, ","), "comma-separated factors enabled in the domain")
+	fs.IntVar(&o.otpLength, "otp-length", 6, "number of digits of a passcode")
+	fs.DurationVar(&o.otpValidity, "otp-validity", 5*time.Minute, "how long a passcode is valid")
+	fs.DurationVar(&o.requestStateTTL, "request-state-ttl", 10*time.Minute, "how long a requestState is valid")
+	fs.IntVar(&o.maxFailedAttempts, "max-failed-attempts", 5, "wrong passcodes before the user is locked")
+	fs.DurationVar(&o.tokenLifetime, "token-lifetime", time.Hour, "access token lifetime")
+	fs.Float64Var(&o.rateLimit, "rate-limit", 0, "fault injection: requests per second per OAuth client before 429 (0 = unlimited)")
+	fs.Float64Var(&o.errorRate, "error-rate", 0, "fault injection: share of /mfa/v1 and /admin/v1 requests answered 500")
+	fs.Float64Var(&o.dropRate, "drop-rate", 0, "fault injection: share of /mfa/v1 and /admin/v1 requests done and then dropped without an answer")
+	fs.DurationVar(&o.latency, "latency", 0, "fault injection: latency added to every API request")
+	fs.Int64Var(&o.seed, "seed", 0, "non-zero: deterministic ids, passcodes and fault decisions")
+	fs.StringVar(&o.trustedCert, "trusted-cert", "", "PEM file of trusted client certificates (for userFlowControlledByExternalClient + x5t)")
+	fs.BoolVar(&o.quiet, "quiet", false, "do not log requests to stderr")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	return o, nil
+}
+
+func buildConfig(o options, stderr io.Writer) (emulator.Config, error) {
+	cfg := emulator.Config{
+		Clients: []emulator.Client{
+			{ID: o.clientID, Secret: o.clientSecret, Roles: []string{emulator.RoleMFAClient, emulator.RoleUserAdmin}},
+			{ID: emulator.DefaultAuthenticatorClientID, Secret: emulator.DefaultAuthenticatorClientSecret, Roles: []string{emulator.RoleAuthenticatorClient}},
+		},
+		OTPLength:         o.otpLength,
+		OTPValidity:       o.otpValidity,
+		RequestStateTTL:   o.requestStateTTL,
+		MaxFailedAttempts: o.maxFailedAttempts,
+		TokenLifetime:     o.tokenLifetime,
+		Faults:            emulator.Faults{RateLimitPerSecond: o.rateLimit, ErrorRate: o.errorRate, DropRate: o.dropRate, Latency: o.latency},
+		Seed:              o.seed,
+	}
+	if err := cfg.Faults.Validate(); err != nil {
+		return cfg, err
+	}
+	if o.clientID == "" || o.clientSecret == "" {
+		return cfg, errors.New("-client-id and -client-secret must not be empty")
+	}
+	if o.otpLength < 4 || o.otpLength > 10 {
+		return cfg, errors.New("-otp-length must be between 4 and 10")
+	}
+	for _, f := range strings.Split(o.enabledFactors, ",") {
+		f = strings.ToUpper(strings.TrimSpace(f))
+		switch f {
+		case "":
+		case emulator.MethodSMS, emulator.MethodEmail, emulator.MethodTOTP, emulator.MethodPush,
+			emulator.MethodPhoneCall, emulator.MethodSecurityQuestions, emulator.MethodBypassCode:
+			cfg.EnabledFactors = append(cfg.EnabledFactors, f)
+		default:
+			return cfg, fmt.Errorf("-enabled-factors: unknown factor %q", f)
+		}
+	}
+	if len(cfg.EnabledFactors) == 0 {
+		return cfg, errors.New("-enabled-factors: at least one factor must be enabled")
+	}
+	if o.usersFile != "" {
+		users, err := readUsers(o.usersFile)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.Users = users
+	}
+	if o.trustedCert != "" {
+		certs, err := readCerts(o.trustedCert)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.TrustedCerts = certs
+		for _, c := range certs {
+			fmt.Fprintf(stderr, "trusted certificate %q x5t=%s\n", c.Subject.CommonName, emulator.X5T(c))
+		}
+	}
+	if !o.quiet {
+		cfg.Logger = slog.New(slog.NewTextHandler(stderr, nil))
+	}
+	return cfg, nil
+}
+
+// readUsers loads the -users file and checks it the way the server will, so that a bad
+// entry stops the command instead of being skipped.
+func readUsers(path string) ([]emulator.User, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("-users: %w", err)
+	}
+	var users []emulator.User
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&users); err != nil {
+		return nil, fmt.Errorf("-users %s: want a JSON array of {id, userName, email, locked}: %w", path, err)
+	}
+	if len(users) == 0 {
+		return nil, fmt.Errorf("-users %s: no users", path)
+	}
+	probe := emulator.New(emulator.Config{Users: []emulator.User{{UserName: "probe-placeholder"}}})
+	for i, u := range users {
+		if _, err := probe.AddUser(u); err != nil {
+			return nil, fmt.Errorf("-users %s: user %d: %w", path, i+1, err)
+		}
+	}
+	return users, nil
+}
+
+func readCerts(path string) ([]*x509.Certificate, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("-trusted-cert: %w", err)
+	}
+	var certs []*x509.Certificate
+	for {
+		var block *pem.Block
+		block, data = pem.Decode(data)
+		if block == nil {
+			break
+		}
+		if block.Type != "CERTIFICATE" {
+			continue
+		}
+		c, err := x509.ParseCertificate(block.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("-trusted-cert %s: %w", path, err)
+		}
+		certs = append(certs, c)
+	}
+	if len(certs) == 0 {
+		return nil, fmt.Errorf("-trusted-cert %s: no CERTIFICATE block", path)
+	}
+	return certs, nil
+}
+
+func run(args []string, stdout, stderr io.Writer) error {
+	o, err := parseFlags(args, stderr)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	cfg, err := buildConfig(o, stderr)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", o.listen)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: emulator.New(cfg), ReadHeaderTimeout: 10 * time.Second}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	// The one line tools wait for: it carries the URL to use.
+	fmt.Fprintf(stdout, "idcs-emulator listening on http://%s\n", ln.Addr())
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	fmt.Fprintln(stderr, "idcs-emulator stopped")
+	return nil
+}

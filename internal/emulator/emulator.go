@@ -1,0 +1,257 @@
+// Package emulator is an independent, in-memory implementation of the server side of an
+// Oracle identity domain's MFA API (/oauth2/v1/token, /mfa/v1, and the part of SCIM
+// /admin/v1/Users the provider needs). It is written from Oracle's documentation and samples
+// only and must never import the provider's API client: a misunderstanding shared by both
+// sides would otherwise pass every test.
+//
+// A *Server is an http.Handler, usable with httptest in Go tests, and is served by the
+// idcs-emulator command. EMULATOR.md documents the behaviour and the inferences it makes.
+package emulator
+
+import (
+	"crypto/x509"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// App roles a confidential application can hold.
+const (
+	RoleMFAClient           = "MFA Client"
+	RoleAuthenticatorClient = "Authenticator Client"
+	RoleUserAdmin           = "User Administrator"
+	RoleIdentityDomainAdmin = "Identity Domain Administrator"
+)
+
+// Factor methods of /mfa/v1.
+const (
+	MethodSMS               = "SMS"
+	MethodEmail             = "EMAIL"
+	MethodTOTP              = "TOTP"
+	MethodPush              = "PUSH"
+	MethodPhoneCall         = "PHONE_CALL"
+	MethodSecurityQuestions = "SECURITY_QUESTIONS"
+	MethodBypassCode        = "BYPASSCODE"
+)
+
+// Factor statuses as /mfa/v1 reports them.
+const (
+	StatusInitiated = "ENROLLMENT_INITIATED"
+	StatusEnrolled  = "ENROLLED"
+)
+
+// Fixed factor ids Oracle uses for the two per-user pseudo factors.
+const (
+	SecurityQuestionsFactorID = "SecurityQuestions"
+	BypassCodeFactorID        = "BypassCode"
+)
+
+// Ids of the demo users seeded when Config.Users is empty.
+const (
+	AliceID = "a11ce000000000000000000000000001"
+	BobID   = "b0b00000000000000000000000000002"
+	CarolID = "ca201000000000000000000000000003"
+)
+
+// Default credentials of the seeded OAuth clients.
+const (
+	DefaultClientID                  = "idcsmfa-emulator"
+	DefaultClientSecret              = "emulator-secret"
+	DefaultAuthenticatorClientID     = "authenticator-client"
+	DefaultAuthenticatorClientSecret = "authenticator-secret"
+)
+
+// DefaultEnabledFactors are the factors enabled in a fresh emulated domain.
+var DefaultEnabledFactors = []string{MethodSMS, MethodEmail, MethodTOTP, MethodPush, MethodSecurityQuestions, MethodBypassCode}
+
+// MaxBodyBytes bounds every request body; larger bodies are refused with AUTH-1033.
+const MaxBodyBytes = 1 << 20
+
+// Config describes the emulated identity domain. Zero fields take the documented defaults.
+type Config struct {
+	Clients           []Client
+	Users             []User
+	EnabledFactors    []string
+	OTPLength         int
+	OTPValidity       time.Duration
+	RequestStateTTL   time.Duration
+	MaxFailedAttempts int
+	TokenLifetime     time.Duration
+	Faults            Faults
+	// Seed makes ids, passcodes and fault decisions deterministic when non-zero.
+	Seed int64
+	// Now is the clock; tests move it to expire tokens, passcodes and requestStates.
+	Now func() time.Time
+	// TrustedCerts are the "Trusted Client Certificates" of the application: an x5t naming
+	// one of them makes userFlowControlledByExternalClient return the OTP encrypted for it.
+	TrustedCerts []*x509.Certificate
+	// Logger receives one line per request (method, path, status, duration; never bodies,
+	// headers or query values). Nil means silent.
+	Logger *slog.Logger
+	// Issuer is the tenant name shown in TOTP QR codes. Default "idcsmfa-emulator".
+	Issuer string
+}
+
+// Client is an OAuth confidential application allowed to call the API.
+type Client struct {
+	ID     string   `json:"id"`
+	Secret string   `json:"secret"`
+	Roles  []string `json:"roles"`
+}
+
+// User is a user of the domain, also the format of the command's -users file.
+type User struct {
+	ID         string `json:"id"`
+	UserName   string `json:"userName"`
+	Email      string `json:"email"`
+	Locked     bool   `json:"locked"`
+	GivenName  string `json:"givenName,omitempty"`
+	FamilyName string `json:"familyName,omitempty"`
+}
+
+// Faults are injected into the Oracle API paths (not /emulator/v1) to test clients.
+type Faults struct {
+	// RateLimitPerSecond limits each OAuth client (token bucket, burst of one second's worth);
+	// past it the answer is 429 with Retry-After in whole seconds (>= 1). 0 disables.
+	RateLimitPerSecond float64 `json:"rateLimitPerSecond"`
+	// ErrorRate is the share of /mfa/v1 and /admin/v1 requests answered 500 before any work.
+	ErrorRate float64 `json:"errorRate"`
+	// DropRate is the share of /mfa/v1 and /admin/v1 requests whose work is done and whose
+	// connection is then closed without an answer.
+	DropRate float64 `json:"dropRate"`
+	// Latency is added to every request to the Oracle API paths.
+	Latency time.Duration `json:"latency"`
+}
+
+// FaultCounts says how many faults were injected.
+type FaultCounts struct {
+	RateLimited int `json:"rateLimited"`
+	Errors      int `json:"errors"`
+	Dropped     int `json:"dropped"`
+}
+
+// Stats counts requests per endpoint, keyed "METHOD /path/{id}/..." with ids templated.
+type Stats struct {
+	Requests      map[string]int `json:"requests"`
+	TokenRequests int            `json:"tokenRequests"`
+	Faults        FaultCounts    `json:"faults"`
+}
+
+// Message is one OTP the emulator "sent", kept in the outbox.
+type Message struct {
+	Channel   string    `json:"channel"`
+	Recipient string    `json:"recipient"`
+	UserID    string    `json:"userId"`
+	FactorID  string    `json:"factorId"`
+	OTP       string    `json:"otp"`
+	SentAt    time.Time `json:"sentAt"`
+}
+
+// FactorInfo is a factor as the emulator knows it, pending ones included.
+type FactorInfo struct {
+	ID           string   `json:"id"`
+	Method       string   `json:"method"`
+	Methods      []string `json:"methods"`
+	Status       string   `json:"status"`
+	DisplayName  string   `json:"displayName,omitempty"`
+	CountryCode  string   `json:"countryCode,omitempty"`
+	MobileNumber string   `json:"mobileNumber,omitempty"`
+}
+
+// Server is the emulated identity domain. It is safe for concurrent use.
+type Server struct {
+	cfg     Config
+	mux     *http.ServeMux
+	rng     *lockedRand
+	sealer  *stateSealer
+	enabled map[string]bool
+
+	mu       sync.Mutex // guards everything below
+	users    map[string]*userState
+	order    []string // user ids in creation order (SCIM listing order)
+	tokens   map[string]*token
+	requests map[string]*verification
+	outbox   []Message
+	lastOTP  map[string]string // userID/factorID -> last passcode issued
+
+	faultMu sync.Mutex // guards faults, buckets and stats
+	faults  Faults
+	buckets map[string]*bucket
+	stats   Stats
+}
+
+// New builds a Server from cfg, filling in defaults.
+func New(cfg Config) *Server {
+	cfg = withDefaults(cfg)
+	s := &Server{
+		cfg:      cfg,
+		rng:      newLockedRand(cfg.Seed),
+		sealer:   newStateSealer(),
+		enabled:  map[string]bool{},
+		users:    map[string]*userState{},
+		tokens:   map[string]*token{},
+		requests: map[string]*verification{},
+		lastOTP:  map[string]string{},
+		faults:   cfg.Faults,
+		buckets:  map[string]*bucket{},
+		stats:    Stats{Requests: map[string]int{}},
+	}
+	for _, m := range cfg.EnabledFactors {
+		s.enabled[m] = true
+	}
+	for _, u := range cfg.Users {
+		// Configured users are trusted input; a bad one is reported by the command before New.
+		_, _ = s.AddUser(u)
+	}
+	s.routes()
+	return s
+}
+
+func withDefaults(cfg Config) Config {
+	if len(cfg.Clients) == 0 {
+		cfg.Clients = []Client{
+			{ID: DefaultClientID, Secret: DefaultClientSecret, Roles: []string{RoleMFAClient, RoleUserAdmin}},
+			{ID: DefaultAuthenticatorClientID, Secret: DefaultAuthenticatorClientSecret, Roles: []string{RoleAuthenticatorClient}},
+		}
+	}
+	if len(cfg.Users) == 0 {
+		cfg.Users = DemoUsers()
+	}
+	if len(cfg.EnabledFactors) == 0 {
+		cfg.EnabledFactors = append([]string(nil), DefaultEnabledFactors...)
+	}
+	if cfg.OTPLength <= 0 {
+		cfg.OTPLength = 6
+	}
+	if cfg.OTPValidity <= 0 {
+		cfg.OTPValidity = 5 * time.Minute
+	}
+	if cfg.RequestStateTTL <= 0 {
+		cfg.RequestStateTTL = 10 * time.Minute
+	}
+	if cfg.MaxFailedAttempts <= 0 {
+		cfg.MaxFailedAttempts = 5
+	}
+	if cfg.TokenLifetime <= 0 {
+		cfg.TokenLifetime = time.Hour
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Issuer == "" {
+		cfg.Issuer = "idcsmfa-emulator"
+	}
+	return cfg
+}
+
+// DemoUsers are the users seeded when no users are configured.
+func DemoUsers() []User {
+	return []User{
+		{ID: AliceID, UserName: "alice", Email: "alice@example.com", GivenName: "Alice", FamilyName: "Archer"},
+		{ID: BobID, UserName: "bob", Email: "bob@example.com", GivenName: "Bob", FamilyName: "Baker"},
+		{ID: CarolID, UserName: "carol", Email: "carol@example.com", GivenName: "Carol", FamilyName: "Carter"},
+	}
+}
+
+func (s *Server) now() time.Time { return s.cfg.Now() }

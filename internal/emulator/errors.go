@@ -1,0 +1,155 @@
+package emulator
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+)
+
+// apiError is an /mfa/v1 error: an HTTP status and one AUTH-xxxx cause.
+type apiError struct {
+	Status  int
+	Code    string
+	Message string
+}
+
+func (e *apiError) Error() string { return fmt.Sprintf("%d %s %s", e.Status, e.Code, e.Message) }
+
+// Messages are Oracle's, from the Authentication/On-Demand MFA error code table.
+func errUserNotFound() *apiError {
+	return &apiError{http.StatusNotFound, "AUTH-3018", "User not found."}
+}
+func errLocked() *apiError {
+	return &apiError{http.StatusUnauthorized, "AUTH-1010", "Your account is locked. Contact your system administrator."}
+}
+func errLockedNow() *apiError {
+	return &apiError{http.StatusUnauthorized, "AUTH-1027", "You have exceeded the maximum number of 2-Step Verification attempts. Reset your password to unlock your account. Contact your system administrator if you can't reset your password."}
+}
+func errFactorDisabled(method string) *apiError {
+	return &apiError{http.StatusUnauthorized, "AUTH-1125", fmt.Sprintf("The %s factor has been disabled.", method)}
+}
+func errUnsupportedFactor(supported string) *apiError {
+	return &apiError{http.StatusBadRequest, "AUTH-1115", fmt.Sprintf("The authentication factor passed in the request is not supported. Supported factors are %s.", supported)}
+}
+func errDeviceNotFound(id string) *apiError {
+	return &apiError{http.StatusNotFound, "AUTH-1014", fmt.Sprintf("The device with ID %s is not found. Contact your system administrator.", id)}
+}
+func errMissing(param string) *apiError {
+	return &apiError{http.StatusBadRequest, "AUTH-1001", fmt.Sprintf("Invalid request. The required parameter '%s' is missing from the request.", param)}
+}
+func errInvalidRequest(detail string) *apiError {
+	return &apiError{http.StatusBadRequest, "AUTH-1111", "The request provided is invalid. Please look at the error message for validation error details. " + detail}
+}
+func errAlreadyEnrolled() *apiError {
+	return &apiError{http.StatusBadRequest, "AUTH-1111", "Factor is already enrolled."}
+}
+func errEnrollFailed(reason string) *apiError {
+	return &apiError{http.StatusBadRequest, "AUTH-1003", fmt.Sprintf("Your request to enroll failed because: %s. Contact your system administrator.", reason)}
+}
+func errPhoneInvalid(number string) *apiError {
+	return &apiError{http.StatusBadRequest, "AUTH-1030", fmt.Sprintf("Your phone number %s is not valid.", number)}
+}
+func errPhoneEnrolled(number string) *apiError {
+	return &apiError{http.StatusBadRequest, "AUTH-1031", fmt.Sprintf("The phone number %s is already enrolled for the user.", number)}
+}
+func errInvalidPasscode() *apiError {
+	return &apiError{http.StatusUnauthorized, "AUTH-1105", "Invalid passcode."}
+}
+func errWrongAnswer() *apiError {
+	return &apiError{http.StatusUnauthorized, "AUTH-1026", "You have entered the wrong answer."}
+}
+func errExpiredState() *apiError {
+	return &apiError{http.StatusUnauthorized, "AUTH-1117", "The requestState provided has expired. Please provide a valid requestState."}
+}
+func errInvalidState() *apiError {
+	return &apiError{http.StatusUnauthorized, "AUTH-1120", "The requestState provided is either invalid or expired. Please provide a valid requestState."}
+}
+func errNotAuthorized() *apiError {
+	return &apiError{http.StatusUnauthorized, "AUTH-1034", "You are not authorized to perform this action."}
+}
+func errNotEnrolledInMFA() *apiError {
+	return &apiError{http.StatusUnauthorized, "AUTH-1013", "You are not authorized to use 2-Step Verification. Contact your system administrator."}
+}
+func errTokenExpired() *apiError {
+	return &apiError{http.StatusUnauthorized, "AUTH-1110", "The authentication token has expired."}
+}
+func errPayload() *apiError {
+	return &apiError{http.StatusBadRequest, "AUTH-1033", "Payload error. Either the payload in the request is null, or the payload couldn't be parsed."}
+}
+func errInvalidJSON() *apiError {
+	return &apiError{http.StatusBadRequest, "AUTH-1121", "You provided an invalid request JSON payload."}
+}
+func errPreferredNeedsMethod() *apiError {
+	return &apiError{http.StatusBadRequest, "AUTH-1113", "An authentication factor must be provided while configuring a preferred device."}
+}
+func errUnsupportedOp(supported string) *apiError {
+	return &apiError{http.StatusBadRequest, "AUTH-1116", fmt.Sprintf("The op passed in the request is not supported. Supported operations are %s.", supported)}
+}
+func errUnexpected() *apiError {
+	return &apiError{http.StatusInternalServerError, "AUTH-1112", "Unexpected error encountered while processing the request."}
+}
+func errTooManyRequests() *apiError {
+	return &apiError{http.StatusTooManyRequests, "AUTH-429", "Too many requests"}
+}
+func errNotFoundPath() *apiError {
+	return &apiError{http.StatusNotFound, "AUTH-1111", "The request provided is invalid. Please look at the error message for validation error details. No such resource."}
+}
+
+// writeMFAError writes the /mfa/v1 error body: {"status":"failed","ecId":..,"cause":[..]}.
+func (s *Server) writeMFAError(w http.ResponseWriter, e *apiError) {
+	ecid := s.ecid()
+	w.Header().Set("X-Oracle-Dms-Ecid", ecid)
+	writeJSON(w, e.Status, map[string]any{
+		"status": "failed",
+		"ecId":   ecid,
+		"cause":  []map[string]string{{"code": e.Code, "message": e.Message}},
+	})
+}
+
+// ecid mimics Oracle's execution-context id that support uses to find a request.
+func (s *Server) ecid() string {
+	const alphabet = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_^"
+	b := s.rng.bytes(14)
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
+}
+
+// SCIM error schemas as Oracle returns them; note that "status" is a string.
+const (
+	scimErrorSchema     = "urn:ietf:params:scim:api:messages:2.0:Error"
+	scimOracleErrSchema = "urn:ietf:params:scim:api:oracle:idcs:extension:messages:Error"
+)
+
+func writeSCIMError(w http.ResponseWriter, status int, scimType, detail, messageID string) {
+	body := map[string]any{
+		"schemas": []string{scimErrorSchema, scimOracleErrSchema},
+		"detail":  detail,
+		"status":  strconv.Itoa(status),
+		scimOracleErrSchema: map[string]any{
+			"messageId": messageID,
+		},
+	}
+	if scimType != "" {
+		body["scimType"] = scimType
+	}
+	w.Header().Set("Content-Type", "application/scim+json;charset=UTF-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(body)
+}
+
+func writeOAuthError(w http.ResponseWriter, status int, code, description string) {
+	w.Header().Set("Cache-Control", "no-store")
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Basic realm="oauth"`)
+	}
+	writeJSON(w, status, map[string]string{"error": code, "error_description": description})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}

@@ -1,0 +1,223 @@
+package emulator
+
+import (
+	"errors"
+	"strings"
+)
+
+// A small SCIM filter (RFC 7644 §3.4.2.2) evaluator: attribute comparisons with eq, ne, co,
+// sw, ew and pr, combined with and, or, not and parentheses. Enough for what clients send to
+// /admin/v1/Users; anything else is a 400 invalidFilter.
+
+type filterNode interface {
+	match(attrs func(path string) []string) bool
+}
+
+type cmpNode struct {
+	path, op, value string
+}
+
+type boolNode struct {
+	and         bool
+	left, right filterNode
+}
+
+type notNode struct{ inner filterNode }
+
+func (n cmpNode) match(attrs func(string) []string) bool {
+	vals := attrs(n.path)
+	if n.op == "pr" {
+		for _, v := range vals {
+			if v != "" {
+				return true
+			}
+		}
+		return false
+	}
+	want := strings.ToLower(n.value)
+	for _, v := range vals {
+		v = strings.ToLower(v)
+		var ok bool
+		switch n.op {
+		case "eq":
+			ok = v == want
+		case "ne":
+			ok = v != want
+		case "co":
+			ok = strings.Contains(v, want)
+		case "sw":
+			ok = strings.HasPrefix(v, want)
+		case "ew":
+			ok = strings.HasSuffix(v, want)
+		case "gt":
+			ok = v > want
+		case "ge":
+			ok = v >= want
+		case "lt":
+			ok = v < want
+		case "le":
+			ok = v <= want
+		}
+		if ok {
+			return true
+		}
+	}
+	return n.op == "ne" && len(vals) == 0
+}
+
+func (n boolNode) match(attrs func(string) []string) bool {
+	if n.and {
+		return n.left.match(attrs) && n.right.match(attrs)
+	}
+	return n.left.match(attrs) || n.right.match(attrs)
+}
+
+func (n notNode) match(attrs func(string) []string) bool { return !n.inner.match(attrs) }
+
+var errBadFilter = errors.New("invalid filter")
+
+type filterParser struct {
+	toks []string
+	pos  int
+}
+
+func parseFilter(s string) (filterNode, error) {
+	toks, err := tokenizeFilter(s)
+	if err != nil {
+		return nil, err
+	}
+	if len(toks) == 0 {
+		return nil, errBadFilter
+	}
+	p := &filterParser{toks: toks}
+	n, err := p.or()
+	if err != nil {
+		return nil, err
+	}
+	if p.pos != len(p.toks) {
+		return nil, errBadFilter
+	}
+	return n, nil
+}
+
+func (p *filterParser) peek() string {
+	if p.pos < len(p.toks) {
+		return p.toks[p.pos]
+	}
+	return ""
+}
+
+func (p *filterParser) next() string {
+	t := p.peek()
+	p.pos++
+	return t
+}
+
+func (p *filterParser) or() (filterNode, error) {
+	left, err := p.and()
+	if err != nil {
+		return nil, err
+	}
+	for strings.EqualFold(p.peek(), "or") {
+		p.next()
+		right, err := p.and()
+		if err != nil {
+			return nil, err
+		}
+		left = boolNode{and: false, left: left, right: right}
+	}
+	return left, nil
+}
+
+func (p *filterParser) and() (filterNode, error) {
+	left, err := p.unary()
+	if err != nil {
+		return nil, err
+	}
+	for strings.EqualFold(p.peek(), "and") {
+		p.next()
+		right, err := p.unary()
+		if err != nil {
+			return nil, err
+		}
+		left = boolNode{and: true, left: left, right: right}
+	}
+	return left, nil
+}
+
+func (p *filterParser) unary() (filterNode, error) {
+	t := p.next()
+	switch {
+	case t == "":
+		return nil, errBadFilter
+	case strings.EqualFold(t, "not"):
+		if p.next() != "(" {
+			return nil, errBadFilter
+		}
+		n, err := p.or()
+		if err != nil || p.next() != ")" {
+			return nil, errBadFilter
+		}
+		return notNode{n}, nil
+	case t == "(":
+		n, err := p.or()
+		if err != nil || p.next() != ")" {
+			return nil, errBadFilter
+		}
+		return n, nil
+	case t == ")" || strings.HasPrefix(t, `"`):
+		return nil, errBadFilter
+	}
+	op := strings.ToLower(p.next())
+	switch op {
+	case "pr":
+		return cmpNode{path: t, op: op}, nil
+	case "eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le":
+	default:
+		return nil, errBadFilter
+	}
+	v := p.next()
+	switch {
+	case len(v) >= 2 && strings.HasPrefix(v, `"`) && strings.HasSuffix(v, `"`):
+		v = strings.ReplaceAll(v[1:len(v)-1], `\"`, `"`)
+	case v == "true" || v == "false" || v == "null":
+	default:
+		return nil, errBadFilter
+	}
+	return cmpNode{path: t, op: op, value: v}, nil
+}
+
+func tokenizeFilter(s string) ([]string, error) {
+	var toks []string
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == ' ' || c == '\t':
+			i++
+		case c == '(' || c == ')':
+			toks = append(toks, string(c))
+			i++
+		case c == '"':
+			j := i + 1
+			for j < len(s) && s[j] != '"' {
+				if s[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			if j >= len(s) {
+				return nil, errBadFilter
+			}
+			toks = append(toks, s[i:j+1])
+			i = j + 1
+		default:
+			j := i
+			for j < len(s) && s[j] != ' ' && s[j] != '\t' && s[j] != '(' && s[j] != ')' && s[j] != '"' {
+				j++
+			}
+			toks = append(toks, s[i:j])
+			i = j
+		}
+	}
+	return toks, nil
+}

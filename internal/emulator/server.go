@@ -1,0 +1,214 @@
+package emulator
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+func (s *Server) routes() {
+	m := http.NewServeMux()
+	m.HandleFunc("POST /oauth2/v1/token", s.handleToken)
+
+	mfa := func(pattern string, h func(http.ResponseWriter, *http.Request, *token)) {
+		m.HandleFunc(pattern, s.withBearer(h))
+	}
+	mfa("GET /mfa/v1/users/{id}/factors", s.handleListFactors)
+	mfa("GET /mfa/v1/users", s.handleFindUser)
+	mfa("POST /mfa/v1/users/{id}/factors", s.handleEnroll)
+	mfa("GET /mfa/v1/users/{id}/factors/{factorId}", s.handleGetFactor)
+	mfa("PATCH /mfa/v1/users/{id}/factors/{factorId}", s.handlePatchFactor)
+	mfa("DELETE /mfa/v1/users/{id}/factors/{factorId}", s.handleDeleteFactor)
+	mfa("PATCH /mfa/v1/users/{id}", s.handlePatchUser)
+	mfa("POST /mfa/v1/requests", s.handleInitiateVerification)
+	mfa("PATCH /mfa/v1/requests/{requestId}", s.handleCompleteVerification)
+	mfa("GET /mfa/v1/requests/{requestId}", s.handleGetVerification)
+	m.HandleFunc("/mfa/v1/", func(w http.ResponseWriter, r *http.Request) { s.writeMFAError(w, errNotFoundPath()) })
+
+	scim := func(pattern string, h func(http.ResponseWriter, *http.Request)) {
+		m.HandleFunc(pattern, s.withSCIMAuth(h))
+	}
+	scim("GET /admin/v1/Users", s.handleSCIMList)
+	scim("POST /admin/v1/Users", s.handleSCIMCreate)
+	scim("GET /admin/v1/Users/{id}", s.handleSCIMGet)
+	m.HandleFunc("/admin/v1/", func(w http.ResponseWriter, r *http.Request) {
+		writeSCIMError(w, http.StatusNotFound, "", "The requested resource is not emulated.", "error.common.common.resourceNotFound")
+	})
+
+	m.HandleFunc("GET /emulator/v1/messages", s.handleEmuMessages)
+	m.HandleFunc("GET /emulator/v1/users/{id}/factors", s.handleEmuFactors)
+	m.HandleFunc("POST /emulator/v1/users/{id}/factors/{factorId}/complete", s.handleEmuComplete)
+	m.HandleFunc("DELETE /emulator/v1/users/{id}/factors/{factorId}", s.handleEmuRemove)
+	m.HandleFunc("GET /emulator/v1/users/{id}/factors/{factorId}/otp", s.handleEmuOTP)
+	m.HandleFunc("POST /emulator/v1/users/{id}/bypasscodes", s.handleEmuBypassCode)
+	m.HandleFunc("POST /emulator/v1/users/{id}/unlock", s.handleEmuUnlock)
+	m.HandleFunc("POST /emulator/v1/requests/{requestId}/approve", s.handleEmuApprove)
+	m.HandleFunc("GET /emulator/v1/stats", s.handleEmuStats)
+	m.HandleFunc("POST /emulator/v1/stats/reset", s.handleEmuStatsReset)
+	m.HandleFunc("GET /emulator/v1/faults", s.handleEmuGetFaults)
+	m.HandleFunc("PUT /emulator/v1/faults", s.handleEmuPutFaults)
+	s.mux = m
+}
+
+type apiKind int
+
+const (
+	kindOther apiKind = iota
+	kindToken
+	kindMFA
+	kindSCIM
+	kindEmulator
+)
+
+func classify(path string) apiKind {
+	switch {
+	case path == "/oauth2/v1/token":
+		return kindToken
+	case strings.HasPrefix(path, "/mfa/v1/"), path == "/mfa/v1":
+		return kindMFA
+	case strings.HasPrefix(path, "/admin/v1/"):
+		return kindSCIM
+	case strings.HasPrefix(path, "/emulator/v1/"):
+		return kindEmulator
+	}
+	return kindOther
+}
+
+// ServeHTTP counts the request, injects the configured faults and dispatches it.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	sw := &statusWriter{ResponseWriter: w}
+	kind := classify(r.URL.Path)
+	defer func() {
+		if s.cfg.Logger != nil {
+			// Path only: query values (filters, user names) and bodies stay out of the log,
+			// and the path never carries a secret.
+			s.cfg.Logger.Info("request", "method", r.Method, "path", r.URL.Path,
+				"status", sw.statusOrDropped(), "duration", time.Since(start).Round(time.Microsecond).String())
+		}
+	}()
+	if kind == kindEmulator || kind == kindOther {
+		s.mux.ServeHTTP(sw, r)
+		return
+	}
+	_, pattern := s.mux.Handler(r)
+	s.countRequest(statsKey(r, pattern), kind == kindToken)
+
+	f := s.currentFaults()
+	if f.Latency > 0 {
+		t := time.NewTimer(f.Latency)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		}
+	}
+	if f.RateLimitPerSecond > 0 {
+		if wait, ok := s.takeToken(s.clientKey(r), f.RateLimitPerSecond); !ok {
+			s.countFault(func(c *FaultCounts) { c.RateLimited++ })
+			sw.Header().Set("Retry-After", wait)
+			s.writeKindError(sw, kind, errTooManyRequests())
+			return
+		}
+	}
+	if kind == kindMFA || kind == kindSCIM {
+		if f.ErrorRate > 0 && s.rng.float64() < f.ErrorRate {
+			s.countFault(func(c *FaultCounts) { c.Errors++ })
+			s.writeKindError(sw, kind, errUnexpected())
+			return
+		}
+		if f.DropRate > 0 && s.rng.float64() < f.DropRate {
+			s.countFault(func(c *FaultCounts) { c.Dropped++ })
+			// The work is done for real; only its answer is lost, as when a proxy or the
+			// network fails after the service committed.
+			s.mux.ServeHTTP(&discardWriter{header: http.Header{}}, r.WithContext(context.WithoutCancel(r.Context())))
+			sw.dropped = true
+			dropConnection(w)
+			return
+		}
+	}
+	s.mux.ServeHTTP(sw, r)
+}
+
+func (s *Server) writeKindError(w http.ResponseWriter, kind apiKind, e *apiError) {
+	switch kind {
+	case kindSCIM:
+		msg := "error.common.common.serviceUnavailable"
+		if e.Status == http.StatusTooManyRequests {
+			msg = "error.common.common.tooManyRequests"
+		}
+		writeSCIMError(w, e.Status, "", e.Message, msg)
+	case kindToken:
+		writeOAuthError(w, e.Status, "temporarily_unavailable", e.Message)
+	default:
+		s.writeMFAError(w, e)
+	}
+}
+
+// dropConnection closes the client's connection without writing a response.
+func dropConnection(w http.ResponseWriter) {
+	if hj, ok := w.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			if tc, ok := conn.(*net.TCPConn); ok {
+				_ = tc.SetLinger(0) // reset rather than an orderly close, like a broken proxy
+			}
+			_ = conn.Close()
+			return
+		}
+	}
+	// Not an HTTP/1 connection: abort the handler, which net/http turns into a reset stream.
+	panic(http.ErrAbortHandler)
+}
+
+// statsKey templates the request into its route, e.g. "POST /mfa/v1/users/{id}/factors".
+func statsKey(r *http.Request, pattern string) string {
+	if pattern == "" || !strings.Contains(pattern, " ") {
+		return r.Method + " " + pattern
+	}
+	return pattern
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status  int
+	dropped bool
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) statusOrDropped() string {
+	if w.dropped {
+		return "dropped"
+	}
+	if w.status == 0 {
+		return "200"
+	}
+	return strconv.Itoa(w.status)
+}
+
+// discardWriter collects the answer of a request whose connection will be dropped.
+type discardWriter struct {
+	header http.Header
+	buf    bytes.Buffer
+}
+
+func (d *discardWriter) Header() http.Header         { return d.header }
+func (d *discardWriter) WriteHeader(int)             {}
+func (d *discardWriter) Write(b []byte) (int, error) { return d.buf.Write(b) }

@@ -1,0 +1,327 @@
+package emulator
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Errors returned by the out-of-band Go API (and mapped to HTTP by /emulator/v1).
+var (
+	ErrUserNotFound      = errors.New("emulator: user not found")
+	ErrFactorNotFound    = errors.New("emulator: factor not found")
+	ErrAlreadyEnrolled   = errors.New("emulator: factor is already enrolled")
+	ErrUserLocked        = errors.New("emulator: user is locked")
+	ErrInvalidUser       = errors.New("emulator: invalid user")
+	ErrDuplicateUser     = errors.New("emulator: a user with this id or userName already exists")
+	ErrRequestNotFound   = errors.New("emulator: verification request not found")
+	ErrNotPushRequest    = errors.New("emulator: verification request is not a PUSH request")
+	errNoPendingPasscode = errors.New("emulator: factor has no pending passcode")
+)
+
+var hex32 = regexp.MustCompile(`^[0-9a-f]{32}$`)
+
+type userState struct {
+	User
+	created        time.Time
+	modified       time.Time
+	failedAttempts int
+	factors        map[string]*factor
+	factorOrder    []string // factor ids in creation order
+	preferredID    string
+	preferredMeth  string
+	answers        map[string]securityAnswer // question id -> answer; set once SQ is enrolled
+	bypassCodes    []string                  // unused bypass codes
+}
+
+type securityAnswer struct {
+	Answer string
+	Hint   string
+}
+
+type factor struct {
+	ID           string
+	Methods      []string
+	Status       string
+	DisplayName  string
+	CountryCode  string
+	MobileNumber string
+	OfflineTOTP  bool
+	SharedSecret string // base32, TOTP only
+	created      time.Time
+
+	// Pending OTP enrollment.
+	otp        string
+	otpExpires time.Time
+	nonce      string // the only requestState nonce currently accepted
+}
+
+func (f *factor) method() string { return f.Methods[0] }
+
+func (f *factor) hasMethod(m string) bool {
+	for _, x := range f.Methods {
+		if x == m {
+			return true
+		}
+	}
+	return false
+}
+
+// AddUser adds a user; an empty id gets a fresh 32-hex id.
+func (s *Server) AddUser(u User) (User, error) {
+	u.UserName = strings.TrimSpace(u.UserName)
+	if u.UserName == "" {
+		return User{}, fmt.Errorf("%w: userName is required", ErrInvalidUser)
+	}
+	u.ID = strings.ToLower(strings.TrimSpace(u.ID))
+	if u.ID != "" && !hex32.MatchString(u.ID) {
+		return User{}, fmt.Errorf("%w: id %q is not 32 hexadecimal digits", ErrInvalidUser, u.ID)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if u.ID == "" {
+		u.ID = s.rng.hexID()
+	}
+	if _, dup := s.users[u.ID]; dup {
+		return User{}, fmt.Errorf("%w: id %s", ErrDuplicateUser, u.ID)
+	}
+	if s.userByNameLocked(u.UserName) != nil {
+		return User{}, fmt.Errorf("%w: userName %s", ErrDuplicateUser, u.UserName)
+	}
+	now := s.now()
+	s.users[u.ID] = &userState{User: u, created: now, modified: now, factors: map[string]*factor{}}
+	s.order = append(s.order, u.ID)
+	return u, nil
+}
+
+// SetLocked locks or unlocks a user as an administrator would; unlocking clears failed attempts.
+func (s *Server) SetLocked(userID string, locked bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.users[userID]
+	if u == nil {
+		return ErrUserNotFound
+	}
+	u.Locked = locked
+	if !locked {
+		u.failedAttempts = 0
+	}
+	u.modified = s.now()
+	return nil
+}
+
+// Users returns all users in creation order.
+func (s *Server) Users() []User {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]User, 0, len(s.order))
+	for _, id := range s.order {
+		out = append(out, s.users[id].User)
+	}
+	return out
+}
+
+func (s *Server) userByNameLocked(name string) *userState {
+	for _, id := range s.order {
+		if u := s.users[id]; strings.EqualFold(u.UserName, name) {
+			return u
+		}
+	}
+	return nil
+}
+
+// Factors returns every factor of the user, pending ones included, in creation order.
+func (s *Server) Factors(userID string) []FactorInfo {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.users[userID]
+	if u == nil {
+		return nil
+	}
+	out := make([]FactorInfo, 0, len(u.factorOrder))
+	for _, id := range u.factorOrder {
+		f := u.factors[id]
+		out = append(out, FactorInfo{
+			ID: f.ID, Method: f.method(), Methods: append([]string(nil), f.Methods...), Status: f.Status,
+			DisplayName: f.DisplayName, CountryCode: f.CountryCode, MobileNumber: f.MobileNumber,
+		})
+	}
+	return out
+}
+
+// RemoveFactor deletes a factor out of band, as an administrator would in the console.
+func (s *Server) RemoveFactor(userID, factorID string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.users[userID]
+	if u == nil {
+		return ErrUserNotFound
+	}
+	if !s.deleteFactorLocked(u, factorID) {
+		return ErrFactorNotFound
+	}
+	return nil
+}
+
+// CompleteEnrollment finishes a pending enrollment as the user would, with the right
+// passcode (SMS, EMAIL, offline TOTP), by scanning the QR code (online TOTP, PUSH), or by
+// answering the questions (security questions get fixed demo answers).
+func (s *Server) CompleteEnrollment(userID, factorID string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.users[userID]
+	if u == nil {
+		return ErrUserNotFound
+	}
+	f := u.factors[factorID]
+	if f == nil {
+		return ErrFactorNotFound
+	}
+	if f.Status == StatusEnrolled {
+		return ErrAlreadyEnrolled
+	}
+	if u.Locked {
+		return ErrUserLocked
+	}
+	if f.ID == SecurityQuestionsFactorID {
+		u.answers = map[string]securityAnswer{}
+		for _, q := range securityQuestionCatalog[:minSecurityQuestions] {
+			u.answers[q.ID] = securityAnswer{Answer: "answer-" + q.ID}
+		}
+	}
+	s.markEnrolledLocked(u, f)
+	return nil
+}
+
+// AddBypassCode issues a one-time bypass code for the user (Oracle issues them through
+// /admin/v1/BypassCodes, which the emulator does not implement).
+func (s *Server) AddBypassCode(userID string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.users[userID]
+	if u == nil {
+		return "", ErrUserNotFound
+	}
+	code := s.rng.digits(12)
+	u.bypassCodes = append(u.bypassCodes, code)
+	u.modified = s.now()
+	return code, nil
+}
+
+// LastOTP returns the last passcode issued for the factor (enrollment, verification or
+// resend). For a TOTP factor it is the code the authenticator app shows now.
+func (s *Server) LastOTP(userID, factorID string) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if u := s.users[userID]; u != nil {
+		if f := u.factors[factorID]; f != nil && f.hasMethod(MethodTOTP) && f.SharedSecret != "" {
+			if code, err := totpCode(f.SharedSecret, s.now(), s.cfg.OTPLength); err == nil {
+				return code, true
+			}
+		}
+	}
+	otp, ok := s.lastOTP[userID+"/"+factorID]
+	return otp, ok
+}
+
+// Messages returns the outbox, oldest first; userID "" means every user.
+func (s *Server) Messages(userID string) []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := []Message{}
+	for _, m := range s.outbox {
+		if userID == "" || m.UserID == userID {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// markEnrolledLocked enrolls f; the first enrolled device becomes the preferred factor.
+func (s *Server) markEnrolledLocked(u *userState, f *factor) {
+	f.Status = StatusEnrolled
+	f.otp, f.nonce = "", ""
+	u.failedAttempts = 0
+	u.modified = s.now()
+	if u.preferredID == "" {
+		u.preferredID, u.preferredMeth = f.ID, f.method()
+	}
+}
+
+func (s *Server) deleteFactorLocked(u *userState, factorID string) bool {
+	switch factorID {
+	case BypassCodeFactorID:
+		if len(u.bypassCodes) == 0 {
+			return false
+		}
+		u.bypassCodes = nil
+		u.modified = s.now()
+		return true
+	case SecurityQuestionsFactorID:
+		u.answers = nil
+	}
+	if _, ok := u.factors[factorID]; !ok {
+		return false
+	}
+	delete(u.factors, factorID)
+	for i, id := range u.factorOrder {
+		if id == factorID {
+			u.factorOrder = append(u.factorOrder[:i:i], u.factorOrder[i+1:]...)
+			break
+		}
+	}
+	// The preferred factor moves to the oldest remaining enrolled factor, or is cleared.
+	if u.preferredID == factorID {
+		u.preferredID, u.preferredMeth = "", ""
+		for _, id := range u.factorOrder {
+			if f := u.factors[id]; f.Status == StatusEnrolled {
+				u.preferredID, u.preferredMeth = f.ID, f.method()
+				break
+			}
+		}
+	}
+	u.modified = s.now()
+	return true
+}
+
+// enrolledFactorsLocked lists the factors E1 shows: enrolled ones, then the bypass-code
+// pseudo factor when the user holds unused codes.
+func (s *Server) enrolledFactorsLocked(u *userState) []map[string]any {
+	out := []map[string]any{}
+	for _, id := range u.factorOrder {
+		f := u.factors[id]
+		if f.Status != StatusEnrolled {
+			continue
+		}
+		item := map[string]any{"factorId": f.ID, "methods": append([]string(nil), f.Methods...)}
+		if f.DisplayName != "" {
+			item["displayName"] = f.DisplayName
+		}
+		out = append(out, item)
+	}
+	if len(u.bypassCodes) > 0 {
+		out = append(out, map[string]any{"factorId": BypassCodeFactorID, "methods": []string{MethodBypassCode}})
+	}
+	return out
+}
+
+func (u *userState) hasEnrolledDevice() bool {
+	for _, f := range u.factors {
+		if f.Status == StatusEnrolled {
+			return true
+		}
+	}
+	return false
+}
+
+func sortedKeys(m map[string]int) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
