@@ -1,0 +1,158 @@
+// Command idcsmfa-bench measures the provider against Terraform's own floor (`make bench`).
+//
+// For each size N it starts the idcs-emulator command on loopback with N/per-user users,
+// writes two configurations with the same for_each maps — N idcsmfa factors, and N
+// terraform_data resources (no provider process at all: the floor) — and times plan (create),
+// apply, refresh-only plan, no-op plan, plan -refresh=false and destroy for both. For the
+// provider it also reports the API requests by endpoint (the emulator's counters, reset
+// between phases) and the peak RSS of the provider process (through the rsswrap wrapper that
+// dev_overrides points Terraform at). Last, it applies the N factors again under the
+// emulator's rate limit and compares the time with the floor the limit sets: requests
+// needed / limit.
+//
+// scripts/bench.sh builds the three binaries and runs this; BENCHMARKS.md records results.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+type options struct {
+	provider, emulator, wrapper, terraform string
+	sizes                                  []int
+	perUser                                int
+	parallelism                            int
+	rateLimit                              float64
+	workDir                                string
+	keep                                   bool
+	timeout                                time.Duration
+}
+
+func main() {
+	var o options
+	var sizes string
+	flag.StringVar(&o.provider, "provider", "", "built provider binary (terraform-provider-idcsmfa)")
+	flag.StringVar(&o.emulator, "emulator", "", "built idcs-emulator binary")
+	flag.StringVar(&o.wrapper, "wrapper", "", "built rsswrap binary (records the provider's peak RSS)")
+	flag.StringVar(&o.terraform, "terraform", "", "terraform CLI (default: terraform on PATH)")
+	flag.StringVar(&sizes, "sizes", "100,500", "comma-separated numbers of factors N")
+	flag.IntVar(&o.perUser, "factors-per-user", 5, "factors per user: one email factor and the rest SMS (M = N / this)")
+	flag.IntVar(&o.parallelism, "parallelism", 10, "terraform -parallelism (10 is terraform's default)")
+	flag.Float64Var(&o.rateLimit, "rate-limit", 10, "requests per second for the rate-limited apply (0 skips it)")
+	flag.StringVar(&o.workDir, "workdir", "", "directory for configurations, state and logs (default: a new temporary directory)")
+	flag.BoolVar(&o.keep, "keep", false, "keep the work directory")
+	flag.DurationVar(&o.timeout, "timeout", 20*time.Minute, "give up after this long")
+	flag.Parse()
+
+	for _, s := range strings.Split(sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 {
+			fatalf("-sizes: %q is not a positive number", s)
+		}
+		o.sizes = append(o.sizes, n)
+	}
+	if o.provider == "" || o.emulator == "" || o.wrapper == "" {
+		fatalf("-provider, -emulator and -wrapper are required (scripts/bench.sh builds them)")
+	}
+	if o.terraform == "" {
+		p, err := exec.LookPath("terraform")
+		if err != nil {
+			fatalf("terraform is not on PATH: %v", err)
+		}
+		o.terraform = p
+	}
+
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer cancel()
+	ctx, cancelTimeout := context.WithTimeout(ctx, o.timeout)
+	defer cancelTimeout()
+
+	results, err := runAll(ctx, o)
+	for _, r := range results {
+		printSize(os.Stdout, r, o)
+	}
+	if len(results) > 0 {
+		printTargets(os.Stdout, results)
+	}
+	if err != nil {
+		fatalf("%v", err)
+	}
+}
+
+func fatalf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "idcsmfa-bench: "+format+"\n", args...)
+	os.Exit(1)
+}
+
+func progress(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "[%s] "+format+"\n", append([]any{time.Now().Format("15:04:05")}, args...)...)
+}
+
+func runAll(ctx context.Context, o options) (results []sizeResult, err error) {
+	root := o.workDir
+	if root == "" {
+		d, err := os.MkdirTemp("", "idcsmfa-bench.")
+		if err != nil {
+			return nil, err
+		}
+		root = d
+	}
+	defer func() {
+		// A failed run keeps its logs: the error names the directory.
+		if err == nil && !o.keep && o.workDir == "" {
+			_ = os.RemoveAll(root)
+		} else {
+			progress("work directory kept: %s", root)
+		}
+	}()
+	for _, p := range []*string{&o.provider, &o.emulator, &o.wrapper, &o.terraform} {
+		abs, err := filepath.Abs(*p)
+		if err != nil {
+			return nil, err
+		}
+		*p = abs
+	}
+
+	// dev_overrides names a directory; the wrapper sits there under the provider's name.
+	pluginDir := filepath.Join(root, "plugins")
+	if err := os.MkdirAll(pluginDir, 0o700); err != nil {
+		return nil, err
+	}
+	if err := copyFile(o.wrapper, filepath.Join(pluginDir, "terraform-provider-idcsmfa")); err != nil {
+		return nil, err
+	}
+	cliCfg := filepath.Join(root, "terraformrc")
+	if err := writeCLIConfig(cliCfg, pluginDir); err != nil {
+		return nil, err
+	}
+
+	for _, n := range o.sizes {
+		dir := filepath.Join(root, fmt.Sprintf("n%d", n))
+		if err := os.MkdirAll(filepath.Join(dir, "logs"), 0o700); err != nil {
+			return results, err
+		}
+		r, err := runSize(ctx, o, dir, cliCfg, newWorkload(n, o.perUser))
+		results = append(results, r)
+		if err != nil {
+			return results, fmt.Errorf("N=%d: %w (work directory %s)", n, err, root)
+		}
+	}
+	return results, nil
+}
+
+func copyFile(src, dst string) error {
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(dst, b, 0o700)
+}

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+)
+
+// The tables are Markdown, readable in a terminal and pasted as they are into BENCHMARKS.md.
+
+func printSize(out io.Writer, r sizeResult, o options) {
+	fmt.Fprintf(out, "\n### %s, -parallelism=%d\n\n", r.w.describe(), o.parallelism)
+	fmt.Fprintln(out, "| phase | idcsmfa | floor (terraform_data) | ratio | API requests | of which token | provider peak RSS | provider CPU | provider processes |")
+	fmt.Fprintln(out, "|---|--:|--:|--:|--:|--:|--:|--:|--:|")
+	for _, p := range r.phases {
+		fmt.Fprintf(out, "| %s | %s | %s | %s | %d | %d | %s | %s | %d |\n",
+			p.name, secs(p.wall), secs(p.floorWall), ratio(p.wall, p.floorWall),
+			totalRequests(p.stats), p.stats.TokenRequests, mib(p.usage.peakKiB), secs(p.usage.cpu), p.usage.processes)
+	}
+	fmt.Fprintln(out, "\nAPI requests by endpoint (emulator counters, reset before each phase):")
+	fmt.Fprintln(out)
+	for _, p := range r.phases {
+		fmt.Fprintf(out, "- %s: %s\n", p.name, byEndpoint(p.stats.Requests))
+	}
+	if l := r.limited; l != nil {
+		floor := time.Duration(float64(l.needed) / l.rate * float64(time.Second))
+		fmt.Fprintf(out, "\nRate-limited apply (%.0f req/s per client): %d factors in %s; the same apply needs %d requests, so the floor is %s; ratio %s.\n",
+			l.rate, r.w.factors, secs(l.wall), l.needed, secs(floor), ratio(l.wall, floor))
+		fmt.Fprintf(out, "Requests seen %d (%d answered 429 and retried, %d token); requests by endpoint: %s. "+
+			"Afterwards %d/%d factors ENROLLED on the emulator, %d in state, 0 duplicates. "+
+			"Terraform's own apply of %d terraform_data took %s of that.\n",
+			totalRequests(l.stats), l.stats.Faults.RateLimited, l.stats.TokenRequests, byEndpoint(l.stats.Requests),
+			l.enrolled, r.w.factors, l.inState, r.w.factors, secs(l.floorTF))
+	}
+}
+
+// printTargets checks the figures against issue 9's targets.
+func printTargets(out io.Writer, results []sizeResult) {
+	fmt.Fprintln(out, "\n### Targets")
+	fmt.Fprintln(out)
+	for _, r := range results {
+		for _, p := range r.phases {
+			if p.name == "refresh-only plan" {
+				fmt.Fprintf(out, "- N=%d refresh-only plan: %s of the terraform_data floor (target 1.5x): %s\n",
+					r.w.factors, ratio(p.wall, p.floorWall), verdict(p.wall, p.floorWall, 1.5))
+			}
+		}
+		if l := r.limited; l != nil {
+			floor := time.Duration(float64(l.needed) / l.rate * float64(time.Second))
+			fmt.Fprintf(out, "- N=%d apply under %.0f req/s: %s of the rate-limit floor (target 1.2x): %s\n",
+				r.w.factors, l.rate, ratio(l.wall, floor), verdict(l.wall, floor, 1.2))
+		}
+	}
+}
+
+func verdict(got, floor time.Duration, target float64) string {
+	if floor > 0 && got.Seconds()/floor.Seconds() <= target {
+		return "met"
+	}
+	return "MISSED"
+}
+
+func byEndpoint(m map[string]int) string {
+	if len(m) == 0 {
+		return "none"
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("`%s` %d", k, m[k]))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func secs(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
+
+func ratio(got, floor time.Duration) string {
+	if floor <= 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.2fx", got.Seconds()/floor.Seconds())
+}
+
+func mib(kib int64) string {
+	if kib == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f MiB", float64(kib)/1024)
+}

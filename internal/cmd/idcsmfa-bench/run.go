@@ -1,0 +1,225 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/emulator"
+)
+
+type phaseSpec struct {
+	name     string
+	args     []string
+	wantExit []int
+}
+
+// phases are the commands timed for both configurations. -detailed-exitcode turns "the plan
+// after an apply is not empty" into a failure instead of a silently wrong figure.
+func phases(parallelism int) []phaseSpec {
+	p := fmt.Sprintf("-parallelism=%d", parallelism)
+	return []phaseSpec{
+		{"plan (create)", []string{"plan", "-input=false", "-no-color", p, "-detailed-exitcode", "-out=create.tfplan"}, []int{2}},
+		{"apply", []string{"apply", "-input=false", "-no-color", p, "create.tfplan"}, []int{0}},
+		{"refresh-only plan", []string{"plan", "-refresh-only", "-input=false", "-no-color", p, "-detailed-exitcode"}, []int{0}},
+		{"no-op plan", []string{"plan", "-input=false", "-no-color", p, "-detailed-exitcode"}, []int{0}},
+		{"plan -refresh=false", []string{"plan", "-refresh=false", "-input=false", "-no-color", p, "-detailed-exitcode"}, []int{0}},
+		{"destroy", []string{"destroy", "-auto-approve", "-input=false", "-no-color", p}, []int{0}},
+	}
+}
+
+type phaseResult struct {
+	name      string
+	wall      time.Duration
+	floorWall time.Duration
+	stats     emulator.Stats
+	usage     providerUsage
+}
+
+type limitedResult struct {
+	rate     float64
+	wall     time.Duration
+	floorTF  time.Duration // the terraform_data apply: Terraform's own share of the time
+	needed   int           // requests of the unthrottled apply of the same plan
+	stats    emulator.Stats
+	enrolled int
+	inState  int
+}
+
+type sizeResult struct {
+	w       workload
+	phases  []phaseResult
+	limited *limitedResult
+}
+
+func runSize(ctx context.Context, o options, dir, cliCfg string, w workload) (sizeResult, error) {
+	res := sizeResult{w: w}
+	progress("%s", w.describe())
+	usersFile := filepath.Join(dir, "users.json")
+	if err := w.writeUsersFile(usersFile); err != nil {
+		return res, err
+	}
+	provDir, floorDir, err := w.writeConfigs(dir)
+	if err != nil {
+		return res, err
+	}
+	em, err := startEmulator(ctx, o.emulator, usersFile, filepath.Join(dir, "logs", "emulator.log"))
+	if err != nil {
+		return res, err
+	}
+	defer em.stop()
+
+	tf := &terraformRunner{bin: o.terraform, cliCfg: cliCfg, provider: o.provider, logDir: filepath.Join(dir, "logs"), host: em.url}
+
+	// Untimed warm-up: the first start of terraform and of the provider binary pays for
+	// reading them from disk, which is not what the phases measure.
+	for _, d := range []string{floorDir, provDir} {
+		if _, err := tf.exec(ctx, d, "warmup-"+filepath.Base(d), []int{0}, "validate", "-no-color"); err != nil {
+			return res, err
+		}
+	}
+
+	specs := phases(o.parallelism)
+	floor := make([]time.Duration, len(specs))
+	for i, ph := range specs {
+		r, err := tf.exec(ctx, floorDir, fmt.Sprintf("floor-%d", i), ph.wantExit, ph.args...)
+		if err != nil {
+			return res, err
+		}
+		floor[i] = r.wall
+		progress("  floor   %-20s %8.2fs", ph.name, r.wall.Seconds())
+	}
+
+	for i, ph := range specs {
+		if err := em.resetStats(ctx); err != nil {
+			return res, err
+		}
+		r, err := tf.exec(ctx, provDir, fmt.Sprintf("idcsmfa-%d", i), ph.wantExit, ph.args...)
+		if err != nil {
+			return res, err
+		}
+		st, err := em.stats(ctx)
+		if err != nil {
+			return res, err
+		}
+		u, err := readUsage(r.rssLog)
+		if err != nil {
+			return res, err
+		}
+		res.phases = append(res.phases, phaseResult{name: ph.name, wall: r.wall, floorWall: floor[i], stats: st, usage: u})
+		progress("  idcsmfa %-20s %8.2fs  %5d requests  peak RSS %s", ph.name, r.wall.Seconds(), totalRequests(st), mib(u.peakKiB))
+
+		switch ph.name {
+		case "apply":
+			if err := verify(ctx, em, w, provDir, w.factors); err != nil {
+				return res, err
+			}
+		case "destroy":
+			if err := verify(ctx, em, w, provDir, 0); err != nil {
+				return res, err
+			}
+		}
+	}
+
+	if o.rateLimit > 0 {
+		lr, err := rateLimitedApply(ctx, o, tf, em, w, provDir, res.phases, floor[1])
+		res.limited = lr
+		if err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}
+
+// rateLimitedApply applies the N factors under the emulator's rate limit. Its floor is the
+// number of requests the same apply needed without a limit, divided by the limit.
+func rateLimitedApply(ctx context.Context, o options, tf *terraformRunner, em *emulatorProcess, w workload, provDir string, unthrottled []phaseResult, floorTF time.Duration) (*limitedResult, error) {
+	lr := &limitedResult{rate: o.rateLimit, floorTF: floorTF}
+	for _, p := range unthrottled {
+		if p.name == "apply" {
+			lr.needed = totalRequests(p.stats)
+		}
+	}
+	par := fmt.Sprintf("-parallelism=%d", o.parallelism)
+	if err := em.setFaults(ctx, emulator.Faults{RateLimitPerSecond: o.rateLimit}); err != nil {
+		return lr, err
+	}
+	defer func() { _ = em.setFaults(context.WithoutCancel(ctx), emulator.Faults{}) }()
+
+	if _, err := tf.exec(ctx, provDir, "limited-plan", []int{2}, "plan", "-input=false", "-no-color", par, "-detailed-exitcode", "-out=limited.tfplan"); err != nil {
+		return lr, err
+	}
+	// The plan made its own requests (if any) against the same bucket; let it refill so the
+	// apply starts where an apply alone would.
+	time.Sleep(time.Duration(float64(time.Second) * 1.5))
+	if err := em.resetStats(ctx); err != nil {
+		return lr, err
+	}
+	r, err := tf.exec(ctx, provDir, "limited-apply", []int{0}, "apply", "-input=false", "-no-color", par, "limited.tfplan")
+	if err != nil {
+		return lr, fmt.Errorf("apply under a %.0f req/s limit: %w", o.rateLimit, err)
+	}
+	lr.wall = r.wall
+	if lr.stats, err = em.stats(ctx); err != nil {
+		return lr, err
+	}
+	progress("  idcsmfa %-20s %8.2fs  %5d requests (%d answered 429)", "rate-limited apply", r.wall.Seconds(), totalRequests(lr.stats), lr.stats.Faults.RateLimited)
+
+	if err := verify(ctx, em, w, provDir, w.factors); err != nil {
+		return lr, err
+	}
+	lr.enrolled, lr.inState = w.factors, w.factors
+
+	// Clean up without the limit, untimed.
+	if err := em.setFaults(ctx, emulator.Faults{}); err != nil {
+		return lr, err
+	}
+	if _, err := tf.exec(ctx, provDir, "limited-destroy", []int{0}, "destroy", "-auto-approve", "-input=false", "-no-color", par); err != nil {
+		return lr, err
+	}
+	return lr, verify(ctx, em, w, provDir, 0)
+}
+
+// verify checks the emulator and the state agree on exactly want factors, all ENROLLED, with
+// no two factors for the same device of a user.
+func verify(ctx context.Context, em *emulatorProcess, w workload, provDir string, want int) error {
+	total, dups := 0, 0
+	for _, u := range w.users {
+		fs, err := em.factors(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		seen := map[string]bool{}
+		for _, f := range fs {
+			if f.Method != emulator.MethodSMS && f.Method != emulator.MethodEmail {
+				continue
+			}
+			total++
+			if f.Status != emulator.StatusEnrolled {
+				return fmt.Errorf("user %s: factor %s is %s, want %s", u.UserName, f.ID, f.Status, emulator.StatusEnrolled)
+			}
+			device := f.Method + " " + f.CountryCode + f.MobileNumber
+			if seen[device] {
+				dups++
+			}
+			seen[device] = true
+		}
+	}
+	inState, err := stateInstances(filepath.Join(provDir, "terraform.tfstate"))
+	if err != nil {
+		return err
+	}
+	if total != want || inState != want || dups != 0 {
+		return fmt.Errorf("after the phase: %d factors on the emulator, %d in state, %d duplicates; want %d, %d, 0", total, inState, dups, want, want)
+	}
+	return nil
+}
+
+func totalRequests(s emulator.Stats) int {
+	n := 0
+	for _, v := range s.Requests {
+		n += v
+	}
+	return n
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# make bench: times plan, apply, refresh and destroy of N factors (N=100 and N=500 by default)
+# against the emulator on loopback, next to N terraform_data resources (Terraform's own floor),
+# and an apply under the emulator's 10 req/s rate limit. Builds everything it runs; needs only
+# go and terraform on PATH, no registry and no network. Extra arguments go to idcsmfa-bench,
+# e.g. `bash scripts/bench.sh -sizes 100 -keep`. BENCHMARKS.md explains the figures.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin=$(mktemp -d "${TMPDIR:-/tmp}/idcsmfa-bench-bin.XXXXXX")
+trap 'rm -rf "$bin"' EXIT
+
+command -v terraform >/dev/null || { echo "terraform must be on PATH" >&2; exit 1; }
+
+echo "== machine"
+echo "cpus: $(nproc)"
+free -h | sed -n '1,2p'
+go version
+terraform version | head -n1
+
+echo "== build (provider, emulator, rss wrapper, bench driver)"
+cd "$root"
+go build -o "$bin/terraform-provider-idcsmfa" .
+go build -o "$bin/idcs-emulator" ./internal/cmd/idcs-emulator
+go build -o "$bin/rsswrap" ./internal/cmd/idcsmfa-bench/rsswrap
+go build -o "$bin/idcsmfa-bench" ./internal/cmd/idcsmfa-bench
+
+echo "== run"
+"$bin/idcsmfa-bench" \
+  -provider "$bin/terraform-provider-idcsmfa" \
+  -emulator "$bin/idcs-emulator" \
+  -wrapper "$bin/rsswrap" \
+  -terraform "$(command -v terraform)" \
+  "$@"
