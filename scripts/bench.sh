@@ -16,7 +16,7 @@ echo "== machine"
 echo "cpus: $(nproc)"
 free -h | sed -n '1,2p'
 go version
-terraform version | head -n1
+terraform version 2>/dev/null | sed -n 1p
 
 echo "== build (provider, emulator, rss wrapper, bench driver)"
 cd "$root"
