@@ -1,0 +1,203 @@
+package emulator
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// fakeClock lets tests expire tokens, passcodes and requestStates without sleeping.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newFakeClock() *fakeClock {
+	return &fakeClock{now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+type harness struct {
+	t     *testing.T
+	s     *Server
+	hs    *httptest.Server
+	clock *fakeClock
+	token string
+}
+
+// newHarness serves a Server over real HTTP (so dropped connections are real) with a fake
+// clock and a token of the default MFA Client application.
+func newHarness(t *testing.T, cfg Config) *harness {
+	t.Helper()
+	clock := newFakeClock()
+	if cfg.Now == nil {
+		cfg.Now = clock.Now
+	}
+	if cfg.Seed == 0 {
+		cfg.Seed = 42
+	}
+	s := New(cfg)
+	hs := httptest.NewServer(s)
+	t.Cleanup(hs.Close)
+	h := &harness{t: t, s: s, hs: hs, clock: clock}
+	h.token = h.tokenFor(DefaultClientID, DefaultClientSecret)
+	return h
+}
+
+func (h *harness) tokenFor(id, secret string) string {
+	h.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, h.hs.URL+"/oauth2/v1/token",
+		strings.NewReader("grant_type=client_credentials&scope="+url.QueryEscape(scopeMyScopes)))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(id, secret)
+	resp, err := h.hs.Client().Do(req)
+	if err != nil {
+		h.t.Fatalf("token request: %v", err)
+	}
+	defer resp.Body.Close()
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	if resp.StatusCode != http.StatusOK || json.NewDecoder(resp.Body).Decode(&tok) != nil || tok.AccessToken == "" {
+		h.t.Fatalf("token request for %s: status %d", id, resp.StatusCode)
+	}
+	return tok.AccessToken
+}
+
+// do sends body (nil, a raw string, or a value encoded as JSON) with the harness token and
+// returns the status, the decoded JSON object (nil if none) and the raw body.
+func (h *harness) do(method, path string, body any) (int, map[string]any, []byte) {
+	h.t.Helper()
+	return h.doWith(h.token, method, path, body)
+}
+
+func (h *harness) doWith(token, method, path string, body any) (int, map[string]any, []byte) {
+	h.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		data, err := json.Marshal(b)
+		if err != nil {
+			h.t.Fatalf("marshal: %v", err)
+		}
+		rd = bytes.NewReader(data)
+	}
+	req, err := http.NewRequest(method, h.hs.URL+path, rd)
+	if err != nil {
+		h.t.Fatalf("request: %v", err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := h.hs.Client().Do(req)
+	if err != nil {
+		h.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var m map[string]any
+	_ = json.Unmarshal(raw, &m)
+	return resp.StatusCode, m, raw
+}
+
+// mustDo is do that fails the test unless the status is want.
+func (h *harness) mustDo(want int, method, path string, body any) map[string]any {
+	h.t.Helper()
+	status, m, raw := h.do(method, path, body)
+	if status != want {
+		h.t.Fatalf("%s %s: status %d, want %d: %s", method, path, status, want, raw)
+	}
+	return m
+}
+
+func (h *harness) newUser(name string) string {
+	h.t.Helper()
+	u, err := h.s.AddUser(User{UserName: name, Email: name + "@example.com", GivenName: strings.ToUpper(name[:1]) + name[1:]})
+	if err != nil {
+		h.t.Fatalf("AddUser: %v", err)
+	}
+	return u.ID
+}
+
+func factorsPath(userID string) string { return "/mfa/v1/users/" + userID + "/factors" }
+
+func (h *harness) enroll(userID string, body map[string]any) map[string]any {
+	h.t.Helper()
+	return h.mustDo(http.StatusOK, http.MethodPost, factorsPath(userID), body)
+}
+
+// enrollSMS starts an SMS enrollment and returns factorId and requestState.
+func (h *harness) enrollSMS(userID, number string) (string, string) {
+	h.t.Helper()
+	m := h.enroll(userID, map[string]any{"method": "SMS", "countryCode": "+44", "mobileNumber": number})
+	return m["factorId"].(string), m["requestState"].(string)
+}
+
+func (h *harness) otp(userID, factorID string) string {
+	h.t.Helper()
+	otp, ok := h.s.LastOTP(userID, factorID)
+	if !ok {
+		h.t.Fatalf("no OTP for %s/%s", userID, factorID)
+	}
+	return otp
+}
+
+// enrolledSMS enrolls an SMS factor through the full passcode round trip.
+func (h *harness) enrolledSMS(userID, number string) string {
+	h.t.Helper()
+	fid, rs := h.enrollSMS(userID, number)
+	h.mustDo(http.StatusOK, http.MethodPatch, factorsPath(userID)+"/"+fid, map[string]any{"otpCode": h.otp(userID, fid), "requestState": rs})
+	return fid
+}
+
+// causeCode returns the AUTH code of an /mfa/v1 error body.
+func causeCode(m map[string]any) string {
+	cause, _ := m["cause"].([]any)
+	if len(cause) == 0 {
+		return ""
+	}
+	c, _ := cause[0].(map[string]any)
+	code, _ := c["code"].(string)
+	return code
+}
+
+// expectError checks status, AUTH code and the /mfa/v1 error body's shape.
+func (h *harness) expectError(status int, code, method, path string, body any) {
+	h.t.Helper()
+	h.expectErrorWith(h.token, status, code, method, path, body)
+}
+
+func (h *harness) expectErrorWith(token string, status int, code, method, path string, body any) {
+	h.t.Helper()
+	got, m, raw := h.doWith(token, method, path, body)
+	if got != status || causeCode(m) != code {
+		h.t.Fatalf("%s %s: got %d %s, want %d %s: %s", method, path, got, causeCode(m), status, code, raw)
+	}
+	if m["status"] != "failed" || m["ecId"] == nil {
+		h.t.Fatalf("%s %s: error body lacks status=failed or ecId: %s", method, path, raw)
+	}
+}
