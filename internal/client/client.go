@@ -161,18 +161,28 @@ func (c *Client) do(ctx context.Context, r request) error {
 				continue
 			}
 		}
-		if status >= 300 || (strings.HasPrefix(r.path, "/mfa/") && mfaFailed(body)) {
-			e := parseError(status, header, body)
-			e.op = r.op()
-			return e.scrub(secrets)
-		}
-		if r.out != nil && len(bytes.TrimSpace(body)) > 0 {
-			if err := json.Unmarshal(body, r.out); err != nil {
-				return fmt.Errorf("%s: the answer (HTTP %d) is not the expected JSON: %s", r.op(), status, scrub(err.Error(), secrets))
-			}
-		}
-		return nil
+		return decodeResult(status, header, body, r, secrets)
 	}
+}
+
+// decodeResult turns an answer into r.out, or into an *APIError.
+func decodeResult(status int, header http.Header, body []byte, r request, secrets []string) error {
+	if status >= 300 || status < 200 || (strings.HasPrefix(r.path, "/mfa/") && mfaFailed(body)) {
+		e := parseError(status, header, body)
+		e.op = r.op()
+		return e.scrub(secrets)
+	}
+	if r.out != nil && len(bytes.TrimSpace(body)) > 0 {
+		if err := json.Unmarshal(body, r.out); err != nil {
+			// The decoder's text can quote the body; say only where it went wrong.
+			var te *json.UnmarshalTypeError
+			if errors.As(err, &te) {
+				return fmt.Errorf("%s: the answer (HTTP %d) has a %s where a %s was expected in field %q", r.op(), status, te.Value, te.Type, te.Field)
+			}
+			return fmt.Errorf("%s: the answer (HTTP %d, %d bytes) is not the expected JSON", r.op(), status, len(body))
+		}
+	}
+	return nil
 }
 
 func (c *Client) send(ctx context.Context, r request, target string, payload []byte, tok string) (int, http.Header, []byte, error) {
