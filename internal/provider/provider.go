@@ -9,16 +9,31 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
 )
 
-var _ provider.Provider = &IDCSMFAProvider{}
+var (
+	_ provider.Provider                   = &IDCSMFAProvider{}
+	_ provider.ProviderWithValidateConfig = &IDCSMFAProvider{}
+)
 
-// IDCSMFAProvider is the provider (placeholder: the provider helper fills it in).
+// IDCSMFAProvider manages users' MFA factors in an Oracle identity domain.
 type IDCSMFAProvider struct{ version string }
 
 // New returns a constructor for the provider at this version.
 func New(version string) func() provider.Provider {
 	return func() provider.Provider { return &IDCSMFAProvider{version: version} }
+}
+
+// providerModel is the provider block.
+type providerModel struct {
+	Host         types.String `tfsdk:"host"`
+	ClientID     types.String `tfsdk:"client_id"`
+	ClientSecret types.String `tfsdk:"client_secret"`
+	AccessToken  types.String `tfsdk:"access_token"`
 }
 
 func (p *IDCSMFAProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -27,12 +42,97 @@ func (p *IDCSMFAProvider) Metadata(_ context.Context, _ provider.MetadataRequest
 }
 
 func (p *IDCSMFAProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
-	resp.Schema = schema.Schema{}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages users' MFA factors (SMS and e-mail) in an Oracle identity domain (OCI IAM, " +
+			"formerly IDCS) through its `/mfa/v1` REST API.\n\n" +
+			"Authenticate either with the client credentials of a confidential application that has the " +
+			"**MFA Client** app role (`client_id` + `client_secret`), or with an `access_token` obtained elsewhere. " +
+			"Every attribute can also come from an environment variable; a value in the configuration wins.",
+		Attributes: map[string]schema.Attribute{
+			attrHost: schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "URL of the identity domain, e.g. `https://idcs-0123456789abcdef0123456789abcdef.identity.oraclecloud.com`. " +
+					"Must use `https`; `http` is accepted only for a loopback host such as a local emulator. " +
+					"Falls back to the `" + envHost + "` environment variable.",
+			},
+			attrClientID: schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Client ID of the confidential application (client credentials grant, **MFA Client** app role). " +
+					"Falls back to `" + envClientID + "`. Conflicts with `access_token`.",
+			},
+			attrClientSecret: schema.StringAttribute{
+				Optional:  true,
+				Sensitive: true,
+				MarkdownDescription: "Client secret of the confidential application. Falls back to `" + envClientSecret + "`. " +
+					"Never logged nor stored in state.",
+			},
+			attrAccessToken: schema.StringAttribute{
+				Optional:  true,
+				Sensitive: true,
+				MarkdownDescription: "An OAuth access token carrying the **MFA Client** scope, used instead of client credentials " +
+					"(it is not renewed: it must outlive the run). Falls back to `" + envAccessToken + "`. " +
+					"Conflicts with `client_id` and `client_secret`.",
+			},
+		},
+	}
 }
 
-func (p *IDCSMFAProvider) Configure(_ context.Context, _ provider.ConfigureRequest, _ *provider.ConfigureResponse) {
+// ValidateConfig catches what the configuration alone gets wrong, at validate and plan time.
+// Environment fallbacks are judged in Configure, which also runs before any plan.
+func (p *IDCSMFAProvider) ValidateConfig(ctx context.Context, req provider.ValidateConfigRequest, resp *provider.ValidateConfigResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(validateStaticProviderConfig(cfg)...)
 }
 
-func (p *IDCSMFAProvider) Resources(_ context.Context) []func() resource.Resource { return nil }
+func (p *IDCSMFAProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	settings, diags := resolveProviderConfig(cfg, lookupEnv)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 
-func (p *IDCSMFAProvider) DataSources(_ context.Context) []func() datasource.DataSource { return nil }
+	c, err := client.New(client.Config{
+		Host:         settings.Host,
+		ClientID:     settings.ClientID,
+		ClientSecret: settings.ClientSecret,
+		AccessToken:  settings.AccessToken,
+		UserAgent:    "terraform-provider-idcsmfa/" + p.version,
+		Logger:       newTFLogLogger(settings.ClientSecret, settings.AccessToken),
+	})
+	if err != nil {
+		// Credentials were checked above, so what the client refuses is the host.
+		resp.Diagnostics.AddAttributeError(hostPath, "Invalid identity domain host", err.Error())
+		return
+	}
+	tflog.Debug(ctx, "idcsmfa provider configured", map[string]any{
+		"host": settings.Host, "auth": settings.authKind(),
+	})
+
+	resp.ResourceData = c
+	resp.DataSourceData = c
+	resp.EphemeralResourceData = c
+}
+
+func (p *IDCSMFAProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		NewSMSFactorResource,
+		NewEmailFactorResource,
+		NewFactorActivationResource,
+	}
+}
+
+func (p *IDCSMFAProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		NewUserFactorsDataSource,
+		NewUsersDataSource,
+	}
+}

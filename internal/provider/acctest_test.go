@@ -1,0 +1,328 @@
+package provider
+
+// Shared acceptance-test harness. Every TestAcc* test builds its own testEnv: an in-process
+// emulator behind httptest (hermetic, no shared state between tests), or, when IDCS_HOST is
+// set, a real identity domain reached with the IDCS_* credentials.
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/hashicorp/go-version"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
+	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/emulator"
+)
+
+// testAccProtoV6ProviderFactories serves the provider in-process to the terraform CLI.
+var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"idcsmfa": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+// minTerraformVersion is the oldest CLI that supports write-only attributes, which the
+// factor resources use; older CLIs cannot run the suite.
+var minTerraformVersion = version.Must(version.NewVersion("1.11.0"))
+
+var (
+	terraformCheckOnce sync.Once
+	terraformCheckErr  error
+)
+
+// testAccPreCheck fails the test unless a terraform CLI of at least 1.11 can be run.
+func testAccPreCheck(t *testing.T) {
+	t.Helper()
+	terraformCheckOnce.Do(func() { terraformCheckErr = checkTerraformCLI() })
+	if terraformCheckErr != nil {
+		t.Fatalf("acceptance tests need the terraform CLI >= %s: %s", minTerraformVersion, terraformCheckErr)
+	}
+}
+
+func checkTerraformCLI() error {
+	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if bin == "" {
+		found, err := exec.LookPath("terraform")
+		if err != nil {
+			return errors.New("no terraform on PATH and TF_ACC_TERRAFORM_PATH is not set")
+		}
+		bin = found
+	}
+	out, err := exec.Command(bin, "version", "-json").Output()
+	if err != nil {
+		return fmt.Errorf("running %s version: %w", bin, err)
+	}
+	var v struct {
+		TerraformVersion string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		return fmt.Errorf("reading %s version -json: %w", bin, err)
+	}
+	got, err := version.NewVersion(v.TerraformVersion)
+	if err != nil {
+		return fmt.Errorf("parsing terraform version %q: %w", v.TerraformVersion, err)
+	}
+	if got.LessThan(minTerraformVersion) {
+		return fmt.Errorf("%s is version %s", bin, got)
+	}
+	return nil
+}
+
+// testEnv is what one acceptance test talks to.
+type testEnv struct {
+	Host         string
+	ClientID     string
+	ClientSecret string
+	AccessToken  string
+
+	// Emulator is nil when the tests target a real identity domain.
+	Emulator *emulator.Server
+	// Client is an API client with the same credentials, for checks that ask the server.
+	Client *client.Client
+
+	secrets *secretRecorder
+}
+
+// newTestEnv starts an emulator for this test, or targets the real domain named by IDCS_HOST.
+// Options adjust the emulator's configuration (ignored against a real domain, where the
+// tests that need them skip through requireEmulator).
+func newTestEnv(t *testing.T, opts ...func(*emulator.Config)) *testEnv {
+	t.Helper()
+	testAccPreCheck(t)
+	env := &testEnv{secrets: &secretRecorder{}}
+	if host := os.Getenv("IDCS_HOST"); host != "" {
+		env.Host = host
+		env.ClientID = os.Getenv("IDCS_CLIENT_ID")
+		env.ClientSecret = os.Getenv("IDCS_CLIENT_SECRET")
+		env.AccessToken = os.Getenv("IDCS_ACCESS_TOKEN")
+	} else {
+		cfg := emulator.Config{}
+		for _, opt := range opts {
+			opt(&cfg)
+		}
+		env.Emulator = emulator.New(cfg)
+		srv := httptest.NewServer(env.secrets.wrap(env.Emulator))
+		t.Cleanup(srv.Close)
+		env.Host = srv.URL
+		env.ClientID = "idcsmfa-emulator"
+		env.ClientSecret = "emulator-secret"
+	}
+	c, err := client.New(client.Config{
+		Host:         env.Host,
+		ClientID:     env.ClientID,
+		ClientSecret: env.ClientSecret,
+		AccessToken:  env.AccessToken,
+		UserAgent:    "terraform-provider-idcsmfa/acctest",
+	})
+	if err != nil {
+		t.Fatalf("building the test client: %s", err)
+	}
+	env.Client = c
+	return env
+}
+
+// requireEmulator skips the test when it needs something only the emulator offers
+// (its outbox, its configuration, locked users).
+func (e *testEnv) requireEmulator(t *testing.T, why string) {
+	t.Helper()
+	if e.Emulator == nil {
+		t.Skipf("needs the emulator (%s); IDCS_HOST points at a real identity domain", why)
+	}
+}
+
+// providerConfig is the provider block for this environment.
+func (e *testEnv) providerConfig() string {
+	if e.AccessToken != "" && e.ClientID == "" {
+		return fmt.Sprintf("provider \"idcsmfa\" {\n  host         = %q\n  access_token = %q\n}\n", e.Host, e.AccessToken)
+	}
+	return fmt.Sprintf("provider \"idcsmfa\" {\n  host          = %q\n  client_id     = %q\n  client_secret = %q\n}\n",
+		e.Host, e.ClientID, e.ClientSecret)
+}
+
+// newUser creates a fresh user for one test, so tests never share factors.
+func (e *testEnv) newUser(t *testing.T) string {
+	t.Helper()
+	name := "tf-acc-" + randomSuffix(t)
+	if e.Emulator != nil {
+		u, err := e.Emulator.AddUser(emulator.User{UserName: name, Email: name + "@example.com"})
+		if err != nil {
+			t.Fatalf("adding emulator user: %s", err)
+		}
+		return u.ID
+	}
+	if id := os.Getenv("IDCS_TEST_USER_ID"); id != "" {
+		return id
+	}
+	u, err := e.Client.CreateUser(context.Background(), client.SCIMUserCreate{
+		UserName: name, GivenName: "TF", FamilyName: "Acceptance", Email: name + "@example.com",
+	})
+	if err != nil {
+		t.Fatalf("creating user %s (set IDCS_TEST_USER_ID to use an existing one): %s", name, err)
+	}
+	return u.ID
+}
+
+// otp returns the latest passcode the emulator sent for this factor.
+func (e *testEnv) otp(t *testing.T, userID, factorID string) string {
+	t.Helper()
+	e.requireEmulator(t, "reading passcodes from the outbox")
+	code, ok := e.Emulator.LastOTP(userID, factorID)
+	if !ok {
+		t.Fatalf("no passcode in the emulator outbox for user %s factor %s", userID, factorID)
+	}
+	return code
+}
+
+// lazyOTP is a config variable that reads the outbox when terraform needs it, after the
+// steps before it have enrolled the factor whose id ends up in *factorID.
+func (e *testEnv) lazyOTP(t *testing.T, userID string, factorID *string) config.Variable {
+	return lazyVariable(func() string { return e.otp(t, userID, *factorID) })
+}
+
+type lazyVariable func() string
+
+func (v lazyVariable) MarshalJSON() ([]byte, error) { return json.Marshal(v()) }
+
+// checkDestroy asks the server that no factor of the given resource type survives.
+func (e *testEnv) checkDestroy(resourceType string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		for _, rs := range s.RootModule().Resources {
+			if rs.Type != resourceType {
+				continue
+			}
+			userID, factorID := rs.Primary.Attributes["user_id"], rs.Primary.Attributes["factor_id"]
+			if e.Emulator != nil {
+				for _, f := range e.Emulator.Factors(userID) {
+					if f.ID == factorID {
+						return fmt.Errorf("%s: factor %s of user %s still exists (%s)", rs.Type, factorID, userID, f.Status)
+					}
+				}
+				continue
+			}
+			_, err := e.Client.GetFactor(context.Background(), userID, factorID)
+			if err == nil {
+				return fmt.Errorf("%s: factor %s of user %s still exists", rs.Type, factorID, userID)
+			}
+			if !errors.Is(err, client.ErrNotFound) {
+				return fmt.Errorf("%s: checking factor %s: %w", rs.Type, factorID, err)
+			}
+		}
+		return nil
+	}
+}
+
+// checkNoSecretsInState fails when any attribute of any resource holds a passcode this test
+// sent or a requestState the server handed out. Private state is not an attribute.
+func (e *testEnv) checkNoSecretsInState(extra ...*string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		secrets := e.secrets.values()
+		for _, p := range extra {
+			if p != nil && *p != "" {
+				secrets = append(secrets, *p)
+			}
+		}
+		for name, rs := range s.RootModule().Resources {
+			for k, v := range rs.Primary.Attributes {
+				if strings.Contains(strings.ToLower(k), "requeststate") || strings.Contains(strings.ToLower(k), "request_state") {
+					return fmt.Errorf("%s: attribute %s looks like a requestState", name, k)
+				}
+				for _, secret := range secrets {
+					// Short passcodes are compared whole: a 6-digit run inside a hex id is chance.
+					if v == secret || (len(secret) >= 12 && strings.Contains(v, secret)) {
+						return fmt.Errorf("%s: attribute %s holds a secret value", name, k)
+					}
+				}
+			}
+		}
+		return nil
+	}
+}
+
+// captureAttr copies an attribute of a resource in state into *dst for later steps.
+func captureAttr(resourceName, attr string, dst *string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[resourceName]
+		if !ok {
+			return fmt.Errorf("%s not in state", resourceName)
+		}
+		*dst = rs.Primary.Attributes[attr]
+		if *dst == "" {
+			return fmt.Errorf("%s.%s is empty", resourceName, attr)
+		}
+		return nil
+	}
+}
+
+func randomSuffix(t *testing.T) string {
+	b := make([]byte, 4)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatalf("random: %s", err)
+	}
+	return hex.EncodeToString(b)
+}
+
+// secretRecorder watches the emulator's answers and remembers every requestState and every
+// passcode-bearing request field, so tests can prove none of them reached the state.
+type secretRecorder struct {
+	mu   sync.Mutex
+	seen []string
+}
+
+func (r *secretRecorder) wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if req.Body != nil {
+			body, _ := io.ReadAll(req.Body)
+			req.Body = io.NopCloser(bytes.NewReader(body))
+			r.collect(body)
+		}
+		rec := &bodyRecorder{ResponseWriter: w}
+		next.ServeHTTP(rec, req)
+		r.collect(rec.body.Bytes())
+	})
+}
+
+func (r *secretRecorder) collect(body []byte) {
+	var doc map[string]any
+	if json.Unmarshal(body, &doc) != nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, key := range []string{"requestState", "otpCode"} {
+		if s, ok := doc[key].(string); ok && s != "" {
+			r.seen = append(r.seen, s)
+		}
+	}
+}
+
+func (r *secretRecorder) values() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.seen...)
+}
+
+type bodyRecorder struct {
+	http.ResponseWriter
+	body bytes.Buffer
+}
+
+func (b *bodyRecorder) Write(p []byte) (int, error) {
+	b.body.Write(p)
+	return b.ResponseWriter.Write(p)
+}

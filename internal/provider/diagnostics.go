@@ -1,0 +1,125 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
+)
+
+// Hints shared by every object of the provider. They say what the user can do about an error.
+const (
+	hintTokenRefused = "The token request was refused. Check client_id and client_secret (or IDCS_CLIENT_ID / " +
+		"IDCS_CLIENT_SECRET): the confidential application must be activated, allow the client credentials grant, " +
+		"and have the \"MFA Client\" app role."
+	hintUnauthorized = "The identity domain did not accept the access token. If you set access_token (or " +
+		"IDCS_ACCESS_TOKEN), get a fresh one carrying the \"MFA Client\" scope; otherwise check that the confidential " +
+		"application still has the \"MFA Client\" app role."
+	hintForbidden = "The OAuth client is not allowed to do this. Grant the \"MFA Client\" app role to the confidential " +
+		"application (Domains > Integrated applications > the application > App roles); \"Authenticator Client\" " +
+		"can only read factors and verify users."
+	hintUserNotFound = "Check user_id: it must be the id (GUID, 32 hexadecimal characters) of an existing user of this " +
+		"identity domain, not the user name."
+	hintUserLocked = "The user's account is locked (too many failed sign-ins or passcodes, or locked by an " +
+		"administrator). Unlock the user in the identity domain console (Users > the user > Unlock) or wait until the " +
+		"lock expires, then apply again."
+	hintFactorDisabled = "The factor is not enabled in this identity domain. Enable it in the identity domain's MFA " +
+		"settings: Security > MFA > Factors (the AuthenticationFactorSettings resource, e.g. " +
+		"oci_identity_domains_authentication_factor_setting), then apply again."
+	hintAlreadyEnrolled = "This user already has this factor enrolled. To manage it with Terraform, import it " +
+		"(terraform import <resource address> <user_id>/<factor_id>, or an import {} block; the data source " +
+		"idcsmfa_user_factors lists the factor ids), or delete it first."
+	hintInvalidPhone = "Check country_code (\"+\" and 1 to 4 digits, e.g. \"+44\") and mobile_number (the national " +
+		"number, digits only, e.g. \"7700900123\"): the identity domain judged the number invalid."
+	hintInvalidPasscode = "The passcode was wrong. Check the code the user received, or ask for a new one, then apply again."
+	hintRequestState    = "The enrollment request expired or is no longer valid (a newer passcode was sent, or more " +
+		"than its lifetime passed). Ask for a new passcode, then apply again with it."
+	hintTooManyAttempts = "Too many wrong passcodes: the user is now locked. Unlock the user in the identity domain " +
+		"console, ask for a new passcode, then apply again."
+	hintRateLimited = "The identity domain kept answering 429 Too Many Requests after the provider's retries. " +
+		"Lower terraform's -parallelism or apply again later."
+	hintNetwork = "Check that host is the right identity domain URL and is reachable from here."
+)
+
+// apiErrorDiagnostic turns an error from the client into one error diagnostic: summary, then
+// the service's status, AUTH code, message and ecId, then what to do. It never adds request
+// data, so no secret can reach the diagnostic through it.
+func apiErrorDiagnostic(summary string, err error) diag.Diagnostic {
+	return diag.NewErrorDiagnostic(summary, apiErrorDetail(err))
+}
+
+// apiErrorDetail is the detail text of apiErrorDiagnostic, for callers building their own
+// diagnostic (for example an attribute error).
+func apiErrorDetail(err error) string {
+	if err == nil {
+		return ""
+	}
+	var b strings.Builder
+	var apiErr *client.APIError
+	switch {
+	case errors.Is(err, client.ErrTokenRefused):
+		// The client's own text already explains the refusal; the hint repeats the role so
+		// that every such diagnostic names it even if that text changes.
+		fmt.Fprintf(&b, "The token request was refused by the identity domain: %s", err)
+	case errors.As(err, &apiErr):
+		fmt.Fprintf(&b, "The identity domain answered HTTP %d", apiErr.StatusCode)
+		if apiErr.Code != "" {
+			fmt.Fprintf(&b, " %s", apiErr.Code)
+		}
+		if apiErr.Message != "" {
+			fmt.Fprintf(&b, ": %s", apiErr.Message)
+		}
+		if apiErr.ECID != "" {
+			fmt.Fprintf(&b, " (ecId %s)", apiErr.ECID)
+		}
+		b.WriteString(".")
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		fmt.Fprintf(&b, "The operation was interrupted before the identity domain answered: %s", err)
+	default:
+		fmt.Fprintf(&b, "%s", err)
+	}
+	if hint := apiErrorHint(err); hint != "" {
+		b.WriteString("\n\n")
+		b.WriteString(hint)
+	}
+	return b.String()
+}
+
+// apiErrorHint says what to do about an error, or "" when there is nothing specific.
+func apiErrorHint(err error) string {
+	var apiErr *client.APIError
+	isAPI := errors.As(err, &apiErr)
+	switch {
+	case errors.Is(err, client.ErrTokenRefused):
+		return hintTokenRefused
+	case isAPI && strings.EqualFold(apiErr.Code, "AUTH-1030"):
+		return hintInvalidPhone
+	case errors.Is(err, client.ErrAlreadyEnrolled):
+		return hintAlreadyEnrolled
+	case errors.Is(err, client.ErrFactorDisabled):
+		return hintFactorDisabled
+	case errors.Is(err, client.ErrTooManyAttempts):
+		return hintTooManyAttempts
+	case errors.Is(err, client.ErrUserLocked):
+		return hintUserLocked
+	case errors.Is(err, client.ErrUserNotFound):
+		return hintUserNotFound
+	case errors.Is(err, client.ErrInvalidPasscode):
+		return hintInvalidPasscode
+	case errors.Is(err, client.ErrRequestState):
+		return hintRequestState
+	case errors.Is(err, client.ErrForbidden):
+		return hintForbidden
+	case errors.Is(err, client.ErrRateLimited):
+		return hintRateLimited
+	case errors.Is(err, client.ErrUnauthorized):
+		return hintUnauthorized
+	case !isAPI && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded):
+		return hintNetwork
+	}
+	return ""
+}

@@ -1,0 +1,52 @@
+package provider
+
+import (
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+
+	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
+)
+
+var (
+	_ resource.ResourceWithImportState = &EmailFactorResource{}
+	_ resource.ResourceWithModifyPlan  = &EmailFactorResource{}
+)
+
+// EmailFactorResource is idcsmfa_email_factor: a user's e-mail factor.
+type EmailFactorResource struct{ factorResource }
+
+// NewEmailFactorResource is the constructor the provider lists.
+func NewEmailFactorResource() resource.Resource {
+	return &EmailFactorResource{newFactorResource(emailFactorKind)}
+}
+
+// emailFactorModel has no attribute of its own: the service always uses the user's primary
+// e-mail address.
+type emailFactorModel struct {
+	factorCommonModel
+}
+
+func (m *emailFactorModel) common() *factorCommonModel { return &m.factorCommonModel }
+
+func (m *emailFactorModel) enrollRequest() client.EnrollRequest {
+	return client.EnrollRequest{Method: client.MethodEmail}
+}
+
+func (m *emailFactorModel) fillImported(string) {}
+
+var emailFactorKind = factorKind{
+	typeSuffix: "email_factor",
+	method:     client.MethodEmail,
+	label:      "email",
+	sentTo:     "the user's primary e-mail address",
+	description: "Enrolls a user's **e-mail** factor, always on the user's primary e-mail address (shown in " +
+		"`display_name`): the identity domain e-mails a one-time passcode, and the factor is `ENROLLED` once that " +
+		"passcode is submitted — through the write-only `otp_code_wo` (with `otp_code_wo_version`), or out of band " +
+		"with an `idcsmfa_factor_activation` resource. The passcode and the enrollment's `requestState` are never " +
+		"stored in plan or state attributes; the `requestState` lives in the resource's private state only while " +
+		"the factor is pending, and is dropped once it is enrolled.\n\n" +
+		"The EMAIL factor must be enabled in the identity domain (Security > MFA > Factors) and the OAuth client " +
+		"needs the **MFA Client** app role. Import with `<user_id>/<factor_id>`.",
+	attributes: func() map[string]schema.Attribute { return map[string]schema.Attribute{} },
+	newModel:   func() factorModel { return &emailFactorModel{} },
+}

@@ -1,0 +1,306 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
+)
+
+// Create enrolls the factor. Unless skip_verification is set, the service sends a passcode
+// and the factor stays ENROLLMENT_INITIATED; its requestState goes to private state only.
+func (r *factorResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	m := r.kind.newModel()
+	resp.Diagnostics.Append(req.Plan.Get(ctx, m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	c := m.common()
+	enrollReq := m.enrollRequest()
+	enrollReq.SkipVerification = c.SkipVerification.ValueBool()
+
+	e, err := r.client.Enroll(ctx, c.UserID.ValueString(), enrollReq)
+	if err != nil {
+		resp.Diagnostics.Append(apiErrorDiagnostic(
+			fmt.Sprintf("Could not enroll the %s factor of user %s", r.kind.label, c.UserID.ValueString()), err))
+		return
+	}
+	c.FactorID = types.StringValue(e.FactorID)
+	c.ID = types.StringValue(c.UserID.ValueString() + "/" + e.FactorID)
+	c.Status = types.StringValue(enrollmentStatus(e))
+	c.DisplayName = types.StringValue(e.DisplayName)
+	c.Methods = stringList(orDefault(e.Methods, r.kind.method))
+	c.OTPCodeWO = types.StringNull()
+
+	if c.Status.ValueString() == client.FactorStatusEnrolled {
+		resp.Diagnostics.Append(clearEnrollment(ctx, resp.Private)...)
+	} else {
+		resp.Diagnostics.Append(writeEnrollment(ctx, resp.Private, e.RequestState, r.now())...)
+		resp.Diagnostics.AddWarning(fmt.Sprintf("%s factor waiting for its passcode", r.kind.label), r.pendingDetail(c))
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+}
+
+func (r *factorResource) pendingDetail(c *factorCommonModel) string {
+	return fmt.Sprintf("A passcode was sent to %s for factor %s. The factor stays ENROLLMENT_INITIATED until the passcode "+
+		"is submitted, in one of two ways:\n"+
+		"  1. set otp_code_wo to the passcode and change otp_code_wo_version (Terraform 1.11+), then apply again; or\n"+
+		"  2. add an idcsmfa_factor_activation resource for this factor, which waits while the user completes the "+
+		"enrollment out of band.\n"+
+		"If the passcode does not arrive or expires, change otp_resend_version to have a new one sent.",
+		orUnknown(c.DisplayName.ValueString(), "the user's "+r.kind.label+" channel"), c.FactorID.ValueString())
+}
+
+// ModifyPlan marks the status unknown when a passcode will be submitted, and warns when the
+// stored enrollment request cannot be used, so the plan says the enrollment will restart.
+func (r *factorResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() || len(resp.RequiresReplace) > 0 {
+		return
+	}
+	plan, prior := r.kind.newModel(), r.kind.newModel()
+	resp.Diagnostics.Append(req.Plan.Get(ctx, plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, prior)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	p, s := plan.common(), prior.common()
+	if s.Status.ValueString() != client.FactorStatusInitiated {
+		return
+	}
+	activate := versionChanged(p.OTPCodeWOVersion, s.OTPCodeWOVersion)
+	resend := versionChanged(p.OTPResendVersion, s.OTPResendVersion)
+	if !activate && !resend {
+		return
+	}
+	if activate {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attrStatus), types.StringUnknown())...)
+	}
+	enr, diags := readEnrollment(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	var why string
+	switch {
+	case !enr.usable():
+		why = "No enrollment request is stored for this pending factor (it was imported, or its request was lost)"
+	case enr.olderThan(r.now(), requestStateMaxAge):
+		why = fmt.Sprintf("Its enrollment request was issued at %s, more than %s ago, so the identity domain has "+
+			"probably expired it", enr.IssuedAt.Format("2006-01-02 15:04:05 MST"), requestStateMaxAge)
+	default:
+		return
+	}
+	detail := fmt.Sprintf("%s. Applying will restart the enrollment of %s factor %s (the service keeps the factor id), "+
+		"which sends a new passcode to %s.", why, r.kind.label, s.FactorID.ValueString(),
+		orUnknown(s.DisplayName.ValueString(), "the user"))
+	if activate {
+		detail += " The passcode in otp_code_wo belongs to the previous enrollment and is not submitted if the " +
+			"enrollment restarts: put the new passcode in otp_code_wo and apply again."
+	}
+	resp.Diagnostics.AddWarning("The enrollment will be restarted", detail)
+}
+
+// Update submits a passcode or asks for a new one. An enrolled factor is never asked to
+// verify again, whatever the write-only values say.
+func (r *factorResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	plan, prior, cfg := r.kind.newModel(), r.kind.newModel(), r.kind.newModel()
+	resp.Diagnostics.Append(req.Plan.Get(ctx, plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, prior)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	p, s := plan.common(), prior.common()
+	p.ID, p.FactorID, p.Status, p.DisplayName, p.Methods = s.ID, s.FactorID, s.Status, s.DisplayName, s.Methods
+	p.OTPCodeWO = types.StringNull()
+
+	activate := versionChanged(p.OTPCodeWOVersion, s.OTPCodeWOVersion)
+	resend := versionChanged(p.OTPResendVersion, s.OTPResendVersion)
+	op := &factorUpdate{r: r, plan: plan, prior: prior, cfg: cfg, private: resp.Private, diags: &resp.Diagnostics}
+	switch {
+	case s.Status.ValueString() == client.FactorStatusEnrolled:
+		resp.Diagnostics.Append(clearEnrollment(ctx, resp.Private)...)
+		if activate || resend {
+			resp.Diagnostics.AddWarning(fmt.Sprintf("%s factor already enrolled", r.kind.label),
+				fmt.Sprintf("Factor %s is ENROLLED, so no passcode was submitted or sent; the new version numbers are "+
+					"only recorded. You can remove otp_code_wo from the configuration.", s.FactorID.ValueString()))
+		}
+	case activate:
+		op.activate(ctx, req.Config)
+	case resend:
+		op.resend(ctx)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+// factorUpdate carries one Update of a pending factor.
+type factorUpdate struct {
+	r                *factorResource
+	plan, prior, cfg factorModel
+	private          privateStore
+	diags            *diag.Diagnostics
+}
+
+// keepPrevious makes the state keep the previous trigger versions after a failure, so that
+// fixing the input and applying again retries.
+func (u *factorUpdate) keepPrevious() {
+	p, s := u.plan.common(), u.prior.common()
+	p.OTPCodeWOVersion, p.OTPResendVersion = s.OTPCodeWOVersion, s.OTPResendVersion
+}
+
+func (u *factorUpdate) activate(ctx context.Context, config tfsdk.Config) {
+	p := u.plan.common()
+	userID, factorID := p.UserID.ValueString(), p.FactorID.ValueString()
+	var code types.String
+	u.diags.Append(config.GetAttribute(ctx, path.Root(attrOTPCodeWO), &code)...)
+	if u.diags.HasError() {
+		return
+	}
+	if code.ValueString() == "" {
+		u.keepPrevious()
+		u.diags.AddAttributeError(path.Root(attrOTPCodeWO), "Missing passcode",
+			"otp_code_wo_version changed but otp_code_wo is empty. Set otp_code_wo to the passcode the user received.")
+		return
+	}
+	enr, d := readEnrollment(ctx, u.private)
+	u.diags.Append(d...)
+	if !enr.usable() {
+		u.restartInsteadOfActivating(ctx, "no enrollment request was stored (imported factor)")
+		return
+	}
+	err := u.r.client.ActivateFactor(ctx, userID, factorID, code.ValueString(), enr.RequestState)
+	switch {
+	case err == nil, errors.Is(err, client.ErrAlreadyEnrolled):
+		p.Status = types.StringValue(client.FactorStatusEnrolled)
+		u.diags.Append(clearEnrollment(ctx, u.private)...)
+	case errors.Is(err, client.ErrRequestState):
+		u.restartInsteadOfActivating(ctx, "the identity domain no longer accepts its enrollment request")
+	case errors.Is(err, client.ErrInvalidPasscode):
+		u.keepPrevious()
+		u.diags.AddAttributeError(path.Root(attrOTPCodeWO), "Wrong passcode",
+			apiErrorDetail(err)+fmt.Sprintf("\n\nFactor %s stays ENROLLMENT_INITIATED and the state keeps the previous "+
+				"otp_code_wo_version, so nothing is lost: check the code in otp_code_wo and apply again, or change "+
+				"otp_resend_version to have a new passcode sent to %s and apply again with it.",
+				factorID, orUnknown(p.DisplayName.ValueString(), "the user")))
+	default:
+		u.keepPrevious()
+		u.diags.Append(apiErrorDiagnostic(fmt.Sprintf("Could not submit the passcode of %s factor %s", u.r.kind.label, factorID), err))
+	}
+}
+
+// restartInsteadOfActivating enrolls afresh; the passcode at hand belongs to the old
+// enrollment, so the apply stops and asks for the new one.
+func (u *factorUpdate) restartInsteadOfActivating(ctx context.Context, why string) {
+	u.keepPrevious()
+	if !u.restart(ctx) {
+		return
+	}
+	p := u.plan.common()
+	if p.Status.ValueString() == client.FactorStatusEnrolled {
+		return
+	}
+	u.diags.AddAttributeError(path.Root(attrOTPCodeWO), "Enrollment restarted: passcode not submitted",
+		fmt.Sprintf("The passcode could not be submitted because %s. The enrollment of %s factor %s was restarted and "+
+			"a new passcode was sent to %s. Put the new passcode in otp_code_wo and apply again (otp_code_wo_version "+
+			"can stay as it is: the state keeps the previous one).", why, u.r.kind.label, p.FactorID.ValueString(),
+			orUnknown(p.DisplayName.ValueString(), "the user")))
+}
+
+func (u *factorUpdate) resend(ctx context.Context) {
+	p := u.plan.common()
+	userID, factorID := p.UserID.ValueString(), p.FactorID.ValueString()
+	enr, d := readEnrollment(ctx, u.private)
+	u.diags.Append(d...)
+	if enr.usable() {
+		e, err := u.r.client.ResendOTP(ctx, userID, factorID, enr.RequestState)
+		switch {
+		case err == nil:
+			u.diags.Append(writeEnrollment(ctx, u.private, e.RequestState, u.r.now())...)
+			u.diags.AddWarning("New passcode sent", fmt.Sprintf("A new passcode was sent to %s for factor %s. %s",
+				orUnknown(p.DisplayName.ValueString(), "the user"), factorID, finishHint))
+			return
+		case errors.Is(err, client.ErrAlreadyEnrolled):
+			p.Status = types.StringValue(client.FactorStatusEnrolled)
+			u.diags.Append(clearEnrollment(ctx, u.private)...)
+			return
+		case !errors.Is(err, client.ErrRequestState):
+			u.keepPrevious()
+			u.diags.Append(apiErrorDiagnostic(fmt.Sprintf("Could not resend the passcode of %s factor %s", u.r.kind.label, factorID), err))
+			return
+		}
+	}
+	if u.restart(ctx) && p.Status.ValueString() != client.FactorStatusEnrolled {
+		u.diags.AddWarning("Enrollment restarted", fmt.Sprintf("The enrollment request of factor %s could no longer be "+
+			"used, so the enrollment was restarted and a new passcode was sent to %s. %s", factorID,
+			orUnknown(p.DisplayName.ValueString(), "the user"), finishHint))
+	}
+}
+
+const finishHint = "Submit it with otp_code_wo and a changed otp_code_wo_version, or through an idcsmfa_factor_activation resource."
+
+// restart enrolls the pending factor again: the service restarts an unfinished enrollment of
+// the same device under the same factor id, with a new passcode and requestState. It reports
+// whether the state may keep pointing at the factor.
+func (u *factorUpdate) restart(ctx context.Context) bool {
+	p := u.plan.common()
+	userID, factorID := p.UserID.ValueString(), p.FactorID.ValueString()
+	// The configuration, not the plan, holds the real phone number of an imported factor.
+	e, err := u.r.client.Enroll(ctx, userID, u.cfg.enrollRequest())
+	if err != nil {
+		u.keepPrevious()
+		u.diags.Append(apiErrorDiagnostic(fmt.Sprintf("Could not restart the enrollment of %s factor %s", u.r.kind.label, factorID), err))
+		return false
+	}
+	if e.FactorID != factorID {
+		u.keepPrevious()
+		u.diags.Append(clearEnrollment(ctx, u.private)...)
+		u.diags.AddError("Enrollment restarted under a different factor",
+			fmt.Sprintf("Restarting the enrollment of factor %s created factor %s instead. The state still names %s; run "+
+				"terraform apply again: the next refresh finds out whether %s still exists and, if not, plans to create "+
+				"the factor again, which adopts the pending %s.", factorID, e.FactorID, factorID, factorID, e.FactorID))
+		return false
+	}
+	if enrollmentStatus(e) == client.FactorStatusEnrolled {
+		p.Status = types.StringValue(client.FactorStatusEnrolled)
+		u.diags.Append(clearEnrollment(ctx, u.private)...)
+		return true
+	}
+	u.diags.Append(writeEnrollment(ctx, u.private, e.RequestState, u.r.now())...)
+	return true
+}
+
+// enrollmentStatus reads the status of an E3 answer; without one, a requestState means pending.
+func enrollmentStatus(e *client.Enrollment) string {
+	switch {
+	case e.FactorStatus != "":
+		return e.FactorStatus
+	case e.RequestState != "":
+		return client.FactorStatusInitiated
+	default:
+		return client.FactorStatusEnrolled
+	}
+}
+
+// versionChanged reports whether a trigger version was set to a new value. Removing it from
+// the configuration triggers nothing.
+func versionChanged(plan, prior types.Int64) bool {
+	return !plan.IsNull() && !plan.IsUnknown() && !plan.Equal(prior)
+}
+
+func orDefault(values []string, def string) []string {
+	if len(values) == 0 {
+		return []string{def}
+	}
+	return values
+}
+
+func orUnknown(s, fallback string) string {
+	if s == "" {
+		return fallback
+	}
+	return s
+}
