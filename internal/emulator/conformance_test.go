@@ -17,15 +17,15 @@ import (
 // answer (the same JSON keys, recursively, with the same value types).
 
 type confEntry struct {
-	Name        string        `json:"name"`
-	Method      string        `json:"method"`
-	URL         string        `json:"url"`
-	Examples    []confExample `json:"examples"`
+	Name     string        `json:"name"`
+	Method   string        `json:"method"`
+	URL      string        `json:"url"`
+	Examples []confExample `json:"examples"`
 }
 
 type confExample struct {
-	Name         string `json:"name"`
-	Code         int    `json:"code"`
+	Name string `json:"name"`
+	Code int    `json:"code"`
 	// Bodies are JSON text in strings; form bodies (token requests) are objects.
 	RequestBody  json.RawMessage `json:"request_body"`
 	ResponseBody string          `json:"response_body"`

@@ -127,3 +127,5 @@ func totpValid(secret, code string, now time.Time, digits int) bool {
 	}
 	return false
 }
+
+var base32Std = base32.StdEncoding.WithPadding(base32.NoPadding)

@@ -325,3 +325,14 @@ func sortedKeys(m map[string]int) []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// SetEnabledFactors changes which factors the domain allows, as an administrator would;
+// factors already enrolled stay, but cannot be used while their method is disabled.
+func (s *Server) SetEnabledFactors(methods []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.enabled = map[string]bool{}
+	for _, m := range methods {
+		s.enabled[strings.ToUpper(m)] = true
+	}
+}
