@@ -2,6 +2,7 @@ package client
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"mime"
@@ -147,6 +148,37 @@ func RedactHeaders(h http.Header) map[string]string {
 		out[ck] = strings.Join(v, ", ")
 	}
 	return out
+}
+
+// requestSecrets collects the secrets a request carries: the bearer token or Basic password,
+// and the sensitive values of its JSON or form body.
+func requestSecrets(h http.Header, body []byte) []string {
+	var out []string
+	auth := h.Get("Authorization")
+	if scheme, cred, ok := strings.Cut(auth, " "); ok {
+		out = append(out, cred)
+		if strings.EqualFold(scheme, "Basic") {
+			if dec, err := base64.StdEncoding.DecodeString(cred); err == nil {
+				if _, pass, ok := strings.Cut(string(dec), ":"); ok {
+					out = append(out, pass)
+					if p, err := url.QueryUnescape(pass); err == nil && p != pass {
+						out = append(out, p)
+					}
+				}
+			}
+		}
+	}
+	if mt, _, _ := mime.ParseMediaType(h.Get("Content-Type")); mt == "application/x-www-form-urlencoded" {
+		if vals, err := url.ParseQuery(string(body)); err == nil {
+			for k, v := range vals {
+				if isSensitiveKey(k) {
+					out = append(out, v...)
+				}
+			}
+		}
+		return out
+	}
+	return append(out, secretValues(body)...)
 }
 
 // secretValues collects the secret values in a JSON request body, so that an error text that

@@ -75,15 +75,17 @@ func (t *exchangeTransport) RoundTrip(req *http.Request) (*http.Response, error)
 		if q := req.URL.RawQuery; q != "" {
 			fields["query"] = req.URL.Query().Encode()
 		}
+		// The server may echo a secret the request carried in a text field of its answer.
+		sent := requestSecrets(req.Header, reqBody)
 		if b := RedactBody(req.Header.Get("Content-Type"), reqBody); b != "" {
-			fields["request_body"] = b
+			fields["request_body"] = scrub(b, sent)
 		}
 		if err != nil {
-			fields["error"] = err.Error()
+			fields["error"] = scrub(err.Error(), sent)
 		} else {
 			fields["status"] = resp.StatusCode
 			if b := RedactBody(resp.Header.Get("Content-Type"), respBody); b != "" {
-				fields["response_body"] = b
+				fields["response_body"] = scrub(b, sent)
 			}
 			if ra := resp.Header.Get("Retry-After"); ra != "" {
 				fields["retry_after"] = ra
