@@ -1,0 +1,277 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
+)
+
+var (
+	_ resource.Resource                = &FactorActivationResource{}
+	_ resource.ResourceWithConfigure   = &FactorActivationResource{}
+	_ resource.ResourceWithImportState = &FactorActivationResource{}
+)
+
+// defaultActivationTimeout leaves a user time to open a mail or an SMS and type six digits.
+const defaultActivationTimeout = 15 * time.Minute
+
+// FactorActivationResource waits for a factor enrolled elsewhere to be activated out of band
+// (the user in the domain's own pages, or a CI step), like aws_acm_certificate_validation.
+// It owns nothing on the server: the factor belongs to the factor resource.
+type FactorActivationResource struct {
+	client *client.Client
+}
+
+// NewFactorActivationResource is the constructor the provider registers.
+func NewFactorActivationResource() resource.Resource { return &FactorActivationResource{} }
+
+type factorActivationModel struct {
+	ID       types.String   `tfsdk:"id"`
+	UserID   types.String   `tfsdk:"user_id"`
+	FactorID types.String   `tfsdk:"factor_id"`
+	Status   types.String   `tfsdk:"status"`
+	Methods  types.List     `tfsdk:"methods"`
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *FactorActivationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_factor_activation"
+}
+
+var idSegmentRegexp = regexp.MustCompile(`^[^/]+$`)
+
+// idSegment rejects values that would make "<user_id>/<factor_id>" ambiguous.
+var idSegment = []validator.String{
+	stringvalidator.RegexMatches(idSegmentRegexp, "must be non-empty and contain no '/', for example 7b3d902ab05b4214bae6b2924ca6be21"),
+}
+
+func (r *FactorActivationResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Waits until a factor is activated out of band — by the user in the identity domain's " +
+			"own pages, or by a CI step with its own tools — and records it, so that what depends on an enrolled " +
+			"factor goes ahead only then. Create polls the factor's status with backoff until it is `ENROLLED` or " +
+			"`timeouts.create` (default 15 minutes) passes. A factor that is already enrolled completes at once.\n\n" +
+			"The resource owns nothing on the server: destroying it only forgets it, the factor belongs to " +
+			"`idcsmfa_sms_factor` / `idcsmfa_email_factor`. If the factor is deleted or no longer enrolled, the next " +
+			"plan shows the activation again. See the guide *Activation flows* for the three ways to activate a factor.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "`<user_id>/<factor_id>`.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"user_id": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "The user's GUID (the SCIM user `id`). Changing it replaces the activation.",
+				Validators:          idSegment,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"factor_id": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "The factor to wait for, usually `idcsmfa_email_factor.<name>.factor_id` or `idcsmfa_sms_factor.<name>.factor_id`. Changing it replaces the activation.",
+				Validators:          idSegment,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"status": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The factor's status when it was last read: always `ENROLLED` in state, since a factor that is not enrolled removes the activation from state.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"methods": schema.ListAttribute{
+				Computed:            true,
+				ElementType:         types.StringType,
+				MarkdownDescription: "The factor's methods as the service reports them for the enrolled factor (for example `[\"EMAIL\"]`); null if the service does not say.",
+				PlanModifiers:       []planmodifier.List{listplanmodifier.UseStateForUnknown()},
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{
+				Create: true,
+				CreateDescription: "How long to wait for the factor to be enrolled, as a Go duration (`30m`, `2h`). " +
+					"Default `15m`.",
+			}),
+		},
+	}
+}
+
+func (r *FactorActivationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return
+	}
+	c, ok := req.ProviderData.(*client.Client)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *client.Client, got %T. This is a bug in the provider; please report it.", req.ProviderData))
+		return
+	}
+	r.client = c
+}
+
+func (r *FactorActivationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan factorActivationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultActivationTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	userID, factorID := plan.UserID.ValueString(), plan.FactorID.ValueString()
+	ctx = tflog.SetField(ctx, "user_id", userID)
+	ctx = tflog.SetField(ctx, "factor_id", factorID)
+	tflog.Info(ctx, "waiting for the factor to be enrolled out of band", map[string]any{"timeout": timeout.String()})
+
+	waitCtx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	state, err := waitForEnrollment(waitCtx, r.client, userID, factorID)
+	if err != nil {
+		resp.Diagnostics.Append(activationWaitDiagnostic(userID, factorID, timeout, err))
+		return
+	}
+
+	plan.ID = types.StringValue(userID + "/" + factorID)
+	resp.Diagnostics.Append(plan.setFactorState(ctx, state)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *FactorActivationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state factorActivationModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	userID, factorID := state.UserID.ValueString(), state.FactorID.ValueString()
+
+	factor, err := r.client.GetFactor(ctx, userID, factorID)
+	if errors.Is(err, client.ErrNotFound) {
+		tflog.Info(ctx, "factor no longer exists; removing the activation from state", map[string]any{"user_id": userID, "factor_id": factorID})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Could not read the factor's status",
+			fmt.Sprintf("Reading factor %s of user %s failed: %s", factorID, userID, serviceErrorText(err)))
+		return
+	}
+	if factor.FactorStatus != client.FactorStatusEnrolled {
+		// The activation stands for "this factor is enrolled"; when that stops being true the
+		// next plan must show the wait again rather than keep a stale promise.
+		resp.Diagnostics.AddWarning("Factor no longer enrolled",
+			fmt.Sprintf("Factor %s of user %s is now %s. The activation is removed from state and the next apply waits for the user to activate the factor again.",
+				factorID, userID, factor.FactorStatus))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+
+	state.ID = types.StringValue(userID + "/" + factorID)
+	resp.Diagnostics.Append(state.setFactorState(ctx, factor)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update can only change timeouts (everything else replaces), so it only records the plan.
+func (r *FactorActivationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan factorActivationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Delete only forgets: the factor belongs to the factor resource, and deleting it here would
+// take it away from a user who activated it.
+func (r *FactorActivationResource) Delete(ctx context.Context, _ resource.DeleteRequest, _ *resource.DeleteResponse) {
+	tflog.Debug(ctx, "forgetting the factor activation; the factor itself is left as it is")
+}
+
+func (r *FactorActivationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	userID, factorID, ok := strings.Cut(req.ID, "/")
+	if !ok || userID == "" || factorID == "" || strings.Contains(factorID, "/") {
+		resp.Diagnostics.AddError("Invalid import ID",
+			fmt.Sprintf("Expected <user_id>/<factor_id>, for example 7b3d902ab05b4214bae6b2924ca6be21/b3e04149d958437b9b801fa70c33ca70; got %q.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), userID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("factor_id"), factorID)...)
+}
+
+func (m *factorActivationModel) setFactorState(ctx context.Context, f *client.FactorState) diag.Diagnostics {
+	m.Status = types.StringValue(f.FactorStatus)
+	if len(f.Methods) == 0 {
+		m.Methods = types.ListNull(types.StringType)
+		return nil
+	}
+	var diags diag.Diagnostics
+	m.Methods, diags = types.ListValueFrom(ctx, types.StringType, f.Methods)
+	return diags
+}
+
+// activationWaitDiagnostic turns a failed wait into what the user needs: what is pending,
+// where the passcode went, and how to get a new one.
+func activationWaitDiagnostic(userID, factorID string, timeout time.Duration, err error) diag.Diagnostic {
+	var pending *errFactorPending
+	var gone *errFactorGone
+	switch {
+	case errors.As(err, &pending) && errors.Is(pending.cause, context.DeadlineExceeded):
+		status := pending.status
+		if status == "" {
+			status = client.FactorStatusInitiated
+		}
+		detail := fmt.Sprintf("Factor %s of user %s is still %s after waiting %s: the user has not entered the passcode yet.\n\n%s\n\n"+
+			"To send a new passcode, increase otp_resend_version on the idcsmfa_sms_factor or idcsmfa_email_factor resource "+
+			"that enrolled this factor and apply; then let the user enter it and apply again (raise timeouts.create in this "+
+			"resource if the user needs longer). Alternatively, finish the enrollment from Terraform with otp_code_wo and "+
+			"otp_code_wo_version on the factor resource.",
+			factorID, userID, status, timeout, passcodeDestination(pending.methods))
+		if pending.lastErr != nil {
+			detail += "\n\nThe last status request failed: " + serviceErrorText(pending.lastErr)
+		}
+		return diag.NewErrorDiagnostic("Factor not enrolled in time", detail)
+	case errors.As(err, &pending):
+		return diag.NewErrorDiagnostic("Waiting for the factor was interrupted",
+			fmt.Sprintf("Terraform stopped waiting for factor %s of user %s, which was still %s. Apply again to resume waiting.",
+				factorID, userID, attrOr(pending.status, "not enrolled")))
+	case errors.As(err, &gone) && gone.seenBefore:
+		return diag.NewErrorDiagnostic("Factor disappeared while waiting",
+			fmt.Sprintf("Factor %s of user %s was deleted while Terraform waited for it to be enrolled (%s). "+
+				"Enroll the factor again (for example apply again so the factor resource re-creates it), then the activation waits for the new one.",
+				factorID, userID, serviceErrorText(gone.apiErr)))
+	case errors.As(err, &gone):
+		return diag.NewErrorDiagnostic("Factor not found",
+			fmt.Sprintf("The identity domain has no factor %s for user %s (%s). Check user_id and factor_id; "+
+				"factor_id usually comes from an idcsmfa_sms_factor or idcsmfa_email_factor resource.",
+				factorID, userID, serviceErrorText(gone.apiErr)))
+	default:
+		return diag.NewErrorDiagnostic("Could not read the factor's status",
+			fmt.Sprintf("Reading factor %s of user %s failed: %s", factorID, userID, serviceErrorText(err)))
+	}
+}
+
+func attrOr(v, fallback string) string {
+	if v == "" {
+		return fallback
+	}
+	return v
+}

@@ -1,0 +1,283 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/emulator"
+)
+
+const getFactorKey = "GET /mfa/v1/users/{id}/factors/{factorId}"
+
+// testAccFactorActivationConfig is an email factor and an activation waiting for it.
+// skipVerification enrolls the factor at once; extra goes into the activation block.
+func testAccFactorActivationConfig(env *testEnv, userID string, skipVerification bool, extra string) string {
+	return env.providerConfig() + fmt.Sprintf(`
+resource "idcsmfa_email_factor" "test" {
+  user_id           = %[1]q
+  skip_verification = %[2]t
+}
+
+resource "idcsmfa_factor_activation" "test" {
+  user_id   = idcsmfa_email_factor.test.user_id
+  factor_id = idcsmfa_email_factor.test.factor_id
+%[3]s
+}
+`, userID, skipVerification, extra)
+}
+
+// outOfBandResult is what the simulated user saw: how many status polls the activation had
+// made when the user completed the enrollment, or why they could not.
+type outOfBandResult struct {
+	polls int
+	err   error
+}
+
+// completeWhenWaited plays the user: it waits until the user's email factor is pending and
+// the activation has polled it (so the apply is really waiting), lets a few more polls pass,
+// then completes the enrollment out of band. It gives up when the test ends.
+func completeWhenWaited(t *testing.T, env *testEnv, userID string) <-chan outOfBandResult {
+	done := make(chan outOfBandResult, 1)
+	ctx := t.Context()
+	go func() {
+		tick := time.NewTicker(10 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				done <- outOfBandResult{err: fmt.Errorf("no pending factor with a waiting activation appeared for user %s", userID)}
+				return
+			case <-tick.C:
+			}
+			for _, f := range env.Emulator.Factors(userID) {
+				if f.Status != emulator.StatusInitiated || env.Emulator.Stats().Requests[getFactorKey] == 0 {
+					continue
+				}
+				time.Sleep(5 * activationPollMax)
+				polls := env.Emulator.Stats().Requests[getFactorKey]
+				err := env.Emulator.CompleteEnrollment(userID, f.ID)
+				if err != nil {
+					err = fmt.Errorf("completing the enrollment out of band: %w", err)
+				}
+				done <- outOfBandResult{polls: polls, err: err}
+				return
+			}
+		}
+	}()
+	return done
+}
+
+func TestAccFactorActivation_outOfBand(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	env.requireEmulator(t, "completing an enrollment as the user would")
+	userID := env.newUser(t)
+	var user <-chan outOfBandResult
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				env.Emulator.ResetStats()
+				user = completeWhenWaited(t, env, userID)
+			},
+			Config: testAccFactorActivationConfig(env, userID, false, ""),
+			Check: resource.ComposeTestCheckFunc(
+				func(s *terraform.State) error {
+					r := <-user
+					if r.err != nil {
+						return r.err
+					}
+					if r.polls < 2 {
+						return fmt.Errorf("the activation polled %d times before the user acted; want the apply to have waited (>= 2 polls)", r.polls)
+					}
+					t.Logf("the apply waited through %d status polls before the user completed the enrollment", r.polls)
+					return nil
+				},
+				checkEmulatorFactorStatus(env, userID, "idcsmfa_factor_activation.test", emulator.StatusEnrolled),
+				resource.TestCheckResourceAttrPair("idcsmfa_factor_activation.test", "factor_id", "idcsmfa_email_factor.test", "factor_id"),
+				func(s *terraform.State) error {
+					rs := s.RootModule().Resources["idcsmfa_factor_activation.test"]
+					if want := userID + "/" + rs.Primary.Attributes["factor_id"]; rs.Primary.ID != want {
+						return fmt.Errorf("id %q, want %q", rs.Primary.ID, want)
+					}
+					return nil
+				},
+			),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("idcsmfa_factor_activation.test", tfjsonpath.New("status"), knownvalue.StringExact("ENROLLED")),
+				statecheck.ExpectKnownValue("idcsmfa_factor_activation.test", tfjsonpath.New("methods"),
+					knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("EMAIL")})),
+			},
+		}},
+	})
+}
+
+func TestAccFactorActivation_timeout(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	userID := env.newUser(t)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: testAccFactorActivationConfig(env, userID, false, `  timeouts {
+    create = "1s"
+  }`),
+			ExpectError: regexp.MustCompile(`(?s)Factor not enrolled in time.*still ENROLLMENT_INITIATED after waiting 1s.*` +
+				`otp_resend_version.*timeouts\.create`),
+		}},
+	})
+}
+
+func TestAccFactorActivation_factorRemovedOutsideTerraform(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	env.requireEmulator(t, "removing a factor out of band")
+	userID := env.newUser(t)
+	var firstFactor, secondFactor string
+	cfg := testAccFactorActivationConfig(env, userID, true, "")
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				// An already enrolled factor: the activation completes at once.
+				Config: cfg,
+				Check: resource.ComposeTestCheckFunc(
+					captureAttr("idcsmfa_factor_activation.test", "factor_id", &firstFactor),
+					resource.TestCheckResourceAttr("idcsmfa_factor_activation.test", "status", "ENROLLED"),
+				),
+			},
+			{
+				PreConfig: func() {
+					if err := env.Emulator.RemoveFactor(userID, firstFactor); err != nil {
+						t.Fatalf("removing factor out of band: %s", err)
+					}
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("idcsmfa_factor_activation.test", plancheck.ResourceActionCreate),
+					},
+				},
+				Check: resource.ComposeTestCheckFunc(
+					captureAttr("idcsmfa_factor_activation.test", "factor_id", &secondFactor),
+					func(*terraform.State) error {
+						if secondFactor == firstFactor {
+							return fmt.Errorf("the activation still points at the removed factor %s", firstFactor)
+						}
+						return nil
+					},
+					checkEmulatorFactorStatus(env, userID, "idcsmfa_factor_activation.test", emulator.StatusEnrolled),
+				),
+			},
+			{
+				ResourceName:      "idcsmfa_factor_activation.test",
+				ImportState:       true,
+				ImportStateVerify: true,
+				// timeouts is configuration only; an import cannot know it.
+				ImportStateVerifyIgnore: []string{"timeouts"},
+			},
+			{
+				// Destroying the activation forgets it and leaves the factor to its owner.
+				Config: env.providerConfig() + fmt.Sprintf(`
+resource "idcsmfa_email_factor" "test" {
+  user_id           = %q
+  skip_verification = true
+}
+`, userID),
+				Check: func(*terraform.State) error {
+					for _, f := range env.Emulator.Factors(userID) {
+						if f.ID == secondFactor && f.Status == emulator.StatusEnrolled {
+							return nil
+						}
+					}
+					return fmt.Errorf("destroying the activation removed or changed factor %s", secondFactor)
+				},
+			},
+		},
+	})
+}
+
+func TestAccFactorActivation_validation(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: env.providerConfig() + `
+resource "idcsmfa_factor_activation" "test" {
+  user_id   = "7b3d902ab05b4214bae6b2924ca6be21"
+  factor_id = "b3e04149/d958437b"
+}
+`,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`must be non-empty and contain no '/'`),
+			},
+			{
+				Config: env.providerConfig() + `
+resource "idcsmfa_factor_activation" "test" {
+  user_id   = "7b3d902ab05b4214bae6b2924ca6be21"
+  factor_id = "b3e04149d958437b9b801fa70c33ca70"
+  timeouts {
+    create = "soon"
+  }
+}
+`,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?i)duration`),
+			},
+		},
+	})
+}
+
+func TestAccFactorActivation_unknownFactor(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	userID := env.newUser(t)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: env.providerConfig() + fmt.Sprintf(`
+resource "idcsmfa_factor_activation" "test" {
+  user_id   = %q
+  factor_id = "00000000000000000000000000000000"
+}
+`, userID),
+			ExpectError: regexp.MustCompile(`(?s)Factor not found.*AUTH-1014`),
+		}},
+	})
+}
+
+// checkEmulatorFactorStatus asks the emulator for the status of the factor the resource names.
+func checkEmulatorFactorStatus(env *testEnv, userID, resourceName, want string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[resourceName]
+		if !ok {
+			return fmt.Errorf("%s not in state", resourceName)
+		}
+		factorID := rs.Primary.Attributes["factor_id"]
+		for _, f := range env.Emulator.Factors(userID) {
+			if f.ID == factorID {
+				if f.Status != want {
+					return fmt.Errorf("factor %s is %s in the emulator, want %s", factorID, f.Status, want)
+				}
+				return nil
+			}
+		}
+		return fmt.Errorf("factor %s of user %s not in the emulator", factorID, userID)
+	}
+}

@@ -1,0 +1,144 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
+)
+
+// Poll timing of the activation wait. Package variables, not constants, so that tests can make
+// the wait fast; production keeps the gentle defaults: the first look after ~1s (a user who
+// already has the passcode is quick), then doubling up to 15s so a long wait costs few calls
+// against the domain's rate limit (a 15-minute wait is about 65 GETs).
+var (
+	activationPollInitial = 1 * time.Second
+	activationPollMax     = 15 * time.Second
+)
+
+// factorStatusGetter is the one client call the wait needs; an interface so the wait can be
+// unit-tested without a server.
+type factorStatusGetter interface {
+	GetFactor(ctx context.Context, userGUID, factorID string) (*client.FactorState, error)
+}
+
+// errFactorPending says the factor was still not enrolled when the wait ended.
+type errFactorPending struct {
+	status  string // last status seen, "" if never seen
+	methods []string
+	lastErr error // last transient error, if the last poll failed
+	cause   error // context.DeadlineExceeded or context.Canceled
+}
+
+func (e *errFactorPending) Error() string {
+	status := e.status
+	if status == "" {
+		status = "unknown"
+	}
+	return fmt.Sprintf("factor still %s: %v", status, e.cause)
+}
+
+func (e *errFactorPending) Unwrap() error { return e.cause }
+
+// errFactorGone says the factor (or its user) does not exist; seenBefore tells a factor that
+// vanished during the wait from one that never existed.
+type errFactorGone struct {
+	seenBefore bool
+	apiErr     error
+}
+
+func (e *errFactorGone) Error() string { return "factor not found: " + e.apiErr.Error() }
+func (e *errFactorGone) Unwrap() error { return e.apiErr }
+
+// waitForEnrollment polls the factor until the service reports it ENROLLED. It returns the last
+// factor state on success. It fails at once on a definitive error (not found, refused, bad
+// request) and keeps polling through transient ones (network, 5xx left after the client's own
+// retries), since a single hiccup must not cost the user a 15-minute wait.
+func waitForEnrollment(ctx context.Context, c factorStatusGetter, userID, factorID string) (*client.FactorState, error) {
+	interval := activationPollInitial
+	seen := false
+	var last *client.FactorState
+	var lastErr error
+
+	for {
+		state, err := c.GetFactor(ctx, userID, factorID)
+		switch {
+		case ctx.Err() != nil:
+			return nil, pendingError(last, lastErr, ctx.Err())
+		case err == nil && state != nil:
+			seen, last, lastErr = true, state, nil
+			if state.FactorStatus == client.FactorStatusEnrolled {
+				return state, nil
+			}
+		case errors.Is(err, client.ErrNotFound):
+			return nil, &errFactorGone{seenBefore: seen, apiErr: err}
+		case err != nil && !isTransient(err):
+			return nil, err
+		default:
+			lastErr = err
+		}
+
+		timer := time.NewTimer(interval)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return nil, pendingError(last, lastErr, ctx.Err())
+		case <-timer.C:
+		}
+		interval *= 2
+		if interval > activationPollMax {
+			interval = activationPollMax
+		}
+	}
+}
+
+func pendingError(last *client.FactorState, lastErr error, cause error) error {
+	e := &errFactorPending{lastErr: lastErr, cause: cause}
+	if last != nil {
+		e.status, e.methods = last.FactorStatus, last.Methods
+	}
+	return e
+}
+
+// isTransient tells errors worth polling through: anything that is not an answer from the
+// service (network trouble), and server-side failures.
+func isTransient(err error) bool {
+	var apiErr *client.APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.StatusCode >= http.StatusInternalServerError || apiErr.StatusCode == http.StatusTooManyRequests
+	}
+	return true
+}
+
+// passcodeDestination says where the service sent the factor's passcode, as far as the
+// factor's methods tell; the exact address is not in the status answer (E4), so it points to
+// the factor resource's display_name instead of guessing.
+func passcodeDestination(methods []string) string {
+	for _, m := range methods {
+		switch m {
+		case client.MethodSMS:
+			return "The passcode was sent by SMS to the factor's mobile number (display_name of the idcsmfa_sms_factor resource)."
+		case client.MethodEmail:
+			return "The passcode was sent by email to the user's primary email address (display_name of the idcsmfa_email_factor resource)."
+		}
+	}
+	return "The passcode was sent to the factor's device: the number or address shown in display_name of the factor resource that enrolled it."
+}
+
+// serviceErrorText renders a client error for a diagnostic detail: the service's code and
+// message and the ecId support needs. The client's errors never carry secrets, so the text is
+// safe to show.
+func serviceErrorText(err error) string {
+	var apiErr *client.APIError
+	if errors.As(err, &apiErr) {
+		text := fmt.Sprintf("%s %s (HTTP %d)", apiErr.Code, apiErr.Message, apiErr.StatusCode)
+		if apiErr.ECID != "" {
+			text += ", ecId " + apiErr.ECID
+		}
+		return text
+	}
+	return err.Error()
+}
