@@ -1,0 +1,252 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// tokenServer issues numbered tokens and accepts only the newest one on /mfa/v1.
+type tokenServer struct {
+	t         *testing.T
+	issued    atomic.Int32
+	apiCalls  atomic.Int32
+	expiresIn int
+	delay     time.Duration
+	refuse    bool
+	mu        sync.Mutex
+	valid     map[string]bool
+	onAPI     func(w http.ResponseWriter, r *http.Request, tok string) bool // true: handled
+}
+
+func (s *tokenServer) handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /oauth2/v1/token", func(w http.ResponseWriter, r *http.Request) {
+		id, secret, ok := r.BasicAuth()
+		if err := r.ParseForm(); err != nil || r.PostForm.Get("grant_type") != "client_credentials" || r.PostForm.Get("scope") != DefaultScope {
+			s.t.Errorf("token request form: %v", r.PostForm)
+		}
+		if r.PostForm.Get("client_secret") != "" {
+			s.t.Error("client secret sent in the body, want HTTP Basic")
+		}
+		if !ok || id != "cid" || secret != "the-secret" || s.refuse {
+			writeJSON(w, 401, `{"error":"invalid_client","error_description":"Client authentication failed for the-secret."}`)
+			return
+		}
+		time.Sleep(s.delay)
+		n := s.issued.Add(1)
+		tok := fmt.Sprintf("token-%d", n)
+		s.mu.Lock()
+		if s.valid == nil {
+			s.valid = map[string]bool{}
+		}
+		s.valid[tok] = true
+		s.mu.Unlock()
+		writeJSON(w, 200, fmt.Sprintf(`{"access_token":%q,"token_type":"Bearer","expires_in":%d}`, tok, s.expiresIn))
+	})
+	mux.HandleFunc("/mfa/v1/", func(w http.ResponseWriter, r *http.Request) {
+		s.apiCalls.Add(1)
+		tok := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if s.onAPI != nil && s.onAPI(w, r, tok) {
+			return
+		}
+		s.mu.Lock()
+		ok := s.valid[tok]
+		s.mu.Unlock()
+		if !ok {
+			writeJSON(w, 401, `{"status":"failed","ecId":"e","cause":[{"code":"AUTH-1110","message":"Authentication token expired."}]}`)
+			return
+		}
+		writeJSON(w, 200, `{"status":"success","userGUID":"u1","factors":[]}`)
+	})
+	return mux
+}
+
+func (s *tokenServer) expire(tok string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.valid, tok)
+}
+
+func ccClient(t *testing.T, s *tokenServer, mod ...func(*Config)) *Client {
+	c, _ := newTestClient(t, s.handler(), append([]func(*Config){func(cfg *Config) {
+		cfg.AccessToken, cfg.ClientID, cfg.ClientSecret = "", "cid", "the-secret"
+	}}, mod...)...)
+	return c
+}
+
+func TestTokenFetchedLazilyAndSharedByConcurrentCalls(t *testing.T) {
+	s := &tokenServer{t: t, expiresIn: 3600, delay: 50 * time.Millisecond}
+	c := ccClient(t, s)
+	if s.issued.Load() != 0 {
+		t.Fatal("New fetched a token")
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for i := 0; i < 64; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := c.ListFactors(context.Background(), "u1"); err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if n := s.issued.Load(); n != 1 {
+		t.Errorf("%d token requests for 64 concurrent calls, want 1", n)
+	}
+	for i := 0; i < 10; i++ {
+		if _, err := c.ListFactors(context.Background(), "u1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := s.issued.Load(); n != 1 {
+		t.Errorf("%d token requests after 74 calls, want 1", n)
+	}
+}
+
+func TestTokenRenewedBeforeExpiry(t *testing.T) {
+	s := &tokenServer{t: t, expiresIn: 2}
+	c := ccClient(t, s)
+	ctx := context.Background()
+	if _, err := c.ListFactors(ctx, "u1"); err != nil {
+		t.Fatal(err)
+	}
+	// A 2 s token is renewed a quarter of its life early, i.e. after 1.5 s.
+	time.Sleep(1600 * time.Millisecond)
+	s.expire("token-1") // the server has forgotten it: using it would fail
+	if _, err := c.ListFactors(ctx, "u1"); err != nil {
+		t.Fatal(err)
+	}
+	if n := s.issued.Load(); n != 2 {
+		t.Errorf("token requests = %d, want 2", n)
+	}
+	if s.apiCalls.Load() != 2 {
+		t.Errorf("API calls = %d, want 2 (no 401 round trip)", s.apiCalls.Load())
+	}
+}
+
+func TestTokenRenewedOnceAfterExpired401(t *testing.T) {
+	s := &tokenServer{t: t, expiresIn: 3600}
+	c := ccClient(t, s)
+	ctx := context.Background()
+	if _, err := c.ListFactors(ctx, "u1"); err != nil {
+		t.Fatal(err)
+	}
+	s.expire("token-1") // revoked early on the server side
+	if _, err := c.ListFactors(ctx, "u1"); err != nil {
+		t.Fatalf("after expiry: %v", err)
+	}
+	if n, a := s.issued.Load(), s.apiCalls.Load(); n != 2 || a != 3 {
+		t.Errorf("token requests %d (want 2), API calls %d (want 3)", n, a)
+	}
+
+	// A server that rejects every token: renew once, retry once, then report.
+	s.onAPI = func(w http.ResponseWriter, r *http.Request, tok string) bool {
+		writeJSON(w, 401, `{"status":"failed","cause":[{"code":"AUTH-1110","message":"Authentication token expired."}]}`)
+		return true
+	}
+	before, beforeAPI := s.issued.Load(), s.apiCalls.Load()
+	_, err := c.ListFactors(ctx, "u1")
+	if !errors.Is(err, ErrUnauthorized) {
+		t.Fatalf("err = %v", err)
+	}
+	if n, a := s.issued.Load()-before, s.apiCalls.Load()-beforeAPI; n != 1 || a != 2 {
+		t.Errorf("token requests %d (want 1), API calls %d (want 2)", n, a)
+	}
+}
+
+func TestJudged401IsNotRetriedWithNewToken(t *testing.T) {
+	var patches atomic.Int32
+	s := &tokenServer{t: t, expiresIn: 3600}
+	s.onAPI = func(w http.ResponseWriter, r *http.Request, tok string) bool {
+		if r.Method == http.MethodPatch {
+			patches.Add(1)
+			writeJSON(w, 401, `{"status":"failed","cause":[{"code":"AUTH-1117","message":"requestState expired."}]}`)
+			return true
+		}
+		return false
+	}
+	c := ccClient(t, s)
+	err := c.ActivateFactor(context.Background(), "u1", "f1", "123456", "rs")
+	if !errors.Is(err, ErrRequestState) || patches.Load() != 1 || s.issued.Load() != 1 {
+		t.Fatalf("err %v, %d PATCHes, %d tokens", err, patches.Load(), s.issued.Load())
+	}
+}
+
+func TestStaticTokenIsNotRenewed(t *testing.T) {
+	s := &tokenServer{t: t}
+	c, _ := newTestClient(t, s.handler())
+	_, err := c.ListFactors(context.Background(), "u1")
+	if !errors.Is(err, ErrUnauthorized) || s.issued.Load() != 0 || s.apiCalls.Load() != 1 {
+		t.Fatalf("err %v, %d tokens, %d calls", err, s.issued.Load(), s.apiCalls.Load())
+	}
+}
+
+func TestTokenRefused(t *testing.T) {
+	s := &tokenServer{t: t, refuse: true}
+	c := ccClient(t, s)
+	_, err := c.ListFactors(context.Background(), "u1")
+	if !errors.Is(err, ErrTokenRefused) || !errors.Is(err, ErrUnauthorized) {
+		t.Fatalf("err = %v", err)
+	}
+	msg := err.Error()
+	for _, want := range []string{"token request was refused by the identity domain", "invalid_client", "client credentials grant", `"MFA Client"`} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("message lacks %q: %s", want, msg)
+		}
+	}
+	if strings.Contains(msg, "the-secret") {
+		t.Errorf("message holds the secret: %s", msg)
+	}
+	if s.apiCalls.Load() != 0 {
+		t.Error("API called without a token")
+	}
+}
+
+func TestTokenRequestRetriedOn5xx(t *testing.T) {
+	var tokenCalls atomic.Int32
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /oauth2/v1/token", func(w http.ResponseWriter, r *http.Request) {
+		if tokenCalls.Add(1) < 3 {
+			writeJSON(w, 503, `{"error":"temporarily_unavailable"}`)
+			return
+		}
+		writeJSON(w, 200, `{"access_token":"tok","token_type":"Bearer","expires_in":3600}`)
+	})
+	mux.HandleFunc("/mfa/v1/", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, `{"status":"success","factors":[]}`)
+	})
+	c, _ := newTestClient(t, mux, func(cfg *Config) { cfg.AccessToken, cfg.ClientID, cfg.ClientSecret = "", "cid", "sec" })
+	if _, err := c.ListFactors(context.Background(), "u1"); err != nil {
+		t.Fatal(err)
+	}
+	if tokenCalls.Load() != 3 {
+		t.Errorf("token attempts = %d", tokenCalls.Load())
+	}
+}
+
+func TestTokenWaitRespectsContext(t *testing.T) {
+	s := &tokenServer{t: t, expiresIn: 3600, delay: 500 * time.Millisecond}
+	c := ccClient(t, s)
+	go func() { _, _ = c.ListFactors(context.Background(), "u1") }()
+	time.Sleep(50 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := c.ListFactors(ctx, "u1")
+	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 300*time.Millisecond {
+		t.Fatalf("err %v after %v", err, time.Since(start))
+	}
+}
