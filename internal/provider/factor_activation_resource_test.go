@@ -133,7 +133,7 @@ func TestAccFactorActivation_timeout(t *testing.T) {
 			Config: testAccFactorActivationConfig(env, userID, false, `  timeouts {
     create = "1s"
   }`),
-			ExpectError: regexp.MustCompile(`(?s)Factor not enrolled in time.*still ENROLLMENT_INITIATED after waiting 1s.*` +
+			ExpectError: regexp.MustCompile(`(?s)Factor not enrolled in time.*still\s+ENROLLMENT_INITIATED\s+after\s+waiting\s+1s.*` +
 				`otp_resend_version.*timeouts\.create`),
 		}},
 	})
