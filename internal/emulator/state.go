@@ -336,3 +336,19 @@ func (s *Server) SetEnabledFactors(methods []string) {
 		s.enabled[strings.ToUpper(m)] = true
 	}
 }
+
+// startSMSForTest starts an SMS enrollment without HTTP; tests and fuzzing use it to reach
+// states cheaply.
+func (s *Server) startSMSForTest(userID, countryCode, number string) (string, string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.users[userID]
+	if u == nil {
+		return "", "", ErrUserNotFound
+	}
+	body, e := s.enrollLocked(u, enrollRequest{Method: MethodSMS, CountryCode: countryCode, MobileNumber: number})
+	if e != nil {
+		return "", "", e
+	}
+	return body["factorId"].(string), body["requestState"].(string), nil
+}
