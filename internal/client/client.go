@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
 	"github.com/hashicorp/go-retryablehttp"
@@ -17,13 +18,14 @@ import (
 
 // Client talks to one identity domain. It is safe for concurrent use.
 type Client struct {
-	base     *url.URL
-	http     *retryablehttp.Client
-	tokens   tokenSource
-	secrets  []string // configured secrets, scrubbed from any error text
-	retryMax int
-	waitMin  int64 // nanoseconds, for the enrollment retry loop
-	waitMax  int64
+	base    *url.URL
+	http    *retryablehttp.Client
+	tokens  tokenSource
+	secrets []string // configured secrets, scrubbed from any error text
+	// Retry settings also used by the loops that repeat a non-idempotent call after
+	// checking the server's state (Enroll, CreateUser).
+	retryMax         int
+	waitMin, waitMax time.Duration
 }
 
 // New validates cfg and returns a Client. No request is made: the token is fetched by the
@@ -100,8 +102,8 @@ func New(cfg Config) (*Client, error) {
 		base:     base,
 		http:     rc,
 		retryMax: retryMax,
-		waitMin:  int64(waitMin),
-		waitMax:  int64(waitMax),
+		waitMin:  waitMin,
+		waitMax:  waitMax,
 	}
 	if cfg.AccessToken != "" {
 		c.tokens = staticToken(cfg.AccessToken)

@@ -135,5 +135,5 @@ func sleep(ctx context.Context, d time.Duration) error {
 }
 
 func backoffFor(c *Client, attempt int) time.Duration {
-	return expBackoff(time.Duration(c.waitMin), time.Duration(c.waitMax), attempt)
+	return expBackoff(c.waitMin, c.waitMax, attempt)
 }
