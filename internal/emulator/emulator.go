@@ -169,7 +169,8 @@ type Server struct {
 
 	mu       sync.Mutex // guards everything below
 	users    map[string]*userState
-	order    []string // user ids in creation order (SCIM listing order)
+	order    []string          // user ids in creation order (SCIM listing order)
+	byName   map[string]string // lower-cased userName -> id
 	tokens   map[string]*token
 	requests map[string]*verification
 	outbox   []Message
@@ -190,6 +191,7 @@ func New(cfg Config) *Server {
 		sealer:   newStateSealer(),
 		enabled:  map[string]bool{},
 		users:    map[string]*userState{},
+		byName:   map[string]string{},
 		tokens:   map[string]*token{},
 		requests: map[string]*verification{},
 		lastOTP:  map[string]string{},

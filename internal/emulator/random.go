@@ -22,10 +22,8 @@ func newLockedRand(seed int64) *lockedRand {
 	var key [32]byte
 	if seed != 0 {
 		binary.LittleEndian.PutUint64(key[:], uint64(seed))
-	} else if _, err := crand.Read(key[:]); err != nil {
-		// crypto/rand.Read never fails on supported platforms (Go 1.24+ panics internally);
-		// keep the key derived from the time-independent fallback anyway.
-		binary.LittleEndian.PutUint64(key[:], rand.Uint64())
+	} else {
+		_, _ = crand.Read(key[:]) // never fails since Go 1.24
 	}
 	return &lockedRand{r: rand.New(rand.NewChaCha8(key))}
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 	"time"
 )
@@ -88,11 +87,12 @@ func (s *Server) AddUser(u User) (User, error) {
 	if _, dup := s.users[u.ID]; dup {
 		return User{}, fmt.Errorf("%w: id %s", ErrDuplicateUser, u.ID)
 	}
-	if s.userByNameLocked(u.UserName) != nil {
+	if _, dup := s.byName[strings.ToLower(u.UserName)]; dup {
 		return User{}, fmt.Errorf("%w: userName %s", ErrDuplicateUser, u.UserName)
 	}
 	now := s.now()
 	s.users[u.ID] = &userState{User: u, created: now, modified: now, factors: map[string]*factor{}}
+	s.byName[strings.ToLower(u.UserName)] = u.ID
 	s.order = append(s.order, u.ID)
 	return u, nil
 }
@@ -124,11 +124,10 @@ func (s *Server) Users() []User {
 	return out
 }
 
+// userByNameLocked finds a user by userName, which identity domains compare ignoring case.
 func (s *Server) userByNameLocked(name string) *userState {
-	for _, id := range s.order {
-		if u := s.users[id]; strings.EqualFold(u.UserName, name) {
-			return u
-		}
+	if id, ok := s.byName[strings.ToLower(name)]; ok {
+		return s.users[id]
 	}
 	return nil
 }
@@ -315,15 +314,6 @@ func (u *userState) hasEnrolledDevice() bool {
 		}
 	}
 	return false
-}
-
-func sortedKeys(m map[string]int) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // SetEnabledFactors changes which factors the domain allows, as an administrator would;
