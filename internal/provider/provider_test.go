@@ -1,0 +1,341 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
+	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/emulator"
+)
+
+func TestProvider_schemasAreValid(t *testing.T) {
+	ctx := context.Background()
+	p := New("test")()
+	var presp provider.SchemaResponse
+	p.Schema(ctx, provider.SchemaRequest{}, &presp)
+	if presp.Diagnostics.HasError() {
+		t.Fatalf("provider schema: %v", presp.Diagnostics)
+	}
+	if diags := presp.Schema.ValidateImplementation(ctx); diags.HasError() {
+		t.Fatalf("provider schema: %v", diags)
+	}
+	for name, a := range presp.Schema.Attributes {
+		if a.GetMarkdownDescription() == "" {
+			t.Errorf("provider attribute %s has no MarkdownDescription", name)
+		}
+	}
+	for _, newResource := range []func() resource.Resource{NewSMSFactorResource, NewEmailFactorResource} {
+		r := newResource()
+		var meta resource.MetadataResponse
+		r.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "idcsmfa"}, &meta)
+		var resp resource.SchemaResponse
+		r.Schema(ctx, resource.SchemaRequest{}, &resp)
+		if diags := resp.Schema.ValidateImplementation(ctx); diags.HasError() {
+			t.Fatalf("%s schema: %v", meta.TypeName, diags)
+		}
+		if resp.Schema.MarkdownDescription == "" {
+			t.Errorf("%s has no MarkdownDescription", meta.TypeName)
+		}
+		for name, a := range resp.Schema.Attributes {
+			if a.GetMarkdownDescription() == "" {
+				t.Errorf("%s.%s has no MarkdownDescription", meta.TypeName, name)
+			}
+		}
+	}
+}
+
+func TestProvider_resolveConfig(t *testing.T) {
+	str := types.StringValue
+	null := types.StringNull()
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	cases := []struct {
+		name    string
+		cfg     providerModel
+		env     map[string]string
+		want    providerSettings
+		wantErr string
+	}{
+		{
+			name: "config only",
+			cfg:  providerModel{Host: str("https://idcs.example.com"), ClientID: str("id"), ClientSecret: str("s"), AccessToken: null},
+			want: providerSettings{Host: "https://idcs.example.com", ClientID: "id", ClientSecret: "s"},
+		},
+		{
+			name: "environment only",
+			cfg:  providerModel{Host: null, ClientID: null, ClientSecret: null, AccessToken: null},
+			env:  map[string]string{envHost: "https://env.example.com", envAccessToken: "tok"},
+			want: providerSettings{Host: "https://env.example.com", AccessToken: "tok"},
+		},
+		{
+			name: "config wins and config credentials shadow environment credentials",
+			cfg:  providerModel{Host: str("https://cfg.example.com"), ClientID: str("id"), ClientSecret: str("s"), AccessToken: null},
+			env:  map[string]string{envHost: "https://env.example.com", envAccessToken: "tok"},
+			want: providerSettings{Host: "https://cfg.example.com", ClientID: "id", ClientSecret: "s"},
+		},
+		{
+			name:    "no credentials",
+			cfg:     providerModel{Host: str("https://idcs.example.com"), ClientID: null, ClientSecret: null, AccessToken: null},
+			wantErr: "Missing provider credentials",
+		},
+		{
+			name:    "both kinds of credentials",
+			env:     map[string]string{envHost: "https://h.example.com", envClientID: "id", envClientSecret: "s", envAccessToken: "t"},
+			cfg:     providerModel{Host: null, ClientID: null, ClientSecret: null, AccessToken: null},
+			wantErr: "Conflicting provider credentials",
+		},
+		{
+			name:    "client id without secret",
+			cfg:     providerModel{Host: str("https://h.example.com"), ClientID: str("id"), ClientSecret: null, AccessToken: null},
+			wantErr: "Missing client_secret",
+		},
+		{
+			name:    "no host",
+			cfg:     providerModel{Host: null, ClientID: null, ClientSecret: null, AccessToken: str("t")},
+			wantErr: "IDCS_HOST",
+		},
+		{
+			name:    "host without scheme",
+			cfg:     providerModel{Host: str("idcs.example.com"), ClientID: null, ClientSecret: null, AccessToken: str("t")},
+			wantErr: "not a URL with a scheme",
+		},
+		{
+			name:    "unknown value",
+			cfg:     providerModel{Host: types.StringUnknown(), ClientID: null, ClientSecret: null, AccessToken: str("t")},
+			wantErr: "Set host statically in the provider block or through the IDCS_HOST environment variable",
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, diags := resolveProviderConfig(tc.cfg, env(tc.env))
+			if tc.wantErr != "" {
+				if !diags.HasError() || !strings.Contains(fmt.Sprint(diags), tc.wantErr) {
+					t.Fatalf("want an error containing %q, got %v", tc.wantErr, diags)
+				}
+				return
+			}
+			if diags.HasError() {
+				t.Fatalf("unexpected error: %v", diags)
+			}
+			if got != tc.want {
+				t.Fatalf("got %+v, want %+v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestProvider_loggerMasksSecrets(t *testing.T) {
+	var out bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &out)
+	l := newTFLogLogger("the-client-secret", "the-access-token")
+	l.Debug(ctx, "exchange the-client-secret", map[string]any{
+		"url":          "https://h/oauth2/v1/token",
+		"body":         "client_secret=the-client-secret&x=1",
+		"header":       "Bearer the-access-token",
+		"requestState": "opaque-request-state",
+		"otpCode":      "123456",
+	})
+	logged := out.String()
+	if !strings.Contains(logged, "https://h/oauth2/v1/token") {
+		t.Fatalf("the log line is missing: %s", logged)
+	}
+	for _, secret := range []string{"the-client-secret", "the-access-token", "opaque-request-state", "123456"} {
+		if strings.Contains(logged, secret) {
+			t.Errorf("log output holds %q: %s", secret, logged)
+		}
+	}
+}
+
+// testAccProviderOnlyConfig is a provider block and one factor that makes terraform configure it.
+func testAccProviderOnlyConfig(providerBlock, userID string) string {
+	return providerBlock + fmt.Sprintf(`
+resource "idcsmfa_email_factor" "test" {
+  user_id           = %q
+  skip_verification = true
+}
+`, userID)
+}
+
+// clearIDCSEnv keeps the test's own IDCS_* variables from filling in what a case leaves out.
+// t.Setenv makes the test (and so its subtests) sequential, which these need anyway.
+func clearIDCSEnv(t *testing.T) {
+	for _, k := range []string{envHost, envClientID, envClientSecret, envAccessToken} {
+		t.Setenv(k, "")
+	}
+}
+
+func TestAccProvider_validationMessages(t *testing.T) {
+	env := newTestEnv(t)
+	env.requireEmulator(t, "the cases use the emulator's address")
+	clearIDCSEnv(t)
+	userID := env.newUser(t)
+	cases := []struct {
+		name, block string
+		want        []string
+	}{
+		{"host without scheme", `provider "idcsmfa" {
+  host          = "idcs.example.com"
+  client_id     = "id"
+  client_secret = "secret"
+}`, []string{"Invalid identity domain host", "not a URL with a scheme", "IDCS_HOST"}},
+		{"http on a non-loopback host", `provider "idcsmfa" {
+  host          = "http://idcs.example.com"
+  client_id     = "id"
+  client_secret = "secret"
+}`, []string{"Invalid identity domain host", "only https is allowed", "loopback"}},
+		{"no host", `provider "idcsmfa" {
+  client_id     = "id"
+  client_secret = "secret"
+}`, []string{"Missing identity domain host", "IDCS_HOST"}},
+		{"no credentials", fmt.Sprintf(`provider "idcsmfa" {
+  host = %q
+}`, env.Host), []string{"Missing provider credentials", "client_id and client_secret", "MFA Client", "access_token"}},
+		{"both kinds of credentials", fmt.Sprintf(`provider "idcsmfa" {
+  host          = %q
+  client_id     = "id"
+  client_secret = "secret"
+  access_token  = "token"
+}`, env.Host), []string{"Conflicting provider credentials", "not both"}},
+		{"client_id without client_secret", fmt.Sprintf(`provider "idcsmfa" {
+  host      = %q
+  client_id = "id"
+}`, env.Host), []string{"Missing client_secret", "IDCS_CLIENT_SECRET"}},
+		{"value unknown at plan time", fmt.Sprintf(`resource "terraform_data" "host" {
+  input = %q
+}
+
+provider "idcsmfa" {
+  host          = terraform_data.host.output
+  client_id     = "id"
+  client_secret = "secret"
+}`, env.Host), []string{"Unknown provider attribute host", "statically", "IDCS_HOST"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tfresource.Test(t, tfresource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []tfresource.TestStep{{
+					Config:      testAccProviderOnlyConfig(tc.block, userID),
+					PlanOnly:    true,
+					ExpectError: expectErr(tc.want...),
+				}},
+			})
+		})
+	}
+}
+
+func TestAccProvider_wrongSecretSaysTokenRefusedAndRole(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	env.requireEmulator(t, "a known-wrong secret for the emulator's client")
+	userID := env.newUser(t)
+	block := fmt.Sprintf("provider \"idcsmfa\" {\n  host          = %q\n  client_id     = %q\n  client_secret = \"not-the-secret\"\n}\n",
+		env.Host, env.ClientID)
+	tfresource.Test(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []tfresource.TestStep{
+			{
+				// A valid block plans without error: the token is only asked for when needed.
+				Config:             testAccProviderOnlyConfig(env.providerConfig(), userID),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config:      testAccProviderOnlyConfig(block, userID),
+				ExpectError: expectErr("token request was refused", "client credentials grant", "MFA Client"),
+			},
+		},
+	})
+}
+
+func TestAccProvider_roleWithoutMFAClient(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	env.requireEmulator(t, "the emulator's Authenticator Client application")
+	userID := env.newUser(t)
+	block := fmt.Sprintf("provider \"idcsmfa\" {\n  host          = %q\n  client_id     = %q\n  client_secret = %q\n}\n",
+		env.Host, emulator.DefaultAuthenticatorClientID, emulator.DefaultAuthenticatorClientSecret)
+	tfresource.Test(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []tfresource.TestStep{{
+			Config:      testAccProviderOnlyConfig(block, userID),
+			ExpectError: expectErr("AUTH-1034", "Grant the \"MFA Client\" app role"),
+		}},
+	})
+}
+
+func TestAccProvider_environmentFallbacks(t *testing.T) {
+	env := newTestEnv(t)
+	env.requireEmulator(t, "the emulator's credentials")
+	userID := env.newUser(t)
+	t.Setenv(envHost, env.Host)
+	t.Setenv(envClientID, env.ClientID)
+	t.Setenv(envClientSecret, env.ClientSecret)
+	t.Setenv(envAccessToken, "")
+	tfresource.Test(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             env.checkDestroy("idcsmfa_email_factor"),
+		Steps: []tfresource.TestStep{{
+			Config: testAccProviderOnlyConfig(`provider "idcsmfa" {}`, userID),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(emailAddr, tfjsonpath.New("status"), knownvalue.StringExact("ENROLLED")),
+			},
+		}},
+	})
+}
+
+func TestAccProvider_accessToken(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	env.requireEmulator(t, "a token from the emulator")
+	userID := env.newUser(t)
+	token := fetchEmulatorToken(t, env)
+	block := fmt.Sprintf("provider \"idcsmfa\" {\n  host         = %q\n  access_token = %q\n}\n", env.Host, token)
+	tfresource.Test(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             env.checkDestroy("idcsmfa_email_factor"),
+		Steps: []tfresource.TestStep{{
+			Config: testAccProviderOnlyConfig(block, userID),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(emailAddr, tfjsonpath.New("status"), knownvalue.StringExact("ENROLLED")),
+			},
+		}},
+	})
+}
+
+// fetchEmulatorToken asks the emulator for a token the way a pipeline would, outside the provider.
+func fetchEmulatorToken(t *testing.T, env *testEnv) string {
+	t.Helper()
+	form := url.Values{"grant_type": {"client_credentials"}, "scope": {"urn:opc:idm:__myscopes__"}}
+	req, err := http.NewRequest(http.MethodPost, env.Host+"/oauth2/v1/token", strings.NewReader(form.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.SetBasicAuth(env.ClientID, env.ClientSecret)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("token request: %s", err)
+	}
+	defer resp.Body.Close()
+	var body struct {
+		AccessToken string `json:"access_token"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || body.AccessToken == "" {
+		t.Fatalf("token answer (HTTP %d): %v", resp.StatusCode, err)
+	}
+	return body.AccessToken
+}
