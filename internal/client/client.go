@@ -206,7 +206,8 @@ func (c *Client) send(ctx context.Context, r request, target string, payload []b
 	if err != nil {
 		return 0, nil, nil, err
 	}
-	defer resp.Body.Close()
+	// exchangeTransport already read the body into memory; closing it cannot fail.
+	defer func() { _ = resp.Body.Close() }()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
 		return 0, nil, nil, err

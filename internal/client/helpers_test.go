@@ -68,7 +68,7 @@ func newTestClient(t *testing.T, h http.Handler, mod ...func(*Config)) (*Client,
 func writeJSON(w http.ResponseWriter, status int, body string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	fmt.Fprint(w, body)
+	_, _ = fmt.Fprint(w, body)
 }
 
 // dropConnection closes the TCP connection without an answer, as a lost response looks.
@@ -83,7 +83,7 @@ func dropConnection(t *testing.T, w http.ResponseWriter) {
 		t.Errorf("hijack: %v", err)
 		return
 	}
-	conn.Close()
+	_ = conn.Close()
 }
 
 type example struct {

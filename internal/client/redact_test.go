@@ -173,3 +173,61 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 		t.Errorf("activation request body: %v", act["request_body"])
 	}
 }
+
+// TestRedactAllSampleBodies: in every body of Oracle's samples, no value held under a secret
+// key survives redaction.
+func TestRedactAllSampleBodies(t *testing.T) {
+	checked := 0
+	for _, r := range loadExamples(t) {
+		bodies := []string{string(r.RequestBody)}
+		for _, ex := range r.Examples {
+			bodies = append(bodies, string(ex.RequestBody), ex.ResponseBody)
+		}
+		for _, b := range bodies {
+			var v any
+			if json.Unmarshal([]byte(b), &v) != nil {
+				continue
+			}
+			out := RedactBody("application/json", []byte(b))
+			for _, s := range specSecrets(v, "") {
+				if len(s) < 4 || errorCodeRe.MatchString(s) || strings.HasPrefix(s, "{{") {
+					continue
+				}
+				checked++
+				if strings.Contains(out, s) {
+					t.Errorf("%s: secret %q survives in %s", r.Name, s, out)
+				}
+			}
+		}
+	}
+	if checked < 30 {
+		t.Fatalf("only %d secret values checked", checked)
+	}
+}
+
+// specSecrets lists, independently of the redaction code, the values the brief names as
+// secrets: tokens, passcodes, requestState, shared secrets, bypass codes, answers, passwords,
+// the QR code's content and image, and the encrypted OTP's value.
+func specSecrets(v any, parent string) []string {
+	named := map[string]bool{"access_token": true, "refresh_token": true, "client_secret": true, "otpCode": true,
+		"requestState": true, "sharedSecret": true, "bypassCode": true, "answer": true, "password": true, "code": true,
+		"qrCodeContent": true, "qrCodeImgContent": true}
+	var out []string
+	switch t := v.(type) {
+	case map[string]any:
+		for k, c := range t {
+			s, isStr := c.(string)
+			switch {
+			case isStr && (named[k] || (parent == "qrCode" && (k == "content" || k == "imageData")) || (parent == "otp" && k == "value")):
+				out = append(out, s)
+			default:
+				out = append(out, specSecrets(c, k)...)
+			}
+		}
+	case []any:
+		for _, c := range t {
+			out = append(out, specSecrets(c, parent)...)
+		}
+	}
+	return out
+}

@@ -40,18 +40,6 @@ func (f *fakeFactors) count(kind string) int {
 	return f.calls[kind]
 }
 
-func (f *fakeFactors) enrolled() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	n := 0
-	for _, x := range f.factors {
-		if x.status == FactorStatusEnrolled {
-			n++
-		}
-	}
-	return n
-}
-
 func (f *fakeFactors) handler() http.Handler {
 	mux := http.NewServeMux()
 	handle := func(pattern, kind string, work func(w http.ResponseWriter, r *http.Request) (int, any)) {

@@ -45,7 +45,7 @@ func (t *exchangeTransport) RoundTrip(req *http.Request) (*http.Response, error)
 	if t.log != nil && req.GetBody != nil {
 		if rc, err := req.GetBody(); err == nil {
 			reqBody, _ = io.ReadAll(io.LimitReader(rc, maxBody))
-			rc.Close()
+			_ = rc.Close()
 		}
 	}
 
@@ -54,7 +54,8 @@ func (t *exchangeTransport) RoundTrip(req *http.Request) (*http.Response, error)
 	var respBody []byte
 	if err == nil {
 		respBody, err = io.ReadAll(io.LimitReader(resp.Body, maxBody))
-		resp.Body.Close()
+		// Everything was read; a close error changes nothing for the caller.
+		_ = resp.Body.Close()
 		if err != nil {
 			err = fmt.Errorf("reading the answer (HTTP %d): %w", resp.StatusCode, err)
 			resp = nil

@@ -27,7 +27,7 @@ type wireUser struct {
 }
 
 func (w wireUser) user() SCIMUser {
-	return SCIMUser{ID: w.ID, UserName: w.UserName, Emails: w.Emails, Active: w.Active, MFA: w.MFA}
+	return SCIMUser(w)
 }
 
 type wireListResponse struct {
