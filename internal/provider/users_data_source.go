@@ -87,7 +87,7 @@ func (d *UsersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 						"mfa_status": schema.StringAttribute{
 							Computed: true,
 							MarkdownDescription: "The user's `mfaStatus`: `ENROLLED`, `UN_ENROLLED`, `IGNORED` or `DISABLED`; " +
-								"null when the service reports none (a user who never enrolled).",
+								"null when the service reports none.",
 						},
 						"preferred_factor": schema.StringAttribute{
 							Computed:            true,
