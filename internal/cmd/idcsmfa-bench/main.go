@@ -31,6 +31,7 @@ type options struct {
 	sizes                                  []int
 	perUser                                int
 	parallelism                            int
+	runs                                   int
 	rateLimit                              float64
 	workDir                                string
 	keep                                   bool
@@ -47,6 +48,7 @@ func main() {
 	flag.StringVar(&sizes, "sizes", "100,500", "comma-separated numbers of factors N")
 	flag.IntVar(&o.perUser, "factors-per-user", 5, "factors per user: one email factor and the rest SMS (M = N / this)")
 	flag.IntVar(&o.parallelism, "parallelism", 10, "terraform -parallelism (10 is terraform's default)")
+	flag.IntVar(&o.runs, "runs", 3, "cycles of the five phases per size; the tables show the median")
 	flag.Float64Var(&o.rateLimit, "rate-limit", 10, "requests per second for the rate-limited apply (0 skips it)")
 	flag.StringVar(&o.workDir, "workdir", "", "directory for configurations, state and logs (default: a new temporary directory)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the work directory")
@@ -59,6 +61,9 @@ func main() {
 			fatalf("-sizes: %q is not a positive number", s)
 		}
 		o.sizes = append(o.sizes, n)
+	}
+	if o.runs < 1 {
+		fatalf("-runs must be at least 1")
 	}
 	if o.provider == "" || o.emulator == "" || o.wrapper == "" {
 		fatalf("-provider, -emulator and -wrapper are required (scripts/bench.sh builds them)")

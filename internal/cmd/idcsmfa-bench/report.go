@@ -11,13 +11,16 @@ import (
 // The tables are Markdown, readable in a terminal and pasted as they are into BENCHMARKS.md.
 
 func printSize(out io.Writer, r sizeResult, o options) {
-	fmt.Fprintf(out, "\n### %s, -parallelism=%d\n\n", r.w.describe(), o.parallelism)
+	fmt.Fprintf(out, "\n### %s, -parallelism=%d, median of %d runs\n\n", r.w.describe(), o.parallelism, o.runs)
 	fmt.Fprintln(out, "| phase | idcsmfa | floor (terraform_data) | ratio | API requests | of which token | provider peak RSS | provider CPU | provider processes |")
 	fmt.Fprintln(out, "|---|--:|--:|--:|--:|--:|--:|--:|--:|")
 	for _, p := range r.phases {
 		fmt.Fprintf(out, "| %s | %s | %s | %s | %d | %d | %s | %s | %d |\n",
-			p.name, secs(p.wall), secs(p.floorWall), ratio(p.wall, p.floorWall),
+			p.name, spread(p.walls), spread(p.floorWalls), ratio(p.wall(), p.floor()),
 			totalRequests(p.stats), p.stats.TokenRequests, mib(p.usage.peakKiB), secs(p.usage.cpu), p.usage.processes)
+	}
+	if r.loadBefore != "" {
+		fmt.Fprintf(out, "\nLoad average (1, 5, 15 min) before: %s; after: %s.\n", r.loadBefore, r.loadAfter)
 	}
 	fmt.Fprintln(out, "\nAPI requests by endpoint (emulator counters, reset before each phase):")
 	fmt.Fprintln(out)
@@ -44,7 +47,7 @@ func printTargets(out io.Writer, results []sizeResult) {
 		for _, p := range r.phases {
 			if p.name == "refresh-only plan" {
 				fmt.Fprintf(out, "- N=%d refresh-only plan: %s of the terraform_data floor (target 1.5x): %s\n",
-					r.w.factors, ratio(p.wall, p.floorWall), verdict(p.wall, p.floorWall, 1.5))
+					r.w.factors, ratio(p.wall(), p.floor()), verdict(p.wall(), p.floor(), 1.5))
 			}
 		}
 		if l := r.limited; l != nil {
@@ -79,6 +82,18 @@ func byEndpoint(m map[string]int) string {
 }
 
 func secs(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
+
+// spread is the median, with the range when there was more than one run.
+func spread(ds []time.Duration) string {
+	if len(ds) < 2 {
+		return secs(median(ds))
+	}
+	lo, hi := ds[0], ds[0]
+	for _, d := range ds {
+		lo, hi = min(lo, d), max(hi, d)
+	}
+	return fmt.Sprintf("%s (%.1f–%.1f)", secs(median(ds)), lo.Seconds(), hi.Seconds())
+}
 
 func ratio(got, floor time.Duration) string {
 	if floor <= 0 {

@@ -3,7 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/emulator"
@@ -29,12 +32,30 @@ func phases(parallelism int) []phaseSpec {
 	}
 }
 
+// phaseResult holds one phase over all runs: wall times of both configurations, and the
+// provider's requests (from the last run: they do not vary) and resource use.
 type phaseResult struct {
-	name      string
-	wall      time.Duration
-	floorWall time.Duration
-	stats     emulator.Stats
-	usage     providerUsage
+	name       string
+	walls      []time.Duration
+	floorWalls []time.Duration
+	stats      emulator.Stats
+	usage      providerUsage // peak RSS over the runs, CPU of the median run
+	cpus       []time.Duration
+}
+
+func (p phaseResult) wall() time.Duration  { return median(p.walls) }
+func (p phaseResult) floor() time.Duration { return median(p.floorWalls) }
+
+func median(ds []time.Duration) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := append([]time.Duration(nil), ds...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 type limitedResult struct {
@@ -48,13 +69,15 @@ type limitedResult struct {
 }
 
 type sizeResult struct {
-	w       workload
-	phases  []phaseResult
-	limited *limitedResult
+	w                     workload
+	phases                []phaseResult
+	limited               *limitedResult
+	loadBefore, loadAfter string
 }
 
-func runSize(ctx context.Context, o options, dir, cliCfg string, w workload) (sizeResult, error) {
-	res := sizeResult{w: w}
+func runSize(ctx context.Context, o options, dir, cliCfg string, w workload) (res sizeResult, err error) {
+	res = sizeResult{w: w, loadBefore: loadAverage()}
+	defer func() { res.loadAfter = loadAverage() }()
 	progress("%s", w.describe())
 	usersFile := filepath.Join(dir, "users.json")
 	if err := w.writeUsersFile(usersFile); err != nil {
@@ -81,49 +104,62 @@ func runSize(ctx context.Context, o options, dir, cliCfg string, w workload) (si
 	}
 
 	specs := phases(o.parallelism)
-	floor := make([]time.Duration, len(specs))
+	res.phases = make([]phaseResult, len(specs))
 	for i, ph := range specs {
-		r, err := tf.exec(ctx, floorDir, fmt.Sprintf("floor-%d", i), ph.wantExit, ph.args...)
-		if err != nil {
-			return res, err
-		}
-		floor[i] = r.wall
-		progress("  floor   %-20s %8.2fs", ph.name, r.wall.Seconds())
+		res.phases[i].name = ph.name
 	}
-
-	for i, ph := range specs {
-		if err := em.resetStats(ctx); err != nil {
-			return res, err
-		}
-		r, err := tf.exec(ctx, provDir, fmt.Sprintf("idcsmfa-%d", i), ph.wantExit, ph.args...)
-		if err != nil {
-			return res, err
-		}
-		st, err := em.stats(ctx)
-		if err != nil {
-			return res, err
-		}
-		u, err := readUsage(r.rssLog)
-		if err != nil {
-			return res, err
-		}
-		res.phases = append(res.phases, phaseResult{name: ph.name, wall: r.wall, floorWall: floor[i], stats: st, usage: u})
-		progress("  idcsmfa %-20s %8.2fs  %5d requests  peak RSS %s", ph.name, r.wall.Seconds(), totalRequests(st), mib(u.peakKiB))
-
-		switch ph.name {
-		case "apply":
-			if err := verify(ctx, em, w, provDir, w.factors); err != nil {
+	// Whole cycles, floor then provider, repeated: the machine's load drifts, and taking the
+	// median per phase over interleaved cycles keeps a burst from landing on one side only.
+	for run := 1; run <= o.runs; run++ {
+		progress("  run %d/%d (load average %s)", run, o.runs, loadAverage())
+		for i, ph := range specs {
+			r, err := tf.exec(ctx, floorDir, fmt.Sprintf("floor-r%d-%d", run, i), ph.wantExit, ph.args...)
+			if err != nil {
 				return res, err
 			}
-		case "destroy":
-			if err := verify(ctx, em, w, provDir, 0); err != nil {
+			res.phases[i].floorWalls = append(res.phases[i].floorWalls, r.wall)
+			progress("    floor   %-20s %8.2fs", ph.name, r.wall.Seconds())
+		}
+		for i, ph := range specs {
+			if err := em.resetStats(ctx); err != nil {
 				return res, err
+			}
+			r, err := tf.exec(ctx, provDir, fmt.Sprintf("idcsmfa-r%d-%d", run, i), ph.wantExit, ph.args...)
+			if err != nil {
+				return res, err
+			}
+			st, err := em.stats(ctx)
+			if err != nil {
+				return res, err
+			}
+			u, err := readUsage(r.rssLog)
+			if err != nil {
+				return res, err
+			}
+			p := &res.phases[i]
+			p.walls = append(p.walls, r.wall)
+			p.cpus = append(p.cpus, u.cpu)
+			p.stats = st
+			p.usage.peakKiB = max(p.usage.peakKiB, u.peakKiB)
+			p.usage.processes = u.processes
+			p.usage.cpu = median(p.cpus)
+			progress("    idcsmfa %-20s %8.2fs  %5d requests  peak RSS %s  CPU %.2fs", ph.name, r.wall.Seconds(), totalRequests(st), mib(u.peakKiB), u.cpu.Seconds())
+
+			switch ph.name {
+			case "apply":
+				if err := verify(ctx, em, w, provDir, w.factors); err != nil {
+					return res, err
+				}
+			case "destroy":
+				if err := verify(ctx, em, w, provDir, 0); err != nil {
+					return res, err
+				}
 			}
 		}
 	}
 
 	if o.rateLimit > 0 {
-		lr, err := rateLimitedApply(ctx, o, tf, em, w, provDir, res.phases, floor[1])
+		lr, err := rateLimitedApply(ctx, o, tf, em, w, provDir, res.phases, res.phases[1].floor())
 		res.limited = lr
 		if err != nil {
 			return res, err
@@ -222,4 +258,17 @@ func totalRequests(s emulator.Stats) int {
 		n += v
 	}
 	return n
+}
+
+// loadAverage is the 1, 5 and 15 minute load average, to say how busy the machine was.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
 }
