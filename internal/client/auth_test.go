@@ -250,3 +250,27 @@ func TestTokenWaitRespectsContext(t *testing.T) {
 		t.Fatalf("err %v after %v", err, time.Since(start))
 	}
 }
+
+// TestPasscodeResentOnlyAfterTokenRejection: a 401 AUTH-1110 means the token was refused
+// before the passcode was looked at, so the passcode goes again once, with a new token.
+func TestPasscodeResentOnlyAfterTokenRejection(t *testing.T) {
+	var patches atomic.Int32
+	s := &tokenServer{t: t, expiresIn: 3600}
+	s.onAPI = func(w http.ResponseWriter, r *http.Request, tok string) bool {
+		if r.Method != http.MethodPatch {
+			return false
+		}
+		patches.Add(1)
+		if tok == "token-1" {
+			writeJSON(w, 401, `{"status":"failed","cause":[{"code":"AUTH-1110","message":"Authentication token expired."}]}`)
+			return true
+		}
+		writeJSON(w, 401, `{"status":"failed","cause":[{"code":"AUTH-1105","message":"Invalid passcode."}]}`)
+		return true
+	}
+	c := ccClient(t, s)
+	err := c.ActivateFactor(context.Background(), "u1", "f1", "123456", "rs")
+	if !errors.Is(err, ErrInvalidPasscode) || patches.Load() != 2 || s.issued.Load() != 2 {
+		t.Fatalf("err %v, %d PATCHes (want 2: expired token, then judged), %d tokens", err, patches.Load(), s.issued.Load())
+	}
+}

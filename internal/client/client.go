@@ -16,6 +16,8 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 )
 
+const maxIdleConnsPerHost = 32
+
 // Client talks to one identity domain. It is safe for concurrent use.
 type Client struct {
 	base    *url.URL
@@ -56,7 +58,11 @@ func New(cfg Config) (*Client, error) {
 		inner = *cleanhttp.DefaultPooledClient()
 	}
 	if inner.Transport == nil {
-		inner.Transport = cleanhttp.DefaultPooledTransport()
+		t := cleanhttp.DefaultPooledTransport()
+		// Terraform runs 10 operations at once by default; keep their connections (and TLS
+		// sessions) instead of the pool's GOMAXPROCS+1.
+		t.MaxIdleConnsPerHost = maxIdleConnsPerHost
+		inner.Transport = t
 	}
 	if inner.Timeout == 0 {
 		inner.Timeout = DefaultAttemptTimeout
