@@ -120,7 +120,7 @@ func (s *Server) enrollLocked(u *userState, req enrollRequest) (map[string]any, 
 	}
 	skip := req.SkipFactorVerification.True()
 	offline := req.OfflineTOTP.True()
-	if skip && !(method == MethodSMS || method == MethodEmail || (method == MethodTOTP && offline)) {
+	if skip && method != MethodSMS && method != MethodEmail && (method != MethodTOTP || !offline) {
 		return nil, errInvalidRequest("skipFactorVerification applies to SMS, EMAIL and offline TOTP only.")
 	}
 	switch method {
@@ -373,7 +373,7 @@ func (s *Server) resendEnrollmentLocked(u *userState, f *factor, req completeEnr
 	if f.Status == StatusEnrolled {
 		return nil, errAlreadyEnrolled()
 	}
-	if !(f.hasMethod(MethodSMS) || f.hasMethod(MethodEmail) || f.hasMethod(MethodPhoneCall)) {
+	if !isSentOTPMethod(f.method()) {
 		return nil, errInvalidRequest("resendOtp applies to SMS, EMAIL and PHONE_CALL factors only.")
 	}
 	if e := s.checkState(req.RequestState, stateKindEnroll, u.ID, f.ID, "", f.nonce); e != nil {
@@ -548,4 +548,9 @@ func contains(list []string, v string) bool {
 		}
 	}
 	return false
+}
+
+// isSentOTPMethod says whether the method's passcode is sent to the user (and can be resent).
+func isSentOTPMethod(m string) bool {
+	return m == MethodSMS || m == MethodEmail || m == MethodPhoneCall
 }

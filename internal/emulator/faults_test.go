@@ -22,7 +22,7 @@ func TestRateLimitAnswers429WithRetryAfterPerClient(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		if resp.StatusCode == http.StatusTooManyRequests {
 			limited++
 			retryAfter = resp.Header.Get("Retry-After")
@@ -75,7 +75,7 @@ func TestDropRateDoesTheWorkAndClosesTheConnection(t *testing.T) {
 	req.Header.Set("Authorization", "Bearer "+h.token)
 	resp, err := h.hs.Client().Do(req)
 	if err == nil {
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		t.Fatalf("got an answer (%d) although the connection should drop", resp.StatusCode)
 	}
 	f := h.s.Factors(u)

@@ -191,13 +191,13 @@ func tokenizeFilter(s string) ([]string, error) {
 	var toks []string
 	for i := 0; i < len(s); {
 		c := s[i]
-		switch {
-		case c == ' ' || c == '\t':
+		switch c {
+		case ' ', '\t':
 			i++
-		case c == '(' || c == ')':
+		case '(', ')':
 			toks = append(toks, string(c))
 			i++
-		case c == '"':
+		case '"':
 			j := i + 1
 			for j < len(s) && s[j] != '"' {
 				if s[j] == '\\' {

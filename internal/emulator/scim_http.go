@@ -195,7 +195,7 @@ func (s *Server) handleSCIMCreate(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	body := s.scimUserLocked(s.users[created.ID], r)
-	w.Header().Set("Location", body["meta"].(map[string]any)["location"].(string))
+	w.Header().Set("Location", baseURL(r)+"/admin/v1/Users/"+created.ID)
 	w.Header().Set("Content-Type", "application/scim+json;charset=UTF-8")
 	writeJSONKeepType(w, http.StatusCreated, body)
 }

@@ -10,15 +10,14 @@ import (
 
 // Errors returned by the out-of-band Go API (and mapped to HTTP by /emulator/v1).
 var (
-	ErrUserNotFound      = errors.New("emulator: user not found")
-	ErrFactorNotFound    = errors.New("emulator: factor not found")
-	ErrAlreadyEnrolled   = errors.New("emulator: factor is already enrolled")
-	ErrUserLocked        = errors.New("emulator: user is locked")
-	ErrInvalidUser       = errors.New("emulator: invalid user")
-	ErrDuplicateUser     = errors.New("emulator: a user with this id or userName already exists")
-	ErrRequestNotFound   = errors.New("emulator: verification request not found")
-	ErrNotPushRequest    = errors.New("emulator: verification request is not a PUSH request")
-	errNoPendingPasscode = errors.New("emulator: factor has no pending passcode")
+	ErrUserNotFound    = errors.New("emulator: user not found")
+	ErrFactorNotFound  = errors.New("emulator: factor not found")
+	ErrAlreadyEnrolled = errors.New("emulator: factor is already enrolled")
+	ErrUserLocked      = errors.New("emulator: user is locked")
+	ErrInvalidUser     = errors.New("emulator: invalid user")
+	ErrDuplicateUser   = errors.New("emulator: a user with this id or userName already exists")
+	ErrRequestNotFound = errors.New("emulator: verification request not found")
+	ErrNotPushRequest  = errors.New("emulator: verification request is not a PUSH request")
 )
 
 var hex32 = regexp.MustCompile(`^[0-9a-f]{32}$`)
@@ -340,5 +339,7 @@ func (s *Server) startSMSForTest(userID, countryCode, number string) (string, st
 	if e != nil {
 		return "", "", e
 	}
-	return body["factorId"].(string), body["requestState"].(string), nil
+	fid, _ := body["factorId"].(string)
+	state, _ := body["requestState"].(string)
+	return fid, state, nil
 }

@@ -170,7 +170,7 @@ func (s *Server) handleCompleteVerification(w http.ResponseWriter, r *http.Reque
 		return
 	}
 	if req.ResendOtp.True() {
-		if !(v.method == MethodSMS || v.method == MethodEmail || v.method == MethodPhoneCall) {
+		if !isSentOTPMethod(v.method) {
 			s.writeMFAError(w, errInvalidRequest("resendOtp applies to SMS, EMAIL and PHONE_CALL only."))
 			return
 		}

@@ -132,7 +132,7 @@ func buildConfig(o options, stderr io.Writer) (emulator.Config, error) {
 		}
 		cfg.TrustedCerts = certs
 		for _, c := range certs {
-			fmt.Fprintf(stderr, "trusted certificate %q x5t=%s\n", c.Subject.CommonName, emulator.X5T(c))
+			_, _ = fmt.Fprintf(stderr, "trusted certificate %q x5t=%s\n", c.Subject.CommonName, emulator.X5T(c))
 		}
 	}
 	if !o.quiet {
@@ -215,7 +215,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	// The one line tools wait for: it carries the URL to use.
-	fmt.Fprintf(stdout, "idcs-emulator listening on http://%s\n", ln.Addr())
+	if _, err := fmt.Fprintf(stdout, "idcs-emulator listening on http://%s\n", ln.Addr()); err != nil {
+		_ = ln.Close()
+		return err // nobody can learn the address: do not serve blind
+	}
 	select {
 	case err := <-errc:
 		return err
@@ -226,6 +229,6 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return err
 	}
-	fmt.Fprintln(stderr, "idcs-emulator stopped")
+	_, _ = fmt.Fprintln(stderr, "idcs-emulator stopped")
 	return nil
 }

@@ -64,7 +64,7 @@ func TestCommandServesAndStopsCleanly(t *testing.T) {
 		AccessToken string `json:"access_token"`
 	}
 	_ = json.NewDecoder(resp.Body).Decode(&tok)
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	if resp.StatusCode != 200 || tok.AccessToken == "" {
 		t.Fatalf("token: %d", resp.StatusCode)
 	}
@@ -74,7 +74,7 @@ func TestCommandServesAndStopsCleanly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	if resp.StatusCode != 200 {
 		t.Fatalf("enroll the file's user: %d", resp.StatusCode)
 	}
@@ -89,7 +89,7 @@ func TestCommandServesAndStopsCleanly(t *testing.T) {
 		} `json:"messages"`
 	}
 	_ = json.NewDecoder(resp.Body).Decode(&out)
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	if len(out.Messages) != 1 || len(out.Messages[0].OTP) != 8 || out.Messages[0].Recipient != "ci.user@example.com" {
 		t.Fatalf("outbox: %+v", out)
 	}
