@@ -193,7 +193,7 @@ func TestTokenErrorsAndExpiry(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer resp.Body.Close()
+		defer func() { _ = resp.Body.Close() }()
 		buf := new(strings.Builder)
 		_, _ = io.Copy(buf, resp.Body)
 		return resp.StatusCode, buf.String()

@@ -72,7 +72,7 @@ func (h *harness) tokenFor(id, secret string) string {
 	if err != nil {
 		h.t.Fatalf("token request: %v", err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	var tok struct {
 		AccessToken string `json:"access_token"`
 	}
@@ -117,7 +117,7 @@ func (h *harness) doWith(token, method, path string, body any) (int, map[string]
 	if err != nil {
 		h.t.Fatalf("%s %s: %v", method, path, err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	raw, _ := io.ReadAll(resp.Body)
 	var m map[string]any
 	_ = json.Unmarshal(raw, &m)
