@@ -516,3 +516,47 @@ func TestEmulatorShortTokenLifetime(t *testing.T) {
 		t.Errorf("%d token requests over 5 s with 2 s tokens (%d calls)", tokens, calls)
 	}
 }
+
+// TestEmulatorTokenExpiresEarly: the server's clock runs ahead, so the token the client holds
+// has expired there; the 401 (AUTH-1110 on /mfa/v1, SCIM 401 on /admin/v1) leads to one new
+// token and the call succeeds.
+func TestEmulatorTokenExpiresEarly(t *testing.T) {
+	var mu sync.Mutex
+	offset := time.Duration(0)
+	clock := func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		return time.Now().Add(offset)
+	}
+	advance := func(d time.Duration) {
+		mu.Lock()
+		defer mu.Unlock()
+		offset += d
+	}
+	emu, host := startEmulator(t, emulator.Config{Now: clock})
+	c := newClient(t, host)
+	ctx := context.Background()
+	if _, err := c.ListFactors(ctx, emulator.AliceID); err != nil {
+		t.Fatal(err)
+	}
+	advance(2 * time.Hour)
+	if _, err := c.ListFactors(ctx, emulator.AliceID); err != nil {
+		t.Fatalf("/mfa/v1 after expiry: %v", err)
+	}
+	advance(2 * time.Hour)
+	if _, err := c.ListUsers(ctx, client.ListUsersRequest{Count: 1}); err != nil {
+		t.Fatalf("/admin/v1 after expiry: %v", err)
+	}
+	if n := emu.Stats().TokenRequests; n != 3 {
+		t.Errorf("token requests = %d, want 3", n)
+	}
+
+	static := newClient(t, host, func(c *client.Config) { c.ClientID, c.ClientSecret, c.AccessToken = "", "", "not-a-token" })
+	emu.ResetStats()
+	if _, err := static.ListUsers(ctx, client.ListUsersRequest{}); !errors.Is(err, client.ErrUnauthorized) {
+		t.Errorf("SCIM with a bad static token: %v", err)
+	}
+	if n := emu.Stats().Requests["GET /admin/v1/Users"]; n != 1 {
+		t.Errorf("SCIM requests with a static token = %d, want 1", n)
+	}
+}
