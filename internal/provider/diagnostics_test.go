@@ -1,0 +1,53 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
+)
+
+func TestProvider_apiErrorDiagnostic(t *testing.T) {
+	cases := []struct {
+		name string
+		err  error
+		want []string
+	}{
+		{"user not found", &client.APIError{StatusCode: 404, Code: "AUTH-3018", Message: "User not found.", ECID: "ec1"},
+			[]string{"HTTP 404 AUTH-3018: User not found.", "ecId ec1", "Check user_id"}},
+		{"locked", &client.APIError{StatusCode: 401, Code: "AUTH-1010", Message: "Your account is locked."},
+			[]string{"AUTH-1010", "Unlock the user"}},
+		{"factor disabled", &client.APIError{StatusCode: 401, Code: "AUTH-1125", Message: "The SMS factor has been disabled."},
+			[]string{"AUTH-1125", "Security > MFA > Factors", "AuthenticationFactorSettings"}},
+		{"phone invalid", &client.APIError{StatusCode: 400, Code: "AUTH-1030", Message: "Phone number +1 is invalid."},
+			[]string{"AUTH-1030", "Check country_code"}},
+		{"phone already enrolled", &client.APIError{StatusCode: 400, Code: "AUTH-1031", Message: "already enrolled"},
+			[]string{"AUTH-1031", "import it", "<user_id>/<factor_id>"}},
+		{"wrong passcode", &client.APIError{StatusCode: 401, Code: "AUTH-1105", Message: "Invalid passcode."},
+			[]string{"AUTH-1105", "passcode was wrong"}},
+		{"expired request", &client.APIError{StatusCode: 401, Code: "AUTH-1117", Message: "expired"},
+			[]string{"AUTH-1117", "new passcode"}},
+		{"no role", &client.APIError{StatusCode: 401, Code: "AUTH-1034", Message: "You are not authorized to perform this action."},
+			[]string{"AUTH-1034", `"MFA Client" app role`}},
+		{"wrapped", fmt.Errorf("enrolling: %w", &client.APIError{StatusCode: 429, Code: "AUTH-429", Message: "Too many requests"}),
+			[]string{"HTTP 429", "parallelism"}},
+		{"network", errors.New("dial tcp: connection refused"), []string{"connection refused", "reachable"}},
+		{"cancelled", context.Canceled, []string{"interrupted"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			d := apiErrorDiagnostic("Summary", tc.err)
+			if d.Summary() != "Summary" {
+				t.Errorf("summary = %q", d.Summary())
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(d.Detail(), w) {
+					t.Errorf("detail lacks %q:\n%s", w, d.Detail())
+				}
+			}
+		})
+	}
+}
