@@ -3,6 +3,7 @@ package emulator
 import (
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -269,4 +270,14 @@ func TestSkipFactorVerificationAcceptsBooleanAndString(t *testing.T) {
 		t.Fatalf("skip sent %d messages", n)
 	}
 	h.expectError(400, "AUTH-1111", http.MethodPost, factorsPath(u), map[string]any{"method": "PUSH", "skipFactorVerification": true})
+}
+
+func TestTokenAcceptsFormEncodedBasicCredentials(t *testing.T) {
+	h := newHarness(t, Config{Clients: []Client{
+		{ID: DefaultClientID, Secret: DefaultClientSecret, Roles: []string{RoleMFAClient}},
+		{ID: "app+1", Secret: "s3cr/t+=", Roles: []string{RoleMFAClient}},
+	}})
+	// Raw, and form-encoded as RFC 6749 (and golang.org/x/oauth2) send them.
+	h.tokenFor("app+1", "s3cr/t+=")
+	h.tokenFor(url.QueryEscape("app+1"), url.QueryEscape("s3cr/t+="))
 }

@@ -97,8 +97,7 @@ func (s *Server) handleSCIMList(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var matched []*userState
-	for _, id := range s.order {
-		u := s.users[id]
+	for _, u := range s.scimCandidatesLocked(filter) {
 		if filter == nil || filter.match(func(p string) []string { return filterable[strings.ToLower(p)](s, u) }) {
 			matched = append(matched, u)
 		}
@@ -115,6 +114,29 @@ func (s *Server) handleSCIMList(w http.ResponseWriter, r *http.Request) {
 		"startIndex":   start,
 		"itemsPerPage": len(resources),
 	})
+}
+
+// scimCandidatesLocked narrows a lookup by userName or id (the common "find this user"
+// filter) to the index instead of scanning every user; other filters scan.
+func (s *Server) scimCandidatesLocked(filter filterNode) []*userState {
+	if c, ok := filter.(cmpNode); ok && c.op == "eq" {
+		path := strings.ToLower(c.path)
+		if path == "username" || path == "id" {
+			u := s.users[c.value]
+			if path == "username" {
+				u = s.userByNameLocked(c.value)
+			}
+			if u == nil {
+				return nil
+			}
+			return []*userState{u}
+		}
+	}
+	out := make([]*userState, 0, len(s.order))
+	for _, id := range s.order {
+		out = append(out, s.users[id])
+	}
+	return out
 }
 
 func intParam(v string, def int) (int, error) {

@@ -3,6 +3,7 @@ package emulator
 import (
 	"encoding/hex"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -54,6 +55,14 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 		id, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
 	}
 	client := s.findClient(id, secret)
+	if client == nil {
+		// RFC 6749 §2.3.1 form-encodes the credentials before Basic; golang.org/x/oauth2 does.
+		uid, err1 := url.QueryUnescape(id)
+		usecret, err2 := url.QueryUnescape(secret)
+		if err1 == nil && err2 == nil {
+			client = s.findClient(uid, usecret)
+		}
+	}
 	if client == nil {
 		writeOAuthError(w, http.StatusUnauthorized, "invalid_client", "Client authentication failed.")
 		return
