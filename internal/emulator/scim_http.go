@@ -122,7 +122,7 @@ func (s *Server) scimCandidatesLocked(filter filterNode) []*userState {
 	if c, ok := filter.(cmpNode); ok && c.op == "eq" {
 		path := strings.ToLower(c.path)
 		if path == "username" || path == "id" {
-			u := s.users[c.value]
+			u := s.users[strings.ToLower(c.value)]
 			if path == "username" {
 				u = s.userByNameLocked(c.value)
 			}
