@@ -161,6 +161,10 @@ func (c *Client) do(ctx context.Context, r request) error {
 			if ctx.Err() != nil {
 				return fmt.Errorf("%s: %w", r.op(), ctx.Err())
 			}
+			if isDialError(err) {
+				// Nothing was sent, so nothing can have happened: not ambiguous.
+				return fmt.Errorf("%s: cannot connect to the identity domain: %w", r.op(), err)
+			}
 			return &noAnswerError{op: r.op(), err: errors.New(scrub(err.Error(), secrets))}
 		}
 		if status == http.StatusUnauthorized && !renewed && tokenRejected(r.path, header, body) {

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -409,5 +411,21 @@ func TestDeleteRetriedAfterDrop(t *testing.T) {
 	// The first DELETE worked but its answer was lost; the retry finds nothing to delete.
 	if !errors.Is(err, ErrNotFound) || fake.count("delete") != 2 {
 		t.Fatalf("err %v after %d DELETEs", err, fake.count("delete"))
+	}
+}
+
+func TestUnreachableHostIsNotAmbiguous(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	host := srv.URL
+	srv.Close() // nothing listens there any more
+	cfg := fastConfig(host)
+	cfg.RetryMax = 2
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Enroll(context.Background(), "u1", EnrollRequest{Method: MethodEmail, SkipVerification: true})
+	if err == nil || isAmbiguous(err) || !strings.Contains(err.Error(), "cannot connect") {
+		t.Fatalf("err = %v", err)
 	}
 }

@@ -121,13 +121,18 @@ func (c *Client) CreateUser(ctx context.Context, u SCIMUserCreate) (*SCIMUser, e
 			return &usr, nil
 		}
 		lastErr = err
-		if !isAmbiguous(err) || ctx.Err() != nil {
+		var ae *APIError
+		conflictAfterRetry := attempt > 0 && errors.As(err, &ae) && ae.StatusCode == http.StatusConflict
+		if (!isAmbiguous(err) && !conflictAfterRetry) || ctx.Err() != nil {
 			return nil, err
 		}
 		page, lerr := c.ListUsers(ctx, ListUsersRequest{Filter: `userName eq "` + scimEscape(u.UserName) + `"`, Count: 1})
 		if lerr == nil && len(page.Resources) > 0 {
 			usr := page.Resources[0]
 			return &usr, nil
+		}
+		if conflictAfterRetry {
+			return nil, err
 		}
 		if serr := sleep(ctx, backoffFor(c, attempt)); serr != nil {
 			return nil, errors.Join(err, serr)

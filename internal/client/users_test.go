@@ -199,3 +199,29 @@ func TestSuccessStatusWithFailedBody(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// TestCreateUserConflictAfterAmbiguousAttempt: the first POST created the user but answered
+// 500 and the lookup did not see it yet; the repeated POST meets 409 and the user is adopted.
+func TestCreateUserConflictAfterAmbiguousAttempt(t *testing.T) {
+	var posts, gets atomic.Int32
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /admin/v1/Users", func(w http.ResponseWriter, r *http.Request) {
+		if posts.Add(1) == 1 {
+			writeJSON(w, 500, `{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"detail":"Internal error","status":"500"}`)
+			return
+		}
+		writeJSON(w, 409, `{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"detail":"User already exists","status":"409"}`)
+	})
+	mux.HandleFunc("GET /admin/v1/Users", func(w http.ResponseWriter, r *http.Request) {
+		if gets.Add(1) == 1 {
+			writeJSON(w, 200, `{"totalResults":0,"Resources":[]}`)
+			return
+		}
+		writeJSON(w, 200, `{"totalResults":1,"Resources":[{"id":"late-id","userName":"eve"}]}`)
+	})
+	c, _ := newTestClient(t, mux)
+	u, err := c.CreateUser(context.Background(), SCIMUserCreate{UserName: "eve"})
+	if err != nil || u.ID != "late-id" || posts.Load() != 2 || gets.Load() != 2 {
+		t.Fatalf("user %+v err %v after %d POSTs and %d lookups", u, err, posts.Load(), gets.Load())
+	}
+}
