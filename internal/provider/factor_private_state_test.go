@@ -3,7 +3,10 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -64,101 +67,31 @@ func TestProvider_factorPrivateStateRoundTrip(t *testing.T) {
 // gRPC surface against the emulator and inspects what Terraform would write: the requestState
 // is in private state only while the factor is pending, and never in the state attributes.
 func TestAccEmailFactor_privateStateOnlyWhilePending(t *testing.T) {
-	ctx := context.Background()
 	env := newTestEnv(t)
 	env.requireEmulator(t, "reading the passcode from the outbox")
 	userID := env.newUser(t)
-
-	srv := providerserver.NewProtocol6(New("test")())()
-	schemas, err := srv.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil || len(schemas.Diagnostics) > 0 {
-		t.Fatalf("schema: %v %v", err, schemas.Diagnostics)
-	}
-	providerType := schemas.Provider.ValueType()
-	cfg, _ := tfprotov6.NewDynamicValue(providerType, tftypes.NewValue(providerType, map[string]tftypes.Value{
-		"host":          tftypes.NewValue(tftypes.String, env.Host),
-		"client_id":     tftypes.NewValue(tftypes.String, env.ClientID),
-		"client_secret": tftypes.NewValue(tftypes.String, env.ClientSecret),
-		"access_token":  tftypes.NewValue(tftypes.String, nil),
-	}))
-	if resp, err := srv.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &cfg}); err != nil || hasErrors(resp.Diagnostics) {
-		t.Fatalf("configure: %v %v", err, resp.Diagnostics)
-	}
-
-	const typeName = "idcsmfa_email_factor"
-	resType := schemas.ResourceSchemas[typeName].ValueType()
-	objType, ok := resType.(tftypes.Object)
-	if !ok {
-		t.Fatalf("resource type is %T", resType)
-	}
-	object := func(set map[string]tftypes.Value) tftypes.Value {
-		vals := map[string]tftypes.Value{}
-		for name, typ := range objType.AttributeTypes {
-			if v, ok := set[name]; ok {
-				vals[name] = v
-			} else {
-				vals[name] = tftypes.NewValue(typ, nil)
-			}
-		}
-		return tftypes.NewValue(objType, vals)
-	}
-	dv := func(v tftypes.Value) *tfprotov6.DynamicValue {
-		d, err := tfprotov6.NewDynamicValue(resType, v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return &d
-	}
-	null := dv(tftypes.NewValue(resType, nil))
-	apply := func(prior *tfprotov6.DynamicValue, priorPrivate []byte, config tftypes.Value, proposed tftypes.Value) (tftypes.Value, []byte) {
-		t.Helper()
-		plan, err := srv.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
-			TypeName: typeName, PriorState: prior, ProposedNewState: dv(proposed), Config: dv(config), PriorPrivate: priorPrivate,
-		})
-		if err != nil || hasErrors(plan.Diagnostics) {
-			t.Fatalf("plan: %v %v", err, plan.Diagnostics)
-		}
-		res, err := srv.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{
-			TypeName: typeName, PriorState: prior, PlannedState: plan.PlannedState, Config: dv(config), PlannedPrivate: plan.PlannedPrivate,
-		})
-		if err != nil || hasErrors(res.Diagnostics) {
-			t.Fatalf("apply: %v %v", err, res.Diagnostics)
-		}
-		state, err := res.NewState.Unmarshal(resType)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return state, res.Private
-	}
+	h := newProtoHarness(t, env.Host, env, "idcsmfa_email_factor")
 
 	// Create: pending, requestState in private state only.
-	createCfg := object(map[string]tftypes.Value{"user_id": tftypes.NewValue(tftypes.String, userID)})
-	state, private := apply(null, nil, createCfg, createCfg)
+	createCfg := h.object(map[string]tftypes.Value{"user_id": tftypes.NewValue(tftypes.String, userID)})
+	state, private := h.mustApply(h.null(), nil, createCfg, createCfg)
 	rs := privateRequestState(t, private)
 	if rs == "" {
 		t.Fatalf("no requestState in private state after create: %s", private)
 	}
 	assertNotInState(t, state, rs)
-	var attrs map[string]tftypes.Value
-	if err := state.As(&attrs); err != nil {
-		t.Fatal(err)
-	}
+	attrs := mustAttrs(t, state)
 	var factorID string
 	_ = attrs["factor_id"].As(&factorID)
 
 	// Update with the passcode: enrolled, private state cleared.
 	otp := env.otp(t, userID, factorID)
-	activateCfg := object(map[string]tftypes.Value{
+	activateCfg := h.object(map[string]tftypes.Value{
 		"user_id":             tftypes.NewValue(tftypes.String, userID),
 		"otp_code_wo":         tftypes.NewValue(tftypes.String, otp),
 		"otp_code_wo_version": tftypes.NewValue(tftypes.Number, 1),
 	})
-	proposed := map[string]tftypes.Value{}
-	for k, v := range attrs {
-		proposed[k] = v
-	}
-	proposed["otp_code_wo_version"] = tftypes.NewValue(tftypes.Number, 1)
-	state, private = apply(dv(state), private, activateCfg, object(proposed))
+	state, private = h.mustApply(h.dv(state), private, activateCfg, withAttr(attrs, "otp_code_wo_version", tftypes.NewValue(tftypes.Number, 1)))
 	var status string
 	_ = mustAttrs(t, state)["status"].As(&status)
 	if status != "ENROLLED" {
@@ -168,6 +101,231 @@ func TestAccEmailFactor_privateStateOnlyWhilePending(t *testing.T) {
 		t.Fatalf("private state still holds a requestState after enrollment")
 	}
 	assertNotInState(t, state, rs, otp)
+}
+
+// TestAccEmailFactor_planWarnsWhenEnrollmentWillRestart checks the plan-time warning for a
+// missing or old requestState, and its absence for a fresh one.
+func TestAccEmailFactor_planWarnsWhenEnrollmentWillRestart(t *testing.T) {
+	env := newTestEnv(t)
+	env.requireEmulator(t, "a pending factor")
+	userID := env.newUser(t)
+	h := newProtoHarness(t, env.Host, env, "idcsmfa_email_factor")
+	createCfg := h.object(map[string]tftypes.Value{"user_id": tftypes.NewValue(tftypes.String, userID)})
+	state, private := h.mustApply(h.null(), nil, createCfg, createCfg)
+
+	resendCfg := h.object(map[string]tftypes.Value{
+		"user_id":            tftypes.NewValue(tftypes.String, userID),
+		"otp_resend_version": tftypes.NewValue(tftypes.Number, 1),
+	})
+	proposed := withAttr(mustAttrs(t, state), "otp_resend_version", tftypes.NewValue(tftypes.Number, 1))
+	old, _ := json.Marshal(map[string][]byte{privateKeyEnrollment: mustJSON(t, enrollmentPrivate{
+		RequestState: "whatever", IssuedAt: time.Now().Add(-time.Hour),
+	})})
+	for _, tc := range []struct {
+		name    string
+		private []byte
+		warn    string
+	}{
+		{"fresh requestState", private, ""},
+		{"no requestState", nil, "No enrollment request is stored"},
+		{"old requestState", old, "more than 10m0s ago"},
+	} {
+		resp := h.plan(h.dv(state), tc.private, resendCfg, proposed)
+		if hasErrors(resp.Diagnostics) {
+			t.Fatalf("%s: plan failed: %v", tc.name, resp.Diagnostics)
+		}
+		got := ""
+		for _, d := range resp.Diagnostics {
+			if d.Severity == tfprotov6.DiagnosticSeverityWarning && d.Summary == "The enrollment will be restarted" {
+				got = d.Detail
+			}
+		}
+		switch {
+		case tc.warn == "" && got != "":
+			t.Errorf("%s: unexpected warning %q", tc.name, got)
+		case tc.warn != "" && !strings.Contains(got, tc.warn):
+			t.Errorf("%s: warning %q does not contain %q", tc.name, got, tc.warn)
+		}
+	}
+}
+
+// TestAccEmailFactor_restartWithDifferentFactorIDFails makes the service answer a restarted
+// enrollment with another factor id: the apply must fail rather than let the state point at
+// a factor it did not create.
+func TestAccEmailFactor_restartWithDifferentFactorIDFails(t *testing.T) {
+	env := newTestEnv(t)
+	env.requireEmulator(t, "rewriting the emulator's answers")
+	userID := env.newUser(t)
+	var enrolls atomic.Int32
+	rewriting := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/factors") || enrolls.Add(1) == 1 {
+			env.Emulator.ServeHTTP(w, r)
+			return
+		}
+		rec := httptest.NewRecorder()
+		env.Emulator.ServeHTTP(rec, r)
+		var body map[string]any
+		if err := json.Unmarshal(rec.Body.Bytes(), &body); err == nil {
+			body["factorId"] = "ffffffffffffffffffffffffffffffff"
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(rec.Code)
+		_ = json.NewEncoder(w).Encode(body)
+	}))
+	t.Cleanup(rewriting.Close)
+	h := newProtoHarness(t, rewriting.URL, env, "idcsmfa_email_factor")
+	createCfg := h.object(map[string]tftypes.Value{"user_id": tftypes.NewValue(tftypes.String, userID)})
+	state, _ := h.mustApply(h.null(), nil, createCfg, createCfg)
+
+	resendCfg := h.object(map[string]tftypes.Value{
+		"user_id":            tftypes.NewValue(tftypes.String, userID),
+		"otp_resend_version": tftypes.NewValue(tftypes.Number, 1),
+	})
+	proposed := withAttr(mustAttrs(t, state), "otp_resend_version", tftypes.NewValue(tftypes.Number, 1))
+	// No private state: the resend has to restart the enrollment.
+	newState, _, diags := h.apply(h.dv(state), nil, resendCfg, proposed)
+	var summary string
+	for _, d := range diags {
+		if d.Severity == tfprotov6.DiagnosticSeverityError {
+			summary = d.Summary + ": " + d.Detail
+		}
+	}
+	if !strings.Contains(summary, "Enrollment restarted under a different factor") || !strings.Contains(summary, "run terraform apply again") {
+		t.Fatalf("want the different-factor error, got %q", summary)
+	}
+	var factorID string
+	_ = mustAttrs(t, newState)["factor_id"].As(&factorID)
+	var before string
+	_ = mustAttrs(t, state)["factor_id"].As(&before)
+	if factorID != before {
+		t.Fatalf("state moved from factor %s to %s", before, factorID)
+	}
+}
+
+// protoHarness talks to the provider the way Terraform does, for checks the CLI hides
+// (private state, plan warnings).
+type protoHarness struct {
+	t        *testing.T
+	srv      tfprotov6.ProviderServer
+	typeName string
+	resType  tftypes.Type
+	objType  tftypes.Object
+}
+
+func newProtoHarness(t *testing.T, host string, env *testEnv, typeName string) *protoHarness {
+	t.Helper()
+	ctx := context.Background()
+	srv := providerserver.NewProtocol6(New("test")())()
+	schemas, err := srv.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil || hasErrors(schemas.Diagnostics) {
+		t.Fatalf("schema: %v %v", err, schemas.Diagnostics)
+	}
+	providerType := schemas.Provider.ValueType()
+	cfg, _ := tfprotov6.NewDynamicValue(providerType, tftypes.NewValue(providerType, map[string]tftypes.Value{
+		"host":          tftypes.NewValue(tftypes.String, host),
+		"client_id":     tftypes.NewValue(tftypes.String, env.ClientID),
+		"client_secret": tftypes.NewValue(tftypes.String, env.ClientSecret),
+		"access_token":  tftypes.NewValue(tftypes.String, nil),
+	}))
+	if resp, err := srv.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &cfg}); err != nil || hasErrors(resp.Diagnostics) {
+		t.Fatalf("configure: %v %v", err, resp.Diagnostics)
+	}
+	resType := schemas.ResourceSchemas[typeName].ValueType()
+	objType, ok := resType.(tftypes.Object)
+	if !ok {
+		t.Fatalf("resource type is %T", resType)
+	}
+	return &protoHarness{t: t, srv: srv, typeName: typeName, resType: resType, objType: objType}
+}
+
+// object builds a resource value; attributes not given are null.
+func (h *protoHarness) object(set map[string]tftypes.Value) tftypes.Value {
+	vals := map[string]tftypes.Value{}
+	for name, typ := range h.objType.AttributeTypes {
+		if v, ok := set[name]; ok {
+			vals[name] = v
+		} else {
+			vals[name] = tftypes.NewValue(typ, nil)
+		}
+	}
+	return tftypes.NewValue(h.objType, vals)
+}
+
+func (h *protoHarness) dv(v tftypes.Value) *tfprotov6.DynamicValue {
+	d, err := tfprotov6.NewDynamicValue(h.resType, v)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return &d
+}
+
+func (h *protoHarness) null() *tfprotov6.DynamicValue { return h.dv(tftypes.NewValue(h.resType, nil)) }
+
+func (h *protoHarness) plan(prior *tfprotov6.DynamicValue, priorPrivate []byte, config, proposed tftypes.Value) *tfprotov6.PlanResourceChangeResponse {
+	h.t.Helper()
+	resp, err := h.srv.PlanResourceChange(context.Background(), &tfprotov6.PlanResourceChangeRequest{
+		TypeName: h.typeName, PriorState: prior, ProposedNewState: h.dv(proposed), Config: h.dv(config), PriorPrivate: priorPrivate,
+	})
+	if err != nil {
+		h.t.Fatalf("plan: %v", err)
+	}
+	return resp
+}
+
+func (h *protoHarness) apply(prior *tfprotov6.DynamicValue, priorPrivate []byte, config, proposed tftypes.Value) (tftypes.Value, []byte, []*tfprotov6.Diagnostic) {
+	h.t.Helper()
+	plan := h.plan(prior, priorPrivate, config, proposed)
+	if hasErrors(plan.Diagnostics) {
+		h.t.Fatalf("plan: %v", plan.Diagnostics)
+	}
+	res, err := h.srv.ApplyResourceChange(context.Background(), &tfprotov6.ApplyResourceChangeRequest{
+		TypeName: h.typeName, PriorState: prior, PlannedState: plan.PlannedState, Config: h.dv(config), PlannedPrivate: plan.PlannedPrivate,
+	})
+	if err != nil {
+		h.t.Fatalf("apply: %v", err)
+	}
+	state, err := res.NewState.Unmarshal(h.resType)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return state, res.Private, res.Diagnostics
+}
+
+func (h *protoHarness) mustApply(prior *tfprotov6.DynamicValue, priorPrivate []byte, config, proposed tftypes.Value) (tftypes.Value, []byte) {
+	h.t.Helper()
+	state, private, diags := h.apply(prior, priorPrivate, config, proposed)
+	if hasErrors(diags) {
+		h.t.Fatalf("apply: %v", diagText(diags))
+	}
+	return state, private
+}
+
+func diagText(diags []*tfprotov6.Diagnostic) string {
+	var b strings.Builder
+	for _, d := range diags {
+		b.WriteString(d.Summary + ": " + d.Detail + "\n")
+	}
+	return b.String()
+}
+
+func withAttr(attrs map[string]tftypes.Value, name string, v tftypes.Value) tftypes.Value {
+	copied := map[string]tftypes.Value{}
+	attrTypes := map[string]tftypes.Type{}
+	for k, val := range attrs {
+		copied[k] = val
+		attrTypes[k] = val.Type()
+	}
+	copied[name] = v
+	return tftypes.NewValue(tftypes.Object{AttributeTypes: attrTypes}, copied)
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 func hasErrors(diags []*tfprotov6.Diagnostic) bool {
