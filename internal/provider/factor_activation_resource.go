@@ -37,7 +37,9 @@ const defaultActivationTimeout = 15 * time.Minute
 // (the user in the domain's own pages, or a CI step), like aws_acm_certificate_validation.
 // It owns nothing on the server: the factor belongs to the factor resource.
 type FactorActivationResource struct {
-	client *client.Client
+	// client is the one call the resource makes, as an interface so that Read can be tested
+	// against scripted answers the emulator cannot produce (an enrolled factor turning pending).
+	client factorStatusGetter
 }
 
 // NewFactorActivationResource is the constructor the provider registers.

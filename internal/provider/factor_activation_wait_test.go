@@ -8,6 +8,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
 )
 
@@ -168,5 +175,69 @@ func TestPasscodeDestination(t *testing.T) {
 		if got := passcodeDestination(m); !strings.Contains(got, want) {
 			t.Errorf("passcodeDestination(%v) = %q, want it to contain %q", m, got, want)
 		}
+	}
+}
+
+// readActivation runs the resource's Read on a state holding an enrolled activation and
+// returns the response, with GetFactor answered by the script.
+func readActivation(t *testing.T, answers ...func() (*client.FactorState, error)) resource.ReadResponse {
+	t.Helper()
+	ctx := context.Background()
+	r := &FactorActivationResource{client: &scriptedFactor{answers: answers}}
+	var sresp resource.SchemaResponse
+	r.Schema(ctx, resource.SchemaRequest{}, &sresp)
+	st := tfsdk.State{Schema: sresp.Schema, Raw: tftypes.NewValue(sresp.Schema.Type().TerraformType(ctx), nil)}
+	diags := st.Set(ctx, &factorActivationModel{
+		ID:       types.StringValue("u1/f1"),
+		UserID:   types.StringValue("u1"),
+		FactorID: types.StringValue("f1"),
+		Status:   types.StringValue(client.FactorStatusEnrolled),
+		Methods:  types.ListNull(types.StringType),
+		Timeouts: timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{"create": types.StringType})},
+	})
+	if diags.HasError() {
+		t.Fatalf("building state: %v", diags)
+	}
+	resp := resource.ReadResponse{State: st}
+	r.Read(ctx, resource.ReadRequest{State: st}, &resp)
+	return resp
+}
+
+func TestFactorActivationRead_noLongerEnrolledLeavesState(t *testing.T) {
+	t.Parallel()
+	resp := readActivation(t, pendingAnswer())
+	if !resp.State.Raw.IsNull() {
+		t.Fatal("an activation whose factor is pending again must be removed from state")
+	}
+	if resp.Diagnostics.HasError() || resp.Diagnostics.WarningsCount() != 1 {
+		t.Fatalf("want one warning and no error, got %v", resp.Diagnostics)
+	}
+}
+
+func TestFactorActivationRead_goneLeavesState(t *testing.T) {
+	t.Parallel()
+	resp := readActivation(t, errAnswer(404, "AUTH-1014"))
+	if !resp.State.Raw.IsNull() || resp.Diagnostics.HasError() {
+		t.Fatalf("a deleted factor must remove the activation without error; null=%t diags=%v", resp.State.Raw.IsNull(), resp.Diagnostics)
+	}
+}
+
+func TestFactorActivationRead_enrolledRefreshes(t *testing.T) {
+	t.Parallel()
+	resp := readActivation(t, enrolledAnswer)
+	var got factorActivationModel
+	if d := resp.State.Get(context.Background(), &got); d.HasError() || resp.Diagnostics.HasError() {
+		t.Fatalf("read: %v %v", d, resp.Diagnostics)
+	}
+	if got.Status.ValueString() != client.FactorStatusEnrolled || got.Methods.IsNull() || len(got.Methods.Elements()) != 1 {
+		t.Fatalf("refreshed state %+v; want ENROLLED with methods [EMAIL]", got)
+	}
+}
+
+func TestFactorActivationRead_serviceErrorKeepsState(t *testing.T) {
+	t.Parallel()
+	resp := readActivation(t, errAnswer(401, "AUTH-1034"))
+	if resp.State.Raw.IsNull() || !resp.Diagnostics.HasError() {
+		t.Fatalf("a refused read must be an error and keep the state; null=%t diags=%v", resp.State.Raw.IsNull(), resp.Diagnostics)
 	}
 }
