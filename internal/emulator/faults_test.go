@@ -12,7 +12,8 @@ func TestRateLimitAnswers429WithRetryAfterPerClient(t *testing.T) {
 	h := newHarness(t, Config{})
 	other := h.tokenFor(DefaultAuthenticatorClientID, DefaultAuthenticatorClientSecret)
 	u := h.newUser("rate")
-	h.s.SetFaults(Faults{RateLimitPerSecond: 2})
+	// 0.1/s: one request, then one every 10 s, so a loaded machine cannot refill the bucket.
+	h.s.SetFaults(Faults{RateLimitPerSecond: 0.1})
 	var limited int
 	var retryAfter string
 	for i := 0; i < 6; i++ {
@@ -28,10 +29,10 @@ func TestRateLimitAnswers429WithRetryAfterPerClient(t *testing.T) {
 			retryAfter = resp.Header.Get("Retry-After")
 		}
 	}
-	if limited < 3 {
-		t.Fatalf("only %d of 6 immediate requests were limited at 2/s", limited)
+	if limited != 5 {
+		t.Fatalf("%d of 6 immediate requests were limited at 0.1/s, want 5", limited)
 	}
-	if n, err := strconv.Atoi(retryAfter); err != nil || n < 1 {
+	if n, err := strconv.Atoi(retryAfter); err != nil || n < 1 || n > 10 {
 		t.Fatalf("Retry-After %q is not a whole number of seconds >= 1", retryAfter)
 	}
 	h.expectError(429, "AUTH-429", http.MethodGet, factorsPath(u), nil)
