@@ -96,6 +96,29 @@ func (s *Server) AddUser(u User) (User, error) {
 	return u, nil
 }
 
+// ValidateUsers checks a users list (the command's -users file) the way AddUser would:
+// userName required and unique ignoring case, id empty or 32 hex digits and unique.
+func ValidateUsers(users []User) error {
+	ids, names := map[string]bool{}, map[string]bool{}
+	for i, u := range users {
+		name := strings.ToLower(strings.TrimSpace(u.UserName))
+		id := strings.ToLower(strings.TrimSpace(u.ID))
+		switch {
+		case name == "":
+			return fmt.Errorf("user %d: %w: userName is required", i+1, ErrInvalidUser)
+		case id != "" && !hex32.MatchString(id):
+			return fmt.Errorf("user %d: %w: id %q is not 32 hexadecimal digits", i+1, ErrInvalidUser, u.ID)
+		case names[name] || (id != "" && ids[id]):
+			return fmt.Errorf("user %d (%s): %w", i+1, u.UserName, ErrDuplicateUser)
+		}
+		names[name] = true
+		if id != "" {
+			ids[id] = true
+		}
+	}
+	return nil
+}
+
 // SetLocked locks or unlocks a user as an administrator would; unlocking clears failed attempts.
 func (s *Server) SetLocked(userID string, locked bool) error {
 	s.mu.Lock()

@@ -157,11 +157,8 @@ func readUsers(path string) ([]emulator.User, error) {
 	if len(users) == 0 {
 		return nil, fmt.Errorf("-users %s: no users", path)
 	}
-	probe := emulator.New(emulator.Config{Users: []emulator.User{{UserName: "probe-placeholder"}}})
-	for i, u := range users {
-		if _, err := probe.AddUser(u); err != nil {
-			return nil, fmt.Errorf("-users %s: user %d: %w", path, i+1, err)
-		}
+	if err := emulator.ValidateUsers(users); err != nil {
+		return nil, fmt.Errorf("-users %s: %w", path, err)
 	}
 	return users, nil
 }
