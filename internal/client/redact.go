@@ -124,7 +124,7 @@ func RedactBody(contentType string, body []byte) string {
 		return fmt.Sprintf("<%d bytes omitted>", len(body))
 	}
 	if len(out) > maxLoggedBody {
-		return string(out[:maxLoggedBody]) + "…(truncated)"
+		return strings.ToValidUTF8(string(out[:maxLoggedBody]), "") + "…(truncated)"
 	}
 	return string(out)
 }

@@ -231,3 +231,30 @@ func specSecrets(v any, parent string) []string {
 	}
 	return out
 }
+
+// FuzzRedactBody: any body gives a bounded log text without panicking, and a passcode placed
+// under otpCode in a JSON object never survives.
+func FuzzRedactBody(f *testing.F) {
+	for _, r := range loadExamples(f) {
+		for _, ex := range r.Examples {
+			f.Add(ex.ResponseBody, "application/json")
+		}
+	}
+	f.Add("grant_type=client_credentials&client_secret=x", "application/x-www-form-urlencoded")
+	f.Add(`{"a":[{"otp":{"value":1}}]}`, "application/json")
+	f.Fuzz(func(t *testing.T, body, ctype string) {
+		out := RedactBody(ctype, []byte(body))
+		if len(out) > maxLoggedBody+64 && len(out) > len(body)+64 {
+			t.Fatalf("log text of %d bytes for a %d-byte body", len(out), len(body))
+		}
+		var m map[string]any
+		if json.Unmarshal([]byte(body), &m) == nil && m != nil {
+			const marker = "ZZsecret-passcode-9731"
+			m["otpCode"] = marker
+			b, _ := json.Marshal(m)
+			if strings.Contains(RedactBody("application/json", b), marker) {
+				t.Fatalf("otpCode survived in %s", b)
+			}
+		}
+	})
+}
