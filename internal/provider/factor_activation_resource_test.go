@@ -46,6 +46,11 @@ type outOfBandResult struct {
 // the activation has polled it (so the apply is really waiting), lets a few more polls pass,
 // then completes the enrollment out of band. It gives up when the test ends.
 func completeWhenWaited(t *testing.T, env *testEnv, userID string) <-chan outOfBandResult {
+	return actWhenWaited(t, env, userID, env.Emulator.CompleteEnrollment)
+}
+
+// actWhenWaited does act on the pending factor once the activation is waiting for it.
+func actWhenWaited(t *testing.T, env *testEnv, userID string, act func(userID, factorID string) error) <-chan outOfBandResult {
 	done := make(chan outOfBandResult, 1)
 	ctx := t.Context()
 	go func() {
@@ -64,9 +69,9 @@ func completeWhenWaited(t *testing.T, env *testEnv, userID string) <-chan outOfB
 				}
 				time.Sleep(5 * activationPollMax)
 				polls := env.Emulator.Stats().Requests[getFactorKey]
-				err := env.Emulator.CompleteEnrollment(userID, f.ID)
+				err := act(userID, f.ID)
 				if err != nil {
-					err = fmt.Errorf("completing the enrollment out of band: %w", err)
+					err = fmt.Errorf("acting on factor %s out of band: %w", f.ID, err)
 				}
 				done <- outOfBandResult{polls: polls, err: err}
 				return
@@ -135,6 +140,22 @@ func TestAccFactorActivation_timeout(t *testing.T) {
   }`),
 			ExpectError: regexp.MustCompile(`(?s)Factor not enrolled in time.*still\s+ENROLLMENT_INITIATED\s+after\s+waiting\s+1s.*` +
 				`otp_resend_version.*timeouts\.create`),
+		}},
+	})
+}
+
+func TestAccFactorActivation_factorDisappearsWhileWaiting(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	env.requireEmulator(t, "removing a factor while the apply waits")
+	userID := env.newUser(t)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			PreConfig:   func() { actWhenWaited(t, env, userID, env.Emulator.RemoveFactor) },
+			Config:      testAccFactorActivationConfig(env, userID, false, ""),
+			ExpectError: regexp.MustCompile(`(?s)Factor disappeared while waiting.*was\s+deleted\s+while\s+Terraform\s+waited.*AUTH-1014`),
 		}},
 	})
 }
