@@ -330,7 +330,7 @@ func fetchEmulatorToken(t *testing.T, env *testEnv) string {
 	if err != nil {
 		t.Fatalf("token request: %s", err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	var body struct {
 		AccessToken string `json:"access_token"`
 	}
