@@ -173,7 +173,7 @@ func (r *FactorActivationResource) Read(ctx context.Context, req resource.ReadRe
 	}
 	if err != nil {
 		resp.Diagnostics.AddError("Could not read the factor's status",
-			fmt.Sprintf("Reading factor %s of user %s failed: %s", factorID, userID, serviceErrorText(err)))
+			fmt.Sprintf("Reading factor %s of user %s failed.\n\n%s", factorID, userID, apiErrorDetail(err)))
 		return
 	}
 	if factor.FactorStatus != client.FactorStatusEnrolled {
@@ -248,7 +248,7 @@ func activationWaitDiagnostic(userID, factorID string, timeout time.Duration, er
 			"otp_code_wo_version on the factor resource.",
 			factorID, userID, status, timeout, passcodeDestination(pending.methods))
 		if pending.lastErr != nil {
-			detail += "\n\nThe last status request failed: " + serviceErrorText(pending.lastErr)
+			detail += "\n\nThe last status request failed: " + serviceErrorText(pending.lastErr) + "."
 		}
 		return diag.NewErrorDiagnostic("Factor not enrolled in time", detail)
 	case errors.As(err, &pending):
@@ -267,7 +267,7 @@ func activationWaitDiagnostic(userID, factorID string, timeout time.Duration, er
 				factorID, userID, serviceErrorText(gone.apiErr)))
 	default:
 		return diag.NewErrorDiagnostic("Could not read the factor's status",
-			fmt.Sprintf("Reading factor %s of user %s failed: %s", factorID, userID, serviceErrorText(err)))
+			fmt.Sprintf("Reading factor %s of user %s failed.\n\n%s", factorID, userID, apiErrorDetail(err)))
 	}
 }
 

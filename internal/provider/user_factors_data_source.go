@@ -138,13 +138,13 @@ func (d *UserFactorsDataSource) Read(ctx context.Context, req datasource.ReadReq
 	}
 	if errors.Is(err, client.ErrNotFound) {
 		resp.Diagnostics.AddError("User not found",
-			fmt.Sprintf("The identity domain has no user with %s: %s. Check the value; user_id is the SCIM user id (a GUID), user_name the login name.",
+			fmt.Sprintf("The identity domain has no user with %s (%s). Check the value: user_id is the SCIM user id (a GUID), user_name the login name.",
 				lookup, serviceErrorText(err)))
 		return
 	}
 	if err != nil {
 		resp.Diagnostics.AddError("Could not read the user's factors",
-			fmt.Sprintf("Reading the factors of the user with %s failed: %s", lookup, serviceErrorText(err)))
+			fmt.Sprintf("Reading the factors of the user with %s failed.\n\n%s", lookup, apiErrorDetail(err)))
 		return
 	}
 

@@ -174,7 +174,7 @@ data "idcsmfa_user_factors" "missing" {
   user_name = "nobody-here"
 }
 `,
-				ExpectError: regexp.MustCompile(`(?s)User not found.*user_name "nobody-here".*AUTH-3018`),
+				ExpectError: regexp.MustCompile(`(?s)User not found.*user_name\s+"nobody-here".*AUTH-3018`),
 			},
 			{
 				Config: env.providerConfig() + `

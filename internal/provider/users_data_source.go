@@ -2,7 +2,9 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 
@@ -134,12 +136,7 @@ func (d *UsersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		return nil
 	})
 	if err != nil {
-		detail := fmt.Sprintf("Listing users failed: %s.", serviceErrorText(err))
-		if !cfg.Filter.IsNull() {
-			detail += fmt.Sprintf(" Check the SCIM filter %q (for example userName sw \"ci-\").", cfg.Filter.ValueString())
-		}
-		detail += " Listing users needs the User Administrator (or Identity Domain Administrator) role on the OAuth client."
-		resp.Diagnostics.AddError("Could not list users", detail)
+		resp.Diagnostics.AddError("Could not list users", listUsersErrorDetail(err, cfg.Filter))
 		return
 	}
 	tflog.Debug(ctx, "listed users", map[string]any{"count": len(users)})
@@ -185,4 +182,23 @@ func deviceEnrolled(dev client.MFADevice) bool {
 		return dev.FactorStatus == client.FactorStatusEnrolled
 	}
 	return dev.Status == client.FactorStatusEnrolled
+}
+
+// listUsersErrorDetail explains a failed listing. SCIM needs another role than /mfa/v1 (User
+// Administrator, not MFA Client), so the shared hints would point at the wrong one.
+func listUsersErrorDetail(err error, filter types.String) string {
+	var apiErr *client.APIError
+	if !errors.As(err, &apiErr) || errors.Is(err, client.ErrTokenRefused) {
+		return "Listing users failed.\n\n" + apiErrorDetail(err)
+	}
+	detail := "Listing users failed: " + serviceErrorText(err) + "."
+	switch {
+	case apiErr.StatusCode == http.StatusBadRequest && !filter.IsNull():
+		detail += fmt.Sprintf("\n\nCheck the SCIM filter %q: an attribute, an operator (eq, ne, co, sw, ew, pr, gt, ge, lt, le) "+
+			"and a quoted value, joined with and/or, for example userName sw \"ci-\".", filter.ValueString())
+	case apiErr.StatusCode == http.StatusUnauthorized || apiErr.StatusCode == http.StatusForbidden:
+		detail += "\n\nListing users needs the User Administrator (or Identity Domain Administrator) app role on the " +
+			"confidential application, besides MFA Client."
+	}
+	return detail
 }

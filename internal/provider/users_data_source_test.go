@@ -6,8 +6,10 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
+	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -93,7 +95,7 @@ data "idcsmfa_users" "bad" {
   filter = "userName sw"
 }
 `,
-			ExpectError: regexp.MustCompile(`(?s)Could not list users.*invalidFilter.*Check the SCIM filter`),
+			ExpectError: regexp.MustCompile(`(?s)Could not list users.*HTTP\s+400.*Check\s+the\s+SCIM\s+filter`),
 		}},
 	})
 }
@@ -197,5 +199,18 @@ func TestUserMFASummary(t *testing.T) {
 	}})
 	if got.MFAStatus.ValueString() != "ENROLLED" || got.PreferredFactor.ValueString() != "SMS" || got.EnrolledDevices.ValueInt64() != 3 {
 		t.Fatalf("summary %+v; want ENROLLED, SMS, 3 enrolled devices", got)
+	}
+}
+
+func TestListUsersErrorDetail(t *testing.T) {
+	t.Parallel()
+	filter := types.StringValue(`userName sw`)
+	bad := listUsersErrorDetail(&client.APIError{StatusCode: 400, Code: "invalidFilter", Message: "Bad filter."}, filter)
+	if !strings.Contains(bad, "HTTP 400 invalidFilter: Bad filter.") || !strings.Contains(bad, `Check the SCIM filter "userName sw"`) {
+		t.Errorf("bad filter detail:\n%s", bad)
+	}
+	denied := listUsersErrorDetail(&client.APIError{StatusCode: 403, Message: "Forbidden"}, types.StringNull())
+	if !strings.Contains(denied, "User Administrator") || strings.Contains(denied, "SCIM filter") {
+		t.Errorf("forbidden detail:\n%s", denied)
 	}
 }
