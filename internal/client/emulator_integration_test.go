@@ -167,6 +167,12 @@ func TestEmulatorSMSLifecycle(t *testing.T) {
 	if err != nil || uf.UserGUID != emulator.AliceID || len(uf.Factors) != 1 || uf.Factors[0].FactorID != e.FactorID {
 		t.Fatalf("find by name: %+v %v", uf, err)
 	}
+	if byGUID, err := c.FindUserFactors(ctx, emulator.AliceID, client.UserIDTypeGUID); err != nil || byGUID.UserGUID != emulator.AliceID || len(byGUID.Factors) != 1 {
+		t.Errorf("find by GUID: %+v %v", byGUID, err)
+	}
+	if _, err := c.FindUserFactors(ctx, "nobody", client.UserIDTypeName); !errors.Is(err, client.ErrUserNotFound) {
+		t.Errorf("find unknown name: %v", err)
+	}
 	if !client.MaskedNumberMatches(uf.Factors[0].DisplayName, "+44", "7700900123") || client.MaskedNumberMatches(uf.Factors[0].DisplayName, "+44", "7700900124") {
 		t.Errorf("masked display %q", uf.Factors[0].DisplayName)
 	}
