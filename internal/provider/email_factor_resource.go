@@ -32,6 +32,9 @@ func (m *emailFactorModel) enrollRequest() client.EnrollRequest {
 	return client.EnrollRequest{Method: client.MethodEmail}
 }
 
+// device is empty: the address is the user's, not an input.
+func (m *emailFactorModel) device() string { return "" }
+
 func (m *emailFactorModel) fillImported(string) {}
 
 var emailFactorKind = factorKind{

@@ -147,6 +147,19 @@ func TestAccEmailFactor_planWarnsWhenEnrollmentWillRestart(t *testing.T) {
 			t.Errorf("%s: warning %q does not contain %q", tc.name, got, tc.warn)
 		}
 	}
+
+	// A replacement enrolls a new factor: no warning about the old enrollment.
+	other := tftypes.NewValue(tftypes.String, env.newUser(t))
+	replaceCfg := h.object(map[string]tftypes.Value{"user_id": other, "otp_resend_version": tftypes.NewValue(tftypes.Number, 1)})
+	resp := h.plan(h.dv(state), nil, replaceCfg, withAttr(mustAttrs(t, proposed), "user_id", other))
+	for _, d := range resp.Diagnostics {
+		if d.Summary == "The enrollment will be restarted" {
+			t.Errorf("a replacement warns that the old enrollment restarts")
+		}
+	}
+	if len(resp.RequiresReplace) == 0 {
+		t.Errorf("changing user_id does not plan a replacement")
+	}
 }
 
 // TestAccEmailFactor_restartWithDifferentFactorIDFails makes the service answer a restarted

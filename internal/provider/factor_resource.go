@@ -29,6 +29,8 @@ type factorModel interface {
 	common() *factorCommonModel
 	// enrollRequest builds the E3 request from the method-specific attributes.
 	enrollRequest() client.EnrollRequest
+	// device identifies what the factor sends passcodes to, among the inputs that replace it.
+	device() string
 	// fillImported sets the method-specific attributes of an imported factor, which the
 	// service cannot report, from what it shows.
 	fillImported(displayName string)

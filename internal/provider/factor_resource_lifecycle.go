@@ -61,7 +61,7 @@ func (r *factorResource) pendingDetail(c *factorCommonModel) string {
 // ModifyPlan marks the status unknown when a passcode will be submitted, and warns when the
 // stored enrollment request cannot be used, so the plan says the enrollment will restart.
 func (r *factorResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() || len(resp.RequiresReplace) > 0 {
+	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
 		return
 	}
 	plan, prior := r.kind.newModel(), r.kind.newModel()
@@ -71,7 +71,10 @@ func (r *factorResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		return
 	}
 	p, s := plan.common(), prior.common()
-	if s.Status.ValueString() != client.FactorStatusInitiated {
+	// A replacement enrolls a new factor: nothing of the old enrollment matters. (The
+	// attributes' RequiresReplace is not visible here, so the inputs are compared.)
+	replaced := !p.UserID.Equal(s.UserID) || !p.SkipVerification.Equal(s.SkipVerification) || plan.device() != prior.device()
+	if replaced || s.Status.ValueString() != client.FactorStatusInitiated {
 		return
 	}
 	activate := versionChanged(p.OTPCodeWOVersion, s.OTPCodeWOVersion)

@@ -40,6 +40,10 @@ func (m *smsFactorModel) enrollRequest() client.EnrollRequest {
 	}
 }
 
+func (m *smsFactorModel) device() string {
+	return m.CountryCode.ValueString() + " " + m.MobileNumber.ValueString()
+}
+
 // fillImported stands in for the number the service will not show: the masked display name
 // in mobile_number and an empty country_code. keepImportedPhone then accepts a configured
 // number consistent with the mask without planning a change.
@@ -81,7 +85,8 @@ var smsFactorKind = factorKind{
 				MarkdownDescription: "National mobile number without the country code, digits only, e.g. `\"7700900123\"`. " +
 					"Changing it replaces the factor. After import the state holds the masked number the service shows " +
 					"(e.g. `+44XXXXXXX123`): a configured number whose visible digits match plans no change, any other " +
-					"number plans a replacement.",
+					"number plans a replacement. A factor imported while still pending has no number shown at all, " +
+					"so it is replaced (enrolled again with the configured number).",
 				Validators:    []validator.String{mobileNumberValidator()},
 				PlanModifiers: []planmodifier.String{keepImportedPhone{}, stringplanmodifier.RequiresReplace()},
 			},
