@@ -48,7 +48,9 @@ func (m *smsFactorModel) device() string {
 // in mobile_number and an empty country_code. keepImportedPhone then accepts a configured
 // number consistent with the mask without planning a change.
 func (m *smsFactorModel) fillImported(displayName string) {
-	if m.MobileNumber.IsNull() {
+	// A factor imported while pending has no display name yet: take it once the service
+	// shows one, but never overwrite a real number.
+	if n := m.MobileNumber.ValueString(); m.MobileNumber.IsNull() || n == "" || isMasked(n) {
 		m.MobileNumber = types.StringValue(displayName)
 	}
 	if m.CountryCode.IsNull() {
