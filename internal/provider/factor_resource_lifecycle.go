@@ -130,7 +130,7 @@ func (r *factorResource) Update(ctx context.Context, req resource.UpdateRequest,
 		if activate || resend {
 			resp.Diagnostics.AddWarning(fmt.Sprintf("%s factor already enrolled", r.kind.label),
 				fmt.Sprintf("Factor %s is ENROLLED, so no passcode was submitted or sent; the new version numbers are "+
-					"only recorded. You can remove otp_code_wo from the configuration.", s.FactorID.ValueString()))
+					"only recorded. otp_code_wo and otp_code_wo_version can now be removed from the configuration.", s.FactorID.ValueString()))
 		}
 	case activate:
 		op.activate(ctx, req.Config)
