@@ -62,9 +62,9 @@ func apiErrorDetail(err error) string {
 	var apiErr *client.APIError
 	switch {
 	case errors.Is(err, client.ErrTokenRefused):
-		// The client's own text already explains the refusal; the hint repeats the role so
-		// that every such diagnostic names it even if that text changes.
-		fmt.Fprintf(&b, "The token request was refused by the identity domain: %s", err)
+		// The client's own text already says the request was refused and why; the hint
+		// repeats the role so that every such diagnostic names it even if that text changes.
+		b.WriteString(capitalize(err.Error()))
 	case errors.As(err, &apiErr):
 		fmt.Fprintf(&b, "The identity domain answered HTTP %d", apiErr.StatusCode)
 		if apiErr.Code != "" {
@@ -122,4 +122,12 @@ func apiErrorHint(err error) string {
 		return hintNetwork
 	}
 	return ""
+}
+
+// capitalize starts a sentence taken from an error text, which Go writes in lower case.
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }

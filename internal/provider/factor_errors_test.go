@@ -29,7 +29,6 @@ func TestAccSMSFactor_planTimeValidation(t *testing.T) {
 		{"number too short", user, "+44", "123", "", []string{"mobile_number", "4 to 15 digits"}},
 		{"passcode with letters", user, "+44", "7700900123", "otp_code_wo = \"12ab56\"\n  otp_code_wo_version = 1", []string{"Invalid passcode", "otp_code_wo", "digits", "not shown"}},
 		{"passcode without version", user, "+44", "7700900123", `otp_code_wo = "123456"`, []string{"otp_code_wo_version", "must be specified"}},
-		{"version without passcode", user, "+44", "7700900123", "otp_code_wo_version = 1", []string{"otp_code_wo", "must be specified"}},
 		{"version zero", user, "+44", "7700900123", "otp_code_wo = \"123456\"\n  otp_code_wo_version = 0", []string{"otp_code_wo_version", "at least 1"}},
 		{"resend version zero", user, "+44", "7700900123", "otp_resend_version = 0", []string{"otp_resend_version", "at least 1"}},
 	}

@@ -61,7 +61,11 @@ func (r *factorResource) pendingDetail(c *factorCommonModel) string {
 // ModifyPlan marks the status unknown when a passcode will be submitted, and warns when the
 // stored enrollment request cannot be used, so the plan says the enrollment will restart.
 func (r *factorResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	if req.State.Raw.IsNull() {
+		r.warnVersionWithoutPasscode(ctx, req, resp)
 		return
 	}
 	plan, prior := r.kind.newModel(), r.kind.newModel()
@@ -83,6 +87,18 @@ func (r *factorResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		return
 	}
 	if activate {
+		// The passcode is used up once submitted, so a version kept in the configuration
+		// without it is normal; only a change of the version needs a passcode.
+		var code types.String
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(attrOTPCodeWO), &code)...)
+		if code.IsNull() {
+			resp.Diagnostics.AddAttributeError(path.Root(attrOTPCodeWO), "Missing passcode",
+				fmt.Sprintf("otp_code_wo_version changed from %s to %d, which submits otp_code_wo, but otp_code_wo is not set. "+
+					"Set otp_code_wo to the passcode sent to %s (for example from an ephemeral variable), or keep "+
+					"otp_code_wo_version unchanged.", versionText(s.OTPCodeWOVersion), p.OTPCodeWOVersion.ValueInt64(),
+					orUnknown(s.DisplayName.ValueString(), "the user")))
+			return
+		}
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attrStatus), types.StringUnknown())...)
 	}
 	enr, diags := readEnrollment(ctx, req.Private)
@@ -105,6 +121,30 @@ func (r *factorResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 			"enrollment restarts: put the new passcode in otp_code_wo and apply again."
 	}
 	resp.Diagnostics.AddWarning("The enrollment will be restarted", detail)
+}
+
+// warnVersionWithoutPasscode warns at create time that a version without a passcode submits
+// nothing: the factor is enrolled and left pending, and only a later change of the version,
+// together with otp_code_wo, submits a passcode.
+func (r *factorResource) warnVersionWithoutPasscode(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	var version types.Int64
+	var code types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(attrOTPCodeWOVersion), &version)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(attrOTPCodeWO), &code)...)
+	if version.IsNull() || version.IsUnknown() || !code.IsNull() {
+		return
+	}
+	resp.Diagnostics.AddAttributeWarning(path.Root(attrOTPCodeWOVersion), "No passcode to submit",
+		fmt.Sprintf("otp_code_wo_version is %d but otp_code_wo is not set. The %s factor will be enrolled and left "+
+			"pending; to finish, set otp_code_wo to the passcode the user receives and change otp_code_wo_version.",
+			version.ValueInt64(), r.kind.label))
+}
+
+func versionText(v types.Int64) string {
+	if v.IsNull() {
+		return "null"
+	}
+	return fmt.Sprint(v.ValueInt64())
 }
 
 // Update submits a passcode or asks for a new one. An enrolled factor is never asked to

@@ -114,10 +114,10 @@ func factorCommonAttributes(label, sentTo string) map[string]schema.Attribute {
 			Optional: true,
 			MarkdownDescription: "Change this number (1 or more) to submit `otp_code_wo`. If the passcode is wrong the " +
 				"apply fails and the state keeps the previous number, so correcting `otp_code_wo` and applying again " +
-				"retries. Once the factor is `ENROLLED`, changes do nothing. Requires `otp_code_wo`.",
+				"retries. Once the factor is `ENROLLED`, changes do nothing. A change needs `otp_code_wo` in the same " +
+				"apply; keeping the number unchanged without `otp_code_wo` afterwards (the passcode is used up) plans no change.",
 			Validators: []validator.Int64{
 				int64validator.AtLeast(1),
-				int64validator.AlsoRequires(path.MatchRoot(attrOTPCodeWO)),
 			},
 		},
 		attrOTPResendVersion: schema.Int64Attribute{

@@ -72,6 +72,12 @@ func TestAccSMSFactor_pendingThenActivateWithWriteOnlyPasscode(t *testing.T) {
 				),
 			},
 			{
+				// Changing the version without a passcode is refused at plan time.
+				Config:      testAccSMSFactorConfig(env, userID, "+44", "7700900123", "otp_code_wo_version = 1"),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Missing passcode.*otp_code_wo_version changed from null to 1.*otp_code_wo is\s+not set`),
+			},
+			{
 				PreConfig:       func() { otp = env.otp(t, userID, factorID) },
 				Config:          testAccSMSFactorConfig(env, userID, "+44", "7700900123", otpV1),
 				ConfigVariables: config.Variables{"otp": lazyVariable(func() string { return otp })},
@@ -90,6 +96,11 @@ func TestAccSMSFactor_pendingThenActivateWithWriteOnlyPasscode(t *testing.T) {
 					env.checkNoSecretsInState(&otp),
 					checkEmulatorFactor(env, userID, &factorID, emulator.StatusEnrolled),
 				),
+			},
+			{
+				// The passcode is used up: keeping the version without it plans no change.
+				Config:   testAccSMSFactorConfig(env, userID, "+44", "7700900123", "otp_code_wo_version = 1"),
+				PlanOnly: true,
 			},
 			{
 				// An enrolled factor is never asked to verify again, even with a new version.
