@@ -97,8 +97,8 @@ func New(cfg Config) (*Client, error) {
 		Logger:       nil, // exchanges are logged, redacted, by exchangeTransport
 		RetryWaitMin: waitMin,
 		RetryWaitMax: waitMax,
-		RetryMax:     retryMax,
-		CheckRetry:   checkRetry,
+		RetryMax:     retryMax + RateLimitRetryMax,
+		CheckRetry:   checkRetry(retryMax),
 		Backoff:      backoff,
 		// Hand back the last answer (429, 5xx) so it is parsed into an APIError.
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,

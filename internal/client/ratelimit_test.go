@@ -11,9 +11,9 @@ import (
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/emulator"
 )
 
-// TestRateLimitedThroughput: 100 calls, 10 at a time, against a 10 req/s limit finish close to
-// the limit's floor ((100 - burst of 10) / 10 per second = 9 s): Retry-After is honoured
-// without long pile-ups, and no call fails.
+// TestRateLimitedThroughput: 100 calls, 10 at a time, against a 10 req/s limit all succeed,
+// each served exactly once. The time against the limit's floor ((100 - burst of 10) / 10 per
+// second = 9 s) is logged, not asserted: timing belongs to make bench, not to tests.
 func TestRateLimitedThroughput(t *testing.T) {
 	if testing.Short() {
 		t.Skip("takes about 10 s")
@@ -48,8 +48,5 @@ func TestRateLimitedThroughput(t *testing.T) {
 	t.Logf("%d calls in %v (floor %v, ratio %.2f); 429s %d", n, el, floor, el.Seconds()/floor.Seconds(), st.Faults.RateLimited)
 	if got := st.Requests["GET /mfa/v1/users/{id}/factors"] - st.Faults.RateLimited; got != n {
 		t.Errorf("%d calls served, want %d", got, n)
-	}
-	if el > floor*3/2 {
-		t.Errorf("took %v, more than 1.5 x the floor %v", el, floor)
 	}
 }

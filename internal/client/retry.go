@@ -38,17 +38,46 @@ func retryModeFrom(ctx context.Context) retryMode {
 	return m
 }
 
-func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	if ctx.Err() != nil {
-		return false, ctx.Err()
-	}
-	if retryModeFrom(ctx) == retryUnprocessed {
-		if err != nil {
-			return isDialError(err), nil
+// RateLimitRetryMax bounds the retries of one call answered 429. A 429 is back-pressure, not
+// a failure: with Terraform's ten concurrent operations against a 10 req/s domain, a call may
+// be turned away many times in a row, and giving up after the failure budget (RetryMax) would
+// fail a large apply on one unlucky call. Each wait honours Retry-After (at least a second on
+// the identity domain), so this allows minutes of waiting, still bounded by the context.
+const RateLimitRetryMax = 120
+
+// checkRetry decides whether to retry, with one budget for 429s and another (retryMax) for
+// failures; retryablehttp's own RetryMax is set to their sum so it never binds first.
+func checkRetry(retryMax int) retryablehttp.CheckRetry {
+	return func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+		if ctx.Err() != nil {
+			return false, ctx.Err()
 		}
-		return resp.StatusCode == http.StatusTooManyRequests, nil
+		var retry bool
+		if retryModeFrom(ctx) == retryUnprocessed {
+			if err != nil {
+				retry = isDialError(err)
+			} else {
+				retry = resp.StatusCode == http.StatusTooManyRequests
+			}
+		} else {
+			var perr error
+			retry, perr = retryablehttp.DefaultRetryPolicy(ctx, resp, err)
+			if perr != nil {
+				return false, perr
+			}
+		}
+		if !retry {
+			return false, nil
+		}
+		a, ok := ctx.Value(attemptKey{}).(*attempts)
+		if !ok {
+			return true, nil
+		}
+		if err == nil && resp.StatusCode == http.StatusTooManyRequests {
+			return int(a.rateLimited.Add(1)) <= RateLimitRetryMax, nil
+		}
+		return int(a.failures.Add(1)) <= retryMax, nil
 	}
-	return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
 }
 
 // isDialError: the connection was never established, so nothing was sent.

@@ -173,6 +173,36 @@ func TestRetriesAreBounded(t *testing.T) {
 	}
 }
 
+// A 429 is back-pressure, not a failure: it has its own, larger budget, so a call turned
+// away more often than RetryMax still succeeds, while failures keep their smaller budget.
+func TestRateLimitHasItsOwnRetryBudget(t *testing.T) {
+	fake := newFakeFactors(t)
+	fake.fault = func(_ string, n int) string {
+		if n <= 10 {
+			return "429"
+		}
+		return ""
+	}
+	c, _ := newTestClient(t, fake.handler(), func(cfg *Config) { cfg.RetryMax = 3 })
+	if _, err := c.ListFactors(context.Background(), "u1"); err != nil {
+		t.Fatalf("after ten 429s and RetryMax 3: %v", err)
+	}
+	if got := fake.count("list"); got != 11 {
+		t.Errorf("attempts = %d, want 11 (ten 429s, then success)", got)
+	}
+
+	always := newFakeFactors(t)
+	always.fault = func(string, int) string { return "429" }
+	c, _ = newTestClient(t, always.handler())
+	_, err := c.ListFactors(context.Background(), "u1")
+	if !errors.Is(err, ErrRateLimited) {
+		t.Fatalf("err = %v, want ErrRateLimited once the 429 budget is spent", err)
+	}
+	if got := always.count("list"); got != 1+RateLimitRetryMax {
+		t.Errorf("attempts = %d, want 1 + RateLimitRetryMax (%d)", got, RateLimitRetryMax)
+	}
+}
+
 func TestRetriesStopWithContext(t *testing.T) {
 	fake := newFakeFactors(t)
 	fake.fault = func(string, int) string { return "500" }

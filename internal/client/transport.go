@@ -15,8 +15,13 @@ const maxBody = 16 << 20
 
 type attemptKey struct{}
 
-// attempts counts the HTTP attempts of one logical request (retries included).
-type attempts struct{ n atomic.Int32 }
+// attempts counts the HTTP attempts of one logical request (retries included), and apart
+// the retries spent on rate limiting and on failures, which have separate budgets.
+type attempts struct {
+	n           atomic.Int32
+	rateLimited atomic.Int32
+	failures    atomic.Int32
+}
 
 func withAttempts(ctx context.Context) (context.Context, *attempts) {
 	a := &attempts{}
