@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make bench: times plan, apply, refresh and destroy of N factors (N=100 and N=500 by default)
-# against the emulator on loopback, next to N terraform_data resources (Terraform's own floor),
-# and an apply under the emulator's 10 req/s rate limit. Builds everything it runs; needs only
+# against the emulator on loopback, next to N terraform_data resources (Terraform's own floor)
+# and N resources of a do-nothing framework provider (what any plugin costs), and an apply
+# under the emulator's 10 req/s rate limit. Builds everything it runs; needs only
 # go and terraform on PATH, no registry and no network. Extra arguments go to idcsmfa-bench,
 # e.g. `bash scripts/bench.sh -sizes 100 -keep`. BENCHMARKS.md explains the figures.
 set -euo pipefail
@@ -18,17 +19,19 @@ free -h | sed -n '1,2p'
 go version
 terraform version 2>/dev/null | sed -n 1p
 
-echo "== build (provider, emulator, rss wrapper, bench driver)"
+echo "== build (provider, emulator, rss wrapper, bench driver, no-op framework provider)"
 cd "$root"
 go build -o "$bin/terraform-provider-idcsmfa" .
 go build -o "$bin/idcs-emulator" ./internal/cmd/idcs-emulator
 go build -o "$bin/rsswrap" ./internal/cmd/idcsmfa-bench/rsswrap
 go build -o "$bin/idcsmfa-bench" ./internal/cmd/idcsmfa-bench
+go build -o "$bin/noopprovider" ./internal/cmd/idcsmfa-bench/noopprovider
 
 echo "== run"
 "$bin/idcsmfa-bench" \
   -provider "$bin/terraform-provider-idcsmfa" \
   -emulator "$bin/idcs-emulator" \
   -wrapper "$bin/rsswrap" \
+  -noop "$bin/noopprovider" \
   -terraform "$(command -v terraform)" \
   "$@"

@@ -28,6 +28,7 @@ import (
 
 type options struct {
 	provider, emulator, wrapper, terraform string
+	noop                                   string
 	sizes                                  []int
 	perUser                                int
 	parallelism                            int
@@ -44,6 +45,7 @@ func main() {
 	flag.StringVar(&o.provider, "provider", "", "built provider binary (terraform-provider-idcsmfa)")
 	flag.StringVar(&o.emulator, "emulator", "", "built idcs-emulator binary")
 	flag.StringVar(&o.wrapper, "wrapper", "", "built rsswrap binary (records the provider's peak RSS)")
+	flag.StringVar(&o.noop, "noop", "", "built noopprovider binary: adds the framework floor column (optional)")
 	flag.StringVar(&o.terraform, "terraform", "", "terraform CLI (default: terraform on PATH)")
 	flag.StringVar(&sizes, "sizes", "100,500", "comma-separated numbers of factors N")
 	flag.IntVar(&o.perUser, "factors-per-user", 5, "factors per user: one email factor and the rest SMS (M = N / this)")
@@ -119,7 +121,10 @@ func runAll(ctx context.Context, o options) (results []sizeResult, err error) {
 			progress("work directory kept: %s", root)
 		}
 	}()
-	for _, p := range []*string{&o.provider, &o.emulator, &o.wrapper, &o.terraform} {
+	for _, p := range []*string{&o.provider, &o.emulator, &o.wrapper, &o.terraform, &o.noop} {
+		if *p == "" {
+			continue
+		}
 		abs, err := filepath.Abs(*p)
 		if err != nil {
 			return nil, err
@@ -135,8 +140,17 @@ func runAll(ctx context.Context, o options) (results []sizeResult, err error) {
 	if err := copyFile(o.wrapper, filepath.Join(pluginDir, "terraform-provider-idcsmfa")); err != nil {
 		return nil, err
 	}
+	noopDir := filepath.Join(root, "noop-plugin")
+	if err := os.MkdirAll(noopDir, 0o700); err != nil {
+		return nil, err
+	}
+	if o.noop != "" {
+		if err := copyFile(o.noop, filepath.Join(noopDir, "terraform-provider-noop")); err != nil {
+			return nil, err
+		}
+	}
 	cliCfg := filepath.Join(root, "terraformrc")
-	if err := writeCLIConfig(cliCfg, pluginDir); err != nil {
+	if err := writeCLIConfig(cliCfg, pluginDir, noopDir); err != nil {
 		return nil, err
 	}
 

@@ -12,11 +12,15 @@ import (
 
 func printSize(out io.Writer, r sizeResult, o options) {
 	fmt.Fprintf(out, "\n### %s, -parallelism=%d, median of %d runs\n\n", r.w.describe(), o.parallelism, o.runs)
-	fmt.Fprintln(out, "| phase | idcsmfa | floor (terraform_data) | ratio | API requests | of which token | provider peak RSS | provider CPU | provider processes |")
-	fmt.Fprintln(out, "|---|--:|--:|--:|--:|--:|--:|--:|--:|")
+	fmt.Fprintln(out, "| phase | idcsmfa | floor (terraform_data) | ratio | framework floor (no-op provider) | ratio | API requests | of which token | provider peak RSS | provider CPU | provider processes |")
+	fmt.Fprintln(out, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
 	for _, p := range r.phases {
-		fmt.Fprintf(out, "| %s | %s | %s | %s | %d | %d | %s | %s | %d |\n",
-			p.name, spread(p.walls), spread(p.floorWalls), ratio(p.wall(), p.floor()),
+		noop, noopRatio := "-", "-"
+		if len(p.noopWalls) > 0 {
+			noop, noopRatio = spread(p.noopWalls), ratio(p.wall(), p.noop())
+		}
+		fmt.Fprintf(out, "| %s | %s | %s | %s | %s | %s | %d | %d | %s | %s | %d |\n",
+			p.name, spread(p.walls), spread(p.floorWalls), ratio(p.wall(), p.floor()), noop, noopRatio,
 			totalRequests(p.stats), p.stats.TokenRequests, mib(p.usage.peakKiB), secs(p.usage.cpu), p.usage.processes)
 	}
 	if r.loadBefore != "" {
@@ -46,8 +50,13 @@ func printTargets(out io.Writer, results []sizeResult) {
 	for _, r := range results {
 		for _, p := range r.phases {
 			if p.name == "refresh-only plan" {
-				fmt.Fprintf(out, "- N=%d refresh-only plan: %s of the terraform_data floor (target 1.5x): %s\n",
+				fmt.Fprintf(out, "- N=%d refresh-only plan: %s of the terraform_data floor (target 1.5x): %s",
 					r.w.factors, ratio(p.wall(), p.floor()), verdict(p.wall(), p.floor(), 1.5))
+				if len(p.noopWalls) > 0 {
+					fmt.Fprintf(out, "; a provider that does nothing takes %s of that floor, and idcsmfa %s of it",
+						ratio(p.noop(), p.floor()), ratio(p.wall(), p.noop()))
+				}
+				fmt.Fprintln(out)
 			}
 		}
 		if l := r.limited; l != nil {

@@ -38,6 +38,7 @@ type phaseResult struct {
 	name       string
 	walls      []time.Duration
 	floorWalls []time.Duration
+	noopWalls  []time.Duration // empty without -noop
 	stats      emulator.Stats
 	usage      providerUsage // peak RSS over the runs, CPU of the median run
 	cpus       []time.Duration
@@ -45,6 +46,7 @@ type phaseResult struct {
 
 func (p phaseResult) wall() time.Duration  { return median(p.walls) }
 func (p phaseResult) floor() time.Duration { return median(p.floorWalls) }
+func (p phaseResult) noop() time.Duration  { return median(p.noopWalls) }
 
 func median(ds []time.Duration) time.Duration {
 	if len(ds) == 0 {
@@ -83,10 +85,11 @@ func runSize(ctx context.Context, o options, dir, cliCfg string, w workload) (re
 	if err := w.writeUsersFile(usersFile); err != nil {
 		return res, err
 	}
-	provDir, floorDir, err := w.writeConfigs(dir)
+	dirs, err := w.writeConfigs(dir)
 	if err != nil {
 		return res, err
 	}
+	provDir, floorDir := dirs.provider, dirs.floor
 	em, err := startEmulator(ctx, o.emulator, usersFile, filepath.Join(dir, "logs", "emulator.log"))
 	if err != nil {
 		return res, err
@@ -97,7 +100,11 @@ func runSize(ctx context.Context, o options, dir, cliCfg string, w workload) (re
 
 	// Untimed warm-up: the first start of terraform and of the provider binary pays for
 	// reading them from disk, which is not what the phases measure.
-	for _, d := range []string{floorDir, provDir} {
+	warm := []string{floorDir, provDir}
+	if o.noop != "" {
+		warm = append(warm, dirs.noop)
+	}
+	for _, d := range warm {
 		if _, err := tf.exec(ctx, d, "warmup-"+filepath.Base(d), []int{0}, "validate", "-no-color"); err != nil {
 			return res, err
 		}
@@ -119,6 +126,17 @@ func runSize(ctx context.Context, o options, dir, cliCfg string, w workload) (re
 			}
 			res.phases[i].floorWalls = append(res.phases[i].floorWalls, r.wall)
 			progress("    floor   %-20s %8.2fs", ph.name, r.wall.Seconds())
+		}
+		for i, ph := range specs {
+			if o.noop == "" {
+				break
+			}
+			r, err := tf.exec(ctx, dirs.noop, fmt.Sprintf("noop-r%d-%d", run, i), ph.wantExit, ph.args...)
+			if err != nil {
+				return res, err
+			}
+			res.phases[i].noopWalls = append(res.phases[i].noopWalls, r.wall)
+			progress("    noop    %-20s %8.2fs", ph.name, r.wall.Seconds())
 		}
 		for i, ph := range specs {
 			if err := em.resetStats(ctx); err != nil {

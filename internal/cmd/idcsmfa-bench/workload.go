@@ -107,37 +107,66 @@ resource "terraform_data" "email" {
 }
 `
 
-// writeConfigs writes dir/idcsmfa and dir/floor and returns their paths.
-func (w workload) writeConfigs(dir string) (provider, floor string, err error) {
-	locals, err := json.MarshalIndent(map[string]any{"locals": map[string]any{"sms": w.sms, "email": w.email}}, "", "  ")
-	if err != nil {
-		return "", "", err
-	}
-	provider, floor = filepath.Join(dir, "idcsmfa"), filepath.Join(dir, "floor")
-	for d, main := range map[string]string{provider: providerConfig, floor: floorConfig} {
-		if err := os.MkdirAll(d, 0o700); err != nil {
-			return "", "", err
-		}
-		if err := os.WriteFile(filepath.Join(d, "main.tf"), []byte(main), 0o600); err != nil {
-			return "", "", err
-		}
-		if err := os.WriteFile(filepath.Join(d, "factors.tf.json"), locals, 0o600); err != nil {
-			return "", "", err
-		}
-	}
-	return provider, floor, nil
+const noopConfig = `# The framework floor: a plugin-framework provider with the SMS factor's schema that does
+# nothing (internal/cmd/idcsmfa-bench/noopprovider).
+terraform {
+  required_providers {
+    noop = {
+      source = "bench/noop"
+    }
+  }
 }
 
-// writeCLIConfig points Terraform at the locally built provider (through the RSS wrapper),
-// with no registry access at all.
-func writeCLIConfig(path, pluginDir string) error {
+resource "noop_factor" "sms" {
+  for_each          = local.sms
+  user_id           = each.value.user_id
+  country_code      = "+44"
+  mobile_number     = each.value.mobile_number
+  skip_verification = true
+}
+
+resource "noop_factor" "email" {
+  for_each          = local.email
+  user_id           = each.value.user_id
+  skip_verification = true
+}
+`
+
+// configDirs are the three configurations of one size.
+type configDirs struct{ provider, floor, noop string }
+
+// writeConfigs writes dir/idcsmfa, dir/floor and dir/noop.
+func (w workload) writeConfigs(dir string) (configDirs, error) {
+	d := configDirs{provider: filepath.Join(dir, "idcsmfa"), floor: filepath.Join(dir, "floor"), noop: filepath.Join(dir, "noop")}
+	locals, err := json.MarshalIndent(map[string]any{"locals": map[string]any{"sms": w.sms, "email": w.email}}, "", "  ")
+	if err != nil {
+		return d, err
+	}
+	for path, main := range map[string]string{d.provider: providerConfig, d.floor: floorConfig, d.noop: noopConfig} {
+		if err := os.MkdirAll(path, 0o700); err != nil {
+			return d, err
+		}
+		if err := os.WriteFile(filepath.Join(path, "main.tf"), []byte(main), 0o600); err != nil {
+			return d, err
+		}
+		if err := os.WriteFile(filepath.Join(path, "factors.tf.json"), locals, 0o600); err != nil {
+			return d, err
+		}
+	}
+	return d, nil
+}
+
+// writeCLIConfig points Terraform at the locally built providers (idcsmfa through the RSS
+// wrapper), with no registry access at all.
+func writeCLIConfig(path, pluginDir, noopDir string) error {
 	cfg := fmt.Sprintf(`provider_installation {
   dev_overrides {
     "idcsmfa/idcsmfa" = %q
+    "bench/noop"      = %q
   }
   direct {}
 }
-`, pluginDir)
+`, pluginDir, noopDir)
 	return os.WriteFile(path, []byte(cfg), 0o600)
 }
 
