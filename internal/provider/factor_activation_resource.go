@@ -115,16 +115,7 @@ func (r *FactorActivationResource) Schema(ctx context.Context, _ resource.Schema
 }
 
 func (r *FactorActivationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	c, ok := req.ProviderData.(*client.Client)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data",
-			fmt.Sprintf("Expected *client.Client, got %T. This is a bug in the provider; please report it.", req.ProviderData))
-		return
-	}
-	r.client = c
+	r.client = providerClient(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *FactorActivationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -71,16 +71,7 @@ func (r *factorResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 }
 
 func (r *factorResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	c, ok := req.ProviderData.(*client.Client)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data",
-			fmt.Sprintf("Expected *client.Client, got %T. This is a bug in the provider; please report it.", req.ProviderData))
-		return
-	}
-	r.client = c
+	r.client = providerClient(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *factorResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

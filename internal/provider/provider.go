@@ -4,8 +4,10 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -135,4 +137,18 @@ func (p *IDCSMFAProvider) DataSources(_ context.Context) []func() datasource.Dat
 		NewUserFactorsDataSource,
 		NewUsersDataSource,
 	}
+}
+
+// providerClient is what every resource and data source's Configure does with the value
+// Configure handed over: nil before the provider is configured (validation), else the client.
+func providerClient(data any, diags *diag.Diagnostics) *client.Client {
+	if data == nil {
+		return nil
+	}
+	c, ok := data.(*client.Client)
+	if !ok {
+		diags.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *client.Client, got %T. This is a bug in the provider; please report it.", data))
+	}
+	return c
 }

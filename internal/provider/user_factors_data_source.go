@@ -105,16 +105,7 @@ func (d *UserFactorsDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 }
 
 func (d *UserFactorsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	c, ok := req.ProviderData.(*client.Client)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data",
-			fmt.Sprintf("Expected *client.Client, got %T. This is a bug in the provider; please report it.", req.ProviderData))
-		return
-	}
-	d.client = c
+	d.client = providerClient(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *UserFactorsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
