@@ -274,3 +274,41 @@ func TestPasscodeResentOnlyAfterTokenRejection(t *testing.T) {
 		t.Fatalf("err %v, %d PATCHes (want 2: expired token, then judged), %d tokens", err, patches.Load(), s.issued.Load())
 	}
 }
+
+// A call that waits out 429s longer than its token lives must carry a fresh token on the
+// retry: retrying with the first attempt's token is refused (AUTH-1110) once it has expired,
+// and under a steady rate limit the one renewal after a 401 is not enough (a 2-second token
+// lifetime across a rate-limited apply failed that way).
+func TestRetryAfterRateLimitCarriesCurrentToken(t *testing.T) {
+	s := &tokenServer{t: t, expiresIn: 1}
+	var used []string
+	var mu sync.Mutex
+	s.onAPI = func(w http.ResponseWriter, _ *http.Request, tok string) bool {
+		mu.Lock()
+		used = append(used, tok)
+		n := len(used)
+		mu.Unlock()
+		if n <= 2 {
+			w.Header().Set("Retry-After", "1")
+			writeJSON(w, 429, `{"status":"failed","cause":[{"code":"AUTH-429","message":"Too many requests"}]}`)
+			return true
+		}
+		if tok != fmt.Sprintf("token-%d", s.issued.Load()) {
+			writeJSON(w, 401, `{"status":"failed","ecId":"e","cause":[{"code":"AUTH-1110","message":"Authentication token expired."}]}`)
+			return true
+		}
+		return false
+	}
+	c := ccClient(t, s, func(cfg *Config) { cfg.RetryWaitMax = 2 * time.Second }) // honour Retry-After: 1
+	if _, err := c.ListFactors(context.Background(), "u1"); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(used) != 3 {
+		t.Fatalf("API attempts %v, want 3 (two 429s, then success with no 401 in between)", used)
+	}
+	if used[0] == used[2] {
+		t.Errorf("the retry after two seconds of 429s still carried the first token %q", used[0])
+	}
+}

@@ -103,8 +103,10 @@ func New(cfg Config) (*Client, error) {
 		// Hand back the last answer (429, 5xx) so it is parsed into an APIError.
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}
+	var c *Client
+	rc.PrepareRetry = func(req *http.Request) error { return c.refreshBearer(req) }
 
-	c := &Client{
+	c = &Client{
 		base:     base,
 		http:     rc,
 		retryMax: retryMax,
@@ -156,7 +158,7 @@ func (c *Client) do(ctx context.Context, r request) error {
 		if err != nil {
 			return err
 		}
-		status, header, body, err := c.send(ctx, r, target, payload, tok)
+		status, header, body, used, err := c.send(ctx, r, target, payload, tok)
 		if err != nil {
 			if ctx.Err() != nil {
 				return fmt.Errorf("%s: %w", r.op(), ctx.Err())
@@ -169,7 +171,7 @@ func (c *Client) do(ctx context.Context, r request) error {
 		}
 		if status == http.StatusUnauthorized && !renewed && tokenRejected(r.path, header, body) {
 			renewed = true
-			if c.tokens.invalidate(tok) {
+			if c.tokens.invalidate(used) {
 				continue
 			}
 		}
@@ -197,7 +199,9 @@ func decodeResult(status int, header http.Header, body []byte, r request, secret
 	return nil
 }
 
-func (c *Client) send(ctx context.Context, r request, target string, payload []byte, tok string) (int, http.Header, []byte, error) {
+// send makes one logical exchange (with the retries of r.mode) and also returns the bearer
+// token of its last attempt, which refreshBearer may have replaced.
+func (c *Client) send(ctx context.Context, r request, target string, payload []byte, tok string) (int, http.Header, []byte, string, error) {
 	ctx, _ = withAttempts(withRetryMode(ctx, r.mode))
 	var body any
 	if payload != nil {
@@ -205,7 +209,7 @@ func (c *Client) send(ctx context.Context, r request, target string, payload []b
 	}
 	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, target, body)
 	if err != nil {
-		return 0, nil, nil, err
+		return 0, nil, nil, "", err
 	}
 	req.Header.Set("Accept", "application/json")
 	if payload != nil {
@@ -214,15 +218,36 @@ func (c *Client) send(ctx context.Context, r request, target string, payload []b
 	req.Header.Set("Authorization", "Bearer "+tok)
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return 0, nil, nil, err
+		return 0, nil, nil, "", err
 	}
 	// exchangeTransport already read the body into memory; closing it cannot fail.
 	defer func() { _ = resp.Body.Close() }()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
-		return 0, nil, nil, err
+		return 0, nil, nil, "", err
 	}
-	return resp.StatusCode, resp.Header, b, nil
+	used := tok
+	if resp.Request != nil {
+		used = strings.TrimPrefix(resp.Request.Header.Get("Authorization"), "Bearer ")
+	}
+	return resp.StatusCode, resp.Header, b, used, nil
+}
+
+// refreshBearer puts the current token on a retried request: a call can wait through several
+// Retry-After periods, longer than a short-lived token lives, and retrying with the token of
+// its first attempt would then be refused (AUTH-1110) however often it is tried.
+func (c *Client) refreshBearer(req *http.Request) error {
+	if !strings.HasPrefix(req.Header.Get("Authorization"), "Bearer ") {
+		return nil // the token request itself (HTTP Basic)
+	}
+	tok, err := c.tokens.token(req.Context())
+	if err != nil {
+		return err
+	}
+	// retryablehttp's retry is a shallow copy whose header map the earlier attempt shares.
+	req.Header = req.Header.Clone()
+	req.Header.Set("Authorization", "Bearer "+tok)
+	return nil
 }
 
 // tokenRejected: a 401 that is about the bearer token itself (expired, revoked, unknown), as
