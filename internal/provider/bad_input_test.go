@@ -205,6 +205,17 @@ func failedCreate(in func(env *testEnv, userID string) smsInput, want *regexp.Re
 	}
 }
 
+// failedConfig: a configuration (after the provider block) that must fail with want, then the
+// proof that nothing was created for the user.
+func failedConfig(cfg func(env *testEnv, userID string) string, want *regexp.Regexp) func(*testing.T, *testEnv, string) []resource.TestStep {
+	return func(t *testing.T, env *testEnv, userID string) []resource.TestStep {
+		return []resource.TestStep{
+			{Config: env.providerConfig() + cfg(env, userID), ExpectError: want},
+			stepNothingWasCreated(t, env, userID),
+		}
+	}
+}
+
 func badInputCases() []badInputCase {
 	with := func(f func(*smsInput)) func(*testEnv, string) smsInput {
 		return func(env *testEnv, userID string) smsInput {
@@ -347,6 +358,65 @@ func badInputCases() []badInputCase {
 					},
 				}
 			},
+		},
+
+		{
+			name: "email factor already enrolled outside Terraform",
+			steps: func(t *testing.T, env *testEnv, userID string) []resource.TestStep {
+				cfg := env.providerConfig() + fmt.Sprintf(`
+resource "idcsmfa_email_factor" "test" {
+  user_id = %q
+}
+`, userID)
+				return []resource.TestStep{
+					{
+						PreConfig: func() { enrollEmailOutOfBand(t, env, userID) },
+						Config:    cfg,
+						ExpectError: diagRE("Could not enroll the email factor of user", "HTTP 400 AUTH-1003", "already enrolled",
+							"import it", "<user_id>/<factor_id>"),
+					},
+					{
+						Config:             cfg,
+						PlanOnly:           true,
+						ExpectNonEmptyPlan: true,
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PostApplyPreRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction("idcsmfa_email_factor.test", plancheck.ResourceActionCreate)},
+						},
+					},
+				}
+			},
+		},
+
+		// The activation resource and the data sources.
+		{
+			name: "activation of a factor that does not exist",
+			steps: failedConfig(func(env *testEnv, userID string) string {
+				return fmt.Sprintf("resource \"idcsmfa_factor_activation\" \"test\" {\n  user_id   = %q\n  factor_id = %q\n}\n", userID, strings.Repeat("f", 32))
+			}, diagRE("Factor not found", "Check user_id and factor_id")),
+		},
+		{
+			name: "activation with a factor_id that is an import id",
+			steps: failedConfig(func(env *testEnv, userID string) string {
+				return fmt.Sprintf("resource \"idcsmfa_factor_activation\" \"test\" {\n  user_id   = %q\n  factor_id = %q\n}\n", userID, userID+"/"+strings.Repeat("f", 32))
+			}, diagRE("factor_id must be non-empty and contain no '/'")),
+		},
+		{
+			name: "factors of an unknown user",
+			steps: failedConfig(func(*testEnv, string) string {
+				return "data \"idcsmfa_user_factors\" \"test\" {\n  user_id = \"0000000000000000000000000000dead\"\n}\n"
+			}, diagRE("User not found", "no user with user_id", "Check the value")),
+		},
+		{
+			name: "factors by user_id and user_name at once",
+			steps: failedConfig(func(_ *testEnv, userID string) string {
+				return fmt.Sprintf("data \"idcsmfa_user_factors\" \"test\" {\n  user_id   = %q\n  user_name = \"alice\"\n}\n", userID)
+			}, diagRE("Invalid Attribute Combination", "user_id", "user_name")),
+		},
+		{
+			name: "users with a malformed SCIM filter",
+			steps: failedConfig(func(*testEnv, string) string {
+				return "data \"idcsmfa_users\" \"test\" {\n  filter = \"userName starts ci-\"\n}\n"
+			}, diagRE("Could not list users", "Check the SCIM filter", "userName sw")),
 		},
 
 		// Passcodes.
@@ -560,6 +630,14 @@ func enrollOutOfBand(t *testing.T, env *testEnv, userID, cc, number string) {
 	})
 	if err != nil {
 		t.Errorf("enrolling %s%s out of band: %s", cc, number, err)
+	}
+}
+
+// enrollEmailOutOfBand enrolls the user's email factor as another tool would.
+func enrollEmailOutOfBand(t *testing.T, env *testEnv, userID string) {
+	_, err := env.Client.Enroll(context.Background(), userID, client.EnrollRequest{Method: client.MethodEmail, SkipVerification: true})
+	if err != nil {
+		t.Errorf("enrolling the email factor out of band: %s", err)
 	}
 }
 
