@@ -49,8 +49,11 @@ var sensitiveChildren = map[string]map[string]bool{
 // An error code looks like AUTH-1105; it is kept in logs under the key "code".
 var errorCodeRe = regexp.MustCompile(`^[A-Z]{2,12}-[0-9]{1,6}$`)
 
+// keySeparators is built once: normKey runs for every key of every logged body.
+var keySeparators = strings.NewReplacer("_", "", "-", "", ".", "")
+
 func normKey(k string) string {
-	return strings.NewReplacer("_", "", "-", "", ".", "").Replace(strings.ToLower(k))
+	return keySeparators.Replace(strings.ToLower(k))
 }
 
 func isSensitiveKey(k string) bool {
