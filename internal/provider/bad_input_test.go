@@ -217,15 +217,10 @@ func failedConfig(cfg func(env *testEnv, userID string) string, want *regexp.Reg
 }
 
 func badInputCases() []badInputCase {
-	with := func(f func(*smsInput)) func(*testEnv, string) smsInput {
-		return func(env *testEnv, userID string) smsInput {
-			in := smsInput{userID: userID}
-			f(&in)
-			return in
-		}
-	}
 	phone := func(cc, number string) func(*testEnv, string) smsInput {
-		return with(func(in *smsInput) { in.countryCode, in.number = cc, number })
+		return func(_ *testEnv, userID string) smsInput {
+			return smsInput{userID: userID, countryCode: cc, number: number}
+		}
 	}
 
 	// The clock of the one case that expires a requestState: each case runs once per test run.
