@@ -49,9 +49,10 @@ type factorKind struct {
 
 // factorResource is the lifecycle shared by the factor resources.
 type factorResource struct {
-	kind   factorKind
-	client *client.Client
-	now    func() time.Time
+	kind     factorKind
+	client   *client.Client
+	listings *factorListings // nil in unit tests that build the resource by hand
+	now      func() time.Time
 }
 
 func newFactorResource(kind factorKind) factorResource {
@@ -71,7 +72,9 @@ func (r *factorResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 }
 
 func (r *factorResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = providerClient(req.ProviderData, &resp.Diagnostics)
+	if d := providerDataFrom(req.ProviderData, &resp.Diagnostics); d != nil {
+		r.client, r.listings = d.client, d.listings
+	}
 }
 
 func (r *factorResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -83,6 +86,11 @@ func (r *factorResource) Read(ctx context.Context, req resource.ReadRequest, res
 	c := m.common()
 	userID, factorID := c.UserID.ValueString(), c.FactorID.ValueString()
 
+	if !isImported(ctx, req.Private) && r.readFromListing(ctx, m) {
+		resp.Diagnostics.Append(clearEnrollment(ctx, resp.Private)...)
+		resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+		return
+	}
 	fs, err := r.client.GetFactor(ctx, userID, factorID)
 	if errors.Is(err, client.ErrNotFound) {
 		// Deleted outside Terraform (or the user is gone): the next plan re-creates it.
@@ -129,6 +137,38 @@ func (r *factorResource) Read(ctx context.Context, req resource.ReadRequest, res
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 }
 
+// readFromListing refreshes an enrolled factor from its user's shared listing (E1), which
+// names every enrolled factor: one request per user instead of one per factor. It reports
+// false when the listing cannot settle it (a pending or imported factor, a factor missing
+// from the listing, an error), and Read then asks for the factor itself (E4).
+func (r *factorResource) readFromListing(ctx context.Context, m factorModel) bool {
+	c := m.common()
+	if r.listings == nil || c.Status.ValueString() != client.FactorStatusEnrolled || c.DisplayName.ValueString() == "" {
+		return false
+	}
+	list, err := r.listings.get(ctx, c.UserID.ValueString())
+	if err != nil {
+		return false
+	}
+	f := findFactor(list, c.FactorID.ValueString())
+	if f == nil || (len(f.Methods) > 0 && !slices.Contains(f.Methods, r.kind.method)) {
+		return false
+	}
+	if len(f.Methods) > 0 {
+		c.Methods = stringList(f.Methods)
+	}
+	c.ID = types.StringValue(c.UserID.ValueString() + "/" + c.FactorID.ValueString())
+	c.OTPCodeWO = types.StringNull()
+	return true
+}
+
+// forgetListing drops the user's shared listing after this provider changed their factors.
+func (r *factorResource) forgetListing(userID string) {
+	if r.listings != nil {
+		r.listings.forget(userID)
+	}
+}
+
 // fillFromList reads display name and methods from E1, which lists enrolled factors only.
 func (r *factorResource) fillFromList(ctx context.Context, m factorModel) (diags diag.Diagnostics) {
 	c := m.common()
@@ -158,6 +198,7 @@ func (r *factorResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		return
 	}
 	c := m.common()
+	defer r.forgetListing(c.UserID.ValueString())
 	err := r.client.DeleteFactor(ctx, c.UserID.ValueString(), c.FactorID.ValueString())
 	if err != nil && !errors.Is(err, client.ErrNotFound) {
 		resp.Diagnostics.Append(apiErrorDiagnostic(fmt.Sprintf("Could not delete %s factor %s", r.kind.label, c.FactorID.ValueString()), err))

@@ -26,6 +26,7 @@ func (r *factorResource) Create(ctx context.Context, req resource.CreateRequest,
 	enrollReq := m.enrollRequest()
 	enrollReq.SkipVerification = c.SkipVerification.ValueBool()
 
+	defer r.forgetListing(c.UserID.ValueString())
 	e, err := r.client.Enroll(ctx, c.UserID.ValueString(), enrollReq)
 	if err != nil {
 		resp.Diagnostics.Append(apiErrorDiagnostic(
@@ -158,6 +159,7 @@ func (r *factorResource) Update(ctx context.Context, req resource.UpdateRequest,
 		return
 	}
 	p, s := plan.common(), prior.common()
+	defer r.forgetListing(s.UserID.ValueString())
 	p.ID, p.FactorID, p.Status, p.DisplayName, p.Methods = s.ID, s.FactorID, s.Status, s.DisplayName, s.Methods
 	p.OTPCodeWO = types.StringNull()
 

@@ -119,9 +119,10 @@ func (p *IDCSMFAProvider) Configure(ctx context.Context, req provider.ConfigureR
 		"host": settings.Host, "auth": settings.authKind(),
 	})
 
-	resp.ResourceData = c
-	resp.DataSourceData = c
-	resp.EphemeralResourceData = c
+	data := &providerData{client: c, listings: newFactorListings(c)}
+	resp.ResourceData = data
+	resp.DataSourceData = data
+	resp.EphemeralResourceData = data
 }
 
 func (p *IDCSMFAProvider) Resources(_ context.Context) []func() resource.Resource {
@@ -139,16 +140,31 @@ func (p *IDCSMFAProvider) DataSources(_ context.Context) []func() datasource.Dat
 	}
 }
 
-// providerClient is what every resource and data source's Configure does with the value
-// Configure handed over: nil before the provider is configured (validation), else the client.
-func providerClient(data any, diags *diag.Diagnostics) *client.Client {
+// providerData is what Configure hands to every resource and data source: one client, and
+// the per-process sharing of users' factor listings.
+type providerData struct {
+	client   *client.Client
+	listings *factorListings
+}
+
+// providerDataFrom is what every resource and data source's Configure does with the value
+// Configure handed over: nil before the provider is configured (validation), else the data.
+func providerDataFrom(data any, diags *diag.Diagnostics) *providerData {
 	if data == nil {
 		return nil
 	}
-	c, ok := data.(*client.Client)
+	d, ok := data.(*providerData)
 	if !ok {
 		diags.AddError("Unexpected provider data",
-			fmt.Sprintf("Expected *client.Client, got %T. This is a bug in the provider; please report it.", data))
+			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", data))
 	}
-	return c
+	return d
+}
+
+// providerClient is providerDataFrom for objects that need only the client.
+func providerClient(data any, diags *diag.Diagnostics) *client.Client {
+	if d := providerDataFrom(data, diags); d != nil {
+		return d.client
+	}
+	return nil
 }
