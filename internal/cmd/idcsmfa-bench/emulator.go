@@ -19,10 +19,11 @@ import (
 // emulatorProcess is the idcs-emulator command running on loopback, driven through its
 // /emulator/v1 namespace (stats, faults, factors), which it does not count in its stats.
 type emulatorProcess struct {
-	cmd  *exec.Cmd
-	url  string
-	http *http.Client
-	done chan error
+	cmd     *exec.Cmd
+	url     string
+	http    *http.Client
+	done    chan struct{} // closed when the process has exited
+	waitErr error         // its exit status, set before done is closed
 }
 
 var readyURL = regexp.MustCompile(`http://[^\s"']+`)
@@ -38,14 +39,14 @@ func startEmulator(ctx context.Context, bin, usersFile, logFile string) (*emulat
 	cmd.Stderr = log
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		log.Close()
+		_ = log.Close()
 		return nil, err
 	}
 	if err := cmd.Start(); err != nil {
-		log.Close()
+		_ = log.Close()
 		return nil, fmt.Errorf("start emulator: %w", err)
 	}
-	e := &emulatorProcess{cmd: cmd, http: &http.Client{Timeout: 30 * time.Second}, done: make(chan error, 1)}
+	e := &emulatorProcess{cmd: cmd, http: &http.Client{Timeout: 30 * time.Second}, done: make(chan struct{})}
 
 	found := make(chan string, 1)
 	go func() {
@@ -53,22 +54,23 @@ func startEmulator(ctx context.Context, bin, usersFile, logFile string) (*emulat
 		sent := false
 		for sc.Scan() {
 			line := sc.Text()
-			fmt.Fprintln(log, line)
+			_, _ = fmt.Fprintln(log, line)
 			if m := readyURL.FindString(line); m != "" && !sent {
 				found <- m
 				sent = true
 			}
 		}
-		e.done <- cmd.Wait()
-		log.Close()
+		e.waitErr = cmd.Wait()
+		_ = log.Close()
+		close(e.done)
 	}()
 
 	select {
 	case u := <-found:
 		e.url = u
 		return e, nil
-	case err := <-e.done:
-		return nil, fmt.Errorf("emulator exited before it was ready (%v); see %s", err, logFile)
+	case <-e.done:
+		return nil, fmt.Errorf("emulator exited before it was ready (%v); see %s", e.waitErr, logFile)
 	case <-time.After(30 * time.Second):
 		e.stop()
 		return nil, fmt.Errorf("emulator printed no ready line within 30s; see %s", logFile)
@@ -111,7 +113,7 @@ func (e *emulatorProcess) do(ctx context.Context, method, path string, body, out
 	if err != nil {
 		return fmt.Errorf("emulator %s %s: %w", method, path, err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
 	if err != nil {
 		return err

@@ -84,12 +84,14 @@ func main() {
 	defer cancelTimeout()
 
 	results, err := runAll(ctx, o)
+	var report strings.Builder
 	for _, r := range results {
-		printSize(os.Stdout, r, o)
+		printSize(&report, r, o)
 	}
 	if len(results) > 0 {
-		printTargets(os.Stdout, results)
+		printTargets(&report, results)
 	}
+	fmt.Print(report.String())
 	if err != nil {
 		fatalf("%v", err)
 	}
@@ -162,7 +164,7 @@ func runAll(ctx context.Context, o options) (results []sizeResult, err error) {
 		r, err := runSize(ctx, o, dir, cliCfg, newWorkload(n, o.perUser))
 		results = append(results, r)
 		if err != nil {
-			return results, fmt.Errorf("N=%d: %w (work directory %s)", n, err, root)
+			return results, fmt.Errorf("size %d: %w (work directory %s)", n, err, root)
 		}
 	}
 	return results, nil

@@ -2,15 +2,15 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"sort"
 	"strings"
 	"time"
 )
 
 // The tables are Markdown, readable in a terminal and pasted as they are into BENCHMARKS.md.
+// They are built in a strings.Builder, which cannot fail, and printed once.
 
-func printSize(out io.Writer, r sizeResult, o options) {
+func printSize(out *strings.Builder, r sizeResult, o options) {
 	fmt.Fprintf(out, "\n### %s, -parallelism=%d, median of %d runs\n\n", r.w.describe(), o.parallelism, o.runs)
 	fmt.Fprintln(out, "| phase | idcsmfa | floor (terraform_data) | ratio | framework floor (no-op provider) | ratio | API requests | of which token | provider peak RSS | provider CPU | provider processes |")
 	fmt.Fprintln(out, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
@@ -44,7 +44,7 @@ func printSize(out io.Writer, r sizeResult, o options) {
 }
 
 // printTargets checks the figures against issue 9's targets.
-func printTargets(out io.Writer, results []sizeResult) {
+func printTargets(out *strings.Builder, results []sizeResult) {
 	fmt.Fprintln(out, "\n### Targets")
 	fmt.Fprintln(out)
 	for _, r := range results {

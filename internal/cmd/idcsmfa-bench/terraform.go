@@ -62,7 +62,7 @@ func (t *terraformRunner) exec(ctx context.Context, dir, label string, wantExit 
 	if err != nil {
 		return r, err
 	}
-	defer out.Close()
+	defer func() { _ = out.Close() }()
 	cmd := exec.CommandContext(ctx, t.bin, args...)
 	cmd.Dir = dir
 	cmd.Env = t.env(r.rssLog)
@@ -104,7 +104,7 @@ func readUsage(rssLog string) (providerUsage, error) {
 		}
 		return u, err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		var kib, userMS, sysMS int64

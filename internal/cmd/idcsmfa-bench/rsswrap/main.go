@@ -73,7 +73,7 @@ func record(ps *os.ProcessState) {
 		fmt.Fprintln(os.Stderr, "rsswrap:", err)
 		return
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	// Linux reports ru_maxrss in KiB. One short line per write: O_APPEND keeps concurrent
 	// provider instances from interleaving.
 	_, _ = fmt.Fprintf(f, "%d %d %d\n", ru.Maxrss, ru.Utime.Nano()/1e6, ru.Stime.Nano()/1e6)
