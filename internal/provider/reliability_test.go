@@ -341,3 +341,101 @@ func TestAccReliability_tokenExpiresDuringApply(t *testing.T) {
 		t.Errorf("%d token requests over an apply of %s with %s tokens: the token was not renewed", stats.TokenRequests, took, lifetime)
 	}
 }
+
+// requestsWhere sums the emulator's counters whose endpoint key satisfies keep.
+func requestsWhere(s emulator.Stats, keep func(key string) bool) int {
+	n := 0
+	for k, v := range s.Requests {
+		if keep(k) {
+			n += v
+		}
+	}
+	return n
+}
+
+const (
+	keyEnroll     = "POST /mfa/v1/users/{id}/factors"
+	keyListing    = "GET /mfa/v1/users/{id}/factors"
+	keyFactorRead = "GET /mfa/v1/users/{id}/factors/{factorId}"
+	keyToken      = "POST /oauth2/v1/token"
+)
+
+// TestAccReliability_callBudget holds the provider to the fewest calls the API allows (issue
+// 9), counted by the emulator: an apply of N skip_verification factors costs N enrollments and
+// reads nothing; a plan without refresh costs nothing; a refresh of N factors over M users
+// costs at most one listing per user and no per-factor read; no phase fetches more than one
+// token per provider process.
+func TestAccReliability_callBudget(t *testing.T) {
+	t.Parallel()
+	shape := bulkShape{users: 6, smsPerUser: 4}
+	env := newTestEnv(t)
+	env.requireEmulator(t, "counting requests")
+	ids := newBulkUsers(t, env, shape.users)
+	cfg := env.providerConfig() + bulkFactorsConfig(ids, shape.smsPerUser)
+	n := shape.factors()
+
+	var applyStats emulator.Stats
+	budget := func(what string, s emulator.Stats, check func(emulator.Stats) string) {
+		if problem := check(s); problem != "" {
+			t.Errorf("%s: %s; requests: %v", what, problem, s.Requests)
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkNoFactorsLeft(env, ids),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: env.Emulator.ResetStats,
+				Config:    cfg,
+				// The Check runs after the pre-apply plan and the apply, before any refresh.
+				Check: resource.ComposeTestCheckFunc(snapshotStats(env, &applyStats), checkBulkConverged(env, ids, n, nil)),
+			},
+			{
+				// -refresh=false: the state is current, so the plan must not call the API.
+				PreConfig: env.Emulator.ResetStats,
+				Config:    cfg,
+				PlanOnly:  true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPreRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				// The PlanOnly step above ran one plan without refresh and one with, in two
+				// provider processes: a plan-time call in either would exceed one listing per
+				// user, since the first process has no listing to share.
+				PreConfig: func() {
+					budget("a plan with refresh", env.Emulator.Stats(), func(s emulator.Stats) string {
+						switch {
+						case s.Requests[keyFactorRead] != 0:
+							return fmt.Sprintf("%d per-factor reads, want 0: enrolled factors are read from their user's listing", s.Requests[keyFactorRead])
+						case s.Requests[keyListing] > shape.users:
+							return fmt.Sprintf("%d listings for %d users, want at most one per user", s.Requests[keyListing], shape.users)
+						case requestsWhere(s, func(k string) bool { return !strings.HasPrefix(k, "GET ") && k != keyToken }) != 0:
+							return "a plan wrote to the service"
+						case s.TokenRequests > 1:
+							// The plan without refresh must not even fetch a token.
+							return fmt.Sprintf("%d token requests for one plan with refresh and one without", s.TokenRequests)
+						}
+						return ""
+					})
+					env.Emulator.ResetStats()
+				},
+				Config:   cfg,
+				PlanOnly: true,
+			},
+		},
+	})
+
+	budget("the apply", applyStats, func(s emulator.Stats) string {
+		switch {
+		case s.Requests[keyEnroll] != n:
+			return fmt.Sprintf("%d enrollments for %d factors", s.Requests[keyEnroll], n)
+		case requestsWhere(s, func(k string) bool { return k != keyEnroll && k != keyToken }) != 0:
+			return "the plan or apply of new factors read or wrote something besides the enrollments"
+		case s.TokenRequests > 1:
+			return fmt.Sprintf("%d token requests, want one for the provider process that applies", s.TokenRequests)
+		}
+		return ""
+	})
+	t.Logf("apply of %d factors over %d users: %v", n, shape.users, applyStats.Requests)
+}
