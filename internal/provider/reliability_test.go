@@ -439,3 +439,51 @@ func TestAccReliability_callBudget(t *testing.T) {
 	})
 	t.Logf("apply of %d factors over %d users: %v", n, shape.users, applyStats.Requests)
 }
+
+// TestAccReliability_activationWaitsThroughFaults: while the user takes their time to enter
+// the passcode, the activation resource's status polls meet 500s and dropped answers; the wait
+// must ride them out and finish when the user does, with one factor on the server.
+func TestAccReliability_activationWaitsThroughFaults(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, func(c *emulator.Config) {
+		c.Seed = 42
+		c.Faults = emulator.Faults{ErrorRate: 0.3, DropRate: 0.2}
+	})
+	env.requireEmulator(t, "fault injection and completing an enrollment as the user would")
+	userID := env.newUser(t)
+	var user <-chan outOfBandResult
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkNoFactorsLeft(env, []string{userID}),
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				env.Emulator.ResetStats()
+				user = completeWhenWaited(t, env, userID)
+			},
+			Config: testAccFactorActivationConfig(env, userID, false, ""),
+			Check: resource.ComposeTestCheckFunc(
+				func(*terraform.State) error {
+					if r := <-user; r.err != nil {
+						return r.err
+					}
+					return nil
+				},
+				resource.TestCheckResourceAttr("idcsmfa_factor_activation.test", "status", emulator.StatusEnrolled),
+				func(*terraform.State) error {
+					st := env.Emulator.Stats()
+					t.Logf("activation under faults: %d status polls, %d answered 500, %d dropped",
+						st.Requests[keyFactorRead], st.Faults.Errors, st.Faults.Dropped)
+					if st.Faults.Errors+st.Faults.Dropped == 0 {
+						return fmt.Errorf("no fault was injected: the test proves nothing")
+					}
+					fs := serverFactors(env, userID)
+					if len(fs) != 1 || fs[0].Status != emulator.StatusEnrolled {
+						return fmt.Errorf("want exactly one enrolled factor on the server, got %+v", fs)
+					}
+					return nil
+				},
+			),
+		}},
+	})
+}
