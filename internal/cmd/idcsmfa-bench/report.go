@@ -40,6 +40,11 @@ func printSize(out *strings.Builder, r sizeResult, o options) {
 			"Terraform's own apply of %d terraform_data took %s of that.\n",
 			totalRequests(l.stats), l.stats.Faults.RateLimited, l.stats.TokenRequests, byEndpoint(l.stats.Requests),
 			l.enrolled, r.w.factors, l.inState, r.w.factors, secs(l.floorTF))
+		if l.refreshWall > 0 {
+			rfloor := time.Duration(float64(l.refreshNeeded) / l.rate * float64(time.Second))
+			fmt.Fprintf(out, "Refresh-only plan under the same limit: %s; it needs %d requests, so the floor is %s; ratio %s (%d answered 429).\n",
+				secs(l.refreshWall), l.refreshNeeded, secs(rfloor), ratio(l.refreshWall, rfloor), l.refreshStats.Faults.RateLimited)
+		}
 	}
 }
 

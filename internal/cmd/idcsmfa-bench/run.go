@@ -68,6 +68,11 @@ type limitedResult struct {
 	stats    emulator.Stats
 	enrolled int
 	inState  int
+
+	// The refresh-only plan of the same factors under the same limit.
+	refreshWall   time.Duration
+	refreshNeeded int
+	refreshStats  emulator.Stats
 }
 
 type sizeResult struct {
@@ -191,8 +196,11 @@ func runSize(ctx context.Context, o options, dir, cliCfg string, w workload) (re
 func rateLimitedApply(ctx context.Context, o options, tf *terraformRunner, em *emulatorProcess, w workload, provDir string, unthrottled []phaseResult, floorTF time.Duration) (*limitedResult, error) {
 	lr := &limitedResult{rate: o.rateLimit, floorTF: floorTF}
 	for _, p := range unthrottled {
-		if p.name == "apply" {
+		switch p.name {
+		case "apply":
 			lr.needed = totalRequests(p.stats)
+		case "refresh-only plan":
+			lr.refreshNeeded = totalRequests(p.stats)
 		}
 	}
 	par := fmt.Sprintf("-parallelism=%d", o.parallelism)
@@ -224,6 +232,21 @@ func rateLimitedApply(ctx context.Context, o options, tf *terraformRunner, em *e
 		return lr, err
 	}
 	lr.enrolled, lr.inState = w.factors, w.factors
+
+	// Every refresh spends the same budget: what it costs under the limit.
+	time.Sleep(time.Duration(float64(time.Second) * 1.5))
+	if err := em.resetStats(ctx); err != nil {
+		return lr, err
+	}
+	rr, err := tf.exec(ctx, provDir, "limited-refresh", []int{0}, "plan", "-refresh-only", "-input=false", "-no-color", par, "-detailed-exitcode")
+	if err != nil {
+		return lr, fmt.Errorf("refresh under a %.0f req/s limit: %w", o.rateLimit, err)
+	}
+	lr.refreshWall = rr.wall
+	if lr.refreshStats, err = em.stats(ctx); err != nil {
+		return lr, err
+	}
+	progress("  idcsmfa %-20s %8.2fs  %5d requests (%d answered 429)", "rate-limited refresh", rr.wall.Seconds(), totalRequests(lr.refreshStats), lr.refreshStats.Faults.RateLimited)
 
 	// Clean up without the limit, untimed.
 	if err := em.setFaults(ctx, emulator.Faults{}); err != nil {
