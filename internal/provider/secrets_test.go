@@ -29,36 +29,19 @@ import (
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/emulator"
 )
 
-var (
-	providerBinaryOnce sync.Once
-	providerBinaryPath string
-	providerBinaryErr  error
-)
-
-// buildProviderBinary builds the provider once per test binary run.
+// buildProviderBinary builds the provider into the test's temporary directory, removed with it.
 func buildProviderBinary(t *testing.T) string {
 	t.Helper()
-	providerBinaryOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "idcsmfa-provider-bin-")
-		if err != nil {
-			providerBinaryErr = err
-			return
-		}
-		goBin, err := exec.LookPath("go")
-		if err != nil {
-			providerBinaryErr = fmt.Errorf("go is not on PATH: %w", err)
-			return
-		}
-		providerBinaryPath = filepath.Join(dir, "terraform-provider-idcsmfa")
-		cmd := exec.Command(goBin, "build", "-o", providerBinaryPath, "github.com/idcsmfa/terraform-provider-idcsmfa")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			providerBinaryErr = fmt.Errorf("go build: %w\n%s", err, out)
-		}
-	})
-	if providerBinaryErr != nil {
-		t.Fatalf("building the provider binary: %s", providerBinaryErr)
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("building the provider binary: go is not on PATH: %s", err)
 	}
-	return providerBinaryPath
+	bin := filepath.Join(t.TempDir(), "terraform-provider-idcsmfa")
+	cmd := exec.Command(goBin, "build", "-o", bin, "github.com/idcsmfa/terraform-provider-idcsmfa")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building the provider binary: %s\n%s", err, out)
+	}
+	return bin
 }
 
 // cliRun is a terraform working directory driven through the CLI with the built provider.
