@@ -21,12 +21,28 @@ var (
 func (s *Server) handleListFactors(w http.ResponseWriter, r *http.Request, _ *token) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u := s.users[r.PathValue("id")]
+	u := s.pathUserLocked(w, r, false)
 	if u == nil {
-		s.writeMFAError(w, errUserNotFound())
 		return
 	}
 	writeJSON(w, http.StatusOK, s.userFactorsBodyLocked(u))
+}
+
+// pathUserLocked finds the user named in the request path, or answers 404 AUTH-3018 and
+// returns nil. With active, a locked user is refused too (401 AUTH-1010): reads and
+// deletions stay open to a locked user so that Terraform can refresh and destroy.
+// The caller holds s.mu.
+func (s *Server) pathUserLocked(w http.ResponseWriter, r *http.Request, active bool) *userState {
+	u := s.users[r.PathValue("id")]
+	switch {
+	case u == nil:
+		s.writeMFAError(w, errUserNotFound())
+		return nil
+	case active && u.Locked:
+		s.writeMFAError(w, errLocked())
+		return nil
+	}
+	return u
 }
 
 // handleFindUser is E2: GET /mfa/v1/users?userId=&userIdType=&attributes=factors.
@@ -90,13 +106,8 @@ func (s *Server) handleEnroll(w http.ResponseWriter, r *http.Request, _ *token) 
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u := s.users[r.PathValue("id")]
+	u := s.pathUserLocked(w, r, true)
 	if u == nil {
-		s.writeMFAError(w, errUserNotFound())
-		return
-	}
-	if u.Locked {
-		s.writeMFAError(w, errLocked())
 		return
 	}
 	body, e := s.enrollLocked(u, req)
@@ -302,9 +313,8 @@ func enrollmentBody(f *factor) map[string]any {
 func (s *Server) handleGetFactor(w http.ResponseWriter, r *http.Request, _ *token) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u := s.users[r.PathValue("id")]
+	u := s.pathUserLocked(w, r, false)
 	if u == nil {
-		s.writeMFAError(w, errUserNotFound())
 		return
 	}
 	fid := r.PathValue("factorId")
@@ -330,9 +340,8 @@ func (s *Server) handlePatchFactor(w http.ResponseWriter, r *http.Request, _ *to
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u := s.users[r.PathValue("id")]
+	u := s.pathUserLocked(w, r, false)
 	if u == nil {
-		s.writeMFAError(w, errUserNotFound())
 		return
 	}
 	fid := r.PathValue("factorId")
@@ -437,9 +446,8 @@ func (s *Server) renameLocked(f *factor, name string) *apiError {
 func (s *Server) handleDeleteFactor(w http.ResponseWriter, r *http.Request, _ *token) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u := s.users[r.PathValue("id")]
+	u := s.pathUserLocked(w, r, false)
 	if u == nil {
-		s.writeMFAError(w, errUserNotFound())
 		return
 	}
 	fid := r.PathValue("factorId")
@@ -459,13 +467,8 @@ func (s *Server) handlePatchUser(w http.ResponseWriter, r *http.Request, _ *toke
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u := s.users[r.PathValue("id")]
+	u := s.pathUserLocked(w, r, true)
 	if u == nil {
-		s.writeMFAError(w, errUserNotFound())
-		return
-	}
-	if u.Locked {
-		s.writeMFAError(w, errLocked())
 		return
 	}
 	var e *apiError
