@@ -166,17 +166,28 @@ func (e *testEnv) newUser(t *testing.T) string {
 		}
 		return u.ID
 	}
-	if id := os.Getenv("IDCS_TEST_USER_ID"); id != "" {
-		return id
-	}
+	// A real domain: a fresh user per test keeps tests independent (a user has one e-mail
+	// factor, so tests sharing a user would collide).
 	u, err := e.Client.CreateUser(context.Background(), client.SCIMUserCreate{
 		UserName: name, GivenName: "TF", FamilyName: "Acceptance", Email: name + "@example.com",
 	})
-	if err != nil {
-		t.Fatalf("creating user %s (set IDCS_TEST_USER_ID to use an existing one): %s", name, err)
+	if err == nil {
+		return u.ID
 	}
-	return u.ID
+	shared := os.Getenv("IDCS_TEST_USER_ID")
+	if shared == "" {
+		t.Fatalf("creating user %s: %s. Give the OAuth client the User Administrator role, or set "+
+			"IDCS_TEST_USER_ID to an existing test user (tests then take turns on it)", name, err)
+	}
+	// Without the right to create users, tests take turns on the one test user.
+	t.Logf("creating a user was refused (%s); using IDCS_TEST_USER_ID, one test at a time", err)
+	sharedUserMu.Lock()
+	t.Cleanup(sharedUserMu.Unlock)
+	return shared
 }
+
+// sharedUserMu serialises the tests that fall back to IDCS_TEST_USER_ID.
+var sharedUserMu sync.Mutex
 
 // otp returns the latest passcode the emulator sent for this factor.
 func (e *testEnv) otp(t *testing.T, userID, factorID string) string {
