@@ -295,16 +295,19 @@ type secretRecorder struct {
 	seen []string
 }
 
-func (r *secretRecorder) wrap(next http.Handler) http.Handler {
+func (r *secretRecorder) wrap(next http.Handler) http.Handler { return teeBodies(next, r.collect) }
+
+// teeBodies hands every request and response body that crosses next to collect.
+func teeBodies(next http.Handler, collect func([]byte)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		if req.Body != nil {
 			body, _ := io.ReadAll(req.Body)
 			req.Body = io.NopCloser(bytes.NewReader(body))
-			r.collect(body)
+			collect(body)
 		}
 		rec := &bodyRecorder{ResponseWriter: w}
 		next.ServeHTTP(rec, req)
-		r.collect(rec.body.Bytes())
+		collect(rec.body.Bytes())
 	})
 }
 

@@ -15,7 +15,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -142,18 +141,7 @@ func newWireSecrets() *wireSecrets {
 	return &wireSecrets{accessTokens: map[string]bool{}, requestStates: map[string]bool{}, passcodes: map[string]bool{}}
 }
 
-func (w *wireSecrets) wrap(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(rw http.ResponseWriter, req *http.Request) {
-		if req.Body != nil {
-			body, _ := io.ReadAll(req.Body)
-			req.Body = io.NopCloser(bytes.NewReader(body))
-			w.collect(body)
-		}
-		rec := &bodyRecorder{ResponseWriter: rw}
-		next.ServeHTTP(rec, req)
-		w.collect(rec.body.Bytes())
-	})
-}
+func (w *wireSecrets) wrap(next http.Handler) http.Handler { return teeBodies(next, w.collect) }
 
 func (w *wireSecrets) collect(body []byte) {
 	var doc map[string]any
