@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
@@ -83,6 +82,7 @@ func TestAccEmailFactor_privateStateOnlyWhilePending(t *testing.T) {
 	attrs := mustAttrs(t, state)
 	var factorID string
 	_ = attrs["factor_id"].As(&factorID)
+	h.assertReadShortcut(t, state, private, false) // pending: the framework reads it
 
 	// Update with the passcode: enrolled, private state cleared.
 	otp := env.otp(t, userID, factorID)
@@ -101,6 +101,11 @@ func TestAccEmailFactor_privateStateOnlyWhilePending(t *testing.T) {
 		t.Fatalf("private state still holds a requestState after enrollment")
 	}
 	assertNotInState(t, state, rs, otp)
+	// Nothing private is left, so refreshing the enrolled factor takes the read shortcut.
+	if len(private) != 0 {
+		t.Fatalf("private state after activation = %q, want none", private)
+	}
+	h.assertReadShortcut(t, state, private, true)
 }
 
 // TestAccEmailFactor_planWarnsWhenEnrollmentWillRestart checks the plan-time warning for a
@@ -228,7 +233,10 @@ type protoHarness struct {
 func newProtoHarness(t *testing.T, host string, env *testEnv, typeName string) *protoHarness {
 	t.Helper()
 	ctx := context.Background()
-	srv := providerserver.NewProtocol6(New("test")())()
+	srv, err := NewProtocol6Server("test")()
+	if err != nil {
+		t.Fatal(err)
+	}
 	schemas, err := srv.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil || hasErrors(schemas.Diagnostics) {
 		t.Fatalf("schema: %v %v", err, schemas.Diagnostics)

@@ -146,12 +146,8 @@ func (r *factorResource) readFromListing(ctx context.Context, m factorModel) boo
 	if r.listings == nil || c.Status.ValueString() != client.FactorStatusEnrolled || c.DisplayName.ValueString() == "" {
 		return false
 	}
-	list, err := r.listings.get(ctx, c.UserID.ValueString())
-	if err != nil {
-		return false
-	}
-	f := findFactor(list, c.FactorID.ValueString())
-	if f == nil || (len(f.Methods) > 0 && !slices.Contains(f.Methods, r.kind.method)) {
+	f, ok := r.kind.listedFactor(ctx, r.listings, c.UserID.ValueString(), c.FactorID.ValueString())
+	if !ok {
 		return false
 	}
 	if len(f.Methods) > 0 {
@@ -163,6 +159,21 @@ func (r *factorResource) readFromListing(ctx context.Context, m factorModel) boo
 }
 
 // forgetListing drops the user's shared listing after this provider changed their factors.
+// listedFactor returns the factor from the user's shared listing when the listing shows it
+// enrolled with this kind's method: then the listing is all a refresh needs. Read and the
+// protocol server's shortcut (server_read_unchanged.go) both decide by it.
+func (k factorKind) listedFactor(ctx context.Context, listings *factorListings, userID, factorID string) (*client.Factor, bool) {
+	list, err := listings.get(ctx, userID)
+	if err != nil {
+		return nil, false
+	}
+	f := findFactor(list, factorID)
+	if f == nil || (len(f.Methods) > 0 && !slices.Contains(f.Methods, k.method)) {
+		return nil, false
+	}
+	return f, true
+}
+
 func (r *factorResource) forgetListing(userID string) {
 	if r.listings != nil {
 		r.listings.forget(userID)

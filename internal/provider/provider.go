@@ -5,6 +5,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -23,7 +24,12 @@ var (
 )
 
 // IDCSMFAProvider manages users' MFA factors in an Oracle identity domain.
-type IDCSMFAProvider struct{ version string }
+type IDCSMFAProvider struct {
+	version string
+	// configured is what Configure handed to the resources, for the protocol server's
+	// refresh shortcut (server_read_unchanged.go), which runs outside the framework.
+	configured atomic.Pointer[providerData]
+}
 
 // New returns a constructor for the provider at this version.
 func New(version string) func() provider.Provider {
@@ -123,6 +129,7 @@ func (p *IDCSMFAProvider) Configure(ctx context.Context, req provider.ConfigureR
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
+	p.configured.Store(data)
 }
 
 func (p *IDCSMFAProvider) Resources(_ context.Context) []func() resource.Resource {

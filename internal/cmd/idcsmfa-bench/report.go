@@ -58,7 +58,7 @@ func printTargets(out *strings.Builder, results []sizeResult) {
 				fmt.Fprintf(out, "- N=%d refresh-only plan: %s of the terraform_data floor (target 1.5x): %s",
 					r.w.factors, ratio(p.wall(), p.floor()), verdict(p.wall(), p.floor(), 1.5))
 				if len(p.noopWalls) > 0 {
-					fmt.Fprintf(out, "; a provider that does nothing takes %s of that floor, and idcsmfa %s of it",
+					fmt.Fprintf(out, "; a framework provider that does nothing takes %s of that floor, idcsmfa %s of it",
 						ratio(p.noop(), p.floor()), ratio(p.wall(), p.noop()))
 				}
 				fmt.Fprintln(out)
