@@ -21,11 +21,14 @@ terraform version 2>/dev/null | sed -n 1p
 
 echo "== build (provider, emulator, rss wrapper, bench driver, no-op framework provider)"
 cd "$root"
-go build -o "$bin/terraform-provider-idcsmfa" .
+# The two providers are built as .goreleaser.yml builds releases (static, trimmed, stripped):
+# what users run, and what Terraform starts three times per plan.
+release_build() { CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" "$@"; }
+release_build -o "$bin/terraform-provider-idcsmfa" .
+release_build -o "$bin/noopprovider" ./internal/cmd/idcsmfa-bench/noopprovider
 go build -o "$bin/idcs-emulator" ./internal/cmd/idcs-emulator
 go build -o "$bin/rsswrap" ./internal/cmd/idcsmfa-bench/rsswrap
 go build -o "$bin/idcsmfa-bench" ./internal/cmd/idcsmfa-bench
-go build -o "$bin/noopprovider" ./internal/cmd/idcsmfa-bench/noopprovider
 
 echo "== run"
 "$bin/idcsmfa-bench" \

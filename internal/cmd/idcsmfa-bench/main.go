@@ -5,8 +5,8 @@
 // terraform_data resources (no provider process at all: the floor) — and times plan (create),
 // apply, refresh-only plan, no-op plan, plan -refresh=false and destroy for both. For the
 // provider it also reports the API requests by endpoint (the emulator's counters, reset
-// between phases) and the peak RSS of the provider process (through the rsswrap wrapper that
-// dev_overrides points Terraform at). Last, it applies the N factors again under the
+// between phases), and, from one more untimed cycle in which dev_overrides points Terraform at
+// the rsswrap wrapper, the provider processes' peak RSS and CPU. Last, it applies the N factors again under the
 // emulator's rate limit and compares the time with the floor the limit sets: requests
 // needed / limit.
 //
@@ -50,7 +50,7 @@ func main() {
 	flag.StringVar(&sizes, "sizes", "100,500", "comma-separated numbers of factors N")
 	flag.IntVar(&o.perUser, "factors-per-user", 5, "factors per user: one email factor and the rest SMS (M = N / this)")
 	flag.IntVar(&o.parallelism, "parallelism", 10, "terraform -parallelism (10 is terraform's default)")
-	flag.IntVar(&o.runs, "runs", 3, "cycles of the five phases per size; the tables show the median")
+	flag.IntVar(&o.runs, "runs", 5, "cycles of the six phases per size; the tables show the median")
 	flag.Float64Var(&o.rateLimit, "rate-limit", 10, "requests per second for the rate-limited apply (0 skips it)")
 	flag.StringVar(&o.workDir, "workdir", "", "directory for configurations, state and logs (default: a new temporary directory)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the work directory")
@@ -134,16 +134,20 @@ func runAll(ctx context.Context, o options) (results []sizeResult, err error) {
 		*p = abs
 	}
 
-	// dev_overrides names a directory; the wrapper sits there under the provider's name.
-	pluginDir := filepath.Join(root, "plugins")
-	if err := os.MkdirAll(pluginDir, 0o700); err != nil {
-		return nil, err
-	}
-	if err := copyFile(o.wrapper, filepath.Join(pluginDir, "terraform-provider-idcsmfa")); err != nil {
-		return nil, err
-	}
+	// dev_overrides names a directory, so each way of starting idcsmfa gets its own: the timed
+	// runs start the provider itself, like the floors; the measured cycle starts it through
+	// the RSS wrapper, whose extra process start would otherwise count in the times.
+	pluginDir, measuredDir := filepath.Join(root, "plugins"), filepath.Join(root, "plugins-measured")
 	noopDir := filepath.Join(root, "noop-plugin")
-	if err := os.MkdirAll(noopDir, 0o700); err != nil {
+	for _, d := range []string{pluginDir, measuredDir, noopDir} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			return nil, err
+		}
+	}
+	if err := copyFile(o.provider, filepath.Join(pluginDir, "terraform-provider-idcsmfa")); err != nil {
+		return nil, err
+	}
+	if err := copyFile(o.wrapper, filepath.Join(measuredDir, "terraform-provider-idcsmfa")); err != nil {
 		return nil, err
 	}
 	if o.noop != "" {
@@ -151,8 +155,11 @@ func runAll(ctx context.Context, o options) (results []sizeResult, err error) {
 			return nil, err
 		}
 	}
-	cliCfg := filepath.Join(root, "terraformrc")
-	if err := writeCLIConfig(cliCfg, pluginDir, noopDir); err != nil {
+	cfgs := cliConfigs{timed: filepath.Join(root, "terraformrc"), measured: filepath.Join(root, "terraformrc-measured")}
+	if err := writeCLIConfig(cfgs.timed, pluginDir, noopDir); err != nil {
+		return nil, err
+	}
+	if err := writeCLIConfig(cfgs.measured, measuredDir, noopDir); err != nil {
 		return nil, err
 	}
 
@@ -161,7 +168,7 @@ func runAll(ctx context.Context, o options) (results []sizeResult, err error) {
 		if err := os.MkdirAll(filepath.Join(dir, "logs"), 0o700); err != nil {
 			return results, err
 		}
-		r, err := runSize(ctx, o, dir, cliCfg, newWorkload(n, o.perUser))
+		r, err := runSize(ctx, o, dir, cfgs, newWorkload(n, o.perUser))
 		results = append(results, r)
 		if err != nil {
 			return results, fmt.Errorf("size %d: %w (work directory %s)", n, err, root)

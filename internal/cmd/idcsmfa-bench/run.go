@@ -39,14 +39,15 @@ type phaseResult struct {
 	walls      []time.Duration
 	floorWalls []time.Duration
 	noopWalls  []time.Duration // empty without -noop
+	echoWalls  []time.Duration // the plugin floor, refresh-only plan only (empty without -noop)
 	stats      emulator.Stats
-	usage      providerUsage // peak RSS over the runs, CPU of the median run
-	cpus       []time.Duration
+	usage      providerUsage // from the measured cycle
 }
 
 func (p phaseResult) wall() time.Duration  { return median(p.walls) }
 func (p phaseResult) floor() time.Duration { return median(p.floorWalls) }
 func (p phaseResult) noop() time.Duration  { return median(p.noopWalls) }
+func (p phaseResult) echo() time.Duration  { return median(p.echoWalls) }
 
 func median(ds []time.Duration) time.Duration {
 	if len(ds) == 0 {
@@ -82,7 +83,7 @@ type sizeResult struct {
 	loadBefore, loadAfter string
 }
 
-func runSize(ctx context.Context, o options, dir, cliCfg string, w workload) (res sizeResult, err error) {
+func runSize(ctx context.Context, o options, dir string, cfgs cliConfigs, w workload) (res sizeResult, err error) {
 	res = sizeResult{w: w, loadBefore: loadAverage()}
 	defer func() { res.loadAfter = loadAverage() }()
 	progress("%s", w.describe())
@@ -101,7 +102,11 @@ func runSize(ctx context.Context, o options, dir, cliCfg string, w workload) (re
 	}
 	defer em.stop()
 
-	tf := &terraformRunner{bin: o.terraform, cliCfg: cliCfg, provider: o.provider, logDir: filepath.Join(dir, "logs"), host: em.url}
+	tf := &terraformRunner{bin: o.terraform, cliCfg: cfgs.timed, provider: o.provider, logDir: filepath.Join(dir, "logs"), host: em.url}
+	measured := *tf
+	measured.cliCfg = cfgs.measured
+	echo := *tf
+	echo.extraEnv = []string{"IDCSMFA_BENCH_ECHO=1"}
 
 	// Untimed warm-up: the first start of terraform and of the provider binary pays for
 	// reading them from disk, which is not what the phases measure.
@@ -142,6 +147,15 @@ func runSize(ctx context.Context, o options, dir, cliCfg string, w workload) (re
 			}
 			res.phases[i].noopWalls = append(res.phases[i].noopWalls, r.wall)
 			progress("    noop    %-20s %8.2fs", ph.name, r.wall.Seconds())
+			if ph.name == "refresh-only plan" {
+				// The plugin floor refreshes the no-op provider's state (same schema and address).
+				r, err := echo.exec(ctx, dirs.noop, fmt.Sprintf("echo-r%d-%d", run, i), ph.wantExit, ph.args...)
+				if err != nil {
+					return res, err
+				}
+				res.phases[i].echoWalls = append(res.phases[i].echoWalls, r.wall)
+				progress("    echo    %-20s %8.2fs", ph.name, r.wall.Seconds())
+			}
 		}
 		for i, ph := range specs {
 			if err := em.resetStats(ctx); err != nil {
@@ -155,29 +169,31 @@ func runSize(ctx context.Context, o options, dir, cliCfg string, w workload) (re
 			if err != nil {
 				return res, err
 			}
-			u, err := readUsage(r.rssLog)
-			if err != nil {
-				return res, err
-			}
 			p := &res.phases[i]
 			p.walls = append(p.walls, r.wall)
-			p.cpus = append(p.cpus, u.cpu)
 			p.stats = st
-			p.usage.peakKiB = max(p.usage.peakKiB, u.peakKiB)
-			p.usage.processes = u.processes
-			p.usage.cpu = median(p.cpus)
-			progress("    idcsmfa %-20s %8.2fs  %5d requests  peak RSS %s  CPU %.2fs", ph.name, r.wall.Seconds(), totalRequests(st), mib(u.peakKiB), u.cpu.Seconds())
-
-			switch ph.name {
-			case "apply":
-				if err := verify(ctx, em, w, provDir, w.factors); err != nil {
-					return res, err
-				}
-			case "destroy":
-				if err := verify(ctx, em, w, provDir, 0); err != nil {
-					return res, err
-				}
+			progress("    idcsmfa %-20s %8.2fs  %5d requests", ph.name, r.wall.Seconds(), totalRequests(st))
+			if err := verifyAfter(ctx, ph.name, em, w, provDir); err != nil {
+				return res, err
 			}
+		}
+	}
+
+	// One more cycle, untimed, through the RSS wrapper: the provider's peak memory and CPU.
+	progress("  measured cycle (provider memory and CPU)")
+	for i, ph := range specs {
+		r, err := measured.exec(ctx, provDir, fmt.Sprintf("idcsmfa-measured-%d", i), ph.wantExit, ph.args...)
+		if err != nil {
+			return res, err
+		}
+		u, err := readUsage(r.rssLog)
+		if err != nil {
+			return res, err
+		}
+		res.phases[i].usage = u
+		progress("    idcsmfa %-20s peak RSS %s  CPU %.2fs  %d processes", ph.name, mib(u.peakKiB), u.cpu.Seconds(), u.processes)
+		if err := verifyAfter(ctx, ph.name, em, w, provDir); err != nil {
+			return res, err
 		}
 	}
 
@@ -189,6 +205,18 @@ func runSize(ctx context.Context, o options, dir, cliCfg string, w workload) (re
 		}
 	}
 	return res, nil
+}
+
+// verifyAfter checks the emulator after the phases that change it: N factors after apply, none
+// after destroy.
+func verifyAfter(ctx context.Context, phase string, em *emulatorProcess, w workload, provDir string) error {
+	switch phase {
+	case "apply":
+		return verify(ctx, em, w, provDir, w.factors)
+	case "destroy":
+		return verify(ctx, em, w, provDir, 0)
+	}
+	return nil
 }
 
 // rateLimitedApply applies the N factors under the emulator's rate limit. Its floor is the

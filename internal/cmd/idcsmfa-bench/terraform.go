@@ -16,13 +16,14 @@ import (
 type terraformRunner struct {
 	bin      string
 	cliCfg   string
-	provider string // the real provider binary, started by the RSS wrapper
+	provider string // the real provider binary, for the RSS wrapper of the measured cycle
 	logDir   string
 	host     string
+	extraEnv []string
 }
 
-// run is one timed terraform command. The wrapper appends one line per provider process to
-// rssLog; wantExit lists the exit codes that mean success for this command.
+// run is one timed terraform command. In the measured cycle the wrapper appends one line per
+// provider process to rssLog; wantExit lists the exit codes that mean success for this command.
 type run struct {
 	wall    time.Duration
 	rssLog  string
@@ -39,7 +40,7 @@ func (t *terraformRunner) env(rssLog string) []string {
 		}
 		env = append(env, kv)
 	}
-	return append(env,
+	return append(append(env,
 		"TF_CLI_CONFIG_FILE="+t.cliCfg,
 		"TF_IN_AUTOMATION=1",
 		"CHECKPOINT_DISABLE=1",
@@ -48,7 +49,7 @@ func (t *terraformRunner) env(rssLog string) []string {
 		"IDCS_CLIENT_SECRET=emulator-secret",
 		"IDCSMFA_BENCH_PROVIDER="+t.provider,
 		"IDCSMFA_BENCH_RSS_LOG="+rssLog,
-	)
+	), t.extraEnv...)
 }
 
 // exec runs terraform in dir; label names its output and RSS files.

@@ -156,8 +156,11 @@ func (w workload) writeConfigs(dir string) (configDirs, error) {
 	return d, nil
 }
 
-// writeCLIConfig points Terraform at the locally built providers (idcsmfa through the RSS
-// wrapper), with no registry access at all.
+// cliConfigs are the two CLI configurations of a bench run: timed (the providers started
+// directly) and measured (idcsmfa started through the RSS wrapper).
+type cliConfigs struct{ timed, measured string }
+
+// writeCLIConfig points Terraform at the locally built providers, with no registry access at all.
 func writeCLIConfig(path, pluginDir, noopDir string) error {
 	cfg := fmt.Sprintf(`provider_installation {
   dev_overrides {

@@ -4,6 +4,7 @@
 // that leaves every call to the framework costs on top of that (process starts, gRPC, the
 // framework's state conversions). idcsmfa answers the refresh of unchanged factors without the
 // framework's conversions (internal/provider/server.go), so its refresh can cost less than this.
+// With IDCSMFA_BENCH_ECHO set it is the third floor, the plugin protocol alone (echoServer).
 package main
 
 import (
@@ -23,15 +24,37 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 )
 
 func main() {
 	quietSDKLogsUnlessAsked()
-	err := providerserver.Serve(context.Background(), func() provider.Provider { return noopProvider{} },
-		providerserver.ServeOpts{Address: "registry.terraform.io/bench/noop"})
+	var err error
+	if os.Getenv("IDCSMFA_BENCH_ECHO") != "" {
+		fw := providerserver.NewProtocol6(noopProvider{})
+		err = tf6server.Serve("registry.terraform.io/bench/noop", func() tfprotov6.ProviderServer { return echoServer{fw()} })
+	} else {
+		err = providerserver.Serve(context.Background(), func() provider.Provider { return noopProvider{} },
+			providerserver.ServeOpts{Address: "registry.terraform.io/bench/noop"})
+	}
 	if err != nil {
 		log.Fatal(err)
 	}
+}
+
+// echoServer is the plugin floor (IDCSMFA_BENCH_ECHO set): it answers the two calls a refresh
+// makes per instance by handing Terraform's own state back, with no work at all, so its
+// refresh costs only what Terraform's plugin protocol costs (process starts, gRPC, Terraform
+// encoding and decoding states). Every other call goes to the no-op framework provider.
+type echoServer struct{ tfprotov6.ProviderServer }
+
+func (echoServer) UpgradeResourceState(_ context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
+	return &tfprotov6.UpgradeResourceStateResponse{UpgradedState: &tfprotov6.DynamicValue{JSON: req.RawState.JSON}}, nil
+}
+
+func (echoServer) ReadResource(_ context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	return &tfprotov6.ReadResourceResponse{NewState: req.CurrentState, Private: req.Private}, nil
 }
 
 // quietSDKLogsUnlessAsked makes this the best case of a framework provider: terraform-plugin-log
