@@ -158,7 +158,6 @@ func (r *factorResource) readFromListing(ctx context.Context, m factorModel) boo
 	return true
 }
 
-// forgetListing drops the user's shared listing after this provider changed their factors.
 // listedFactor returns the factor from the user's shared listing when the listing shows it
 // enrolled with this kind's method: then the listing is all a refresh needs. Read and the
 // protocol server's shortcut (server_read_unchanged.go) both decide by it.
@@ -174,6 +173,7 @@ func (k factorKind) listedFactor(ctx context.Context, listings *factorListings, 
 	return f, true
 }
 
+// forgetListing drops the user's shared listing after this provider changed their factors.
 func (r *factorResource) forgetListing(userID string) {
 	if r.listings != nil {
 		r.listings.forget(userID)
