@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -26,13 +27,29 @@ func NewProtocol6Server(version string) func() (tfprotov6.ProviderServer, error)
 		if err != nil {
 			return nil, err
 		}
-		return &server{ProviderServer: fw, provider: p}, nil
+		full, ok := fw.(frameworkServer)
+		if !ok {
+			return nil, fmt.Errorf("the framework's protocol server (%T) lacks the list resource, action or state store calls", fw)
+		}
+		return &server{frameworkServer: full, provider: p}, nil
 	}
 }
 
+// frameworkServer is all the framework's protocol server answers: the required calls and the
+// optional ones that terraform-plugin-go finds by type assertion. Embedding only
+// tfprotov6.ProviderServer would hide the optional ones behind the wrapper.
+type frameworkServer interface {
+	tfprotov6.ProviderServer
+	tfprotov6.ListResourceServer
+	tfprotov6.ActionServer
+	tfprotov6.StateStoreServer
+}
+
+var _ frameworkServer = (*server)(nil)
+
 // server is the framework's protocol server with the refresh shortcuts.
 type server struct {
-	tfprotov6.ProviderServer
+	frameworkServer
 	provider *IDCSMFAProvider
 
 	schemasOnce sync.Once

@@ -19,7 +19,7 @@ func (s *server) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRe
 	if s.readsUnchanged(ctx, req) {
 		return &tfprotov6.ReadResourceResponse{NewState: req.CurrentState, Private: req.Private}, nil
 	}
-	return s.ProviderServer.ReadResource(ctx, req)
+	return s.frameworkServer.ReadResource(ctx, req)
 }
 
 // factorKindsByType are the factor resource types the read shortcut knows.

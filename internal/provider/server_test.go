@@ -134,7 +134,7 @@ func TestUpgradeShortcut_answersAsTheFrameworkWould(t *testing.T) {
 			if !tc.passthrough {
 				return
 			}
-			framework, err := srv.ProviderServer.UpgradeResourceState(ctx, req)
+			framework, err := srv.frameworkServer.UpgradeResourceState(ctx, req)
 			if err != nil || hasErrors(framework.Diagnostics) {
 				t.Fatalf("framework: %v %s", err, diagText(framework.Diagnostics))
 			}
@@ -167,7 +167,7 @@ func (h *protoHarness) assertReadShortcut(t *testing.T, state tftypes.Value, pri
 	if err != nil {
 		t.Fatal(err)
 	}
-	framework, err := srv.ProviderServer.ReadResource(context.Background(), req)
+	framework, err := srv.frameworkServer.ReadResource(context.Background(), req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,7 +25,7 @@ func (s *server) UpgradeResourceState(ctx context.Context, req *tfprotov6.Upgrad
 			}, nil
 		}
 	}
-	return s.ProviderServer.UpgradeResourceState(ctx, req)
+	return s.frameworkServer.UpgradeResourceState(ctx, req)
 }
 
 // onlyKnownKeys reports whether raw is one well-formed JSON object whose keys are all known
