@@ -397,6 +397,16 @@ func TestEmulatorSCIM(t *testing.T) {
 	if n := emu.Stats().Requests["GET /admin/v1/Users"]; n != 3 {
 		t.Errorf("pages requested = %d (stats %v), want 3", n, emu.Stats().Requests)
 	}
+
+	if err := c.DeleteUser(ctx, u.ID); err != nil {
+		t.Fatalf("delete: %v", err)
+	}
+	if err := c.DeleteUser(ctx, u.ID); !errors.Is(err, client.ErrNotFound) {
+		t.Errorf("second delete: %v, want ErrNotFound", err)
+	}
+	if _, err := c.ListFactors(ctx, u.ID); err == nil {
+		t.Error("the deleted user's factors are still listed")
+	}
 }
 
 // TestEmulatorFaults: under 5xx, dropped answers and a rate limit, every enrollment converges

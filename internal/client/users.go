@@ -144,3 +144,15 @@ func (c *Client) CreateUser(ctx context.Context, u SCIMUserCreate) (*SCIMUser, e
 func scimEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s)
 }
+
+// DeleteUser deletes a user (SCIM DELETE /admin/v1/Users/{id}, with forceDelete=true so that a
+// user who still has factors or group memberships goes too). Deleting a user who is already
+// gone returns an error that matches ErrNotFound. Only the acceptance tests use it, to remove
+// the users they create on a real domain.
+func (c *Client) DeleteUser(ctx context.Context, id string) error {
+	p, err := pathf(scimUsersPath+"/%s", id)
+	if err != nil {
+		return err
+	}
+	return c.do(ctx, request{method: http.MethodDelete, path: p, query: url.Values{"forceDelete": {"true"}}})
+}

@@ -225,3 +225,34 @@ func TestCreateUserConflictAfterAmbiguousAttempt(t *testing.T) {
 		t.Fatalf("user %+v err %v after %d POSTs and %d lookups", u, err, posts.Load(), gets.Load())
 	}
 }
+
+// TestDeleteUser: DELETE on the user's SCIM path with forceDelete=true (a user who still has
+// factors goes too); a 404 matches ErrNotFound.
+func TestDeleteUser(t *testing.T) {
+	var deletes atomic.Int32
+	mux := http.NewServeMux()
+	mux.HandleFunc("DELETE /admin/v1/Users/{id}", func(w http.ResponseWriter, r *http.Request) {
+		deletes.Add(1)
+		if r.URL.Query().Get("forceDelete") != "true" {
+			t.Errorf("forceDelete = %q", r.URL.Query().Get("forceDelete"))
+		}
+		if r.PathValue("id") != "gone" {
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		writeJSON(w, 404, `{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"detail":"Resource gone of type User not found.","status":"404"}`)
+	})
+	c, _ := newTestClient(t, mux)
+	if err := c.DeleteUser(context.Background(), "u1"); err != nil {
+		t.Fatalf("delete: %v", err)
+	}
+	if err := c.DeleteUser(context.Background(), "gone"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("delete of a missing user: %v, want ErrNotFound", err)
+	}
+	if err := c.DeleteUser(context.Background(), ".."); err == nil {
+		t.Fatal("a dot-dot id was sent")
+	}
+	if n := deletes.Load(); n != 2 {
+		t.Fatalf("%d DELETE requests, want 2", n)
+	}
+}

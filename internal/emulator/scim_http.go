@@ -169,6 +169,16 @@ func (s *Server) handleSCIMGet(w http.ResponseWriter, r *http.Request) {
 	writeJSONKeepType(w, http.StatusOK, projectAttrs(s.scimUserLocked(u, r), splitAttrs(r.URL.Query().Get("attributes"))))
 }
 
+// handleSCIMDelete is DELETE /admin/v1/Users/{id}: 204, and the user's factors and pending
+// enrollments go with them. The forceDelete parameter is accepted and ignored.
+func (s *Server) handleSCIMDelete(w http.ResponseWriter, r *http.Request) {
+	if err := s.DeleteUser(r.PathValue("id")); err != nil {
+		writeSCIMError(w, http.StatusNotFound, "", "Resource "+r.PathValue("id")+" of type User not found.", "error.common.common.resourceNotFound")
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
 type scimUserCreate struct {
 	Schemas  []string `json:"schemas"`
 	ID       string   `json:"id"`

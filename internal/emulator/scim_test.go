@@ -165,3 +165,29 @@ func TestSCIMCreateUser(t *testing.T) {
 		t.Fatalf("GET unknown: %d %v", st, m)
 	}
 }
+
+// TestSCIMDeleteUser: DELETE answers 204 with no body and takes the user's factors along; the
+// id is gone from SCIM and /mfa/v1, and the userName can be taken again.
+func TestSCIMDeleteUser(t *testing.T) {
+	h := newHarness(t, Config{})
+	body := map[string]any{"schemas": []string{scimUserSchema}, "userName": "erin", "emails": []map[string]any{{"value": "erin@example.com", "primary": true}}}
+	id, _ := h.mustDo(http.StatusCreated, http.MethodPost, "/admin/v1/Users", body)["id"].(string)
+	h.enroll(id, map[string]any{"method": "EMAIL", "skipFactorVerification": true})
+
+	if st, _, raw := h.do(http.MethodDelete, "/admin/v1/Users/"+id+"?forceDelete=true", nil); st != http.StatusNoContent || len(raw) != 0 {
+		t.Fatalf("DELETE: %d %q", st, raw)
+	}
+	if st, m, _ := h.do(http.MethodGet, "/admin/v1/Users/"+id, nil); st != 404 || m["status"] != "404" {
+		t.Fatalf("GET after DELETE: %d %v", st, m)
+	}
+	if st, m, _ := h.do(http.MethodDelete, "/admin/v1/Users/"+id, nil); st != 404 || m["status"] != "404" {
+		t.Fatalf("second DELETE: %d %v", st, m)
+	}
+	if st, m, _ := h.do(http.MethodGet, "/mfa/v1/users/"+id+"/factors", nil); st != 404 {
+		t.Fatalf("factors of a deleted user: %d %v", st, m)
+	}
+	if list := h.mustDo(http.StatusOK, http.MethodGet, "/admin/v1/Users?filter=userName%20eq%20%22erin%22", nil); list["totalResults"] != float64(0) {
+		t.Fatalf("deleted user still listed: %v", list)
+	}
+	h.mustDo(http.StatusCreated, http.MethodPost, "/admin/v1/Users", body)
+}

@@ -35,6 +35,7 @@ func (s *Server) routes() {
 	scim("GET /admin/v1/Users", s.handleSCIMList)
 	scim("POST /admin/v1/Users", s.handleSCIMCreate)
 	scim("GET /admin/v1/Users/{id}", s.handleSCIMGet)
+	scim("DELETE /admin/v1/Users/{id}", s.handleSCIMDelete)
 	m.HandleFunc("/admin/v1/", func(w http.ResponseWriter, r *http.Request) {
 		writeSCIMError(w, http.StatusNotFound, "", "The requested resource is not emulated.", "error.common.common.resourceNotFound")
 	})

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -94,6 +95,20 @@ func (s *Server) AddUser(u User) (User, error) {
 	s.byName[strings.ToLower(u.UserName)] = u.ID
 	s.order = append(s.order, u.ID)
 	return u, nil
+}
+
+// DeleteUser removes a user with their factors; ErrUserNotFound when there is none.
+func (s *Server) DeleteUser(id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.users[strings.ToLower(id)]
+	if u == nil {
+		return ErrUserNotFound
+	}
+	delete(s.users, u.ID)
+	delete(s.byName, strings.ToLower(u.UserName))
+	s.order = slices.DeleteFunc(s.order, func(other string) bool { return other == u.ID })
+	return nil
 }
 
 // ValidateUsers checks a users list (the command's -users file) the way AddUser would:

@@ -171,6 +171,7 @@ func (e *testEnv) newUser(t *testing.T) string {
 		UserName: name, GivenName: "TF", FamilyName: "Acceptance", Email: name + "@example.com",
 	})
 	if err == nil {
+		t.Cleanup(func() { e.deleteUser(t, u.ID, name) })
 		return u.ID
 	}
 	shared := os.Getenv("IDCS_TEST_USER_ID")
@@ -183,6 +184,14 @@ func (e *testEnv) newUser(t *testing.T) string {
 	sharedUserMu.Lock()
 	t.Cleanup(sharedUserMu.Unlock)
 	return shared
+}
+
+// deleteUser removes a user a test created on a real domain. A failure is logged, not
+// failed: the test itself passed, and the user can be removed by hand.
+func (e *testEnv) deleteUser(t *testing.T, id, name string) {
+	if err := e.Client.DeleteUser(context.Background(), id); err != nil {
+		t.Logf("could not delete test user %s (%s): %s; remove it by hand", name, id, err)
+	}
 }
 
 // sharedUserMu serialises the tests that fall back to IDCS_TEST_USER_ID.
