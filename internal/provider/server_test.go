@@ -75,6 +75,15 @@ func TestReadShortcut_answersAsTheFrameworkWould(t *testing.T) {
 		})
 	}
 
+	t.Run("an identity in the request", func(t *testing.T) {
+		id := h.dv(h.object(current))
+		req := &tfprotov6.ReadResourceRequest{TypeName: h.typeName, CurrentState: id,
+			CurrentIdentity: &tfprotov6.ResourceIdentityData{IdentityData: id}}
+		if h.srv.(*server).readsUnchanged(ctx, req) {
+			t.Fatal("shortcut taken for a request with an identity")
+		}
+	})
+
 	t.Run("provider not configured", func(t *testing.T) {
 		fresh, err := NewProtocol6Server("test")()
 		if err != nil {
