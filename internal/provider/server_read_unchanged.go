@@ -28,11 +28,11 @@ var factorKindsByType = map[string]factorKind{
 	"idcsmfa_" + emailFactorKind.typeSuffix: emailFactorKind,
 }
 
-// readsUnchanged reports whether factorResource.Read would return req's state as it is, with
-// no private state: the state is that of an enrolled factor with its display name, its id,
-// no passcode and no private state (so it was not imported and has no enrollment to clear),
-// and the listing confirms it with the methods the state holds (factorResource.readFromListing
-// would copy them in).
+// readsUnchanged reports whether factorResource.Read would return req's state as it is: the
+// state is that of an enrolled factor with its display name, its id and no passcode, there is
+// no private state (so it was not imported and has no enrollment to clear), and the listing
+// confirms it with the methods the state holds (factorResource.readFromListing would copy
+// them in).
 func (s *server) readsUnchanged(ctx context.Context, req *tfprotov6.ReadResourceRequest) bool {
 	// An identity would have to be answered too; the factors have none today, so a request
 	// that carries one is not the case this shortcut knows.

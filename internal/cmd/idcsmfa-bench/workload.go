@@ -108,7 +108,8 @@ resource "terraform_data" "email" {
 `
 
 const noopConfig = `# The framework floor: a plugin-framework provider with the SMS factor's schema that does
-# nothing (internal/cmd/idcsmfa-bench/noopprovider).
+# nothing (internal/cmd/idcsmfa-bench/noopprovider); with IDCSMFA_BENCH_ECHO set, the same
+# binary refreshes this state as the plugin-protocol floor.
 terraform {
   required_providers {
     noop = {
