@@ -2,13 +2,13 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"log"
 	"os"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/provider"
 )
@@ -23,15 +23,10 @@ func main() {
 
 	quietUnreadLogs()
 
-	srv, err := provider.NewProtocol6Server(version)()
-	if err != nil {
-		log.Fatal(err.Error())
-	}
-	var opts []tf6server.ServeOpt
-	if debug {
-		opts = append(opts, tf6server.WithManagedDebug())
-	}
-	err = tf6server.Serve("registry.terraform.io/idcsmfa/idcsmfa", func() tfprotov6.ProviderServer { return srv }, opts...)
+	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
+		Address: "registry.terraform.io/idcsmfa/idcsmfa",
+		Debug:   debug,
+	})
 	if err != nil {
 		log.Fatal(err.Error())
 	}

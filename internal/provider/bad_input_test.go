@@ -393,7 +393,7 @@ resource "idcsmfa_email_factor" "test" {
 			name: "activation with a factor_id that is an import id",
 			steps: failedConfig(func(env *testEnv, userID string) string {
 				return fmt.Sprintf("resource \"idcsmfa_factor_activation\" \"test\" {\n  user_id   = %q\n  factor_id = %q\n}\n", userID, userID+"/"+strings.Repeat("f", 32))
-			}, diagRE("factor_id must be non-empty and contain no '/'")),
+			}, diagRE("factor_id must be a factor id: 32 hexadecimal characters")),
 		},
 		{
 			name: "factors of an unknown user",

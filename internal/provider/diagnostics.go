@@ -53,7 +53,7 @@ func apiErrorDiagnostic(summary string, err error) diag.Diagnostic {
 }
 
 // apiErrorDetail is the detail text of apiErrorDiagnostic, for callers building their own
-// diagnostic (for example an attribute error).
+// diagnostic (for example an attribute error): what the service answered, then the hint.
 func apiErrorDetail(err error) string {
 	if err == nil {
 		return ""
@@ -62,31 +62,41 @@ func apiErrorDetail(err error) string {
 	var apiErr *client.APIError
 	switch {
 	case errors.Is(err, client.ErrTokenRefused):
-		// The client's own text already says the request was refused and why; the hint
-		// repeats the role so that every such diagnostic names it even if that text changes.
-		b.WriteString(capitalize(err.Error()))
+		fmt.Fprintf(&b, "The identity domain refused the token request: %s.", serviceErrorText(err))
 	case errors.As(err, &apiErr):
-		fmt.Fprintf(&b, "The identity domain answered HTTP %d", apiErr.StatusCode)
-		if apiErr.Code != "" {
-			fmt.Fprintf(&b, " %s", apiErr.Code)
-		}
-		if apiErr.Message != "" {
-			fmt.Fprintf(&b, ": %s", apiErr.Message)
-		}
-		if apiErr.ECID != "" {
-			fmt.Fprintf(&b, " (ecId %s)", apiErr.ECID)
-		}
-		b.WriteString(".")
+		fmt.Fprintf(&b, "The identity domain answered %s.", serviceErrorText(err))
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		fmt.Fprintf(&b, "The operation was interrupted before the identity domain answered: %s", err)
 	default:
-		fmt.Fprintf(&b, "%s", err)
+		b.WriteString(capitalize(err.Error()))
 	}
 	if hint := apiErrorHint(err); hint != "" {
 		b.WriteString("\n\n")
 		b.WriteString(hint)
 	}
 	return b.String()
+}
+
+// serviceErrorText states what the identity domain answered, for a sentence of a diagnostic:
+// "HTTP 401 AUTH-1105: Invalid passcode. (ecId 0a1b...)", the service's message as it is. It
+// is the one rendering of the client's error facts; errors that are not answers (network)
+// keep their own text. The client's errors never carry secrets, so the text is safe to show.
+func serviceErrorText(err error) string {
+	var apiErr *client.APIError
+	if !errors.As(err, &apiErr) {
+		return err.Error()
+	}
+	text := fmt.Sprintf("HTTP %d", apiErr.StatusCode)
+	if apiErr.Code != "" {
+		text += " " + apiErr.Code
+	}
+	if apiErr.Message != "" {
+		text += ": " + apiErr.Message
+	}
+	if apiErr.ECID != "" {
+		text += " (ecId " + apiErr.ECID + ")"
+	}
+	return text
 }
 
 // apiErrorHint says what to do about an error, or "" when there is nothing specific.

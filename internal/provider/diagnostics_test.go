@@ -17,7 +17,7 @@ func TestProvider_apiErrorDiagnostic(t *testing.T) {
 		want []string
 	}{
 		{"user not found", &client.APIError{StatusCode: 404, Code: "AUTH-3018", Message: "User not found.", ECID: "ec1"},
-			[]string{"HTTP 404 AUTH-3018: User not found.", "ecId ec1", "Check user_id"}},
+			[]string{"HTTP 404 AUTH-3018: User not found. (ecId ec1).", "Check user_id"}},
 		{"locked", &client.APIError{StatusCode: 401, Code: "AUTH-1010", Message: "Your account is locked."},
 			[]string{"AUTH-1010", "Unlock the user"}},
 		{"factor disabled", &client.APIError{StatusCode: 401, Code: "AUTH-1125", Message: "The SMS factor has been disabled."},

@@ -13,20 +13,22 @@ var (
 )
 
 // EmailFactorResource is idcsmfa_email_factor: a user's e-mail factor.
-type EmailFactorResource struct{ factorResource }
+type EmailFactorResource struct{ passcodeFactorResource }
 
 // NewEmailFactorResource is the constructor the provider lists.
 func NewEmailFactorResource() resource.Resource {
-	return &EmailFactorResource{newFactorResource(emailFactorKind)}
+	r := newPasscodeFactorResource(emailKind, func() passcodeFactorModel { return &emailFactorModel{} })
+	r.description, r.sentTo = emailFactorDescription, "the user's primary e-mail address"
+	r.attributes = func() map[string]schema.Attribute { return map[string]schema.Attribute{} }
+	return &EmailFactorResource{r}
 }
 
 // emailFactorModel has no attribute of its own: the service always uses the user's primary
 // e-mail address.
 type emailFactorModel struct {
-	factorCommonModel
+	factorModel
+	passcodeInputs
 }
-
-func (m *emailFactorModel) common() *factorCommonModel { return &m.factorCommonModel }
 
 func (m *emailFactorModel) enrollRequest() client.EnrollRequest {
 	return client.EnrollRequest{Method: client.MethodEmail}
@@ -35,21 +37,11 @@ func (m *emailFactorModel) enrollRequest() client.EnrollRequest {
 // device is empty: the address is the user's, not an input.
 func (m *emailFactorModel) device() string { return "" }
 
-func (m *emailFactorModel) fillImported(string) {}
-
-var emailFactorKind = factorKind{
-	typeSuffix: "email_factor",
-	method:     client.MethodEmail,
-	label:      "email",
-	sentTo:     "the user's primary e-mail address",
-	description: "Enrolls a user's **e-mail** factor, always on the user's primary e-mail address (shown in " +
-		"`display_name`): the identity domain e-mails a one-time passcode, and the factor is `ENROLLED` once that " +
-		"passcode is submitted — through the write-only `otp_code_wo` (with `otp_code_wo_version`), or out of band " +
-		"with an `idcsmfa_factor_activation` resource. The passcode and the enrollment's `requestState` are never " +
-		"stored in plan or state attributes; the `requestState` lives in the resource's private state only while " +
-		"the factor is pending, and is dropped once it is enrolled.\n\n" +
-		"The EMAIL factor must be enabled in the identity domain (Security > MFA > Factors) and the OAuth client " +
-		"needs the **MFA Client** app role. Import with `<user_id>/<factor_id>`.",
-	attributes: func() map[string]schema.Attribute { return map[string]schema.Attribute{} },
-	newModel:   func() factorModel { return &emailFactorModel{} },
-}
+const emailFactorDescription = "Enrolls a user's **e-mail** factor, always on the user's primary e-mail address (shown in " +
+	"`display_name`): the identity domain e-mails a one-time passcode, and the factor is `ENROLLED` once that " +
+	"passcode is submitted — through the write-only `otp_code_wo` (with `otp_code_wo_version`), or out of band " +
+	"with an `idcsmfa_factor_activation` resource. The passcode and the enrollment's `requestState` are never " +
+	"stored in plan or state attributes; the `requestState` lives in the resource's private state only while " +
+	"the factor is pending, and is dropped once it is enrolled.\n\n" +
+	"The EMAIL factor must be enabled in the identity domain (Security > MFA > Factors) and the OAuth client " +
+	"needs the **MFA Client** app role. Import with `<user_id>/<factor_id>`."

@@ -4,12 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -58,13 +55,6 @@ func (r *FactorActivationResource) Metadata(_ context.Context, req resource.Meta
 	resp.TypeName = req.ProviderTypeName + "_factor_activation"
 }
 
-var idSegmentRegexp = regexp.MustCompile(`^[^/]+$`)
-
-// idSegment rejects values that would make "<user_id>/<factor_id>" ambiguous.
-var idSegment = []validator.String{
-	stringvalidator.RegexMatches(idSegmentRegexp, "must be non-empty and contain no '/', for example 7b3d902ab05b4214bae6b2924ca6be21"),
-}
-
 func (r *FactorActivationResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Waits until a factor is activated out of band — by the user in the identity domain's " +
@@ -83,13 +73,13 @@ func (r *FactorActivationResource) Schema(ctx context.Context, _ resource.Schema
 			"user_id": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "The user's GUID (the SCIM user `id`). Changing it replaces the activation.",
-				Validators:          idSegment,
+				Validators:          []validator.String{userIDValidator()},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"factor_id": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "The factor to wait for, usually `idcsmfa_email_factor.<name>.factor_id` or `idcsmfa_sms_factor.<name>.factor_id`. Changing it replaces the activation.",
-				Validators:          idSegment,
+				Validators:          []validator.String{factorIDValidator()},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"status": schema.StringAttribute{
@@ -143,7 +133,7 @@ func (r *FactorActivationResource) Create(ctx context.Context, req resource.Crea
 		return
 	}
 
-	plan.ID = types.StringValue(userID + "/" + factorID)
+	plan.ID = types.StringValue(factorResourceID(userID, factorID))
 	resp.Diagnostics.Append(plan.setFactorState(ctx, state)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -177,7 +167,7 @@ func (r *FactorActivationResource) Read(ctx context.Context, req resource.ReadRe
 		return
 	}
 
-	state.ID = types.StringValue(userID + "/" + factorID)
+	state.ID = types.StringValue(factorResourceID(userID, factorID))
 	resp.Diagnostics.Append(state.setFactorState(ctx, factor)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
@@ -199,15 +189,14 @@ func (r *FactorActivationResource) Delete(ctx context.Context, _ resource.Delete
 }
 
 func (r *FactorActivationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	userID, factorID, ok := strings.Cut(req.ID, "/")
-	if !ok || userID == "" || factorID == "" || strings.Contains(factorID, "/") {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("Expected <user_id>/<factor_id>, for example 7b3d902ab05b4214bae6b2924ca6be21/b3e04149d958437b9b801fa70c33ca70; got %q.", req.ID))
+	userID, factorID, diags := parseFactorResourceID(req.ID)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), userID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("factor_id"), factorID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrID), factorResourceID(userID, factorID))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrUserID), userID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrFactorID), factorID)...)
 }
 
 func (m *factorActivationModel) setFactorState(ctx context.Context, f *client.FactorState) diag.Diagnostics {
@@ -245,7 +234,7 @@ func activationWaitDiagnostic(userID, factorID string, timeout time.Duration, er
 	case errors.As(err, &pending):
 		return diag.NewErrorDiagnostic("Waiting for the factor was interrupted",
 			fmt.Sprintf("Terraform stopped waiting for factor %s of user %s, which was still %s. Apply again to resume waiting.",
-				factorID, userID, attrOr(pending.status, "not enrolled")))
+				factorID, userID, orUnknown(pending.status, "not enrolled")))
 	case errors.As(err, &gone) && gone.seenBefore:
 		return diag.NewErrorDiagnostic("Factor disappeared while waiting",
 			fmt.Sprintf("Factor %s of user %s was deleted while Terraform waited for it to be enrolled (%s). "+
@@ -260,11 +249,4 @@ func activationWaitDiagnostic(userID, factorID string, timeout time.Duration, er
 		return diag.NewErrorDiagnostic("Could not read the factor's status",
 			fmt.Sprintf("Reading factor %s of user %s failed.\n\n%s", factorID, userID, apiErrorDetail(err)))
 	}
-}
-
-func attrOr(v, fallback string) string {
-	if v == "" {
-		return fallback
-	}
-	return v
 }

@@ -245,7 +245,7 @@ resource "idcsmfa_factor_activation" "test" {
 }
 `,
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`must be non-empty and contain no '/'`),
+				ExpectError: regexp.MustCompile(`must be a factor id: 32 hexadecimal\s+characters`),
 			},
 			{
 				Config: env.providerConfig() + `

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
@@ -127,25 +126,4 @@ func passcodeDestination(methods []string) string {
 		}
 	}
 	return "The passcode was sent to the factor's device: the number or address shown in display_name of the factor resource that enrolled it."
-}
-
-// serviceErrorText renders a client error inside a sentence of a diagnostic: status, code,
-// message and the ecId support asks for, without trailing punctuation. The client's errors
-// never carry secrets, so the text is safe to show.
-func serviceErrorText(err error) string {
-	var apiErr *client.APIError
-	if !errors.As(err, &apiErr) {
-		return err.Error()
-	}
-	text := fmt.Sprintf("HTTP %d", apiErr.StatusCode)
-	if apiErr.Code != "" {
-		text += " " + apiErr.Code
-	}
-	if msg := strings.TrimRight(apiErr.Message, ". "); msg != "" {
-		text += ": " + msg
-	}
-	if apiErr.ECID != "" {
-		text += " (ecId " + apiErr.ECID + ")"
-	}
-	return text
 }

@@ -94,3 +94,9 @@ func isImported(ctx context.Context, p privateGetter) bool {
 	raw, diags := p.GetKey(ctx, privateKeyImported)
 	return !diags.HasError() && string(raw) == "true"
 }
+
+// hasEnrollment reports whether a pending enrollment's requestState is stored.
+func hasEnrollment(ctx context.Context, p privateGetter) bool {
+	e, _ := readEnrollment(ctx, p)
+	return e.usable()
+}

@@ -9,10 +9,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
-var (
-	guidRegexp     = regexp.MustCompile(`^[0-9a-fA-F]{32}$`)
-	factorIDRegexp = regexp.MustCompile(`^[0-9a-fA-F]{32}$`)
-)
+// hex32Regexp matches the identity domain's ids: user GUIDs and factor ids alike are 32
+// hexadecimal characters.
+var hex32Regexp = regexp.MustCompile(`^[0-9a-fA-F]{32}$`)
 
 const (
 	exampleUserID   = "7b3d902ab05b4214bae6b2924ca6be21"
@@ -20,8 +19,14 @@ const (
 )
 
 func userIDValidator() validator.String {
-	return stringvalidator.RegexMatches(guidRegexp,
+	return stringvalidator.RegexMatches(hex32Regexp,
 		fmt.Sprintf("must be the user's id (GUID, the SCIM user id): 32 hexadecimal characters, e.g. %q, not the user name", exampleUserID))
+}
+
+func factorIDValidator() validator.String {
+	return stringvalidator.RegexMatches(hex32Regexp,
+		fmt.Sprintf("must be a factor id: 32 hexadecimal characters, e.g. %q (the factor_id of a factor resource, or one "+
+			"the idcsmfa_user_factors data source lists)", exampleFactorID))
 }
 
 // passcodeValidator checks a one-time passcode without ever echoing it: the stock regex

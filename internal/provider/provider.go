@@ -5,7 +5,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -26,9 +25,6 @@ var (
 // IDCSMFAProvider manages users' MFA factors in an Oracle identity domain.
 type IDCSMFAProvider struct {
 	version string
-	// configured is what Configure handed to the resources, for the protocol server's
-	// refresh shortcut (server_read_unchanged.go), which runs outside the framework.
-	configured atomic.Pointer[providerData]
 }
 
 // New returns a constructor for the provider at this version.
@@ -125,11 +121,10 @@ func (p *IDCSMFAProvider) Configure(ctx context.Context, req provider.ConfigureR
 		"host": settings.Host, "auth": settings.authKind(),
 	})
 
-	data := &providerData{client: c, listings: newFactorListings(c)}
+	data := &providerData{client: c, factors: c, listings: newFactorListings(c)}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
-	p.configured.Store(data)
 }
 
 func (p *IDCSMFAProvider) Resources(_ context.Context) []func() resource.Resource {
@@ -137,6 +132,7 @@ func (p *IDCSMFAProvider) Resources(_ context.Context) []func() resource.Resourc
 		NewSMSFactorResource,
 		NewEmailFactorResource,
 		NewFactorActivationResource,
+		NewPreferredFactorResource,
 	}
 }
 
@@ -151,6 +147,7 @@ func (p *IDCSMFAProvider) DataSources(_ context.Context) []func() datasource.Dat
 // the per-process sharing of users' factor listings.
 type providerData struct {
 	client   *client.Client
+	factors  factorAPI // the API the factor resources manage factors through
 	listings *factorListings
 }
 

@@ -8,16 +8,11 @@ import (
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
 )
 
-// sensitiveLogKeys are field names whose values must never reach a log line, whatever the
-// client puts in them.
-var sensitiveLogKeys = []string{
-	"authorization", "Authorization", "client_secret", "access_token", "token",
-	"otpCode", "otp_code", "requestState", "request_state", "sharedSecret", "bypassCode",
-}
-
-// tflogLogger sends the client's exchange log to tflog. The client already redacts its
-// fields; masking the configured credentials again here is defence in depth against a
-// future client change that forgets one.
+// tflogLogger sends the client's exchange log to tflog. The client redacts what it logs
+// (bodies, headers, errors: internal/client/redact.go); this logger also masks the configured
+// credentials wherever they would appear in a field or the message, so that a credential
+// the client does not know as one (an access token pasted into a host, say) still cannot
+// reach a log line.
 type tflogLogger struct {
 	secrets []string
 }
@@ -35,7 +30,6 @@ func newTFLogLogger(secrets ...string) tflogLogger {
 }
 
 func (l tflogLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
-	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, sensitiveLogKeys...)
 	if len(l.secrets) > 0 {
 		ctx = tflog.MaskAllFieldValuesStrings(ctx, l.secrets...)
 		ctx = tflog.MaskMessageStrings(ctx, l.secrets...)

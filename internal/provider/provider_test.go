@@ -137,22 +137,26 @@ func TestProvider_resolveConfig(t *testing.T) {
 	}
 }
 
+// TestProvider_loggerMasksSecrets logs an entry of the shape the client logs
+// (internal/client/transport.go: method, url, request_body, response_body, error) in which
+// the configured credentials appear where the client's own redaction would not know them.
 func TestProvider_loggerMasksSecrets(t *testing.T) {
 	var out bytes.Buffer
 	ctx := tflogtest.RootLogger(context.Background(), &out)
 	l := newTFLogLogger("the-client-secret", "the-access-token")
-	l.Debug(ctx, "exchange the-client-secret", map[string]any{
-		"url":          "https://h/oauth2/v1/token",
-		"body":         "client_secret=the-client-secret&x=1",
-		"header":       "Bearer the-access-token",
-		"requestState": "opaque-request-state",
-		"otpCode":      "123456",
+	l.Debug(ctx, "identity domain HTTP exchange the-client-secret", map[string]any{
+		"method":        "POST",
+		"url":           "https://h/oauth2/v1/token",
+		"request_body":  "grant_type=client_credentials&note=the-client-secret",
+		"response_body": `{"detail":"Bearer the-access-token"}`,
+		"error":         "dial tcp: lookup the-access-token.example: no such host",
+		"status":        401,
 	})
 	logged := out.String()
 	if !strings.Contains(logged, "https://h/oauth2/v1/token") {
 		t.Fatalf("the log line is missing: %s", logged)
 	}
-	for _, secret := range []string{"the-client-secret", "the-access-token", "opaque-request-state", "123456"} {
+	for _, secret := range []string{"the-client-secret", "the-access-token"} {
 		if strings.Contains(logged, secret) {
 			t.Errorf("log output holds %q: %s", secret, logged)
 		}

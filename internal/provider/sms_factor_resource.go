@@ -17,20 +17,27 @@ var (
 )
 
 // SMSFactorResource is idcsmfa_sms_factor: a user's SMS factor.
-type SMSFactorResource struct{ factorResource }
+type SMSFactorResource struct{ passcodeFactorResource }
 
 // NewSMSFactorResource is the constructor the provider lists.
 func NewSMSFactorResource() resource.Resource {
-	return &SMSFactorResource{newFactorResource(smsFactorKind)}
+	r := newPasscodeFactorResource(smsKind, func() passcodeFactorModel { return &smsFactorModel{} })
+	r.description, r.sentTo, r.attributes = smsFactorDescription, "the mobile number", smsFactorAttributes
+	return &SMSFactorResource{r}
 }
 
+// Attribute names of the SMS factor's own inputs.
+const (
+	attrCountryCode  = "country_code"
+	attrMobileNumber = "mobile_number"
+)
+
 type smsFactorModel struct {
-	factorCommonModel
+	factorModel
+	passcodeInputs
 	CountryCode  types.String `tfsdk:"country_code"`
 	MobileNumber types.String `tfsdk:"mobile_number"`
 }
-
-func (m *smsFactorModel) common() *factorCommonModel { return &m.factorCommonModel }
 
 func (m *smsFactorModel) enrollRequest() client.EnrollRequest {
 	return client.EnrollRequest{
@@ -58,41 +65,35 @@ func (m *smsFactorModel) fillImported(displayName string) {
 	}
 }
 
-var smsFactorKind = factorKind{
-	typeSuffix: "sms_factor",
-	method:     client.MethodSMS,
-	label:      "SMS",
-	sentTo:     "the mobile number",
-	description: "Enrolls a user's **SMS** factor: the identity domain texts a one-time passcode to the number, and the " +
-		"factor is `ENROLLED` once that passcode is submitted — through the write-only `otp_code_wo` (with " +
-		"`otp_code_wo_version`), or out of band with an `idcsmfa_factor_activation` resource. The passcode and the " +
-		"enrollment's `requestState` are never stored in plan or state attributes; the `requestState` lives in the " +
-		"resource's private state only while the factor is pending, and is dropped once it is enrolled.\n\n" +
-		"The SMS factor must be enabled in the identity domain (Security > MFA > Factors) and the OAuth client needs " +
-		"the **MFA Client** app role.\n\n" +
-		"Import with `<user_id>/<factor_id>`. The service shows the number masked (e.g. `+44XXXXXXX123`), so after " +
-		"import the state holds the masked number; a configuration whose number is consistent with it plans no change.",
-	attributes: func() map[string]schema.Attribute {
-		return map[string]schema.Attribute{
-			attrCountryCode: schema.StringAttribute{
-				Required: true,
-				MarkdownDescription: "Country calling code with its `+`, e.g. `\"+44\"`. Changing it replaces the factor. " +
-					"After import the service cannot show it, so the state holds `\"\"` until the number changes; a " +
-					"configured number consistent with the masked `display_name` plans no change.",
-				Validators:    []validator.String{countryCodeValidator()},
-				PlanModifiers: []planmodifier.String{keepImportedPhone{}, stringplanmodifier.RequiresReplace()},
-			},
-			attrMobileNumber: schema.StringAttribute{
-				Required: true,
-				MarkdownDescription: "National mobile number without the country code, digits only, e.g. `\"7700900123\"`. " +
-					"Changing it replaces the factor. After import the state holds the masked number the service shows " +
-					"(e.g. `+44XXXXXXX123`): a configured number whose visible digits match plans no change, any other " +
-					"number plans a replacement. A factor imported while still pending has no number shown at all, " +
-					"so it is replaced (enrolled again with the configured number).",
-				Validators:    []validator.String{mobileNumberValidator()},
-				PlanModifiers: []planmodifier.String{keepImportedPhone{}, stringplanmodifier.RequiresReplace()},
-			},
-		}
-	},
-	newModel: func() factorModel { return &smsFactorModel{} },
+const smsFactorDescription = "Enrolls a user's **SMS** factor: the identity domain texts a one-time passcode to the number, and the " +
+	"factor is `ENROLLED` once that passcode is submitted — through the write-only `otp_code_wo` (with " +
+	"`otp_code_wo_version`), or out of band with an `idcsmfa_factor_activation` resource. The passcode and the " +
+	"enrollment's `requestState` are never stored in plan or state attributes; the `requestState` lives in the " +
+	"resource's private state only while the factor is pending, and is dropped once it is enrolled.\n\n" +
+	"The SMS factor must be enabled in the identity domain (Security > MFA > Factors) and the OAuth client needs " +
+	"the **MFA Client** app role.\n\n" +
+	"Import with `<user_id>/<factor_id>`. The service shows the number masked (e.g. `+44XXXXXXX123`), so after " +
+	"import the state holds the masked number; a configuration whose number is consistent with it plans no change."
+
+func smsFactorAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		attrCountryCode: schema.StringAttribute{
+			Required: true,
+			MarkdownDescription: "Country calling code with its `+`, e.g. `\"+44\"`. Changing it replaces the factor. " +
+				"After import the service cannot show it, so the state holds `\"\"` until the number changes; a " +
+				"configured number consistent with the masked `display_name` plans no change.",
+			Validators:    []validator.String{countryCodeValidator()},
+			PlanModifiers: []planmodifier.String{keepImportedPhone{}, stringplanmodifier.RequiresReplace()},
+		},
+		attrMobileNumber: schema.StringAttribute{
+			Required: true,
+			MarkdownDescription: "National mobile number without the country code, digits only, e.g. `\"7700900123\"`. " +
+				"Changing it replaces the factor. After import the state holds the masked number the service shows " +
+				"(e.g. `+44XXXXXXX123`): a configured number whose visible digits match plans no change, any other " +
+				"number plans a replacement. A factor imported while still pending has no number shown at all, " +
+				"so it is replaced (enrolled again with the configured number).",
+			Validators:    []validator.String{mobileNumberValidator()},
+			PlanModifiers: []planmodifier.String{keepImportedPhone{}, stringplanmodifier.RequiresReplace()},
+		},
+	}
 }

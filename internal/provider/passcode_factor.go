@@ -2,96 +2,101 @@ package provider
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
 )
 
-// Attribute names shared by the factor resources.
+// Attribute names of the passcode lifecycle (SMS and e-mail factors).
 const (
-	attrID               = "id"
-	attrUserID           = "user_id"
-	attrFactorID         = "factor_id"
-	attrStatus           = "status"
-	attrDisplayName      = "display_name"
-	attrMethods          = "methods"
 	attrSkipVerification = "skip_verification"
 	attrOTPCodeWO        = "otp_code_wo"
 	attrOTPCodeWOVersion = "otp_code_wo_version"
 	attrOTPResendVersion = "otp_resend_version"
-	attrCountryCode      = "country_code"
-	attrMobileNumber     = "mobile_number"
 )
 
-// factorCommonModel holds the attributes every factor resource has. Each resource embeds it
-// in its own model next to its method-specific attributes.
-type factorCommonModel struct {
-	ID               types.String `tfsdk:"id"`
-	UserID           types.String `tfsdk:"user_id"`
-	FactorID         types.String `tfsdk:"factor_id"`
-	Status           types.String `tfsdk:"status"`
-	DisplayName      types.String `tfsdk:"display_name"`
-	Methods          types.List   `tfsdk:"methods"`
+// passcodeInputs are the inputs of a factor activated by a passcode the service sends (SMS,
+// e-mail): the enrollment sends it, and the factor is ENROLLED once it comes back (E3, E5).
+type passcodeInputs struct {
 	SkipVerification types.Bool   `tfsdk:"skip_verification"`
 	OTPCodeWO        types.String `tfsdk:"otp_code_wo"`
 	OTPCodeWOVersion types.Int64  `tfsdk:"otp_code_wo_version"`
 	OTPResendVersion types.Int64  `tfsdk:"otp_resend_version"`
 }
 
-// factorCommonAttributes are the schema of factorCommonModel. label is "SMS" or "email";
-// sentTo says where the passcode goes ("the mobile number", "the user's primary e-mail").
-func factorCommonAttributes(label, sentTo string) map[string]schema.Attribute {
+func (p *passcodeInputs) passcode() *passcodeInputs { return p }
+
+// passcodeFactorModel is the model of a factor resource with the passcode lifecycle.
+type passcodeFactorModel interface {
+	factorState
+	passcode() *passcodeInputs
+	// enrollRequest builds the E3 request from the kind's own inputs.
+	enrollRequest() client.EnrollRequest
+	// device identifies what the factor sends passcodes to, among the inputs that replace it.
+	device() string
+}
+
+// passcodeFactorResource is a factor resource activated by a sent passcode: the common
+// factor (Read, Delete, Import) plus the passcode lifecycle (passcode_factor_lifecycle.go).
+type passcodeFactorResource struct {
+	factorResource
+	newModel    func() passcodeFactorModel
+	description string
+	sentTo      string                             // where the passcode goes, for descriptions
+	attributes  func() map[string]schema.Attribute // the kind's own inputs
+}
+
+func newPasscodeFactorResource(kind factorKind, newModel func() passcodeFactorModel) passcodeFactorResource {
+	return passcodeFactorResource{
+		factorResource: newFactorResource(kind, func() factorState { return newModel() }),
+		newModel:       newModel,
+	}
+}
+
+func (r *passcodeFactorResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	attrs := factorAttributes(r.kind, schema.StringAttribute{
+		Computed:            true,
+		MarkdownDescription: "What the identity domain shows for the factor: " + r.sentTo + ", as the service displays it.",
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	})
+	for name, a := range passcodeAttributes(r.kind, r.sentTo) {
+		attrs[name] = a
+	}
+	for name, a := range r.attributes() {
+		attrs[name] = a
+	}
+	resp.Schema = schema.Schema{MarkdownDescription: r.description, Attributes: attrs}
+}
+
+// ImportState is the common import; skip_verification starts as false, since the service
+// cannot tell how a factor was enrolled (keepImportedBool then accepts either value).
+func (r *passcodeFactorResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	r.factorResource.ImportState(ctx, req, resp)
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrSkipVerification), false)...)
+	}
+}
+
+// passcodeAttributes are the schema of passcodeInputs.
+func passcodeAttributes(k factorKind, sentTo string) map[string]schema.Attribute {
 	return map[string]schema.Attribute{
-		attrID: schema.StringAttribute{
-			Computed:            true,
-			MarkdownDescription: "`<user_id>/<factor_id>`, also the import ID.",
-			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-		},
-		attrUserID: schema.StringAttribute{
-			Required: true,
-			MarkdownDescription: fmt.Sprintf("The user's id (GUID, the SCIM user `id`: 32 hexadecimal characters, e.g. `%s`). "+
-				"Changing it replaces the factor.", exampleUserID),
-			Validators:    []validator.String{userIDValidator()},
-			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-		},
-		attrFactorID: schema.StringAttribute{
-			Computed:            true,
-			MarkdownDescription: "The factor's id in the identity domain (the device id).",
-			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-		},
-		attrStatus: schema.StringAttribute{
-			Computed: true,
-			MarkdownDescription: "`ENROLLMENT_INITIATED` while the factor waits for its passcode, `ENROLLED` once it is active. " +
-				"An enrolled factor is never asked to verify again.",
-			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-		},
-		attrDisplayName: schema.StringAttribute{
-			Computed:            true,
-			MarkdownDescription: "What the identity domain shows for the factor: " + sentTo + ", as the service displays it.",
-			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-		},
-		attrMethods: schema.ListAttribute{
-			ElementType:         types.StringType,
-			Computed:            true,
-			MarkdownDescription: "The methods this factor provides, as the service reports them (e.g. `[\"" + methodOf(label) + "\"]`).",
-			PlanModifiers:       []planmodifier.List{listplanmodifier.UseStateForUnknown()},
-		},
 		attrSkipVerification: schema.BoolAttribute{
 			Optional: true,
 			Computed: true,
 			Default:  booldefault.StaticBool(false),
 			MarkdownDescription: "Enroll in one step, without sending a passcode (`skipFactorVerification`). Only for test " +
-				"users and pipelines that provision users whose " + label + " channel is already trusted: it proves nothing " +
+				"users and pipelines that provision users whose " + k.label + " channel is already trusted: it proves nothing " +
 				"about who holds it. Needs the **MFA Client** app role like every enrollment. Changing it replaces the " +
 				"factor. An imported factor keeps the value it was imported with (`false`), since the service cannot " +
 				"tell how a factor was enrolled.",
@@ -103,8 +108,8 @@ func factorCommonAttributes(label, sentTo string) map[string]schema.Attribute {
 			WriteOnly: true,
 			MarkdownDescription: "Write-only (Terraform 1.11+): the passcode sent to " + sentTo + ". It is submitted when " +
 				"`otp_code_wo_version` changes while the factor is `ENROLLMENT_INITIATED`, and is never stored in the plan " +
-				"or the state. Requires `otp_code_wo_version`. With older Terraform, or to let the user type the code " +
-				"themselves, use the `idcsmfa_factor_activation` resource instead.",
+				"or the state. Requires `otp_code_wo_version`. With older Terraform, or when another tool or person " +
+				"submits the passcode, use the `idcsmfa_factor_activation` resource instead.",
 			Validators: []validator.String{
 				passcodeValidator{},
 				stringvalidator.AlsoRequires(path.MatchRoot(attrOTPCodeWOVersion)),
@@ -115,10 +120,9 @@ func factorCommonAttributes(label, sentTo string) map[string]schema.Attribute {
 			MarkdownDescription: "Change this number (1 or more) to submit `otp_code_wo`. If the passcode is wrong the " +
 				"apply fails and the state keeps the previous number, so correcting `otp_code_wo` and applying again " +
 				"retries. Once the factor is `ENROLLED`, changes do nothing. A change needs `otp_code_wo` in the same " +
-				"apply; keeping the number unchanged without `otp_code_wo` afterwards (the passcode is used up) plans no change.",
-			Validators: []validator.Int64{
-				int64validator.AtLeast(1),
-			},
+				"apply; keeping the number unchanged without `otp_code_wo` afterwards (the passcode is used up) plans no " +
+				"change. Setting `otp_code_wo` without changing this number submits nothing: the plan warns.",
+			Validators: []validator.Int64{int64validator.AtLeast(1)},
 		},
 		attrOTPResendVersion: schema.Int64Attribute{
 			Optional: true,
@@ -128,13 +132,6 @@ func factorCommonAttributes(label, sentTo string) map[string]schema.Attribute {
 			Validators: []validator.Int64{int64validator.AtLeast(1)},
 		},
 	}
-}
-
-func methodOf(label string) string {
-	if label == "SMS" {
-		return "SMS"
-	}
-	return "EMAIL"
 }
 
 // keepImportedBool keeps the imported value of a creation-only input (skip_verification):

@@ -16,40 +16,39 @@ import (
 
 // Create enrolls the factor. Unless skip_verification is set, the service sends a passcode
 // and the factor stays ENROLLMENT_INITIATED; its requestState goes to private state only.
-func (r *factorResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	m := r.kind.newModel()
+func (r *passcodeFactorResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	m := r.newModel()
 	resp.Diagnostics.Append(req.Plan.Get(ctx, m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	c := m.common()
+	c, in := m.factor(), m.passcode()
 	enrollReq := m.enrollRequest()
-	enrollReq.SkipVerification = c.SkipVerification.ValueBool()
+	enrollReq.SkipVerification = in.SkipVerification.ValueBool()
 
 	defer r.forgetListing(c.UserID.ValueString())
-	e, err := r.client.Enroll(ctx, c.UserID.ValueString(), enrollReq)
+	e, err := r.api.Enroll(ctx, c.UserID.ValueString(), enrollReq)
 	if err != nil {
 		resp.Diagnostics.Append(apiErrorDiagnostic(
 			fmt.Sprintf("Could not enroll the %s factor of user %s", r.kind.label, c.UserID.ValueString()), err))
 		return
 	}
-	c.FactorID = types.StringValue(e.FactorID)
-	c.ID = types.StringValue(c.UserID.ValueString() + "/" + e.FactorID)
+	c.setIDs(c.UserID.ValueString(), e.FactorID)
 	c.Status = types.StringValue(enrollmentStatus(e))
 	c.DisplayName = types.StringValue(e.DisplayName)
 	c.Methods = stringList(orDefault(e.Methods, r.kind.method))
-	c.OTPCodeWO = types.StringNull()
+	in.OTPCodeWO = types.StringNull()
 
 	if c.Status.ValueString() == client.FactorStatusEnrolled {
 		resp.Diagnostics.Append(clearEnrollment(ctx, resp.Private)...)
 	} else {
 		resp.Diagnostics.Append(writeEnrollment(ctx, resp.Private, e.RequestState, r.now())...)
-		resp.Diagnostics.AddWarning(fmt.Sprintf("%s factor waiting for its passcode", r.kind.label), r.pendingDetail(c))
+		resp.Diagnostics.AddWarning(capitalize(r.kind.label)+" factor waiting for its passcode", r.pendingDetail(c))
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 }
 
-func (r *factorResource) pendingDetail(c *factorCommonModel) string {
+func (r *passcodeFactorResource) pendingDetail(c *factorModel) string {
 	return fmt.Sprintf("A passcode was sent to %s for factor %s. The factor stays ENROLLMENT_INITIATED until the passcode "+
 		"is submitted, in one of two ways:\n"+
 		"  1. set otp_code_wo to the passcode and change otp_code_wo_version (Terraform 1.11+), then apply again; or\n"+
@@ -61,7 +60,7 @@ func (r *factorResource) pendingDetail(c *factorCommonModel) string {
 
 // ModifyPlan marks the status unknown when a passcode will be submitted, and warns when the
 // stored enrollment request cannot be used, so the plan says the enrollment will restart.
-func (r *factorResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+func (r *passcodeFactorResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return
 	}
@@ -77,21 +76,25 @@ func (r *factorResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if resp.Diagnostics.HasError() || status.ValueString() != client.FactorStatusInitiated {
 		return
 	}
-	plan, prior := r.kind.newModel(), r.kind.newModel()
+	plan, prior := r.newModel(), r.newModel()
 	resp.Diagnostics.Append(req.Plan.Get(ctx, plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, prior)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	p, s := plan.common(), prior.common()
+	p, s := plan.passcode(), prior.passcode()
+	pf, sf := plan.factor(), prior.factor()
 	// A replacement enrolls a new factor: nothing of the old enrollment matters. (The
 	// attributes' RequiresReplace is not visible here, so the inputs are compared.)
-	replaced := !p.UserID.Equal(s.UserID) || !p.SkipVerification.Equal(s.SkipVerification) || plan.device() != prior.device()
+	replaced := !pf.UserID.Equal(sf.UserID) || !p.SkipVerification.Equal(s.SkipVerification) || plan.device() != prior.device()
 	if replaced {
 		return
 	}
 	activate := versionChanged(p.OTPCodeWOVersion, s.OTPCodeWOVersion)
 	resend := versionChanged(p.OTPResendVersion, s.OTPResendVersion)
+	if !activate {
+		r.warnPasscodeWithoutVersion(ctx, req, resp, sf)
+	}
 	if !activate && !resend {
 		return
 	}
@@ -105,7 +108,7 @@ func (r *factorResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 				fmt.Sprintf("otp_code_wo_version changed from %s to %d, which submits otp_code_wo, but otp_code_wo is not set. "+
 					"Set otp_code_wo to the passcode sent to %s (for example from an ephemeral variable), or keep "+
 					"otp_code_wo_version unchanged.", versionText(s.OTPCodeWOVersion), p.OTPCodeWOVersion.ValueInt64(),
-					orUnknown(s.DisplayName.ValueString(), "the user")))
+					orUnknown(sf.DisplayName.ValueString(), "the user")))
 			return
 		}
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attrStatus), types.StringUnknown())...)
@@ -123,8 +126,8 @@ func (r *factorResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		return
 	}
 	detail := fmt.Sprintf("%s. Applying will restart the enrollment of %s factor %s (the service keeps the factor id), "+
-		"which sends a new passcode to %s.", why, r.kind.label, s.FactorID.ValueString(),
-		orUnknown(s.DisplayName.ValueString(), "the user"))
+		"which sends a new passcode to %s.", why, r.kind.label, sf.FactorID.ValueString(),
+		orUnknown(sf.DisplayName.ValueString(), "the user"))
 	if activate {
 		detail += " The passcode in otp_code_wo belongs to the previous enrollment and is not submitted if the " +
 			"enrollment restarts: put the new passcode in otp_code_wo and apply again."
@@ -135,7 +138,7 @@ func (r *factorResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 // warnVersionWithoutPasscode warns at create time that a version without a passcode submits
 // nothing: the factor is enrolled and left pending, and only a later change of the version,
 // together with otp_code_wo, submits a passcode.
-func (r *factorResource) warnVersionWithoutPasscode(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+func (r *passcodeFactorResource) warnVersionWithoutPasscode(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	var version types.Int64
 	var code types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(attrOTPCodeWOVersion), &version)...)
@@ -149,6 +152,26 @@ func (r *factorResource) warnVersionWithoutPasscode(ctx context.Context, req res
 			version.ValueInt64(), r.kind.label))
 }
 
+// warnPasscodeWithoutVersion warns that a passcode set in the configuration of a pending
+// factor is not submitted, because only a change of otp_code_wo_version submits it: without
+// the warning the plan says "No changes" and the factor silently stays pending. (Write-only
+// values can be read from the configuration at plan time.)
+func (r *passcodeFactorResource) warnPasscodeWithoutVersion(ctx context.Context, req resource.ModifyPlanRequest,
+	resp *resource.ModifyPlanResponse, prior *factorModel) {
+	var code types.String
+	var version types.Int64
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(attrOTPCodeWO), &code)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(attrOTPCodeWOVersion), &version)...)
+	if code.IsNull() || code.IsUnknown() {
+		return
+	}
+	resp.Diagnostics.AddAttributeWarning(path.Root(attrOTPCodeWO), "Passcode not submitted",
+		fmt.Sprintf("otp_code_wo is set, but otp_code_wo_version is unchanged (%s), so this apply does not submit the "+
+			"passcode and %s factor %s stays ENROLLMENT_INITIATED. Only a change of otp_code_wo_version submits "+
+			"otp_code_wo: raise it (for example from a variable) together with the new passcode.",
+			versionText(version), r.kind.label, prior.FactorID.ValueString()))
+}
+
 func versionText(v types.Int64) string {
 	if v.IsNull() {
 		return "null"
@@ -158,29 +181,30 @@ func versionText(v types.Int64) string {
 
 // Update submits a passcode or asks for a new one. An enrolled factor is never asked to
 // verify again, whatever the write-only values say.
-func (r *factorResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	plan, prior, cfg := r.kind.newModel(), r.kind.newModel(), r.kind.newModel()
+func (r *passcodeFactorResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	plan, prior, cfg := r.newModel(), r.newModel(), r.newModel()
 	resp.Diagnostics.Append(req.Plan.Get(ctx, plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, prior)...)
 	resp.Diagnostics.Append(req.Config.Get(ctx, cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	p, s := plan.common(), prior.common()
-	defer r.forgetListing(s.UserID.ValueString())
-	p.ID, p.FactorID, p.Status, p.DisplayName, p.Methods = s.ID, s.FactorID, s.Status, s.DisplayName, s.Methods
+	p, s := plan.passcode(), prior.passcode()
+	sf := prior.factor()
+	defer r.forgetListing(sf.UserID.ValueString())
+	*plan.factor() = *sf
 	p.OTPCodeWO = types.StringNull()
 
 	activate := versionChanged(p.OTPCodeWOVersion, s.OTPCodeWOVersion)
 	resend := versionChanged(p.OTPResendVersion, s.OTPResendVersion)
 	op := &factorUpdate{r: r, plan: plan, prior: prior, cfg: cfg, private: resp.Private, diags: &resp.Diagnostics}
 	switch {
-	case s.Status.ValueString() == client.FactorStatusEnrolled:
+	case sf.Status.ValueString() == client.FactorStatusEnrolled:
 		resp.Diagnostics.Append(clearEnrollment(ctx, resp.Private)...)
 		if activate || resend {
-			resp.Diagnostics.AddWarning(fmt.Sprintf("%s factor already enrolled", r.kind.label),
+			resp.Diagnostics.AddWarning(capitalize(r.kind.label)+" factor already enrolled",
 				fmt.Sprintf("Factor %s is ENROLLED, so no passcode was submitted or sent; the new version numbers are "+
-					"only recorded. otp_code_wo and otp_code_wo_version can now be removed from the configuration.", s.FactorID.ValueString()))
+					"only recorded. otp_code_wo and otp_code_wo_version can now be removed from the configuration.", sf.FactorID.ValueString()))
 		}
 	case activate:
 		op.activate(ctx, req.Config)
@@ -192,8 +216,8 @@ func (r *factorResource) Update(ctx context.Context, req resource.UpdateRequest,
 
 // factorUpdate carries one Update of a pending factor.
 type factorUpdate struct {
-	r                *factorResource
-	plan, prior, cfg factorModel
+	r                *passcodeFactorResource
+	plan, prior, cfg passcodeFactorModel
 	private          privateStore
 	diags            *diag.Diagnostics
 }
@@ -201,12 +225,12 @@ type factorUpdate struct {
 // keepPrevious makes the state keep the previous trigger versions after a failure, so that
 // fixing the input and applying again retries.
 func (u *factorUpdate) keepPrevious() {
-	p, s := u.plan.common(), u.prior.common()
+	p, s := u.plan.passcode(), u.prior.passcode()
 	p.OTPCodeWOVersion, p.OTPResendVersion = s.OTPCodeWOVersion, s.OTPResendVersion
 }
 
 func (u *factorUpdate) activate(ctx context.Context, config tfsdk.Config) {
-	p := u.plan.common()
+	p := u.plan.factor()
 	userID, factorID := p.UserID.ValueString(), p.FactorID.ValueString()
 	var code types.String
 	u.diags.Append(config.GetAttribute(ctx, path.Root(attrOTPCodeWO), &code)...)
@@ -225,7 +249,7 @@ func (u *factorUpdate) activate(ctx context.Context, config tfsdk.Config) {
 		u.restartInsteadOfActivating(ctx, "no enrollment request was stored (imported factor)")
 		return
 	}
-	err := u.r.client.ActivateFactor(ctx, userID, factorID, code.ValueString(), enr.RequestState)
+	err := u.r.api.ActivateFactor(ctx, userID, factorID, code.ValueString(), enr.RequestState)
 	switch {
 	case err == nil, errors.Is(err, client.ErrAlreadyEnrolled):
 		p.Status = types.StringValue(client.FactorStatusEnrolled)
@@ -252,7 +276,7 @@ func (u *factorUpdate) restartInsteadOfActivating(ctx context.Context, why strin
 	if !u.restart(ctx) {
 		return
 	}
-	p := u.plan.common()
+	p := u.plan.factor()
 	if p.Status.ValueString() == client.FactorStatusEnrolled {
 		return
 	}
@@ -264,12 +288,12 @@ func (u *factorUpdate) restartInsteadOfActivating(ctx context.Context, why strin
 }
 
 func (u *factorUpdate) resend(ctx context.Context) {
-	p := u.plan.common()
+	p := u.plan.factor()
 	userID, factorID := p.UserID.ValueString(), p.FactorID.ValueString()
 	enr, d := readEnrollment(ctx, u.private)
 	u.diags.Append(d...)
 	if enr.usable() {
-		e, err := u.r.client.ResendOTP(ctx, userID, factorID, enr.RequestState)
+		e, err := u.r.api.ResendOTP(ctx, userID, factorID, enr.RequestState)
 		switch {
 		case err == nil:
 			u.diags.Append(writeEnrollment(ctx, u.private, e.RequestState, u.r.now())...)
@@ -299,10 +323,10 @@ const finishHint = "Submit it with otp_code_wo and a changed otp_code_wo_version
 // the same device under the same factor id, with a new passcode and requestState. It reports
 // whether the state may keep pointing at the factor.
 func (u *factorUpdate) restart(ctx context.Context) bool {
-	p := u.plan.common()
+	p := u.plan.factor()
 	userID, factorID := p.UserID.ValueString(), p.FactorID.ValueString()
 	// The configuration, not the plan, holds the real phone number of an imported factor.
-	e, err := u.r.client.Enroll(ctx, userID, u.cfg.enrollRequest())
+	e, err := u.r.api.Enroll(ctx, userID, u.cfg.enrollRequest())
 	if err != nil {
 		u.keepPrevious()
 		u.diags.Append(apiErrorDiagnostic(fmt.Sprintf("Could not restart the enrollment of %s factor %s", u.r.kind.label, factorID), err))

@@ -1,0 +1,317 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
+)
+
+// Attribute names every factor resource has.
+const (
+	attrID          = "id"
+	attrUserID      = "user_id"
+	attrFactorID    = "factor_id"
+	attrStatus      = "status"
+	attrDisplayName = "display_name"
+	attrMethods     = "methods"
+)
+
+// factorModel is what every factor is, whatever its kind and however it is activated. Each
+// resource's model embeds it next to its own inputs.
+type factorModel struct {
+	ID          types.String `tfsdk:"id"`
+	UserID      types.String `tfsdk:"user_id"`
+	FactorID    types.String `tfsdk:"factor_id"`
+	Status      types.String `tfsdk:"status"`
+	DisplayName types.String `tfsdk:"display_name"`
+	Methods     types.List   `tfsdk:"methods"`
+}
+
+// factorState is a resource model: it embeds factorModel.
+type factorState interface {
+	factor() *factorModel
+}
+
+// importFiller is a model with creation inputs the service cannot report (the SMS factor's
+// number): after import, Read fills them from what the service shows.
+type importFiller interface {
+	fillImported(displayName string)
+}
+
+func (f *factorModel) factor() *factorModel { return f }
+
+// setIDs sets the ids of a factor that exists on the server.
+func (f *factorModel) setIDs(userID, factorID string) {
+	f.UserID, f.FactorID = types.StringValue(userID), types.StringValue(factorID)
+	f.ID = types.StringValue(factorResourceID(userID, factorID))
+}
+
+// factorResourceID is the resource id and import id of a factor: "<user_id>/<factor_id>".
+func factorResourceID(userID, factorID string) string { return userID + "/" + factorID }
+
+// parseFactorResourceID splits "<user_id>/<factor_id>", each 32 hexadecimal characters; it
+// is the one parser of factor import ids. User ids are lower-cased (the service's form).
+func parseFactorResourceID(id string) (userID, factorID string, diags diag.Diagnostics) {
+	userID, factorID, ok := strings.Cut(id, "/")
+	if !ok || !hex32Regexp.MatchString(userID) || !hex32Regexp.MatchString(factorID) {
+		diags.AddError("Invalid import ID",
+			fmt.Sprintf("The import ID must be <user_id>/<factor_id>: the user's id and the factor's id, each 32 hexadecimal "+
+				"characters, e.g. %s/%s (the idcsmfa_user_factors data source lists a user's factor ids). Got %q.",
+				exampleUserID, exampleFactorID, id))
+		return "", "", diags
+	}
+	return userID, factorID, nil
+}
+
+// factorAttributes is the schema of factorModel. displayName differs by kind: computed for
+// the kinds whose name the service chooses, configurable for TOTP devices.
+func factorAttributes(k factorKind, displayName schema.StringAttribute) map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		attrID: schema.StringAttribute{
+			Computed:            true,
+			MarkdownDescription: "`<user_id>/<factor_id>`, also the import ID.",
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		},
+		attrUserID: schema.StringAttribute{
+			Required: true,
+			MarkdownDescription: fmt.Sprintf("The user's id (GUID, the SCIM user `id`: 32 hexadecimal characters, e.g. `%s`). "+
+				"Changing it replaces the factor.", exampleUserID),
+			Validators:    []validator.String{userIDValidator()},
+			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+		},
+		attrFactorID: schema.StringAttribute{
+			Computed:            true,
+			MarkdownDescription: "The factor's id in the identity domain (the device id).",
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		},
+		attrStatus: schema.StringAttribute{
+			Computed: true,
+			MarkdownDescription: "`ENROLLMENT_INITIATED` while the factor waits for its passcode, `ENROLLED` once it is active. " +
+				"An enrolled factor is never asked to verify again.",
+			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		},
+		attrDisplayName: displayName,
+		attrMethods: schema.ListAttribute{
+			ElementType:         types.StringType,
+			Computed:            true,
+			MarkdownDescription: "The methods this factor provides, as the service reports them (e.g. `[\"" + k.method + "\"]`).",
+			PlanModifiers:       []planmodifier.List{listplanmodifier.UseStateForUnknown()},
+		},
+	}
+}
+
+// factorResource is what every factor resource does the same way: configuration, Read,
+// Delete and ImportState. Each resource embeds it and brings its own Schema, Create and
+// Update (the passcode lifecycle of SMS and e-mail, or TOTP's).
+type factorResource struct {
+	kind     factorKind
+	newState func() factorState
+	api      factorAPI
+	listings *factorListings
+	now      func() time.Time
+}
+
+func newFactorResource(kind factorKind, newState func() factorState) factorResource {
+	return factorResource{kind: kind, newState: newState, now: time.Now}
+}
+
+func (r *factorResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + r.kind.typeSuffix()
+}
+
+func (r *factorResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if d := providerDataFrom(req.ProviderData, &resp.Diagnostics); d != nil {
+		r.api, r.listings = d.factors, d.listings
+	}
+}
+
+// Read refreshes the factor. An enrolled factor is read from its user's shared listing (E1),
+// one request per user instead of one per factor; when the listing shows it as the state
+// does, the state Terraform sent (which the framework put in resp.State) is returned without
+// decoding it. Anything the listing cannot settle (pending, imported, unlisted) is read with
+// its own E4 request. A factor that no longer exists is removed from state, so the next plan
+// creates it again.
+func (r *factorResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	listed, unchanged := r.listedFactor(ctx, req)
+	if unchanged {
+		return
+	}
+	m := r.newState()
+	resp.Diagnostics.Append(req.State.Get(ctx, m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	f := m.factor()
+	if listed != nil {
+		f.DisplayName = types.StringValue(listed.DisplayName)
+		f.Methods = stringList(listed.Methods)
+		resp.Diagnostics.Append(clearEnrollment(ctx, resp.Private)...)
+		resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+		return
+	}
+	r.readOne(ctx, req, resp, m)
+}
+
+// listedFactor returns the factor as the user's shared listing shows it, when the listing
+// settles the refresh: the state says ENROLLED with a display name, the factor was not
+// imported, no enrollment is stored, and the listing shows it with this kind's method.
+// unchanged reports that the listing shows what the state already holds.
+func (r *factorResource) listedFactor(ctx context.Context, req resource.ReadRequest) (listed *client.Factor, unchanged bool) {
+	var userID, factorID, status, displayName types.String
+	var methods types.List
+	for name, dst := range map[string]any{attrUserID: &userID, attrFactorID: &factorID, attrStatus: &status,
+		attrDisplayName: &displayName, attrMethods: &methods} {
+		if req.State.GetAttribute(ctx, path.Root(name), dst).HasError() {
+			return nil, false
+		}
+	}
+	if r.listings == nil || status.ValueString() != client.FactorStatusEnrolled || displayName.ValueString() == "" ||
+		isImported(ctx, req.Private) || hasEnrollment(ctx, req.Private) {
+		return nil, false
+	}
+	list, err := r.listings.get(ctx, userID.ValueString())
+	if err != nil {
+		return nil, false
+	}
+	f := findFactor(list, factorID.ValueString())
+	if f == nil || !slices.Contains(f.Methods, r.kind.method) || f.DisplayName == "" {
+		return nil, false
+	}
+	return f, f.DisplayName == displayName.ValueString() && sameStrings(methods, f.Methods)
+}
+
+// readOne reads a factor the listing could not settle with its own request (E4), which
+// also sees pending factors.
+func (r *factorResource) readOne(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse, m factorState) {
+	f := m.factor()
+	userID, factorID := f.UserID.ValueString(), f.FactorID.ValueString()
+	fs, err := r.api.GetFactor(ctx, userID, factorID)
+	if errors.Is(err, client.ErrNotFound) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.Append(apiErrorDiagnostic(fmt.Sprintf("Could not read %s factor %s", r.kind.label, factorID), err))
+		return
+	}
+	if len(fs.Methods) > 0 && !slices.Contains(fs.Methods, r.kind.method) {
+		resp.Diagnostics.Append(wrongKindDiagnostic(r.kind, userID, factorID, fs.Methods))
+		return
+	}
+	if fs.FactorStatus != "" {
+		f.Status = types.StringValue(fs.FactorStatus)
+	}
+	if len(fs.Methods) > 0 {
+		f.Methods = stringList(fs.Methods)
+	}
+	// E4 carries no display name: keep the one from enrollment, and look it up in the listing
+	// (enrolled factors only) when the state has none, as after an import.
+	if f.DisplayName.ValueString() == "" || f.Methods.IsNull() {
+		list, err := r.listings.get(ctx, userID)
+		if err != nil {
+			resp.Diagnostics.Append(apiErrorDiagnostic(fmt.Sprintf("Could not list the factors of user %s", userID), err))
+			return
+		}
+		if lf := findFactor(list, factorID); lf != nil {
+			if lf.DisplayName != "" && f.DisplayName.ValueString() == "" {
+				f.DisplayName = types.StringValue(lf.DisplayName)
+			}
+			if len(lf.Methods) > 0 {
+				f.Methods = stringList(lf.Methods)
+			}
+		}
+	}
+	if f.Status.ValueString() == client.FactorStatusEnrolled {
+		resp.Diagnostics.Append(clearEnrollment(ctx, resp.Private)...)
+	}
+	if filler, ok := m.(importFiller); ok && isImported(ctx, req.Private) {
+		filler.fillImported(f.DisplayName.ValueString())
+	}
+	if f.Methods.IsNull() {
+		f.Methods = stringList([]string{r.kind.method})
+	}
+	f.setIDs(userID, factorID)
+	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+}
+
+// wrongKindDiagnostic refuses a factor of another method: managing it with this resource type
+// would record a method the service never reported and delete the wrong device on destroy.
+func wrongKindDiagnostic(k factorKind, userID, factorID string, methods []string) diag.Diagnostic {
+	return diag.NewErrorDiagnostic(fmt.Sprintf("Factor %s is not %s factor", factorID, k.aLabel()),
+		fmt.Sprintf("The identity domain reports the methods %s for factor %s of user %s. Manage it with the resource "+
+			"type that matches its method (%s).", strings.Join(methods, ", "), factorID, userID, resourceTypesByMethod()))
+}
+
+// Delete deletes the factor; one already gone counts as deleted.
+func (r *factorResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var userID, factorID types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(attrUserID), &userID)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(attrFactorID), &factorID)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	defer r.forgetListing(userID.ValueString())
+	err := r.api.DeleteFactor(ctx, userID.ValueString(), factorID.ValueString())
+	if err != nil && !errors.Is(err, client.ErrNotFound) {
+		resp.Diagnostics.Append(apiErrorDiagnostic(fmt.Sprintf("Could not delete %s factor %s", r.kind.label, factorID.ValueString()), err))
+	}
+}
+
+// ImportState accepts "<user_id>/<factor_id>"; Read then fills in the rest from the service.
+func (r *factorResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	userID, factorID, diags := parseFactorResourceID(req.ID)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrID), factorResourceID(userID, factorID))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrUserID), userID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrFactorID), factorID)...)
+	resp.Diagnostics.Append(markImported(ctx, resp.Private)...)
+}
+
+// forgetListing drops the user's shared listing after this provider changed their factors.
+func (r *factorResource) forgetListing(userID string) {
+	if r.listings != nil {
+		r.listings.forget(userID)
+	}
+}
+
+func stringList(values []string) types.List {
+	elems := make([]attr.Value, 0, len(values))
+	for _, v := range values {
+		elems = append(elems, types.StringValue(v))
+	}
+	l, _ := types.ListValue(types.StringType, elems)
+	return l
+}
+
+// sameStrings reports whether a list attribute holds exactly these strings, in order.
+func sameStrings(l types.List, values []string) bool {
+	if l.IsNull() || l.IsUnknown() || len(l.Elements()) != len(values) {
+		return false
+	}
+	for i, e := range l.Elements() {
+		s, ok := e.(types.String)
+		if !ok || s.ValueString() != values[i] {
+			return false
+		}
+	}
+	return true
+}

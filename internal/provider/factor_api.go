@@ -1,0 +1,30 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
+)
+
+// factorAPI is every call the factor resources make to the identity domain: the consumer's
+// view of the client, so that the resources do not care which API carries it. Today the
+// administrator's /mfa/v1 API (*client.Client) implements it; the self-service /admin/v1/My*
+// API will implement the same calls for the provider's self-service mode.
+type factorAPI interface {
+	// ListFactors returns the user's enrolled factors (E1).
+	ListFactors(ctx context.Context, userGUID string) (*client.UserFactors, error)
+	// GetFactor returns one factor, pending or enrolled (E4); client.ErrNotFound when gone.
+	GetFactor(ctx context.Context, userGUID, factorID string) (*client.FactorState, error)
+	// Enroll starts, or with SkipVerification completes, an enrollment (E3).
+	Enroll(ctx context.Context, userGUID string, req client.EnrollRequest) (*client.Enrollment, error)
+	// ActivateFactor submits the passcode of a pending enrollment (E5).
+	ActivateFactor(ctx context.Context, userGUID, factorID, otpCode, requestState string) error
+	// ResendOTP sends a new passcode for a pending enrollment (E5 resendOtp).
+	ResendOTP(ctx context.Context, userGUID, factorID, requestState string) (*client.Enrollment, error)
+	// DeleteFactor deletes a factor (E6); client.ErrNotFound when already gone.
+	DeleteFactor(ctx context.Context, userGUID, factorID string) error
+	// SetPreferredFactor makes an enrolled factor the user's preferred one (E7).
+	SetPreferredFactor(ctx context.Context, userGUID, factorID, method string) error
+}
+
+var _ factorAPI = (*client.Client)(nil)
