@@ -167,7 +167,7 @@ func (c *Client) do(ctx context.Context, r request) error {
 				// Nothing was sent, so nothing can have happened: not ambiguous.
 				return fmt.Errorf("%s: cannot connect to the identity domain: %w", r.op(), err)
 			}
-			return &noAnswerError{op: r.op(), err: errors.New(scrub(err.Error(), secrets))}
+			return &NoAnswerError{Operation: r.op(), Err: errors.New(scrub(err.Error(), secrets))}
 		}
 		if status == http.StatusUnauthorized && !renewed && tokenRejected(r.path, header, body) {
 			renewed = true
@@ -183,7 +183,7 @@ func (c *Client) do(ctx context.Context, r request) error {
 func decodeResult(status int, header http.Header, body []byte, r request, secrets []string) error {
 	if status >= 300 || status < 200 || (strings.HasPrefix(r.path, "/mfa/") && mfaFailed(body)) {
 		e := parseError(status, header, body)
-		e.op = r.op()
+		e.Operation = r.op()
 		return e.scrub(secrets)
 	}
 	if r.out != nil && len(bytes.TrimSpace(body)) > 0 {
