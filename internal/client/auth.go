@@ -92,8 +92,7 @@ func (s *ccTokens) token(ctx context.Context) (string, error) {
 		return s.tok.AccessToken, nil
 	}
 	s.fetches.Add(1)
-	fetchCtx, _ := withAttempts(context.WithValue(ctx, oauth2.HTTPClient, s.httpClient))
-	fetchCtx = withRetryMode(fetchCtx, retryAll)
+	fetchCtx := withAttempts(context.WithValue(ctx, oauth2.HTTPClient, s.httpClient))
 	start := s.now()
 	t, err := s.conf.Token(fetchCtx)
 	if err != nil {

@@ -51,41 +51,34 @@ func (c *Client) Enroll(ctx context.Context, userGUID string, req EnrollRequest)
 	}
 	adoptable := req.SkipVerification && (req.Method == MethodSMS || req.Method == MethodEmail)
 	body := newEnrollBody(req)
-	for attempt := 0; ; attempt++ {
-		var out Enrollment
-		err := c.do(ctx, request{method: http.MethodPost, path: p, body: body, out: &out, mode: retryUnprocessed})
-		if err == nil {
-			return &out, nil
-		}
-		if ctx.Err() != nil {
-			return nil, err
-		}
-		switch {
-		case isAmbiguous(err):
-			if req.SkipVerification && !adoptable {
+	s := settler[*Enrollment]{
+		call: func() (*Enrollment, error) {
+			var out Enrollment
+			if err := c.do(ctx, request{method: http.MethodPost, path: p, body: body, out: &out, retry: retryUnprocessed}); err != nil {
 				return nil, err
 			}
-		case attempt > 0 && adoptable && errors.Is(err, ErrAlreadyEnrolled):
+			return &out, nil
+		},
+		look: func(err error, attempt int) bool {
+			if isAmbiguous(err) {
+				return !req.SkipVerification || adoptable
+			}
 			// An earlier, ambiguous attempt may have enrolled it after all (it was still being
 			// processed when the factors were listed).
-		default:
-			return nil, err
-		}
-		if adoptable {
-			if f, lerr := c.findEnrolled(ctx, userGUID, req); lerr == nil && f != nil {
-				return &Enrollment{FactorID: f.FactorID, FactorStatus: FactorStatusEnrolled, Methods: f.Methods, DisplayName: f.DisplayName}, nil
+			return attempt > 0 && adoptable && errors.Is(err, ErrAlreadyEnrolled)
+		},
+		again: func(err error) bool { return !adoptable || !errors.Is(err, ErrAlreadyEnrolled) },
+	}
+	if adoptable {
+		s.lookup = func() (*Enrollment, bool) {
+			f, err := c.findEnrolled(ctx, userGUID, req)
+			if err != nil || f == nil {
+				return nil, false
 			}
-			if errors.Is(err, ErrAlreadyEnrolled) {
-				return nil, err
-			}
-		}
-		if attempt >= c.retryMax {
-			return nil, err
-		}
-		if serr := sleep(ctx, backoffFor(c, attempt)); serr != nil {
-			return nil, err
+			return &Enrollment{FactorID: f.FactorID, FactorStatus: FactorStatusEnrolled, Methods: f.Methods, DisplayName: f.DisplayName}, true
 		}
 	}
+	return settle(ctx, c, s)
 }
 
 // findEnrolled returns the user's enrolled factor that req would have created, if any.

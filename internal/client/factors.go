@@ -59,15 +59,18 @@ func (c *Client) ActivateFactor(ctx context.Context, userGUID, factorID, otpCode
 	if err != nil {
 		return err
 	}
-	err = c.do(ctx, request{method: http.MethodPatch, path: p, mode: retryUnprocessed,
-		body: activateBody{OTPCode: otpCode, RequestState: requestState}})
-	if err == nil || !isAmbiguous(err) || ctx.Err() != nil {
-		return err
-	}
-	st, gerr := c.GetFactor(ctx, userGUID, factorID)
-	if gerr == nil && st.FactorStatus == FactorStatusEnrolled {
-		return nil
-	}
+	_, err = settle(ctx, c, settler[struct{}]{
+		call: func() (struct{}, error) {
+			return struct{}{}, c.do(ctx, request{method: http.MethodPatch, path: p, retry: retryUnprocessed,
+				body: activateBody{OTPCode: otpCode, RequestState: requestState}})
+		},
+		look: func(err error, _ int) bool { return isAmbiguous(err) },
+		lookup: func() (struct{}, bool) {
+			st, err := c.GetFactor(ctx, userGUID, factorID)
+			return struct{}{}, err == nil && st.FactorStatus == FactorStatusEnrolled
+		},
+		again: func(error) bool { return false }, // a passcode is judged once
+	})
 	return err
 }
 
@@ -85,7 +88,7 @@ func (c *Client) ResendOTP(ctx context.Context, userGUID, factorID, requestState
 		return nil, err
 	}
 	var out Enrollment
-	if err := c.do(ctx, request{method: http.MethodPatch, path: p, mode: retryUnprocessed,
+	if err := c.do(ctx, request{method: http.MethodPatch, path: p, retry: retryUnprocessed,
 		body: resendBody{ResendOTP: true, RequestState: requestState}, out: &out}); err != nil {
 		return nil, err
 	}
@@ -103,7 +106,7 @@ func (c *Client) SetSecurityQuestions(ctx context.Context, userGUID string, answ
 	if err != nil {
 		return err
 	}
-	return c.do(ctx, request{method: http.MethodPatch, path: p, mode: retryUnprocessed,
+	return c.do(ctx, request{method: http.MethodPatch, path: p, retry: retryUnprocessed,
 		body: securityQuestionsBody{SecurityQuestions: answers}})
 }
 
