@@ -11,7 +11,8 @@ type enrollBody struct {
 	Method       string `json:"method"`
 	CountryCode  string `json:"countryCode,omitempty"`
 	MobileNumber string `json:"mobileNumber,omitempty"`
-	OfflineTOTP  *bool  `json:"offlineTOTP,omitempty"`
+	// A *bool, or the string "true" for the one-step offline enrollment (see newEnrollBody).
+	OfflineTOTP any `json:"offlineTOTP,omitempty"`
 	// Oracle documents this flag as a string, and every sample sends "true".
 	SkipFactorVerification string `json:"skipFactorVerification,omitempty"`
 	SharedSecret           string `json:"sharedSecret,omitempty"`
@@ -23,14 +24,43 @@ func newEnrollBody(req EnrollRequest) enrollBody {
 		Method:       req.Method,
 		CountryCode:  req.CountryCode,
 		MobileNumber: req.MobileNumber,
-		OfflineTOTP:  req.OfflineTOTP,
 		SharedSecret: req.SharedSecret,
 		OTPCode:      req.OTPCode,
 	}
+	if req.OfflineTOTP != nil {
+		b.OfflineTOTP = *req.OfflineTOTP
+	}
 	if req.SkipVerification {
 		b.SkipFactorVerification = "true"
+		// The one-step offline TOTP enrollment is sent as the API doc's last E3 row (and
+		// Oracle's sample) sends it, every flag a string; the other rows send a boolean.
+		if req.OfflineTOTP != nil && *req.OfflineTOTP {
+			b.OfflineTOTP = "true"
+		}
 	}
 	return b
+}
+
+// OfflineTOTPEnrollRequest builds the one-step enrollment of an offline TOTP device whose
+// shared secret is already known (a hardware token, or a secret from another system): the
+// API doc's last E3 row, {"method":"TOTP","offlineTOTP":"true","skipFactorVerification":"true",
+// "sharedSecret":…,"otpCode":…}. The secret is normalised (NormalizeTOTPSecret) and must pass
+// ValidateTOTPSecret; otpCode is optional, and when given the service checks it against the
+// secret before enrolling (a wrong one is refused with ErrInvalidPasscode and nothing is
+// enrolled). Such an enrollment cannot be recognised in the factor list, so Enroll returns
+// its ambiguous failures as they are.
+func OfflineTOTPEnrollRequest(sharedSecret, otpCode string) (EnrollRequest, error) {
+	if err := ValidateTOTPSecret(sharedSecret); err != nil {
+		return EnrollRequest{}, err
+	}
+	offline := true
+	return EnrollRequest{
+		Method:           MethodTOTP,
+		OfflineTOTP:      &offline,
+		SkipVerification: true,
+		SharedSecret:     NormalizeTOTPSecret(sharedSecret),
+		OTPCode:          strings.TrimSpace(otpCode),
+	}, nil
 }
 
 // Enroll starts an enrollment, or completes it in one step with SkipVerification (E3).

@@ -2,8 +2,10 @@ package client
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 )
 
 // ListFactors returns the user's enrolled factors (E1).
@@ -93,6 +95,25 @@ func (c *Client) ResendOTP(ctx context.Context, userGUID, factorID, requestState
 		return nil, err
 	}
 	return &out, nil
+}
+
+type renameBody struct {
+	DisplayName string `json:"displayName"`
+}
+
+// RenameFactor sets the displayName of an authenticator-app device (TOTP, PUSH) with E5's
+// {"displayName": ...} (API doc section 3, E5 table, "Rename a TOTP/PUSH device"; documented
+// without an example). Setting a name is idempotent, so it is retried like a read. An empty
+// name is refused before any request.
+func (c *Client) RenameFactor(ctx context.Context, userGUID, factorID, displayName string) error {
+	if strings.TrimSpace(displayName) == "" {
+		return errors.New("renaming a factor: the display name is empty")
+	}
+	p, err := pathf("/mfa/v1/users/%s/factors/%s", userGUID, factorID)
+	if err != nil {
+		return err
+	}
+	return c.do(ctx, request{method: http.MethodPatch, path: p, body: renameBody{DisplayName: displayName}})
 }
 
 type securityQuestionsBody struct {

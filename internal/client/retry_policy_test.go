@@ -54,3 +54,21 @@ func TestFailureBudgetCountsFromTheLast429(t *testing.T) {
 		t.Errorf("attempts = %d, want 6", n.Load())
 	}
 }
+
+// RenameFactor is idempotent: a dropped answer is retried like a read.
+func TestRenameFactorIsRetried(t *testing.T) {
+	var n atomic.Int32
+	c, _ := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPatch || r.URL.Path != "/mfa/v1/users/u1/factors/f1" {
+			t.Errorf("request %s %s", r.Method, r.URL.Path)
+		}
+		if n.Add(1) == 1 {
+			dropConnection(t, w)
+			return
+		}
+		writeJSON(w, 200, `{"status":"success"}`)
+	}))
+	if err := c.RenameFactor(context.Background(), "u1", "f1", "Joe's token"); err != nil || n.Load() != 2 {
+		t.Fatalf("err %v after %d PATCHes, want success after 2", err, n.Load())
+	}
+}
