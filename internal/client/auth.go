@@ -92,15 +92,14 @@ func (s *ccTokens) token(ctx context.Context) (string, error) {
 		return s.tok.AccessToken, nil
 	}
 	s.fetches.Add(1)
-	fetchCtx, _ := withAttempts(context.WithValue(ctx, oauth2.HTTPClient, s.httpClient))
-	fetchCtx = withRetryMode(fetchCtx, retryAll)
+	fetchCtx := withAttempts(context.WithValue(ctx, oauth2.HTTPClient, s.httpClient))
 	start := s.now()
 	t, err := s.conf.Token(fetchCtx)
 	if err != nil {
 		return "", s.tokenError(ctx, err)
 	}
 	if t.AccessToken == "" {
-		return "", &APIError{StatusCode: http.StatusOK, Message: "the token answer has no access_token", kind: kindTokenFailed}
+		return "", &APIError{StatusCode: http.StatusOK, Message: "the token answer has no access_token", Operation: tokenOperation, kind: kindTokenFailed}
 	}
 	s.tok, s.fetchedAt = t, start
 	return t.AccessToken, nil
@@ -122,14 +121,14 @@ func (s *ccTokens) tokenError(ctx context.Context, err error) error {
 	var re *oauth2.RetrieveError
 	if !errors.As(err, &re) || re.Response == nil {
 		// A transport failure; scrubbed in case a layer quoted the request.
-		return fmt.Errorf("the token request to the identity domain failed: %s", scrub(err.Error(), s.secrets))
+		return fmt.Errorf("%s: %w: %s", tokenOperation, ErrTokenRequest, scrub(err.Error(), s.secrets))
 	}
 	e := parseError(re.Response.StatusCode, re.Response.Header, re.Body)
 	if re.ErrorCode != "" {
 		e.Code = cleanText(re.ErrorCode, 80)
 		e.Message = cleanText(re.ErrorDescription, maxMessageLen)
 	}
-	e.kind = kindTokenFailed
+	e.Operation, e.kind = tokenOperation, kindTokenFailed
 	switch re.Response.StatusCode {
 	case http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden:
 		e.kind = kindTokenRefused

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -201,10 +202,19 @@ func TestTokenRefused(t *testing.T) {
 	if !errors.Is(err, ErrTokenRefused) || !errors.Is(err, ErrUnauthorized) {
 		t.Fatalf("err = %v", err)
 	}
+	if !errors.Is(err, ErrTokenRequest) {
+		t.Errorf("a refused token request does not match ErrTokenRequest: %v", err)
+	}
 	msg := err.Error()
-	for _, want := range []string{"token request was refused by the identity domain", "invalid_client", "client credentials grant", `"MFA Client"`} {
+	for _, want := range []string{"POST /oauth2/v1/token: HTTP 401 invalid_client"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("message lacks %q: %s", want, msg)
+		}
+	}
+	// Facts only: what to do about it is the provider's to say.
+	for _, advice := range []string{"client_secret", "MFA Client", "check"} {
+		if strings.Contains(msg, advice) {
+			t.Errorf("message gives advice (%q): %s", advice, msg)
 		}
 	}
 	if strings.Contains(msg, "the-secret") {
@@ -310,5 +320,25 @@ func TestRetryAfterRateLimitCarriesCurrentToken(t *testing.T) {
 	}
 	if used[0] == used[2] {
 		t.Errorf("the retry after two seconds of 429s still carried the first token %q", used[0])
+	}
+}
+
+// A token request that gets no answer is told apart from the API call it was for.
+func TestTokenTransportFailureIsATokenRequestError(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	host := srv.URL
+	srv.Close()
+	cfg := fastConfig(host)
+	cfg.AccessToken, cfg.ClientID, cfg.ClientSecret, cfg.RetryMax = "", "cid", "the-secret", -1
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.ListFactors(context.Background(), "u1")
+	if !errors.Is(err, ErrTokenRequest) || errors.Is(err, ErrTokenRefused) || isAmbiguous(err) {
+		t.Fatalf("err = %v", err)
+	}
+	if !strings.HasPrefix(err.Error(), "POST /oauth2/v1/token: ") || strings.Contains(err.Error(), "the-secret") {
+		t.Errorf("text %q", err.Error())
 	}
 }

@@ -20,10 +20,12 @@ const maxIdleConnsPerHost = 32
 
 // Client talks to one identity domain. It is safe for concurrent use.
 type Client struct {
-	base    *url.URL
-	http    *retryablehttp.Client
-	tokens  tokenSource
-	secrets []string // configured secrets, scrubbed from any error text
+	base *url.URL
+	// One retryablehttp client per retryPolicy, both over the same http.Client (one
+	// transport, one connection pool). The RetryMax of each is the failure budget.
+	safe, unprocessed *retryablehttp.Client
+	tokens            tokenSource
+	secrets           []string // configured secrets, scrubbed from any error text
 	// Retry settings also used by the loops that repeat a non-idempotent call after
 	// checking the server's state (Enroll, CreateUser).
 	retryMax         int
@@ -92,36 +94,40 @@ func New(cfg Config) (*Client, error) {
 	if waitMax < waitMin {
 		waitMax = waitMin
 	}
-	rc := &retryablehttp.Client{
-		HTTPClient:   &inner,
-		Logger:       nil, // exchanges are logged, redacted, by exchangeTransport
-		RetryWaitMin: waitMin,
-		RetryWaitMax: waitMax,
-		RetryMax:     retryMax + RateLimitRetryMax,
-		CheckRetry:   checkRetry(retryMax),
-		Backoff:      backoff,
-		// Hand back the last answer (429, 5xx) so it is parsed into an APIError.
-		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+	c := &Client{base: base, retryMax: retryMax, waitMin: waitMin, waitMax: waitMax}
+	policy := func(p retryPolicy) *retryablehttp.Client {
+		return &retryablehttp.Client{
+			HTTPClient:   &inner,
+			Logger:       nil, // exchanges are logged, redacted, by exchangeTransport
+			RetryWaitMin: waitMin,
+			RetryWaitMax: waitMax,
+			RetryMax:     retryMax,
+			CheckRetry:   checkRetry(p),
+			Backoff:      backoff,
+			// Hand back the last answer (5xx) so it is parsed into an APIError.
+			ErrorHandler: retryablehttp.PassthroughErrorHandler,
+			PrepareRetry: c.refreshBearer,
+		}
 	}
-	var c *Client
-	rc.PrepareRetry = func(req *http.Request) error { return c.refreshBearer(req) }
-
-	c = &Client{
-		base:     base,
-		http:     rc,
-		retryMax: retryMax,
-		waitMin:  waitMin,
-		waitMax:  waitMax,
-	}
+	c.safe, c.unprocessed = policy(retrySafe), policy(retryUnprocessed)
 	if cfg.AccessToken != "" {
 		c.tokens = staticToken(cfg.AccessToken)
 		c.secrets = []string{cfg.AccessToken}
 	} else {
 		tokenURL := base.JoinPath("/oauth2/v1/token").String()
-		c.tokens = newCCTokens(tokenURL, cfg, rc.StandardClient())
+		c.tokens = newCCTokens(tokenURL, cfg, &http.Client{Transport: c.waiter(retrySafe)})
 		c.secrets = []string{cfg.ClientSecret}
 	}
 	return c, nil
+}
+
+// waiter is the layer every request goes through: policy p, and 429s waited out above it.
+func (c *Client) waiter(p retryPolicy) rateLimitWaiter {
+	rc := c.safe
+	if p == retryUnprocessed {
+		rc = c.unprocessed
+	}
+	return rateLimitWaiter{policy: rc, prepare: c.refreshBearer}
 }
 
 // request is one logical API call.
@@ -131,12 +137,12 @@ type request struct {
 	query  url.Values
 	body   any
 	out    any
-	mode   retryMode
+	retry  retryPolicy
 }
 
 func (r request) op() string { return r.method + " " + r.path }
 
-// do sends r with retries (per r.mode), renews the token once if the server says it expired,
+// do sends r with retries (per r.retry), renews the token once if the server says it expired,
 // and decodes the answer into r.out or returns an *APIError.
 func (c *Client) do(ctx context.Context, r request) error {
 	var payload []byte
@@ -158,7 +164,7 @@ func (c *Client) do(ctx context.Context, r request) error {
 		if err != nil {
 			return err
 		}
-		status, header, body, used, err := c.send(ctx, r, target, payload, tok)
+		ans, err := c.send(ctx, r, target, payload, tok)
 		if err != nil {
 			if ctx.Err() != nil {
 				return fmt.Errorf("%s: %w", r.op(), ctx.Err())
@@ -167,15 +173,15 @@ func (c *Client) do(ctx context.Context, r request) error {
 				// Nothing was sent, so nothing can have happened: not ambiguous.
 				return fmt.Errorf("%s: cannot connect to the identity domain: %w", r.op(), err)
 			}
-			return &noAnswerError{op: r.op(), err: errors.New(scrub(err.Error(), secrets))}
+			return &NoAnswerError{Operation: r.op(), Err: errors.New(scrub(err.Error(), secrets))}
 		}
-		if status == http.StatusUnauthorized && !renewed && tokenRejected(r.path, header, body) {
+		if ans.status == http.StatusUnauthorized && !renewed && tokenRejected(r.path, ans.header, ans.body) {
 			renewed = true
-			if c.tokens.invalidate(used) {
+			if c.tokens.invalidate(ans.token) {
 				continue
 			}
 		}
-		return decodeResult(status, header, body, r, secrets)
+		return decodeResult(ans.status, ans.header, ans.body, r, secrets)
 	}
 }
 
@@ -183,7 +189,7 @@ func (c *Client) do(ctx context.Context, r request) error {
 func decodeResult(status int, header http.Header, body []byte, r request, secrets []string) error {
 	if status >= 300 || status < 200 || (strings.HasPrefix(r.path, "/mfa/") && mfaFailed(body)) {
 		e := parseError(status, header, body)
-		e.op = r.op()
+		e.Operation = r.op()
 		return e.scrub(secrets)
 	}
 	if r.out != nil && len(bytes.TrimSpace(body)) > 0 {
@@ -199,38 +205,44 @@ func decodeResult(status int, header http.Header, body []byte, r request, secret
 	return nil
 }
 
-// send makes one logical exchange (with the retries of r.mode) and also returns the bearer
-// token of its last attempt, which refreshBearer may have replaced.
-func (c *Client) send(ctx context.Context, r request, target string, payload []byte, tok string) (int, http.Header, []byte, string, error) {
-	ctx, _ = withAttempts(withRetryMode(ctx, r.mode))
-	var body any
+// answer is the outcome of send: the last attempt's answer, read whole.
+type answer struct {
+	status int
+	header http.Header
+	body   []byte
+	token  string // the bearer token of the last attempt, which refreshBearer may have replaced
+}
+
+// send makes one logical exchange, with the retries of r.retry and the waits of 429s.
+func (c *Client) send(ctx context.Context, r request, target string, payload []byte, tok string) (answer, error) {
+	var body io.Reader
 	if payload != nil {
-		body = payload
+		body = bytes.NewReader(payload)
 	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, target, body)
+	req, err := http.NewRequestWithContext(withAttempts(ctx), r.method, target, body)
 	if err != nil {
-		return 0, nil, nil, "", err
+		return answer{}, err
 	}
 	req.Header.Set("Accept", "application/json")
 	if payload != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	req.Header.Set("Authorization", "Bearer "+tok)
-	resp, err := c.http.Do(req)
+	resp, err := c.waiter(r.retry).RoundTrip(req)
 	if err != nil {
-		return 0, nil, nil, "", err
+		return answer{}, err
 	}
 	// exchangeTransport already read the body into memory; closing it cannot fail.
 	defer func() { _ = resp.Body.Close() }()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
-		return 0, nil, nil, "", err
+		return answer{}, err
 	}
 	used := tok
 	if resp.Request != nil {
 		used = strings.TrimPrefix(resp.Request.Header.Get("Authorization"), "Bearer ")
 	}
-	return resp.StatusCode, resp.Header, b, used, nil
+	return answer{status: resp.StatusCode, header: resp.Header, body: b, token: used}, nil
 }
 
 // refreshBearer puts the current token on a retried request: a call can wait through several

@@ -40,8 +40,10 @@ type Config struct {
 	// HTTPClient supplies the base transport (and its per-attempt Timeout, if set).
 	// Retries, logging and authentication are layered on top of it.
 	HTTPClient *http.Client
-	// RetryMax is the number of retries after the first attempt: 0 means DefaultRetryMax,
-	// a negative value disables retries.
+	// RetryMax is the number of retries after failures (5xx, a dropped or refused
+	// connection), counted from the call's start or from its last 429: 0 means
+	// DefaultRetryMax, a negative value disables them. 429 answers do not count: they have
+	// their own budget, RateLimitRetryMax.
 	RetryMax     int
 	RetryWaitMin time.Duration
 	RetryWaitMax time.Duration

@@ -69,7 +69,8 @@ func TestEmulatorAuth(t *testing.T) {
 
 	bad := newClient(t, host, func(c *client.Config) { c.ClientSecret = "wrong-secret" })
 	_, err := bad.ListFactors(ctx, emulator.AliceID)
-	if !errors.Is(err, client.ErrTokenRefused) || !strings.Contains(err.Error(), `"MFA Client"`) || strings.Contains(err.Error(), "wrong-secret") {
+	if !errors.Is(err, client.ErrTokenRefused) || !errors.Is(err, client.ErrTokenRequest) ||
+		!strings.HasPrefix(err.Error(), "POST /oauth2/v1/token: HTTP 401") || strings.Contains(err.Error(), "wrong-secret") {
 		t.Errorf("wrong secret: %v", err)
 	}
 

@@ -11,7 +11,8 @@ type enrollBody struct {
 	Method       string `json:"method"`
 	CountryCode  string `json:"countryCode,omitempty"`
 	MobileNumber string `json:"mobileNumber,omitempty"`
-	OfflineTOTP  *bool  `json:"offlineTOTP,omitempty"`
+	// A *bool, or the string "true" for the one-step offline enrollment (see newEnrollBody).
+	OfflineTOTP any `json:"offlineTOTP,omitempty"`
 	// Oracle documents this flag as a string, and every sample sends "true".
 	SkipFactorVerification string `json:"skipFactorVerification,omitempty"`
 	SharedSecret           string `json:"sharedSecret,omitempty"`
@@ -23,14 +24,43 @@ func newEnrollBody(req EnrollRequest) enrollBody {
 		Method:       req.Method,
 		CountryCode:  req.CountryCode,
 		MobileNumber: req.MobileNumber,
-		OfflineTOTP:  req.OfflineTOTP,
 		SharedSecret: req.SharedSecret,
 		OTPCode:      req.OTPCode,
 	}
+	if req.OfflineTOTP != nil {
+		b.OfflineTOTP = *req.OfflineTOTP
+	}
 	if req.SkipVerification {
 		b.SkipFactorVerification = "true"
+		// The one-step offline TOTP enrollment is sent as the API doc's last E3 row (and
+		// Oracle's sample) sends it, every flag a string; the other rows send a boolean.
+		if req.OfflineTOTP != nil && *req.OfflineTOTP {
+			b.OfflineTOTP = "true"
+		}
 	}
 	return b
+}
+
+// OfflineTOTPEnrollRequest builds the one-step enrollment of an offline TOTP device whose
+// shared secret is already known (a hardware token, or a secret from another system): the
+// API doc's last E3 row, {"method":"TOTP","offlineTOTP":"true","skipFactorVerification":"true",
+// "sharedSecret":…,"otpCode":…}. The secret is normalised (NormalizeTOTPSecret) and must pass
+// ValidateTOTPSecret; otpCode is optional, and when given the service checks it against the
+// secret before enrolling (a wrong one is refused with ErrInvalidPasscode and nothing is
+// enrolled). Such an enrollment cannot be recognised in the factor list, so Enroll returns
+// its ambiguous failures as they are.
+func OfflineTOTPEnrollRequest(sharedSecret, otpCode string) (EnrollRequest, error) {
+	if err := ValidateTOTPSecret(sharedSecret); err != nil {
+		return EnrollRequest{}, err
+	}
+	offline := true
+	return EnrollRequest{
+		Method:           MethodTOTP,
+		OfflineTOTP:      &offline,
+		SkipVerification: true,
+		SharedSecret:     NormalizeTOTPSecret(sharedSecret),
+		OTPCode:          strings.TrimSpace(otpCode),
+	}, nil
 }
 
 // Enroll starts an enrollment, or completes it in one step with SkipVerification (E3).
@@ -51,41 +81,34 @@ func (c *Client) Enroll(ctx context.Context, userGUID string, req EnrollRequest)
 	}
 	adoptable := req.SkipVerification && (req.Method == MethodSMS || req.Method == MethodEmail)
 	body := newEnrollBody(req)
-	for attempt := 0; ; attempt++ {
-		var out Enrollment
-		err := c.do(ctx, request{method: http.MethodPost, path: p, body: body, out: &out, mode: retryUnprocessed})
-		if err == nil {
-			return &out, nil
-		}
-		if ctx.Err() != nil {
-			return nil, err
-		}
-		switch {
-		case isAmbiguous(err):
-			if req.SkipVerification && !adoptable {
+	s := settler[*Enrollment]{
+		call: func() (*Enrollment, error) {
+			var out Enrollment
+			if err := c.do(ctx, request{method: http.MethodPost, path: p, body: body, out: &out, retry: retryUnprocessed}); err != nil {
 				return nil, err
 			}
-		case attempt > 0 && adoptable && errors.Is(err, ErrAlreadyEnrolled):
+			return &out, nil
+		},
+		look: func(err error, attempt int) bool {
+			if isAmbiguous(err) {
+				return !req.SkipVerification || adoptable
+			}
 			// An earlier, ambiguous attempt may have enrolled it after all (it was still being
 			// processed when the factors were listed).
-		default:
-			return nil, err
-		}
-		if adoptable {
-			if f, lerr := c.findEnrolled(ctx, userGUID, req); lerr == nil && f != nil {
-				return &Enrollment{FactorID: f.FactorID, FactorStatus: FactorStatusEnrolled, Methods: f.Methods, DisplayName: f.DisplayName}, nil
+			return attempt > 0 && adoptable && errors.Is(err, ErrAlreadyEnrolled)
+		},
+		again: func(err error) bool { return !adoptable || !errors.Is(err, ErrAlreadyEnrolled) },
+	}
+	if adoptable {
+		s.lookup = func() (*Enrollment, bool) {
+			f, err := c.findEnrolled(ctx, userGUID, req)
+			if err != nil || f == nil {
+				return nil, false
 			}
-			if errors.Is(err, ErrAlreadyEnrolled) {
-				return nil, err
-			}
-		}
-		if attempt >= c.retryMax {
-			return nil, err
-		}
-		if serr := sleep(ctx, backoffFor(c, attempt)); serr != nil {
-			return nil, err
+			return &Enrollment{FactorID: f.FactorID, FactorStatus: FactorStatusEnrolled, Methods: f.Methods, DisplayName: f.DisplayName}, true
 		}
 	}
+	return settle(ctx, c, s)
 }
 
 // findEnrolled returns the user's enrolled factor that req would have created, if any.

@@ -21,7 +21,15 @@ var (
 	ErrUserLocked      = errors.New("user locked")
 	ErrTooManyAttempts = errors.New("too many attempts")
 	ErrTokenRefused    = errors.New("token request refused")
+	// ErrTokenRequest matches every failure of the OAuth token request (POST
+	// /oauth2/v1/token): refused credentials (then ErrTokenRefused matches too), an error
+	// answer, or no answer at all. It tells such an error from one of the API call the token
+	// was for.
+	ErrTokenRequest = errors.New("token request failed")
 )
+
+// tokenOperation is the Operation of every token-request error.
+const tokenOperation = "POST /oauth2/v1/token"
 
 type errorKind int
 
@@ -31,38 +39,29 @@ const (
 	kindTokenFailed                   // /oauth2/v1/token failed for another reason (5xx, 429 after retries)
 )
 
-// APIError is every error the service answers with.
+// APIError is every error the service answers with. Its text holds only what the service
+// said: the operation, the HTTP status, the service's code and message, and the ecId (the
+// id Oracle support asks for). What to do about it is for the caller to say.
 type APIError struct {
 	StatusCode int
 	Code       string // AUTH-xxxx, SCIM messageId, or OAuth error code
 	Message    string
 	ECID       string
+	// Operation is the call that failed, "METHOD /path" with the path as sent (ids escaped,
+	// no query), e.g. "POST /mfa/v1/users/<userGUID>/factors"; "POST /oauth2/v1/token" for
+	// the token request. Empty only for an APIError built by hand.
+	Operation string
 
-	op   string // "METHOD /path", for the message
 	kind errorKind
 }
 
+// Error gives "<Operation>: HTTP <status> <code>: <message> (ecId <ecId>)", leaving out the
+// parts that are empty.
 func (e *APIError) Error() string {
 	var b strings.Builder
-	switch e.kind {
-	case kindTokenRefused:
-		fmt.Fprintf(&b, "the token request was refused by the identity domain (HTTP %d", e.StatusCode)
-		if e.Code != "" {
-			fmt.Fprintf(&b, ", OAuth error %q", e.Code)
-		}
-		if e.Message != "" {
-			fmt.Fprintf(&b, ": %s", e.Message)
-		}
-		b.WriteString("): check client_id and client_secret; the confidential application must be activated, allow the client credentials grant and have the \"MFA Client\" app role")
-		return b.String()
-	case kindTokenFailed:
-		b.WriteString("the token request to the identity domain failed: ")
-	default:
-		if e.op != "" {
-			b.WriteString(e.op)
-			b.WriteString(": ")
-		}
-		b.WriteString("identity domain answered ")
+	if e.Operation != "" {
+		b.WriteString(e.Operation)
+		b.WriteString(": ")
 	}
 	fmt.Fprintf(&b, "HTTP %d", e.StatusCode)
 	if e.Code != "" {
@@ -74,7 +73,7 @@ func (e *APIError) Error() string {
 		b.WriteString(e.Message)
 	}
 	if e.ECID != "" {
-		fmt.Fprintf(&b, " (ecid %s)", e.ECID)
+		fmt.Fprintf(&b, " (ecId %s)", e.ECID)
 	}
 	return b.String()
 }
@@ -86,6 +85,8 @@ func (e *APIError) Is(target error) bool {
 	switch target {
 	case ErrTokenRefused:
 		return e.kind == kindTokenRefused
+	case ErrTokenRequest:
+		return e.kind != kindAPI
 	case ErrNotFound:
 		return e.kind == kindAPI && (e.StatusCode == http.StatusNotFound || code == "AUTH-3018" || code == "AUTH-1014")
 	case ErrUserNotFound:
@@ -134,23 +135,31 @@ func (e *APIError) ambiguous() bool {
 	return e.kind == kindAPI && (e.StatusCode >= 500 || e.StatusCode == http.StatusRequestTimeout)
 }
 
-// noAnswerError is a request that was sent (or may have been) and got no complete answer.
-type noAnswerError struct {
-	op  string
-	err error
+// NoAnswerError is a request that was sent, in part or in whole, and got no complete answer:
+// the connection dropped or timed out after the request went out. The identity domain may
+// have carried it out.
+type NoAnswerError struct {
+	Operation string // "METHOD /path", as in APIError
+	Err       error  // the transport's error, with any secret of the request scrubbed
 }
 
-func (e *noAnswerError) Error() string {
-	return e.op + ": no complete answer from the identity domain: " + e.err.Error()
+func (e *NoAnswerError) Error() string {
+	return e.Operation + ": the request was sent and no complete answer came back, so it may have been carried out: " + e.Err.Error()
 }
-func (e *noAnswerError) Unwrap() error { return e.err }
 
-// isAmbiguous reports whether a failed call may have changed something on the server.
-func isAmbiguous(err error) bool {
-	var na *noAnswerError
+func (e *NoAnswerError) Unwrap() error { return e.Err }
+
+// IsAmbiguous reports whether a failed call may have been carried out all the same: no
+// complete answer (*NoAnswerError), or an API answer of 5xx or 408. The token request is
+// never ambiguous: it changes nothing on the server.
+func IsAmbiguous(err error) bool {
+	var na *NoAnswerError
 	if errors.As(err, &na) {
 		return true
 	}
 	var ae *APIError
 	return errors.As(err, &ae) && ae.ambiguous()
 }
+
+// isAmbiguous is IsAmbiguous under the name the package's code and tests use.
+func isAmbiguous(err error) bool { return IsAmbiguous(err) }

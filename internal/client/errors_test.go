@@ -182,7 +182,7 @@ func TestAmbiguity(t *testing.T) {
 		{&APIError{StatusCode: 429}, false},
 		{&APIError{StatusCode: 400}, false},
 		{&APIError{StatusCode: 503, kind: kindTokenFailed}, false},
-		{&noAnswerError{op: "POST /x", err: errors.New("EOF")}, true},
+		{&NoAnswerError{Operation: "POST /x", Err: errors.New("EOF")}, true},
 		{errors.New("other"), false},
 	} {
 		if got := isAmbiguous(tc.err); got != tc.want {
@@ -259,4 +259,42 @@ func FuzzParseUserFactors(f *testing.F) {
 			t.Fatalf("error quotes the body: %v", err)
 		}
 	})
+}
+
+// TestErrorTextStatesFactsOnly: the texts hold the operation, status, code, message and
+// ecId, and nothing else; what to do about an error is the provider's to say.
+func TestErrorTextStatesFactsOnly(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{&APIError{StatusCode: 401, Code: "AUTH-1105", Message: "Invalid passcode.", ECID: "0d1Q", Operation: "PATCH /mfa/v1/users/u1/factors/f1"},
+			"PATCH /mfa/v1/users/u1/factors/f1: HTTP 401 AUTH-1105: Invalid passcode. (ecId 0d1Q)"},
+		{&APIError{StatusCode: 401, Code: "invalid_client", Message: "Client authentication failed.", Operation: tokenOperation, kind: kindTokenRefused},
+			"POST /oauth2/v1/token: HTTP 401 invalid_client: Client authentication failed."},
+		{&APIError{StatusCode: 503, Message: "Service Unavailable", Operation: tokenOperation, kind: kindTokenFailed},
+			"POST /oauth2/v1/token: HTTP 503: Service Unavailable"},
+		{&APIError{StatusCode: 404}, "HTTP 404"},
+		{&NoAnswerError{Operation: "POST /mfa/v1/requests", Err: errors.New("EOF")},
+			"POST /mfa/v1/requests: the request was sent and no complete answer came back, so it may have been carried out: EOF"},
+	} {
+		if got := tc.err.Error(); got != tc.want {
+			t.Errorf("Error() = %q\nwant      %q", got, tc.want)
+		}
+	}
+}
+
+func TestTokenRequestSentinel(t *testing.T) {
+	refused := &APIError{StatusCode: 401, Operation: tokenOperation, kind: kindTokenRefused}
+	failed := &APIError{StatusCode: 503, Operation: tokenOperation, kind: kindTokenFailed}
+	api := &APIError{StatusCode: 401, Code: "AUTH-1110", Operation: "GET /mfa/v1/users/u/factors"}
+	if !errors.Is(refused, ErrTokenRequest) || !errors.Is(refused, ErrTokenRefused) {
+		t.Error("a refusal must match ErrTokenRequest and ErrTokenRefused")
+	}
+	if !errors.Is(failed, ErrTokenRequest) || errors.Is(failed, ErrTokenRefused) {
+		t.Error("a failed token request must match ErrTokenRequest only")
+	}
+	if errors.Is(api, ErrTokenRequest) {
+		t.Error("an API answer must not match ErrTokenRequest")
+	}
 }

@@ -2,8 +2,10 @@ package client
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 )
 
 // ListFactors returns the user's enrolled factors (E1).
@@ -59,15 +61,18 @@ func (c *Client) ActivateFactor(ctx context.Context, userGUID, factorID, otpCode
 	if err != nil {
 		return err
 	}
-	err = c.do(ctx, request{method: http.MethodPatch, path: p, mode: retryUnprocessed,
-		body: activateBody{OTPCode: otpCode, RequestState: requestState}})
-	if err == nil || !isAmbiguous(err) || ctx.Err() != nil {
-		return err
-	}
-	st, gerr := c.GetFactor(ctx, userGUID, factorID)
-	if gerr == nil && st.FactorStatus == FactorStatusEnrolled {
-		return nil
-	}
+	_, err = settle(ctx, c, settler[struct{}]{
+		call: func() (struct{}, error) {
+			return struct{}{}, c.do(ctx, request{method: http.MethodPatch, path: p, retry: retryUnprocessed,
+				body: activateBody{OTPCode: otpCode, RequestState: requestState}})
+		},
+		look: func(err error, _ int) bool { return isAmbiguous(err) },
+		lookup: func() (struct{}, bool) {
+			st, err := c.GetFactor(ctx, userGUID, factorID)
+			return struct{}{}, err == nil && st.FactorStatus == FactorStatusEnrolled
+		},
+		again: func(error) bool { return false }, // a passcode is judged once
+	})
 	return err
 }
 
@@ -85,11 +90,30 @@ func (c *Client) ResendOTP(ctx context.Context, userGUID, factorID, requestState
 		return nil, err
 	}
 	var out Enrollment
-	if err := c.do(ctx, request{method: http.MethodPatch, path: p, mode: retryUnprocessed,
+	if err := c.do(ctx, request{method: http.MethodPatch, path: p, retry: retryUnprocessed,
 		body: resendBody{ResendOTP: true, RequestState: requestState}, out: &out}); err != nil {
 		return nil, err
 	}
 	return &out, nil
+}
+
+type renameBody struct {
+	DisplayName string `json:"displayName"`
+}
+
+// RenameFactor sets the displayName of an authenticator-app device (TOTP, PUSH) with E5's
+// {"displayName": ...} (API doc section 3, E5 table, "Rename a TOTP/PUSH device"; documented
+// without an example). Setting a name is idempotent, so it is retried like a read. An empty
+// name is refused before any request.
+func (c *Client) RenameFactor(ctx context.Context, userGUID, factorID, displayName string) error {
+	if strings.TrimSpace(displayName) == "" {
+		return errors.New("renaming a factor: the display name is empty")
+	}
+	p, err := pathf("/mfa/v1/users/%s/factors/%s", userGUID, factorID)
+	if err != nil {
+		return err
+	}
+	return c.do(ctx, request{method: http.MethodPatch, path: p, body: renameBody{DisplayName: displayName}})
 }
 
 type securityQuestionsBody struct {
@@ -103,7 +127,7 @@ func (c *Client) SetSecurityQuestions(ctx context.Context, userGUID string, answ
 	if err != nil {
 		return err
 	}
-	return c.do(ctx, request{method: http.MethodPatch, path: p, mode: retryUnprocessed,
+	return c.do(ctx, request{method: http.MethodPatch, path: p, retry: retryUnprocessed,
 		body: securityQuestionsBody{SecurityQuestions: answers}})
 }
 

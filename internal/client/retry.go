@@ -13,70 +13,79 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 )
 
-// retryMode is chosen per request and travels in the request context, because one
-// retryablehttp client serves calls with different safety.
-type retryMode int
+// retryPolicy says which failures a request may retry; it is a field of the request and
+// picks one of the Client's two retryablehttp clients.
+type retryPolicy int
 
 const (
-	// retryAll: idempotent calls (GET, DELETE, PUT-like PATCH) retry 429, 5xx and
-	// connection failures.
-	retryAll retryMode = iota
-	// retryUnprocessed: non-idempotent calls (enroll, passcode submission) retry only what
-	// the server certainly did not process: 429, and a connection that could not be opened.
+	// retrySafe: idempotent calls (GET, DELETE, PUT-like PATCH) retry 5xx and connection
+	// failures, sent or not.
+	retrySafe retryPolicy = iota
+	// retryUnprocessed: non-idempotent calls (enroll, passcode submission) retry only a
+	// connection that could not be opened, which the server certainly did not process.
 	// Ambiguous failures go back to the caller, which checks the server's state first.
 	retryUnprocessed
 )
-
-type retryModeKey struct{}
-
-func withRetryMode(ctx context.Context, m retryMode) context.Context {
-	return context.WithValue(ctx, retryModeKey{}, m)
-}
-
-func retryModeFrom(ctx context.Context) retryMode {
-	m, _ := ctx.Value(retryModeKey{}).(retryMode)
-	return m
-}
 
 // RateLimitRetryMax bounds the retries of one call answered 429. A 429 is back-pressure, not
 // a failure: with Terraform's ten concurrent operations against a 10 req/s domain, a call may
 // be turned away many times in a row, and giving up after the failure budget (RetryMax) would
 // fail a large apply on one unlucky call. Each wait honours Retry-After (at least a second on
 // the identity domain), so this allows minutes of waiting, still bounded by the context.
+// Both policies retry a 429: the server answered it without doing anything.
 const RateLimitRetryMax = 120
 
-// checkRetry decides whether to retry, with one budget for 429s and another (retryMax) for
-// failures; retryablehttp's own RetryMax is set to their sum so it never binds first.
-func checkRetry(retryMax int) retryablehttp.CheckRetry {
+// The CheckRetry of each policy. Neither retries a 429: rateLimitWaiter, above
+// retryablehttp, waits those out with their own budget, so that retryablehttp's RetryMax is
+// the failure budget alone.
+func checkRetry(p retryPolicy) retryablehttp.CheckRetry {
+	if p == retryUnprocessed {
+		return func(ctx context.Context, _ *http.Response, err error) (bool, error) {
+			if ctx.Err() != nil {
+				return false, ctx.Err()
+			}
+			return err != nil && isDialError(err), nil
+		}
+	}
 	return func(ctx context.Context, resp *http.Response, err error) (bool, error) {
-		if ctx.Err() != nil {
-			return false, ctx.Err()
-		}
-		var retry bool
-		if retryModeFrom(ctx) == retryUnprocessed {
-			if err != nil {
-				retry = isDialError(err)
-			} else {
-				retry = resp.StatusCode == http.StatusTooManyRequests
-			}
-		} else {
-			var perr error
-			retry, perr = retryablehttp.DefaultRetryPolicy(ctx, resp, err)
-			if perr != nil {
-				return false, perr
-			}
-		}
-		if !retry {
+		if err == nil && resp.StatusCode == http.StatusTooManyRequests {
 			return false, nil
 		}
-		a, ok := ctx.Value(attemptKey{}).(*attempts)
-		if !ok {
-			return true, nil
+		return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
+	}
+}
+
+// rateLimitWaiter sends a request through one retry policy and, each time the answer is 429,
+// waits as long as Retry-After asks and sends the request again with the current bearer
+// token, at most RateLimitRetryMax times. It is also the token request's RoundTripper.
+type rateLimitWaiter struct {
+	policy  *retryablehttp.Client
+	prepare func(*http.Request) error // puts the current token on a request sent again
+}
+
+func (w rateLimitWaiter) RoundTrip(req *http.Request) (*http.Response, error) {
+	rreq, err := retryablehttp.FromRequest(req)
+	if err != nil {
+		return nil, err
+	}
+	for waited := 0; ; waited++ {
+		resp, err := w.policy.Do(rreq)
+		if err != nil || resp.StatusCode != http.StatusTooManyRequests || waited >= RateLimitRetryMax {
+			return resp, err
 		}
-		if err == nil && resp.StatusCode == http.StatusTooManyRequests {
-			return int(a.rateLimited.Add(1)) <= RateLimitRetryMax, nil
+		wait := backoff(w.policy.RetryWaitMin, w.policy.RetryWaitMax, waited, resp)
+		// exchangeTransport read the body into memory; closing it cannot fail.
+		_ = resp.Body.Close()
+		if err := sleep(req.Context(), wait); err != nil {
+			return nil, err
 		}
-		return int(a.failures.Add(1)) <= retryMax, nil
+		// The transport may still hold the request it sent; the next one is a copy, as
+		// retryablehttp makes for its own retries.
+		next := *rreq.Request
+		rreq.Request = &next
+		if err := w.prepare(rreq.Request); err != nil {
+			return nil, err
+		}
 	}
 }
 

@@ -15,17 +15,12 @@ const maxBody = 16 << 20
 
 type attemptKey struct{}
 
-// attempts counts the HTTP attempts of one logical request (retries included), and apart
-// the retries spent on rate limiting and on failures, which have separate budgets.
-type attempts struct {
-	n           atomic.Int32
-	rateLimited atomic.Int32
-	failures    atomic.Int32
-}
+// attempts numbers the log entries of one logical request (retries included). It is the only
+// request-scoped value the context carries: no retry decision reads it.
+type attempts struct{ n atomic.Int32 }
 
-func withAttempts(ctx context.Context) (context.Context, *attempts) {
-	a := &attempts{}
-	return context.WithValue(ctx, attemptKey{}, a), a
+func withAttempts(ctx context.Context) context.Context {
+	return context.WithValue(ctx, attemptKey{}, &attempts{})
 }
 
 // exchangeTransport sits under the retry layer, so it sees every attempt: it sets the

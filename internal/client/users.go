@@ -115,7 +115,7 @@ func (c *Client) CreateUser(ctx context.Context, u SCIMUserCreate) (*SCIMUser, e
 	var lastErr error
 	for attempt := 0; attempt <= c.retryMax; attempt++ {
 		var out wireUser
-		err := c.do(ctx, request{method: http.MethodPost, path: scimUsersPath, body: body, out: &out, mode: retryUnprocessed})
+		err := c.do(ctx, request{method: http.MethodPost, path: scimUsersPath, body: body, out: &out, retry: retryUnprocessed})
 		if err == nil {
 			usr := out.user()
 			return &usr, nil

@@ -32,7 +32,7 @@ func (c *Client) InitiateVerification(ctx context.Context, req VerificationReque
 		body.X5T = req.ExternalClientX5T
 	}
 	var out Verification
-	if err := c.do(ctx, request{method: http.MethodPost, path: "/mfa/v1/requests", body: body, out: &out, mode: retryUnprocessed}); err != nil {
+	if err := c.do(ctx, request{method: http.MethodPost, path: "/mfa/v1/requests", body: body, out: &out, retry: retryUnprocessed}); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -54,7 +54,7 @@ func (c *Client) CompleteVerification(ctx context.Context, requestID string, a V
 	if err != nil {
 		return err
 	}
-	return c.do(ctx, request{method: http.MethodPatch, path: p, body: a, mode: retryUnprocessed})
+	return c.do(ctx, request{method: http.MethodPatch, path: p, body: a, retry: retryUnprocessed})
 }
 
 // ResendVerification sends a new passcode for a verification (V2); the answer carries the new
@@ -65,7 +65,7 @@ func (c *Client) ResendVerification(ctx context.Context, requestID, requestState
 		return nil, err
 	}
 	var out Verification
-	if err := c.do(ctx, request{method: http.MethodPatch, path: p, mode: retryUnprocessed,
+	if err := c.do(ctx, request{method: http.MethodPatch, path: p, retry: retryUnprocessed,
 		body: resendBody{ResendOTP: true, RequestState: requestState}, out: &out}); err != nil {
 		return nil, err
 	}
