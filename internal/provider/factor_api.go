@@ -21,6 +21,8 @@ type factorAPI interface {
 	ActivateFactor(ctx context.Context, userGUID, factorID, otpCode, requestState string) error
 	// ResendOTP sends a new passcode for a pending enrollment (E5 resendOtp).
 	ResendOTP(ctx context.Context, userGUID, factorID, requestState string) (*client.Enrollment, error)
+	// RenameFactor changes the display name of a TOTP or PUSH device (E5 displayName).
+	RenameFactor(ctx context.Context, userGUID, factorID, displayName string) error
 	// DeleteFactor deletes a factor (E6); client.ErrNotFound when already gone.
 	DeleteFactor(ctx context.Context, userGUID, factorID string) error
 	// SetPreferredFactor makes an enrolled factor the user's preferred one (E7).

@@ -18,10 +18,11 @@ type factorKind struct {
 var (
 	smsKind   = factorKind{method: client.MethodSMS, typeName: "idcsmfa_sms_factor", label: "SMS", article: "an"}
 	emailKind = factorKind{method: client.MethodEmail, typeName: "idcsmfa_email_factor", label: "email", article: "an"}
+	totpKind  = factorKind{method: client.MethodTOTP, typeName: "idcsmfa_totp_factor", label: "TOTP", article: "a"}
 )
 
 // factorKinds lists every kind of factor a resource manages.
-var factorKinds = []factorKind{smsKind, emailKind}
+var factorKinds = []factorKind{smsKind, emailKind, totpKind}
 
 // typeSuffix is the resource type after the provider's "idcsmfa_".
 func (k factorKind) typeSuffix() string { return strings.TrimPrefix(k.typeName, "idcsmfa_") }

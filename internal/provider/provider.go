@@ -131,6 +131,7 @@ func (p *IDCSMFAProvider) Resources(_ context.Context) []func() resource.Resourc
 	return []func() resource.Resource{
 		NewSMSFactorResource,
 		NewEmailFactorResource,
+		NewTOTPFactorResource,
 		NewFactorActivationResource,
 		NewPreferredFactorResource,
 	}

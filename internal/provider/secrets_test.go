@@ -25,6 +25,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/emulator"
 )
 
@@ -235,6 +236,20 @@ resource "idcsmfa_email_factor" "mail" {
   otp_code_wo         = var.email_otp
   otp_code_wo_version = var.email_otp_version
 }
+
+variable "totp_secret" {
+  type      = string
+  default   = null
+  ephemeral = true
+  sensitive = true
+}
+
+resource "idcsmfa_totp_factor" "app" {
+  user_id                  = %q
+  display_name             = "trace test app"
+  shared_secret_wo         = var.totp_secret
+  shared_secret_wo_version = 1
+}
 `
 
 // TestAccSecrets_traceLogAndStateHoldNoSecret enrolls an SMS and an email factor, asks for a
@@ -261,12 +276,16 @@ func TestAccSecrets_traceLogAndStateHoldNoSecret(t *testing.T) {
 	userID := env.newUser(t)
 
 	cli := newCLIRun(t, "TF_LOG=TRACE")
-	cli.writeConfig(fmt.Sprintf(secretsTestConfig, srv.URL, clientID, clientSecret, userID, userID))
+	cli.writeConfig(fmt.Sprintf(secretsTestConfig, srv.URL, clientID, clientSecret, userID, userID, userID))
+	// A TOTP secret of 200 bits written with spaces, as apps show it: the log is searched for
+	// it as written and as sent.
+	const totpSecret = "MFRG GZDF MZTW Q2LK NNWG 23TP OBYX E43U OV3H O6DZ PI"
 	const wrongPasscode = "9081726354"
 	applyArgs := []string{"apply", "-auto-approve", "-input=false", "-no-color"}
 
-	// 1. Enroll both factors; they stay pending and their requestStates go to private state.
-	cli.mustRun(0, nil, applyArgs...)
+	// 1. Enroll the three factors: SMS and email stay pending and their requestStates go to
+	// private state; TOTP is enrolled at once from its secret.
+	cli.mustRun(0, []string{"TF_VAR_totp_secret=" + totpSecret}, applyArgs...)
 	st := readStateFile(t, filepath.Join(cli.dir, "terraform.tfstate"))
 	smsID := st.attribute(t, "idcsmfa_sms_factor", "factor_id")
 	emailID := st.attribute(t, "idcsmfa_email_factor", "factor_id")
@@ -295,7 +314,7 @@ func TestAccSecrets_traceLogAndStateHoldNoSecret(t *testing.T) {
 		"TF_VAR_email_otp=" + emailOTP, "TF_VAR_email_otp_version=1"}
 	cli.mustRun(0, good, applyArgs...)
 	st = readStateFile(t, filepath.Join(cli.dir, "terraform.tfstate"))
-	for _, typ := range []string{"idcsmfa_sms_factor", "idcsmfa_email_factor"} {
+	for _, typ := range []string{"idcsmfa_sms_factor", "idcsmfa_email_factor", "idcsmfa_totp_factor"} {
 		if got := st.attribute(t, typ, "status"); got != emulator.StatusEnrolled {
 			t.Fatalf("%s status %q after the right passcode, want ENROLLED", typ, got)
 		}
@@ -345,6 +364,10 @@ func TestAccSecrets_traceLogAndStateHoldNoSecret(t *testing.T) {
 	leaks("access token", tokens, strings.Contains)
 	leaks("requestState", states, strings.Contains)
 	leaks("passcode", passcodes, containsPasscode)
+	leaks("TOTP secret", []string{totpSecret, client.NormalizeTOTPSecret(totpSecret)}, strings.Contains)
+	if strings.Contains(st.raw, client.NormalizeTOTPSecret(totpSecret)) || strings.Contains(st.privateDecoded, client.NormalizeTOTPSecret(totpSecret)) {
+		t.Errorf("the TOTP secret is in the state file")
+	}
 	if m := bearerValue.FindString(log); m != "" {
 		t.Errorf("the TRACE output contains an unredacted bearer token (%d characters)", len(m))
 	}

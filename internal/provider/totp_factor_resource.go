@@ -1,0 +1,269 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
+)
+
+var (
+	_ resource.ResourceWithImportState = &TOTPFactorResource{}
+	_ resource.ResourceWithModifyPlan  = &TOTPFactorResource{}
+)
+
+// Attribute names of the TOTP factor's own inputs.
+const (
+	attrSharedSecretWO        = "shared_secret_wo"
+	attrSharedSecretWOVersion = "shared_secret_wo_version"
+	attrPeriod                = "period"
+	attrDigits                = "digits"
+	attrAlgorithm             = "algorithm"
+)
+
+// TOTPFactorResource is idcsmfa_totp_factor: a user's offline TOTP factor (RFC 6238), enrolled
+// in one request from a secret the configuration brings. It shares Read, Delete and Import
+// with every factor and brings its own Create (enroll with the secret) and Update (rename).
+type TOTPFactorResource struct{ factorResource }
+
+// NewTOTPFactorResource is the constructor the provider lists.
+func NewTOTPFactorResource() resource.Resource {
+	return &TOTPFactorResource{newFactorResource(totpKind, func() factorState { return &totpFactorModel{} })}
+}
+
+type totpFactorModel struct {
+	factorModel
+	SharedSecretWO        types.String `tfsdk:"shared_secret_wo"`
+	SharedSecretWOVersion types.Int64  `tfsdk:"shared_secret_wo_version"`
+	Period                types.Int64  `tfsdk:"period"`
+	Digits                types.Int64  `tfsdk:"digits"`
+	Algorithm             types.String `tfsdk:"algorithm"`
+}
+
+// params are the code parameters the domain's TOTP settings give (defaults: RFC 6238's).
+func (m *totpFactorModel) params() client.TOTPParams {
+	return client.TOTPParams{
+		Period:    time.Duration(m.Period.ValueInt64()) * time.Second,
+		Digits:    int(m.Digits.ValueInt64()),
+		Algorithm: m.Algorithm.ValueString(),
+	}
+}
+
+// fillImported gives an imported factor the defaults of the code parameters, which the
+// service does not report per factor, so a configuration that keeps them plans no change.
+func (m *totpFactorModel) fillImported(string) {
+	if m.Period.IsNull() {
+		m.Period = types.Int64Value(defaultTOTPPeriod)
+	}
+	if m.Digits.IsNull() {
+		m.Digits = types.Int64Value(int64(defaultTOTPDigits))
+	}
+	if m.Algorithm.IsNull() {
+		m.Algorithm = types.StringValue(defaultTOTPAlgorithm)
+	}
+}
+
+// The defaults of the domain's TOTP settings (timeStepInSecs, passcodeLength,
+// hashingAlgorithm) and of RFC 6238 section 4 / Appendix B.
+const (
+	defaultTOTPPeriod    = int64(client.DefaultTOTPPeriod / time.Second)
+	defaultTOTPDigits    = client.DefaultTOTPDigits
+	defaultTOTPAlgorithm = client.DefaultTOTPAlgorithm
+)
+
+func (r *TOTPFactorResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	attrs := factorAttributes(r.kind, schema.StringAttribute{
+		Optional: true,
+		Computed: true,
+		MarkdownDescription: "The device name the user sees for this factor. Left out, the identity domain chooses one. " +
+			"A change renames the factor in place (`displayName`, no replacement); a rename made outside Terraform " +
+			"shows as drift and is set back.",
+		Validators:    []validator.String{stringvalidator.LengthBetween(1, 255)},
+		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	})
+	attrs[attrSharedSecretWO] = schema.StringAttribute{
+		Optional:  true,
+		Sensitive: true,
+		WriteOnly: true,
+		MarkdownDescription: "Write-only (Terraform 1.11+): the factor's shared secret, base32 as authenticator apps take " +
+			"it (RFC 4648; spaces and lower case are accepted), at least 128 bits (26 characters; RFC 4226 section 4 " +
+			"requires 128 and recommends 160). The provider enrolls the factor in one request with the secret and a " +
+			"code it computes from it, so the service checks the secret before enrolling. The secret is never stored " +
+			"in the plan, the state or the private state, and never logged. Only the secret given at creation counts: " +
+			"to use a new one, change `shared_secret_wo_version` with it, which replaces the factor. Required to create " +
+			"the factor; an imported factor needs neither this nor its version.",
+		Validators: []validator.String{totpSecretValidator{}, stringvalidator.AlsoRequires(path.MatchRoot(attrSharedSecretWOVersion))},
+	}
+	attrs[attrSharedSecretWOVersion] = schema.Int64Attribute{
+		Optional: true,
+		MarkdownDescription: "The version of `shared_secret_wo` (1 or more). Changing it replaces the factor: the " +
+			"service cannot change a factor's secret, so a new secret means a new factor. Changing the secret without " +
+			"changing this number does nothing.",
+		Validators:    []validator.Int64{int64validator.AtLeast(1)},
+		PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplaceIf(versionRaised, "A new secret version replaces the factor.", "A new secret version replaces the factor.")},
+	}
+	attrs[attrPeriod] = schema.Int64Attribute{
+		Optional: true,
+		Computed: true,
+		Default:  int64default.StaticInt64(defaultTOTPPeriod),
+		MarkdownDescription: "The time step in seconds (RFC 6238 X) the domain's TOTP settings use (`timeStepInSecs`, " +
+			"default 30). It must match the domain, or the enrollment's code is refused. Changing it only records it.",
+		Validators: []validator.Int64{int64validator.Between(15, 300)},
+	}
+	attrs[attrDigits] = schema.Int64Attribute{
+		Optional: true,
+		Computed: true,
+		Default:  int64default.StaticInt64(int64(defaultTOTPDigits)),
+		MarkdownDescription: "The number of digits of a code (`passcodeLength` of the domain's TOTP settings, default 6; " +
+			"6 to 8). It must match the domain. Changing it only records it.",
+		Validators: []validator.Int64{int64validator.Between(6, 8)},
+	}
+	attrs[attrAlgorithm] = schema.StringAttribute{
+		Optional: true,
+		Computed: true,
+		Default:  stringdefault.StaticString(defaultTOTPAlgorithm),
+		MarkdownDescription: "The HMAC hash (`hashingAlgorithm` of the domain's TOTP settings): `SHA1` (default), " +
+			"`SHA256` or `SHA512` (RFC 6238 section 1.2). It must match the domain. Changing it only records it.",
+		Validators: []validator.String{stringvalidator.OneOf(client.TOTPAlgorithmSHA1, client.TOTPAlgorithmSHA256, client.TOTPAlgorithmSHA512)},
+	}
+	resp.Schema = schema.Schema{MarkdownDescription: totpFactorDescription, Attributes: attrs}
+}
+
+const totpFactorDescription = "Enrolls a user's **offline TOTP** factor (RFC 6238: any authenticator app, or " +
+	"automation that holds the secret) in one step, from a secret the configuration brings in the write-only " +
+	"`shared_secret_wo`: the provider sends `skipFactorVerification` with the secret and a code it computes from it, " +
+	"and the factor is `ENROLLED` at once. This is the path for test users whose sign-in a pipeline automates: the " +
+	"pipeline keeps the secret and computes codes like an authenticator app. Use it only for such users: the person " +
+	"behind a real account should enroll their own device.\n\n" +
+	"**What is stored where.** The secret is in the configuration only (use an ephemeral variable or an ephemeral " +
+	"resource's value): never in the plan, the state, the private state or a log line. The state holds the factor's " +
+	"ids, status, methods, display name and the code parameters.\n\n" +
+	"The TOTP factor must be enabled in the identity domain (Security > MFA > Factors: Mobile app passcode) and the " +
+	"OAuth client needs the **MFA Client** app role.\n\n" +
+	"Import with `<user_id>/<factor_id>`. The service never shows a factor's secret, so the configuration of an " +
+	"imported factor leaves out `shared_secret_wo` and its version; it then plans no change."
+
+// ModifyPlan refuses, at plan time, to create a factor without its secret: the service would
+// otherwise generate one that nobody holds.
+func (r *TOTPFactorResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() {
+		return
+	}
+	var secret types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(attrSharedSecretWO), &secret)...)
+	if secret.IsNull() {
+		resp.Diagnostics.AddAttributeError(path.Root(attrSharedSecretWO), "Missing TOTP secret",
+			"A new idcsmfa_totp_factor is enrolled from the secret in shared_secret_wo (base32, at least 128 bits), with "+
+				"shared_secret_wo_version. Set both, for example from an ephemeral variable. (Only an imported factor "+
+				"can leave them out.)")
+	}
+}
+
+// versionRaised replaces a resource when a trigger version changes from one number to
+// another; setting one where there was none (after import) only records it.
+func versionRaised(_ context.Context, req planmodifier.Int64Request, resp *int64planmodifier.RequiresReplaceIfFuncResponse) {
+	resp.RequiresReplace = !req.StateValue.IsNull() && !req.PlanValue.IsNull() && !req.PlanValue.Equal(req.StateValue)
+}
+
+// Create enrolls the factor in one request with the secret and a code computed from it.
+func (r *TOTPFactorResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var m totpFactorModel
+	var secret types.String
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(attrSharedSecretWO), &secret)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	userID := m.UserID.ValueString()
+	code, err := client.TOTPCode(secret.ValueString(), r.now(), m.params())
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root(attrSharedSecretWO), "Invalid TOTP secret", err.Error())
+		return
+	}
+	enroll, err := client.OfflineTOTPEnrollRequest(secret.ValueString(), code)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root(attrSharedSecretWO), "Invalid TOTP secret", err.Error())
+		return
+	}
+	defer r.forgetListing(userID)
+	e, err := r.api.Enroll(ctx, userID, enroll)
+	if err != nil {
+		resp.Diagnostics.Append(apiErrorDiagnostic(fmt.Sprintf("Could not enroll the TOTP factor of user %s", userID), err))
+		return
+	}
+	wanted := m.DisplayName
+	m.setIDs(userID, e.FactorID)
+	m.Status = types.StringValue(enrollmentStatus(e))
+	m.Methods = stringList(orDefault(e.Methods, client.MethodTOTP))
+	m.DisplayName = types.StringValue(e.DisplayName)
+	m.SharedSecretWO = types.StringNull()
+	if !wanted.IsUnknown() && !wanted.IsNull() && wanted.ValueString() != e.DisplayName {
+		if err := r.api.RenameFactor(ctx, userID, e.FactorID, wanted.ValueString()); err != nil {
+			// The factor exists: keep it in state (tainted by the error) rather than lose it.
+			resp.Diagnostics.Append(apiErrorDiagnostic(fmt.Sprintf("TOTP factor %s was enrolled but could not be renamed "+
+				"to %q; Terraform keeps it in state as tainted, and the next apply replaces it", e.FactorID, wanted.ValueString()), err))
+		} else {
+			m.DisplayName = wanted
+		}
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// Update renames the factor; the code parameters are only recorded.
+func (r *TOTPFactorResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, prior totpFactorModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	wanted := plan.DisplayName
+	plan.factorModel = prior.factorModel
+	plan.SharedSecretWO = types.StringNull()
+	if !wanted.IsUnknown() && !wanted.Equal(prior.DisplayName) {
+		userID, factorID := prior.UserID.ValueString(), prior.FactorID.ValueString()
+		defer r.forgetListing(userID)
+		if err := r.api.RenameFactor(ctx, userID, factorID, wanted.ValueString()); err != nil {
+			resp.Diagnostics.Append(apiErrorDiagnostic(fmt.Sprintf("Could not rename TOTP factor %s", factorID), err))
+			return
+		}
+		plan.DisplayName = wanted
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// totpSecretValidator checks a TOTP shared secret at plan time (base32, at least 128 bits)
+// without ever echoing it: the stock validators put the rejected value in their message.
+type totpSecretValidator struct{}
+
+func (totpSecretValidator) Description(context.Context) string {
+	return "must be a base32 shared secret (RFC 4648: letters A-Z and digits 2-7) of at least 128 bits (26 characters)"
+}
+
+func (v totpSecretValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v totpSecretValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if err := client.ValidateTOTPSecret(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid TOTP secret",
+			fmt.Sprintf("Attribute %s %s: %s (the value is not shown because it is secret).", req.Path, v.Description(ctx), err))
+	}
+}

@@ -1,0 +1,314 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
+	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/emulator"
+)
+
+const totpAddr = "idcsmfa_totp_factor.test"
+
+// Two 160-bit secrets, as authenticator apps show them (groups of four, lower case allowed).
+const (
+	testTOTPSecret      = "JBSW Y3DP EHPK 3PXP JBSW Y3DP EHPK 3PXP"
+	testTOTPSecretOther = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+)
+
+// testAccTOTPConfig is a TOTP factor whose secret comes from an ephemeral variable.
+func testAccTOTPConfig(env *testEnv, userID, extra string) string {
+	return env.providerConfig() + fmt.Sprintf(`
+variable "secret" {
+  type      = string
+  ephemeral = true
+  sensitive = true
+}
+
+variable "secret_version" {
+  type    = number
+  default = 1
+}
+
+resource "idcsmfa_totp_factor" "test" {
+  user_id                  = %q
+  shared_secret_wo         = var.secret
+  shared_secret_wo_version = var.secret_version
+%s
+}
+`, userID, extra)
+}
+
+func totpVars(secret string, version int) config.Variables {
+	return config.Variables{"secret": config.StringVariable(secret), "secret_version": config.IntegerVariable(version)}
+}
+
+// checkTOTPVerifies proves the factor works: a code computed from the secret, as a pipeline
+// would compute it, passes a verification of that factor (V1 + V2). The code of the next time
+// step is used, so that it is not the one the enrollment just consumed (RFC 6238 section 5.2:
+// a verifier may refuse a code it already accepted).
+func checkTOTPVerifies(env *testEnv, userID string, factorID *string, secret string, p client.TOTPParams) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		ctx := context.Background()
+		step := p.Period
+		if step == 0 {
+			step = client.DefaultTOTPPeriod
+		}
+		code, err := client.TOTPCode(secret, time.Now().Add(step), p)
+		if err != nil {
+			return err
+		}
+		v, err := env.Client.InitiateVerification(ctx, client.VerificationRequest{UserID: userID, UserIDType: client.UserIDTypeGUID,
+			FactorID: *factorID, Method: client.MethodTOTP})
+		if err != nil {
+			return fmt.Errorf("initiating the verification: %w", err)
+		}
+		if err := env.Client.CompleteVerification(ctx, v.RequestID, client.VerificationAnswer{OTPCode: code, RequestState: v.RequestState}); err != nil {
+			return fmt.Errorf("a code computed from the secret did not verify: %w", err)
+		}
+		return nil
+	}
+}
+
+// checkServerDisplayName asks the service for the factor's display name.
+func checkServerDisplayName(env *testEnv, userID string, factorID *string, want string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		list, err := env.Client.ListFactors(context.Background(), userID)
+		if err != nil {
+			return err
+		}
+		if f := findFactor(list, *factorID); f == nil || f.DisplayName != want {
+			return fmt.Errorf("the service shows factor %s as %+v, want display name %q", *factorID, f, want)
+		}
+		return nil
+	}
+}
+
+func TestAccTOTPFactor_knownSecretRenameDriftReplace(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	userID := env.newUser(t)
+	var factorID, firstID string
+	secret := testTOTPSecret
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		CheckDestroy:             env.checkDestroy("idcsmfa_totp_factor"),
+		Steps: []resource.TestStep{
+			{
+				Config:          testAccTOTPConfig(env, userID, `  display_name = "CI runner"`),
+				ConfigVariables: totpVars(secret, 1),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(totpAddr, tfjsonpath.New("status"), knownvalue.StringExact("ENROLLED")),
+					statecheck.ExpectKnownValue(totpAddr, tfjsonpath.New("methods"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("TOTP")})),
+					statecheck.ExpectKnownValue(totpAddr, tfjsonpath.New("display_name"), knownvalue.StringExact("CI runner")),
+					statecheck.ExpectKnownValue(totpAddr, tfjsonpath.New("shared_secret_wo"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(totpAddr, tfjsonpath.New("period"), knownvalue.Int64Exact(30)),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					captureAttr(totpAddr, "factor_id", &factorID),
+					captureAttr(totpAddr, "factor_id", &firstID),
+					env.checkNoSecretsInState(&secret),
+					checkRecordedSecrets(env),
+					checkServerDisplayName(env, userID, &factorID, "CI runner"),
+					checkTOTPVerifies(env, userID, &factorID, secret, client.TOTPParams{}),
+				),
+			},
+			{
+				// A rename is an update in place.
+				Config:          testAccTOTPConfig(env, userID, `  display_name = "CI runner 2"`),
+				ConfigVariables: totpVars(secret, 1),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(totpAddr, plancheck.ResourceActionUpdate)},
+				},
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttrPtr(totpAddr, "factor_id", &firstID),
+					checkServerDisplayName(env, userID, &factorID, "CI runner 2"),
+				),
+			},
+			{
+				// Renamed outside Terraform: drift, set back in place.
+				PreConfig: func() {
+					if err := env.Client.RenameFactor(context.Background(), userID, factorID, "renamed by hand"); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:          testAccTOTPConfig(env, userID, `  display_name = "CI runner 2"`),
+				ConfigVariables: totpVars(secret, 1),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(totpAddr, plancheck.ResourceActionUpdate)},
+				},
+				Check: checkServerDisplayName(env, userID, &factorID, "CI runner 2"),
+			},
+			{
+				// A new secret version replaces the factor; the new secret is the one that works.
+				Config:          testAccTOTPConfig(env, userID, `  display_name = "CI runner 2"`),
+				ConfigVariables: totpVars(testTOTPSecretOther, 2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(totpAddr, plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+				Check: resource.ComposeTestCheckFunc(
+					captureAttr(totpAddr, "factor_id", &factorID),
+					func(*terraform.State) error {
+						if factorID == firstID {
+							return fmt.Errorf("factor %s was not replaced", factorID)
+						}
+						return nil
+					},
+					countEmulatorFactorsOrList(env, userID, 1),
+					checkTOTPVerifies(env, userID, &factorID, testTOTPSecretOther, client.TOTPParams{}),
+				),
+			},
+			{
+				// Deleted outside Terraform: planned again.
+				PreConfig: func() {
+					if err := env.Client.DeleteFactor(context.Background(), userID, factorID); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:          testAccTOTPConfig(env, userID, `  display_name = "CI runner 2"`),
+				ConfigVariables: totpVars(testTOTPSecretOther, 2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(totpAddr, plancheck.ResourceActionCreate)},
+				},
+			},
+		},
+	})
+}
+
+// countEmulatorFactorsOrList counts the user's enrolled factors through the API, so that it
+// also holds against a real domain.
+func countEmulatorFactorsOrList(env *testEnv, userID string, want int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		list, err := env.Client.ListFactors(context.Background(), userID)
+		if err != nil {
+			return err
+		}
+		if len(list.Factors) != want {
+			return fmt.Errorf("user %s has %d enrolled factors, want %d: %+v", userID, len(list.Factors), want, list.Factors)
+		}
+		return nil
+	}
+}
+
+// TestAccTOTPFactor_importPlansNoChange imports a factor enrolled outside Terraform with a
+// configuration that leaves the secret out, and refuses to import an SMS factor as TOTP.
+func TestAccTOTPFactor_importPlansNoChange(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	userID := env.newUser(t)
+	ctx := context.Background()
+	code, err := client.TOTPCode(testTOTPSecret, time.Now(), client.TOTPParams{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := client.OfflineTOTPEnrollRequest(testTOTPSecret, code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	totp, err := env.Client.Enroll(ctx, userID, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sms, err := env.Client.Enroll(ctx, userID, client.EnrollRequest{Method: client.MethodSMS, CountryCode: "+44",
+		MobileNumber: "7700900789", SkipVerification: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	importConfig := func(factorID, displayName string) string {
+		return env.providerConfig() + fmt.Sprintf(`
+import {
+  to = idcsmfa_totp_factor.test
+  id = "%[1]s/%[2]s"
+}
+
+resource "idcsmfa_totp_factor" "test" {
+  user_id      = %[1]q
+  display_name = %[3]q
+}
+`, userID, factorID, displayName)
+	}
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		Steps: []resource.TestStep{
+			{
+				Config:      importConfig(sms.FactorID, "x"),
+				ExpectError: diagRE("Factor "+sms.FactorID+" is not a TOTP factor", "idcsmfa_sms_factor for SMS"),
+			},
+			{
+				Config: importConfig(totp.FactorID, totp.DisplayName),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(totpAddr, plancheck.ResourceActionNoop)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(totpAddr, tfjsonpath.New("status"), knownvalue.StringExact("ENROLLED")),
+				},
+			},
+			{
+				Config: importConfig(totp.FactorID, totp.DisplayName),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
+func TestAccTOTPFactor_badInput(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	userID := "7b3d902ab05b4214bae6b2924ca6be21"
+	plain := func(extra string) string {
+		return env.providerConfig() + fmt.Sprintf("resource \"idcsmfa_totp_factor\" \"test\" {\n  user_id = %q\n%s\n}\n", userID, extra)
+	}
+	secret := func(s, extra string) string {
+		return plain(fmt.Sprintf("  shared_secret_wo = %q\n  shared_secret_wo_version = 1\n%s", s, extra))
+	}
+	steps := []resource.TestStep{
+		{Config: secret("not base32!!", ""), ExpectError: diagRE("Invalid TOTP secret", "not base32")},
+		{Config: secret("JBSWY3DPEHPK3PXP", ""), ExpectError: diagRE("Invalid TOTP secret", "shorter than 128 bits")},
+		{Config: plain(fmt.Sprintf("  shared_secret_wo = %q", testTOTPSecretOther)), ExpectError: diagRE("shared_secret_wo_version", "must be")},
+		{Config: secret(testTOTPSecretOther, "  digits = 9"), ExpectError: diagRE("digits", "between 6 and 8")},
+		{Config: secret(testTOTPSecretOther, `  algorithm = "MD5"`), ExpectError: diagRE("algorithm", "SHA1", "SHA256", "SHA512")},
+		{Config: plain(""), ExpectError: diagRE("Missing TOTP secret", "shared_secret_wo_version")},
+	}
+	for i := range steps {
+		steps[i].PlanOnly = true
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		Steps:                    steps,
+	})
+}
+
+func TestAccTOTPFactor_disabledInTheDomain(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, func(c *emulator.Config) { c.EnabledFactors = []string{emulator.MethodSMS, emulator.MethodEmail} })
+	env.requireEmulator(t, "disabling TOTP in the domain")
+	userID := env.newUser(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		Steps: []resource.TestStep{{
+			Config:          testAccTOTPConfig(env, userID, ""),
+			ConfigVariables: totpVars(testTOTPSecret, 1),
+			ExpectError:     regexp.MustCompile(`(?s)Could not enroll the TOTP factor.*AUTH-11\d\d.*Security > MFA > Factors`),
+		}},
+	})
+}
