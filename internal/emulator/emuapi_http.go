@@ -11,6 +11,8 @@ import (
 // token: it stands for what a user or an administrator does outside the API (reading an
 // SMS, scanning a QR code, deleting a device in the console) and for test instrumentation.
 
+// writeEmuError answers an /emulator/v1 error as {"error": message}: 404 for an unknown
+// user, factor or request, 409 for a state conflict, 400 otherwise.
 func writeEmuError(w http.ResponseWriter, err error) {
 	status := http.StatusBadRequest
 	switch {
@@ -22,102 +24,87 @@ func writeEmuError(w http.ResponseWriter, err error) {
 	writeJSON(w, status, map[string]string{"error": err.Error()})
 }
 
-func (s *Server) handleEmuMessages(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{"messages": s.Messages(r.URL.Query().Get("userId"))})
+// emuDone answers {"status":"success"} unless err is set.
+func emuDone(err error) (reply, error) {
+	if err != nil {
+		return reply{}, err
+	}
+	return ok(success())
 }
 
-func (s *Server) handleEmuFactors(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleEmuMessages(r *http.Request) (reply, error) {
+	return ok(map[string]any{"messages": s.Messages(r.URL.Query().Get("userId"))})
+}
+
+func (s *Server) handleEmuFactors(r *http.Request) (reply, error) {
 	id := r.PathValue("id")
 	s.mu.Lock()
-	_, ok := s.users[id]
+	_, found := s.users[id]
 	s.mu.Unlock()
-	if !ok {
-		writeEmuError(w, ErrUserNotFound)
-		return
+	if !found {
+		return reply{}, ErrUserNotFound
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"factors": s.Factors(id)})
+	return ok(map[string]any{"factors": s.Factors(id)})
 }
 
-func (s *Server) handleEmuComplete(w http.ResponseWriter, r *http.Request) {
-	if err := s.CompleteEnrollment(r.PathValue("id"), r.PathValue("factorId")); err != nil {
-		writeEmuError(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "success"})
+func (s *Server) handleEmuComplete(r *http.Request) (reply, error) {
+	return emuDone(s.CompleteEnrollment(r.PathValue("id"), r.PathValue("factorId")))
 }
 
-func (s *Server) handleEmuRemove(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleEmuRemove(r *http.Request) (reply, error) {
 	if err := s.RemoveFactor(r.PathValue("id"), r.PathValue("factorId")); err != nil {
-		writeEmuError(w, err)
-		return
+		return reply{}, err
 	}
-	w.WriteHeader(http.StatusNoContent)
+	return noContent()
 }
 
-func (s *Server) handleEmuOTP(w http.ResponseWriter, r *http.Request) {
-	otp, ok := s.LastOTP(r.PathValue("id"), r.PathValue("factorId"))
-	if !ok {
-		writeEmuError(w, ErrFactorNotFound)
-		return
+func (s *Server) handleEmuOTP(r *http.Request) (reply, error) {
+	otp, found := s.LastOTP(r.PathValue("id"), r.PathValue("factorId"))
+	if !found {
+		return reply{}, ErrFactorNotFound
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"otp": otp})
+	return ok(map[string]string{"otp": otp})
 }
 
-func (s *Server) handleEmuBypassCode(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleEmuBypassCode(r *http.Request) (reply, error) {
 	code, err := s.AddBypassCode(r.PathValue("id"))
 	if err != nil {
-		writeEmuError(w, err)
-		return
+		return reply{}, err
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"code": code})
+	return ok(map[string]string{"code": code})
 }
 
-func (s *Server) handleEmuUnlock(w http.ResponseWriter, r *http.Request) {
-	if err := s.SetLocked(r.PathValue("id"), false); err != nil {
-		writeEmuError(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "success"})
+func (s *Server) handleEmuUnlock(r *http.Request) (reply, error) {
+	return emuDone(s.SetLocked(r.PathValue("id"), false))
 }
 
-func (s *Server) handleEmuApprove(w http.ResponseWriter, r *http.Request) {
-	if err := s.ApproveRequest(r.PathValue("requestId")); err != nil {
-		writeEmuError(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "success"})
+func (s *Server) handleEmuApprove(r *http.Request) (reply, error) {
+	return emuDone(s.ApproveRequest(r.PathValue("requestId")))
 }
 
-func (s *Server) handleEmuStats(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, s.Stats())
-}
+func (s *Server) handleEmuStats(*http.Request) (reply, error) { return ok(s.Stats()) }
 
-func (s *Server) handleEmuStatsReset(w http.ResponseWriter, _ *http.Request) {
+func (s *Server) handleEmuStatsReset(*http.Request) (reply, error) {
 	s.ResetStats()
-	w.WriteHeader(http.StatusNoContent)
+	return noContent()
 }
 
-func (s *Server) handleEmuGetFaults(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, s.currentFaults())
-}
+func (s *Server) handleEmuGetFaults(*http.Request) (reply, error) { return ok(s.currentFaults()) }
 
-func (s *Server) handleEmuPutFaults(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleEmuPutFaults(r *http.Request) (reply, error) {
 	data, e := readBody(r)
-	var f Faults
 	if e != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "body too large"})
-		return
+		return reply{}, errors.New("body too large")
 	}
+	var f Faults
 	if err := json.Unmarshal(data, &f); err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "body must be a JSON object {rateLimitPerSecond, errorRate, dropRate, latency}: " + err.Error()})
-		return
+		return reply{}, errors.New("body must be a JSON object {rateLimitPerSecond, errorRate, dropRate, latency}: " + err.Error())
 	}
 	if err := f.Validate(); err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
-		return
+		return reply{}, err
 	}
 	s.SetFaults(f)
-	writeJSON(w, http.StatusOK, s.currentFaults())
+	return ok(s.currentFaults())
 }
 
 // faultsWire is the JSON form of Faults: latency is a Go duration string ("250ms") on the

@@ -23,41 +23,34 @@ type verification struct {
 }
 
 // handleInitiateVerification is V1: POST /mfa/v1/requests.
-func (s *Server) handleInitiateVerification(w http.ResponseWriter, r *http.Request, _ *token) {
+func (s *Server) handleInitiateVerification(r *http.Request) (reply, error) {
 	var req initiateVerificationRequest
 	if e := decodeRequest(r, &req); e != nil {
-		s.writeMFAError(w, e)
-		return
+		return reply{}, e
 	}
 	if req.UserID == "" {
-		s.writeMFAError(w, errMissing("userId"))
-		return
+		return reply{}, errMissing("userId")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u, e := s.resolveUserLocked(req.UserID, req.UserIDType)
 	if e != nil {
-		s.writeMFAError(w, e)
-		return
+		return reply{}, e
 	}
 	if u.Locked {
-		s.writeMFAError(w, errLocked())
-		return
+		return reply{}, errLocked()
 	}
 	factorID, method, e := s.pickFactorLocked(u, req.FactorID, strings.ToUpper(req.Method))
 	if e != nil {
-		s.writeMFAError(w, e)
-		return
+		return reply{}, e
 	}
 	if !s.enabled[method] {
-		s.writeMFAError(w, errFactorDisabled(method))
-		return
+		return reply{}, errFactorDisabled(method)
 	}
 	v := &verification{ID: s.rng.uuid(), userID: u.ID, factorID: factorID, method: method, created: s.now()}
 	s.pruneRequestsLocked()
 	s.requests[v.ID] = v
-	body := s.startVerificationLocked(u, v, req.externalClient)
-	writeJSON(w, http.StatusOK, body)
+	return ok(s.startVerificationLocked(u, v, req.externalClient))
 }
 
 // pickFactorLocked chooses the factor to verify: the named backup factor, or the preferred one.
@@ -137,53 +130,55 @@ func errRequestNotFound(id string) *apiError {
 }
 
 // handleCompleteVerification is V2: submit a passcode, answers or bypass code, or resend.
-func (s *Server) handleCompleteVerification(w http.ResponseWriter, r *http.Request, _ *token) {
+func (s *Server) handleCompleteVerification(r *http.Request) (reply, error) {
 	var req completeVerificationRequest
 	if e := decodeRequest(r, &req); e != nil {
-		s.writeMFAError(w, e)
-		return
+		return reply{}, e
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	id := r.PathValue("requestId")
-	v := s.requests[id]
-	if v == nil {
-		s.writeMFAError(w, errRequestNotFound(id))
-		return
-	}
-	u := s.users[v.userID]
-	if u == nil {
-		s.writeMFAError(w, errUserNotFound())
-		return
-	}
-	f := u.factors[v.factorID]
-	if f == nil && v.factorID != BypassCodeFactorID {
-		s.writeMFAError(w, errDeviceNotFound(v.factorID))
-		return
+	v, u, f, e := s.pathRequestLocked(r)
+	if e != nil {
+		return reply{}, e
 	}
 	if e := s.checkState(req.RequestState, stateKindVerify, u.ID, v.factorID, v.ID, v.nonce); e != nil {
-		s.writeMFAError(w, e)
-		return
+		return reply{}, e
 	}
 	if u.Locked {
-		s.writeMFAError(w, errLocked())
-		return
+		return reply{}, errLocked()
 	}
 	if req.ResendOtp.True() {
 		if !isSentOTPMethod(v.method) {
-			s.writeMFAError(w, errInvalidRequest("resendOtp applies to SMS, EMAIL and PHONE_CALL only."))
-			return
+			return reply{}, errInvalidRequest("resendOtp applies to SMS, EMAIL and PHONE_CALL only.")
 		}
-		writeJSON(w, http.StatusOK, s.startVerificationLocked(u, v, req.externalClient))
-		return
+		return ok(s.startVerificationLocked(u, v, req.externalClient))
 	}
 	if e := s.verifyLocked(u, f, v, req); e != nil {
-		s.writeMFAError(w, e)
-		return
+		return reply{}, e
 	}
 	v.done, v.nonce, v.otp = true, "", ""
 	u.failedAttempts = 0
-	writeJSON(w, http.StatusOK, map[string]any{"status": "success"})
+	return ok(success())
+}
+
+// pathRequestLocked finds the verification request named in the path, its user and its
+// factor (nil for BypassCode): 404 AUTH-1111 for an unknown request, 404 AUTH-3018 or
+// AUTH-1014 when the user or the factor was deleted since V1. The caller holds s.mu.
+func (s *Server) pathRequestLocked(r *http.Request) (*verification, *userState, *factor, *apiError) {
+	id := r.PathValue("requestId")
+	v := s.requests[id]
+	if v == nil {
+		return nil, nil, nil, errRequestNotFound(id)
+	}
+	u := s.users[v.userID]
+	if u == nil {
+		return nil, nil, nil, errUserNotFound()
+	}
+	f := u.factors[v.factorID]
+	if f == nil && v.factorID != BypassCodeFactorID {
+		return nil, nil, nil, errDeviceNotFound(v.factorID)
+	}
+	return v, u, f, nil
 }
 
 func (s *Server) verifyLocked(u *userState, f *factor, v *verification, req completeVerificationRequest) *apiError {
@@ -238,24 +233,22 @@ func (s *Server) verifyLocked(u *userState, f *factor, v *verification, req comp
 }
 
 // handleGetVerification is V3: GET /mfa/v1/requests/{requestId}, used to poll PUSH.
-func (s *Server) handleGetVerification(w http.ResponseWriter, r *http.Request, _ *token) {
+func (s *Server) handleGetVerification(r *http.Request) (reply, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	id := r.PathValue("requestId")
 	v := s.requests[id]
 	if v == nil {
-		s.writeMFAError(w, errRequestNotFound(id))
-		return
+		return reply{}, errRequestNotFound(id)
 	}
 	if v.done || v.approved {
-		writeJSON(w, http.StatusOK, map[string]any{"status": "success"})
-		return
+		return ok(success())
 	}
 	body := map[string]any{"status": "pending"}
 	if v.method == MethodPush {
 		body["cause"] = []map[string]string{{"code": "AUTH-1108", "message": "Push Notification approval is pending."}}
 	}
-	writeJSON(w, http.StatusOK, body)
+	return ok(body)
 }
 
 // ApproveRequest approves a pending PUSH verification as the user would in the app.
