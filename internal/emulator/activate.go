@@ -2,6 +2,8 @@ package emulator
 
 import "strings"
 
+// resendEnrollmentLocked is E5 {"resendOtp":true,"requestState"}: a new passcode for a
+// pending SMS, EMAIL or PHONE_CALL factor, with a new requestState (reference §3, E5).
 func (s *Server) resendEnrollmentLocked(u *userState, f *factor, req completeEnrollmentRequest) (map[string]any, *apiError) {
 	if f.Status == StatusEnrolled {
 		return nil, errAlreadyEnrolled()
@@ -15,12 +17,18 @@ func (s *Server) resendEnrollmentLocked(u *userState, f *factor, req completeEnr
 	return s.startOrSkipLocked(u, f, req.externalClient, false), nil
 }
 
+// activateLocked is E5 {"otpCode","requestState"}: the passcode sent for a pending SMS,
+// EMAIL or PHONE_CALL factor, or a code of an offline TOTP app with the domain's settings.
+// A wrong one is 401 AUTH-1105 and counts towards the lockout.
 func (s *Server) activateLocked(u *userState, f *factor, req completeEnrollmentRequest) *apiError {
 	if f.Status == StatusEnrolled {
 		return errAlreadyEnrolled()
 	}
 	if f.ID == SecurityQuestionsFactorID {
 		return errMissing("securityQuestions")
+	}
+	if !s.enabled[f.method()] {
+		return errFactorDisabled(f.method())
 	}
 	if f.hasMethod(MethodTOTP) && !f.OfflineTOTP {
 		return errInvalidRequest("This factor is enrolled from the Oracle Mobile Authenticator app; poll its status instead.")
@@ -31,7 +39,7 @@ func (s *Server) activateLocked(u *userState, f *factor, req completeEnrollmentR
 	code := strings.TrimSpace(string(req.OTPCode))
 	var ok bool
 	if f.OfflineTOTP {
-		ok = totpValid(f.SharedSecret, code, s.now(), s.cfg.OTPLength)
+		ok = s.acceptTOTPLocked(f, code)
 	} else {
 		ok = s.now().Before(f.otpExpires) && otpMatches(code, f.otp)
 	}
@@ -54,11 +62,16 @@ func (s *Server) failAttemptLocked(u *userState, e *apiError) *apiError {
 	return e
 }
 
+// renameLocked is E5 {"displayName"}: only authenticator-app devices (TOTP, PUSH) have a
+// name of their own; phone numbers and e-mail addresses are not renamed.
 func (s *Server) renameLocked(f *factor, name string) *apiError {
 	if !f.hasMethod(MethodTOTP) {
 		return errInvalidRequest("Only authenticator-app devices (TOTP, PUSH) can be renamed.")
 	}
 	name = strings.TrimSpace(name)
+	if name == "" {
+		return errInvalidRequest("displayName must not be blank.")
+	}
 	if len(name) > 255 {
 		return errInvalidRequest("displayName is longer than 255 characters.")
 	}

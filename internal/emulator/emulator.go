@@ -70,11 +70,23 @@ const MaxBodyBytes = 1 << 20
 
 // Config describes the emulated identity domain. Zero fields take the documented defaults.
 type Config struct {
-	Clients           []Client
-	Users             []User
-	EnabledFactors    []string
-	OTPLength         int
-	OTPValidity       time.Duration
+	Clients        []Client
+	Users          []User
+	EnabledFactors []string
+	// OTPLength is the number of digits of SMS, PHONE_CALL and EMAIL passcodes: Oracle's
+	// totpSettings.smsPasscodeLength and emailPasscodeLength, 4 to 10. Default 6.
+	OTPLength   int
+	OTPValidity time.Duration
+	// TOTPPeriod is the TOTP time step, Oracle's totpSettings.timeStepInSecs: whole seconds
+	// from 30s to 300s. Default 30s.
+	TOTPPeriod time.Duration
+	// TOTPDigits is the length of a TOTP code, Oracle's totpSettings.passcodeLength: 4 to 10.
+	// Default 6.
+	TOTPDigits int
+	// TOTPAlgorithm is the TOTP HMAC hash, Oracle's totpSettings.hashingAlgorithm: one of
+	// TOTPAlgorithms (SHA1, SHA256, SHA384, SHA512), any case. Default SHA1. Oracle's MD5
+	// is refused (see totpHashes).
+	TOTPAlgorithm     string
 	RequestStateTTL   time.Duration
 	MaxFailedAttempts int
 	TokenLifetime     time.Duration
@@ -165,6 +177,7 @@ type Server struct {
 	mux     *http.ServeMux
 	rng     *lockedRand
 	sealer  *stateSealer
+	totp    totpParams
 	enabled map[string]bool
 
 	mu       sync.Mutex // guards everything below
@@ -182,11 +195,16 @@ type Server struct {
 	stats   Stats
 }
 
-// New builds a Server from cfg, filling in defaults.
+// New builds a Server from cfg, filling in defaults. It panics when cfg.Validate fails: a
+// domain configured outside Oracle's limits is a bug in the caller, not a runtime condition.
 func New(cfg Config) *Server {
+	if err := cfg.Validate(); err != nil {
+		panic("emulator.New: " + err.Error())
+	}
 	cfg = withDefaults(cfg)
 	s := &Server{
 		cfg:      cfg,
+		totp:     newTOTPParams(cfg.TOTPPeriod, cfg.TOTPDigits, cfg.TOTPAlgorithm),
 		rng:      newLockedRand(cfg.Seed),
 		sealer:   newStateSealer(),
 		enabled:  map[string]bool{},
@@ -211,43 +229,6 @@ func New(cfg Config) *Server {
 	}
 	s.routes()
 	return s
-}
-
-func withDefaults(cfg Config) Config {
-	if len(cfg.Clients) == 0 {
-		cfg.Clients = []Client{
-			{ID: DefaultClientID, Secret: DefaultClientSecret, Roles: []string{RoleMFAClient, RoleUserAdmin}},
-			{ID: DefaultAuthenticatorClientID, Secret: DefaultAuthenticatorClientSecret, Roles: []string{RoleAuthenticatorClient}},
-		}
-	}
-	if len(cfg.Users) == 0 {
-		cfg.Users = DemoUsers()
-	}
-	if len(cfg.EnabledFactors) == 0 {
-		cfg.EnabledFactors = append([]string(nil), DefaultEnabledFactors...)
-	}
-	if cfg.OTPLength <= 0 {
-		cfg.OTPLength = 6
-	}
-	if cfg.OTPValidity <= 0 {
-		cfg.OTPValidity = 5 * time.Minute
-	}
-	if cfg.RequestStateTTL <= 0 {
-		cfg.RequestStateTTL = 10 * time.Minute
-	}
-	if cfg.MaxFailedAttempts <= 0 {
-		cfg.MaxFailedAttempts = 5
-	}
-	if cfg.TokenLifetime <= 0 {
-		cfg.TokenLifetime = time.Hour
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.Issuer == "" {
-		cfg.Issuer = "idcsmfa-emulator"
-	}
-	return cfg
 }
 
 // DemoUsers are the users seeded when no users are configured.

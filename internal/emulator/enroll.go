@@ -115,26 +115,10 @@ func (s *Server) enrollAppLocked(u *userState, method string, req enrollRequest,
 		methods = []string{MethodPush, MethodTOTP} // PUSH always co-enrolls TOTP
 		offline = false
 	}
-	name := deviceName(u)
 	if skip {
-		secret := strings.TrimSpace(req.SharedSecret)
-		if secret == "" {
-			return nil, errMissing("sharedSecret")
-		}
-		if code := string(req.OTPCode); code != "" {
-			if _, err := decodeBase32(secret); err != nil {
-				return nil, errInvalidRequest("sharedSecret is not a base32 string.")
-			}
-			if !totpValid(secret, code, s.now(), s.cfg.OTPLength) {
-				return nil, errInvalidPasscode()
-			}
-		}
-		f := s.newFactorLocked(u, methods, name)
-		f.OfflineTOTP, f.SharedSecret = true, secret
-		s.markEnrolledLocked(u, f)
-		return enrollmentBody(f), nil
+		return s.enrollSharedSecretLocked(u, req)
 	}
-	f := s.newFactorLocked(u, methods, name)
+	f := s.newFactorLocked(u, methods, deviceName(u))
 	f.OfflineTOTP = offline
 	// Online factors get a secret too: it stands for the key the Oracle Mobile Authenticator
 	// app would hold, so LastOTP can answer for TOTP verification.
@@ -151,7 +135,8 @@ func (s *Server) enrollAppLocked(u *userState, method string, req enrollRequest,
 }
 
 func (s *Server) qrContent(u *userState, f *factor) string {
-	q := "issuer=" + url.QueryEscape(s.cfg.Issuer) + "&period=30&algorithm=SHA1&digits=" + strconv.Itoa(s.cfg.OTPLength) +
+	q := "issuer=" + url.QueryEscape(s.cfg.Issuer) + "&period=" + strconv.FormatInt(s.totp.period, 10) +
+		"&algorithm=" + s.totp.algorithm + "&digits=" + strconv.Itoa(s.totp.digits) +
 		"&RSA=SHA256withRSA&Deviceid=" + f.ID + "&RequestId=" + s.rng.uuid()
 	if f.OfflineTOTP {
 		return "otpauth://totp/" + url.PathEscape(u.UserName) + "?" + q + "&secret=" + f.SharedSecret +

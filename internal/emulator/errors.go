@@ -40,6 +40,9 @@ func errMissing(param string) *apiError {
 func errInvalidRequest(detail string) *apiError {
 	return &apiError{http.StatusBadRequest, "AUTH-1111", "The request provided is invalid. Please look at the error message for validation error details. " + detail}
 }
+func errBadSharedSecret() *apiError {
+	return errInvalidRequest("sharedSecret must be a base32 string of at least 128 bits (26 characters).")
+}
 func errAlreadyEnrolled() *apiError {
 	return &apiError{http.StatusBadRequest, "AUTH-1111", "Factor is already enrolled."}
 }

@@ -51,6 +51,7 @@ type factor struct {
 	OfflineTOTP  bool
 	SharedSecret string // base32, TOTP only
 	created      time.Time
+	totpSpent    int64 // the last TOTP step whose code was accepted; 0 = none
 
 	// Pending OTP enrollment.
 	otp        string
@@ -248,13 +249,15 @@ func (s *Server) AddBypassCode(userID string) (string, error) {
 }
 
 // LastOTP returns the last passcode issued for the factor (enrollment, verification or
-// resend). For a TOTP factor it is the code the authenticator app shows now.
+// resend). For a TOTP or PUSH factor it is the code its authenticator app shows now, with
+// the domain's TOTP settings; when that code was already accepted, it is the next step's
+// code, which the emulator accepts too (one step of tolerance) and which cannot be a replay.
 func (s *Server) LastOTP(userID, factorID string) (string, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if u := s.users[userID]; u != nil {
 		if f := u.factors[factorID]; f != nil && f.hasMethod(MethodTOTP) && f.SharedSecret != "" {
-			if code, err := totpCode(f.SharedSecret, s.now(), s.cfg.OTPLength); err == nil {
+			if code, ok := s.appCodeLocked(f); ok {
 				return code, true
 			}
 		}

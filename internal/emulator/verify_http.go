@@ -182,6 +182,9 @@ func (s *Server) pathRequestLocked(r *http.Request) (*verification, *userState, 
 }
 
 func (s *Server) verifyLocked(u *userState, f *factor, v *verification, req completeVerificationRequest) *apiError {
+	if !s.enabled[v.method] {
+		return errFactorDisabled(v.method) // disabled by the administrator since V1
+	}
 	switch v.method {
 	case MethodSMS, MethodEmail, MethodPhoneCall:
 		if req.OTPCode == "" {
@@ -194,7 +197,7 @@ func (s *Server) verifyLocked(u *userState, f *factor, v *verification, req comp
 		if req.OTPCode == "" {
 			return errMissing("otpCode")
 		}
-		if !totpValid(f.SharedSecret, strings.TrimSpace(string(req.OTPCode)), s.now(), s.cfg.OTPLength) {
+		if !s.acceptTOTPLocked(f, string(req.OTPCode)) {
 			return s.failAttemptLocked(u, errInvalidPasscode())
 		}
 	case MethodSecurityQuestions:

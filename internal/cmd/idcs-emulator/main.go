@@ -38,6 +38,9 @@ type options struct {
 	usersFile         string
 	enabledFactors    string
 	otpLength         int
+	totpPeriod        time.Duration
+	totpDigits        int
+	totpAlgorithm     string
 	otpValidity       time.Duration
 	requestStateTTL   time.Duration
 	maxFailedAttempts int
@@ -60,7 +63,10 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.clientSecret, "client-secret", emulator.DefaultClientSecret, "OAuth client secret of that application")
 	fs.StringVar(&o.usersFile, "users", "", "JSON file with an array of users {id, userName, email, locked}; default: demo users alice, bob, carol")
 	fs.StringVar(&o.enabledFactors, "enabled-factors", strings.Join(emulator.DefaultEnabledFactors, ","), "comma-separated factors enabled in the domain")
-	fs.IntVar(&o.otpLength, "otp-length", 6, "number of digits of a passcode")
+	fs.IntVar(&o.otpLength, "otp-length", 6, "digits of an SMS, PHONE_CALL or EMAIL passcode (Oracle's smsPasscodeLength/emailPasscodeLength, 4-10)")
+	fs.DurationVar(&o.totpPeriod, "totp-period", 30*time.Second, "TOTP time step (Oracle's totpSettings.timeStepInSecs, whole seconds from 30s to 300s)")
+	fs.IntVar(&o.totpDigits, "totp-digits", 6, "digits of a TOTP code (Oracle's totpSettings.passcodeLength, 4-10)")
+	fs.StringVar(&o.totpAlgorithm, "totp-algorithm", "SHA1", "TOTP HMAC hash (Oracle's totpSettings.hashingAlgorithm): "+strings.Join(emulator.TOTPAlgorithms, ", "))
 	fs.DurationVar(&o.otpValidity, "otp-validity", 5*time.Minute, "how long a passcode is valid")
 	fs.DurationVar(&o.requestStateTTL, "request-state-ttl", 10*time.Minute, "how long a requestState is valid")
 	fs.IntVar(&o.maxFailedAttempts, "max-failed-attempts", 5, "wrong passcodes before the user is locked")
@@ -88,6 +94,9 @@ func buildConfig(o options, stderr io.Writer) (emulator.Config, error) {
 			{ID: emulator.DefaultAuthenticatorClientID, Secret: emulator.DefaultAuthenticatorClientSecret, Roles: []string{emulator.RoleAuthenticatorClient}},
 		},
 		OTPLength:         o.otpLength,
+		TOTPPeriod:        o.totpPeriod,
+		TOTPDigits:        o.totpDigits,
+		TOTPAlgorithm:     o.totpAlgorithm,
 		OTPValidity:       o.otpValidity,
 		RequestStateTTL:   o.requestStateTTL,
 		MaxFailedAttempts: o.maxFailedAttempts,
@@ -101,8 +110,8 @@ func buildConfig(o options, stderr io.Writer) (emulator.Config, error) {
 	if o.clientID == "" || o.clientSecret == "" {
 		return cfg, errors.New("-client-id and -client-secret must not be empty")
 	}
-	if o.otpLength < 4 || o.otpLength > 10 {
-		return cfg, errors.New("-otp-length must be between 4 and 10")
+	if err := checkDomainSettings(o); err != nil {
+		return cfg, err
 	}
 	for _, f := range strings.Split(o.enabledFactors, ",") {
 		f = strings.ToUpper(strings.TrimSpace(f))
@@ -139,6 +148,31 @@ func buildConfig(o options, stderr io.Writer) (emulator.Config, error) {
 		cfg.Logger = slog.New(slog.NewTextHandler(stderr, nil))
 	}
 	return cfg, nil
+}
+
+// checkDomainSettings checks each passcode and TOTP flag with emulator.Config.Validate,
+// so that the message names the flag. Zero is refused here: in a Config it means the
+// default, which a flag already shows.
+func checkDomainSettings(o options) error {
+	for _, c := range []struct {
+		flag string
+		zero bool
+		cfg  emulator.Config
+	}{
+		{"-otp-length", o.otpLength == 0, emulator.Config{OTPLength: o.otpLength}},
+		{"-totp-period", o.totpPeriod == 0, emulator.Config{TOTPPeriod: o.totpPeriod}},
+		{"-totp-digits", o.totpDigits == 0, emulator.Config{TOTPDigits: o.totpDigits}},
+		{"-totp-algorithm", o.totpAlgorithm == "", emulator.Config{TOTPAlgorithm: o.totpAlgorithm}},
+	} {
+		err := c.cfg.Validate()
+		if err == nil && c.zero {
+			err = errors.New("must not be zero or empty")
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", c.flag, err)
+		}
+	}
+	return nil
 }
 
 // readUsers loads the -users file and checks it the way the server will, so that a bad
