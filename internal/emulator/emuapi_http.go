@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -18,7 +19,7 @@ func writeEmuError(w http.ResponseWriter, err error) {
 	switch {
 	case errors.Is(err, ErrUserNotFound), errors.Is(err, ErrFactorNotFound), errors.Is(err, ErrRequestNotFound):
 		status = http.StatusNotFound
-	case errors.Is(err, ErrAlreadyEnrolled), errors.Is(err, ErrUserLocked), errors.Is(err, ErrDuplicateUser):
+	case errors.Is(err, ErrAlreadyEnrolled), errors.Is(err, ErrUserLocked), errors.Is(err, ErrDuplicateUser), errors.Is(err, ErrRequestDecided):
 		status = http.StatusConflict
 	}
 	writeJSON(w, status, map[string]string{"error": err.Error()})
@@ -80,6 +81,59 @@ func (s *Server) handleEmuUnlock(r *http.Request) (reply, error) {
 
 func (s *Server) handleEmuApprove(r *http.Request) (reply, error) {
 	return emuDone(s.ApproveRequest(r.PathValue("requestId")))
+}
+
+func (s *Server) handleEmuReject(r *http.Request) (reply, error) {
+	return emuDone(s.RejectRequest(r.PathValue("requestId")))
+}
+
+// trustedCertsBody is {"certificates":[{"subject":"CN=…","x5t":"<base64url SHA-1>"}]}.
+func trustedCertsBody(certs []*x509.Certificate) map[string]any {
+	out := []map[string]string{}
+	for _, c := range certs {
+		out = append(out, map[string]string{"subject": c.Subject.String(), "x5t": X5T(c)})
+	}
+	return map[string]any{"certificates": out}
+}
+
+// pemBody reads a request body of PEM text holding at least one CERTIFICATE block.
+func pemBody(r *http.Request) ([]*x509.Certificate, error) {
+	data, e := readBody(r)
+	if e != nil {
+		return nil, errors.New("body too large")
+	}
+	certs, err := ParseCertificatesPEM(data)
+	if err != nil {
+		return nil, errors.New("body must be PEM text with at least one CERTIFICATE block: " + err.Error())
+	}
+	return certs, nil
+}
+
+func (s *Server) handleEmuTrustedCerts(*http.Request) (reply, error) {
+	return ok(trustedCertsBody(s.TrustedCerts()))
+}
+
+func (s *Server) handleEmuAddTrustedCerts(r *http.Request) (reply, error) {
+	certs, err := pemBody(r)
+	if err != nil {
+		return reply{}, err
+	}
+	s.AddTrustedCerts(certs...)
+	return ok(trustedCertsBody(s.TrustedCerts()))
+}
+
+func (s *Server) handleEmuSetTrustedCerts(r *http.Request) (reply, error) {
+	certs, err := pemBody(r)
+	if err != nil {
+		return reply{}, err
+	}
+	s.SetTrustedCerts(certs)
+	return ok(trustedCertsBody(s.TrustedCerts()))
+}
+
+func (s *Server) handleEmuClearTrustedCerts(*http.Request) (reply, error) {
+	s.SetTrustedCerts(nil)
+	return noContent()
 }
 
 func (s *Server) handleEmuStats(*http.Request) (reply, error) { return ok(s.Stats()) }

@@ -12,6 +12,7 @@ import (
 	"crypto/x509"
 	"log/slog"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 )
@@ -89,14 +90,20 @@ type Config struct {
 	TOTPAlgorithm     string
 	RequestStateTTL   time.Duration
 	MaxFailedAttempts int
-	TokenLifetime     time.Duration
-	Faults            Faults
+	// CountSentOTPs makes every SMS, EMAIL or PHONE_CALL passcode sent count towards
+	// MaxFailedAttempts, as Oracle's verification sample warns (PM-VER); a success resets
+	// the count. Off by default: see EMULATOR.md.
+	CountSentOTPs bool
+	TokenLifetime time.Duration
+	Faults        Faults
 	// Seed makes ids, passcodes and fault decisions deterministic when non-zero.
 	Seed int64
 	// Now is the clock; tests move it to expire tokens, passcodes and requestStates.
 	Now func() time.Time
 	// TrustedCerts are the "Trusted Client Certificates" of the application: an x5t naming
 	// one of them makes userFlowControlledByExternalClient return the OTP encrypted for it.
+	// They can be changed later with SetTrustedCerts / AddTrustedCerts or
+	// /emulator/v1/trusted-certs.
 	TrustedCerts []*x509.Certificate
 	// Logger receives one line per request (method, path, status, duration; never bodies,
 	// headers or query values). Nil means silent.
@@ -187,6 +194,7 @@ type Server struct {
 	tokens   map[string]*token
 	requests map[string]*verification
 	outbox   []Message
+	trusted  []*x509.Certificate
 	lastOTP  map[string]string // userID/factorID -> last passcode issued
 
 	faultMu sync.Mutex // guards faults, buckets and stats
@@ -213,6 +221,7 @@ func New(cfg Config) *Server {
 		tokens:   map[string]*token{},
 		requests: map[string]*verification{},
 		lastOTP:  map[string]string{},
+		trusted:  slices.Clone(cfg.TrustedCerts),
 		faults:   cfg.Faults,
 		buckets:  map[string]*bucket{},
 		stats:    Stats{Requests: map[string]int{}},

@@ -98,7 +98,7 @@ func (s *Server) startOrSkipLocked(u *userState, f *factor, ext externalClient, 
 		s.markEnrolledLocked(u, f)
 		return enrollmentBody(f)
 	}
-	otp, enc := s.issueOTPLocked(u, f, ext)
+	otp, enc := s.sendOTPLocked(u, f, ext)
 	f.otp, f.otpExpires = otp, s.now().Add(s.cfg.OTPValidity)
 	f.nonce = s.rng.hexID()
 	body := enrollmentBody(f)

@@ -29,7 +29,9 @@ func TestPreferredFactorIsValidated(t *testing.T) {
 	h.enroll(u, map[string]any{"method": "SECURITY_QUESTIONS"}) // initiated, no answers yet
 	foreign := h.emailSkip(other)
 	path := "/mfa/v1/users/" + u
-	set := func(id, method string) map[string]any { return map[string]any{"preferredFactorId": id, "preferredMethod": method} }
+	set := func(id, method string) map[string]any {
+		return map[string]any{"preferredFactorId": id, "preferredMethod": method}
+	}
 
 	h.expectError(404, "AUTH-1014", http.MethodPatch, path, set("ffffffffffffffffffffffffffffffff", "EMAIL"))
 	h.expectError(404, "AUTH-1014", http.MethodPatch, path, set(foreign, "EMAIL"))

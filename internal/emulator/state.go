@@ -19,6 +19,7 @@ var (
 	ErrDuplicateUser   = errors.New("emulator: a user with this id or userName already exists")
 	ErrRequestNotFound = errors.New("emulator: verification request not found")
 	ErrNotPushRequest  = errors.New("emulator: verification request is not a PUSH request")
+	ErrRequestDecided  = errors.New("emulator: the PUSH request was already answered the other way")
 )
 
 var hex32 = regexp.MustCompile(`^[0-9a-f]{32}$`)

@@ -18,6 +18,7 @@ type verification struct {
 	nonce      string
 	questions  []string // security question ids asked
 	approved   bool     // PUSH approved by the user (out of band)
+	rejected   bool     // PUSH rejected by the user (out of band)
 	done       bool     // verified; the requestState is spent
 	created    time.Time
 }
@@ -49,8 +50,12 @@ func (s *Server) handleInitiateVerification(r *http.Request) (reply, error) {
 	}
 	v := &verification{ID: s.rng.uuid(), userID: u.ID, factorID: factorID, method: method, created: s.now()}
 	s.pruneRequestsLocked()
+	body, e := s.startVerificationLocked(u, v, req.externalClient)
+	if e != nil {
+		return reply{}, e
+	}
 	s.requests[v.ID] = v
-	return ok(s.startVerificationLocked(u, v, req.externalClient))
+	return ok(body)
 }
 
 // pickFactorLocked chooses the factor to verify: the named backup factor, or the preferred one.
@@ -83,7 +88,12 @@ func (s *Server) pickFactorLocked(u *userState, factorID, method string) (string
 	return factorID, method, nil
 }
 
-func (s *Server) startVerificationLocked(u *userState, v *verification, ext externalClient) map[string]any {
+// startVerificationLocked (re)starts a verification (V1, V2 resend): a passcode sent for
+// SMS, EMAIL and PHONE_CALL, a question asked for SECURITY_QUESTIONS, and a new
+// requestState. With Config.CountSentOTPs a passcode sent counts as a 2-step attempt
+// (PM-VER); the one that would reach MaxFailedAttempts is not sent, locks the user and is
+// 401 AUTH-1027.
+func (s *Server) startVerificationLocked(u *userState, v *verification, ext externalClient) (map[string]any, *apiError) {
 	body := map[string]any{
 		"status":    "success",
 		"requestId": v.ID,
@@ -97,7 +107,12 @@ func (s *Server) startVerificationLocked(u *userState, v *verification, ext exte
 	}
 	switch v.method {
 	case MethodSMS, MethodEmail, MethodPhoneCall:
-		otp, enc := s.issueOTPLocked(u, f, ext)
+		if s.cfg.CountSentOTPs {
+			if e := s.failAttemptLocked(u, nil); e != nil {
+				return nil, e
+			}
+		}
+		otp, enc := s.sendOTPLocked(u, f, ext)
 		v.otp, v.otpExpires = otp, s.now().Add(s.cfg.OTPValidity)
 		if enc != nil {
 			body["otp"] = enc
@@ -122,7 +137,7 @@ func (s *Server) startVerificationLocked(u *userState, v *verification, ext exte
 	}
 	v.nonce = s.rng.hexID()
 	body["requestState"] = s.newState(stateKindVerify, u.ID, v.factorID, v.ID, v.nonce)
-	return body
+	return body, nil
 }
 
 func errRequestNotFound(id string) *apiError {
@@ -151,7 +166,7 @@ func (s *Server) handleCompleteVerification(r *http.Request) (reply, error) {
 		if !isSentOTPMethod(v.method) {
 			return reply{}, errInvalidRequest("resendOtp applies to SMS, EMAIL and PHONE_CALL only.")
 		}
-		return ok(s.startVerificationLocked(u, v, req.externalClient))
+		return answer(s.startVerificationLocked(u, v, req.externalClient))
 	}
 	if e := s.verifyLocked(u, f, v, req); e != nil {
 		return reply{}, e
@@ -231,43 +246,6 @@ func (s *Server) verifyLocked(u *userState, f *factor, v *verification, req comp
 		return s.failAttemptLocked(u, errInvalidPasscode())
 	case MethodPush:
 		return errInvalidRequest("A PUSH request is approved in the app; poll it with GET.")
-	}
-	return nil
-}
-
-// handleGetVerification is V3: GET /mfa/v1/requests/{requestId}, used to poll PUSH.
-func (s *Server) handleGetVerification(r *http.Request) (reply, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	id := r.PathValue("requestId")
-	v := s.requests[id]
-	if v == nil {
-		return reply{}, errRequestNotFound(id)
-	}
-	if v.done || v.approved {
-		return ok(success())
-	}
-	body := map[string]any{"status": "pending"}
-	if v.method == MethodPush {
-		body["cause"] = []map[string]string{{"code": "AUTH-1108", "message": "Push Notification approval is pending."}}
-	}
-	return ok(body)
-}
-
-// ApproveRequest approves a pending PUSH verification as the user would in the app.
-func (s *Server) ApproveRequest(requestID string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	v := s.requests[requestID]
-	if v == nil {
-		return ErrRequestNotFound
-	}
-	if v.method != MethodPush {
-		return ErrNotPushRequest
-	}
-	v.approved, v.done, v.nonce = true, true, ""
-	if u := s.users[v.userID]; u != nil {
-		u.failedAttempts = 0
 	}
 	return nil
 }

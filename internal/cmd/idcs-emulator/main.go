@@ -7,7 +7,6 @@ import (
 	"context"
 	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"flag"
 	"fmt"
@@ -44,6 +43,7 @@ type options struct {
 	otpValidity       time.Duration
 	requestStateTTL   time.Duration
 	maxFailedAttempts int
+	countSentOTPs     bool
 	tokenLifetime     time.Duration
 	rateLimit         float64
 	errorRate         float64
@@ -69,14 +69,15 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.totpAlgorithm, "totp-algorithm", "SHA1", "TOTP HMAC hash (Oracle's totpSettings.hashingAlgorithm): "+strings.Join(emulator.TOTPAlgorithms, ", "))
 	fs.DurationVar(&o.otpValidity, "otp-validity", 5*time.Minute, "how long a passcode is valid")
 	fs.DurationVar(&o.requestStateTTL, "request-state-ttl", 10*time.Minute, "how long a requestState is valid")
-	fs.IntVar(&o.maxFailedAttempts, "max-failed-attempts", 5, "wrong passcodes before the user is locked")
+	fs.IntVar(&o.maxFailedAttempts, "max-failed-attempts", 5, "wrong passcodes or answers (and rejected pushes) before the user is locked")
+	fs.BoolVar(&o.countSentOTPs, "count-sent-otps", false, "count every verification passcode sent (V1, resend) towards -max-failed-attempts, as Oracle's sample warns")
 	fs.DurationVar(&o.tokenLifetime, "token-lifetime", time.Hour, "access token lifetime")
 	fs.Float64Var(&o.rateLimit, "rate-limit", 0, "fault injection: requests per second per OAuth client before 429 (0 = unlimited)")
 	fs.Float64Var(&o.errorRate, "error-rate", 0, "fault injection: share of /mfa/v1 and /admin/v1 requests answered 500")
 	fs.Float64Var(&o.dropRate, "drop-rate", 0, "fault injection: share of /mfa/v1 and /admin/v1 requests done and then dropped without an answer")
 	fs.DurationVar(&o.latency, "latency", 0, "fault injection: latency added to every API request")
 	fs.Int64Var(&o.seed, "seed", 0, "non-zero: deterministic ids, passcodes and fault decisions")
-	fs.StringVar(&o.trustedCert, "trusted-cert", "", "PEM file of trusted client certificates (for userFlowControlledByExternalClient + x5t)")
+	fs.StringVar(&o.trustedCert, "trusted-cert", "", "PEM file of trusted client certificates (for userFlowControlledByExternalClient + x5t); more can be added at run time through /emulator/v1/trusted-certs")
 	fs.BoolVar(&o.quiet, "quiet", false, "do not log requests to stderr")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -100,6 +101,7 @@ func buildConfig(o options, stderr io.Writer) (emulator.Config, error) {
 		OTPValidity:       o.otpValidity,
 		RequestStateTTL:   o.requestStateTTL,
 		MaxFailedAttempts: o.maxFailedAttempts,
+		CountSentOTPs:     o.countSentOTPs,
 		TokenLifetime:     o.tokenLifetime,
 		Faults:            emulator.Faults{RateLimitPerSecond: o.rateLimit, ErrorRate: o.errorRate, DropRate: o.dropRate, Latency: o.latency},
 		Seed:              o.seed,
@@ -202,24 +204,9 @@ func readCerts(path string) ([]*x509.Certificate, error) {
 	if err != nil {
 		return nil, fmt.Errorf("-trusted-cert: %w", err)
 	}
-	var certs []*x509.Certificate
-	for {
-		var block *pem.Block
-		block, data = pem.Decode(data)
-		if block == nil {
-			break
-		}
-		if block.Type != "CERTIFICATE" {
-			continue
-		}
-		c, err := x509.ParseCertificate(block.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("-trusted-cert %s: %w", path, err)
-		}
-		certs = append(certs, c)
-	}
-	if len(certs) == 0 {
-		return nil, fmt.Errorf("-trusted-cert %s: no CERTIFICATE block", path)
+	certs, err := emulator.ParseCertificatesPEM(data)
+	if err != nil {
+		return nil, fmt.Errorf("-trusted-cert %s: %w", path, err)
 	}
 	return certs, nil
 }

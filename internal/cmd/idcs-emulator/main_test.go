@@ -3,7 +3,13 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
+	"math/big"
 	"net/http"
 	"net/url"
 	"os"
@@ -14,6 +20,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/emulator"
 )
 
 // TestCommandServesAndStopsCleanly builds the command, starts it on port 0 with a users
@@ -182,7 +190,7 @@ func TestDomainSettingFlagsAreCheckedAtStartup(t *testing.T) {
 
 func TestDomainSettingFlagsReachTheConfig(t *testing.T) {
 	var stderr strings.Builder
-	o, err := parseFlags([]string{"-totp-period", "90s", "-totp-digits", "8", "-totp-algorithm", "sha512", "-otp-length", "7", "-quiet"}, &stderr)
+	o, err := parseFlags([]string{"-totp-period", "90s", "-totp-digits", "8", "-totp-algorithm", "sha512", "-otp-length", "7", "-count-sent-otps", "-quiet"}, &stderr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,11 +198,40 @@ func TestDomainSettingFlagsReachTheConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.TOTPPeriod != 90*time.Second || cfg.TOTPDigits != 8 || cfg.TOTPAlgorithm != "sha512" || cfg.OTPLength != 7 {
+	if cfg.TOTPPeriod != 90*time.Second || cfg.TOTPDigits != 8 || cfg.TOTPAlgorithm != "sha512" || cfg.OTPLength != 7 || !cfg.CountSentOTPs {
 		t.Fatalf("config %+v", cfg)
 	}
 	o, _ = parseFlags(nil, &stderr)
-	if cfg, _ := buildConfig(o, &stderr); cfg.TOTPPeriod != 30*time.Second || cfg.TOTPDigits != 6 || cfg.TOTPAlgorithm != "SHA1" {
+	if cfg, _ := buildConfig(o, &stderr); cfg.TOTPPeriod != 30*time.Second || cfg.TOTPDigits != 6 || cfg.TOTPAlgorithm != "SHA1" || cfg.CountSentOTPs {
 		t.Fatalf("defaults %+v, want Oracle's 30s / 6 / SHA1", cfg)
+	}
+}
+
+// A -trusted-cert file may keep the private key beside the certificate (as openssl req
+// -keyout writes them together); the key is skipped and the x5t printed.
+func TestTrustedCertFileWithItsKey(t *testing.T) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "custom-ui"}, NotBefore: time.Now(), NotAfter: time.Now().Add(time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "custom-ui.pem")
+	data := append(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}),
+		pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})...)
+	if err := os.WriteFile(file, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	o, _ := parseFlags([]string{"-trusted-cert", file, "-quiet"}, &stderr)
+	cfg, err := buildConfig(o, &stderr)
+	if err != nil || len(cfg.TrustedCerts) != 1 {
+		t.Fatalf("%v, %d certificates", err, len(cfg.TrustedCerts))
+	}
+	if want := "x5t=" + emulator.X5T(cfg.TrustedCerts[0]); !strings.Contains(stderr.String(), want) {
+		t.Fatalf("stderr %q lacks %s", stderr.String(), want)
 	}
 }
