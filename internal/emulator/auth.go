@@ -7,18 +7,16 @@ import (
 
 // withBearer authenticates an /mfa/v1 call and applies the app-role rules: "MFA Client" may
 // call everything; "Authenticator Client" may read users' factors and verify.
-func (s *Server) withBearer(h func(http.ResponseWriter, *http.Request, *token)) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func (s *Server) withBearer(h handler) handler {
+	return func(r *http.Request) (reply, error) {
 		t := s.bearer(r)
 		if t == nil {
-			s.writeMFAError(w, errTokenExpired())
-			return
+			return reply{}, errTokenExpired()
 		}
 		if !mfaAllowed(t, r) {
-			s.writeMFAError(w, errNotAuthorized())
-			return
+			return reply{}, errNotAuthorized()
 		}
-		h(w, r, t)
+		return h(r)
 	}
 }
 
@@ -36,17 +34,15 @@ func mfaAllowed(t *token, r *http.Request) bool {
 }
 
 // withSCIMAuth authenticates a SCIM call; it needs a user-administration role.
-func (s *Server) withSCIMAuth(h func(http.ResponseWriter, *http.Request)) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func (s *Server) withSCIMAuth(h handler) handler {
+	return func(r *http.Request) (reply, error) {
 		t := s.bearer(r)
 		if t == nil {
-			writeSCIMError(w, http.StatusUnauthorized, "", "Invalid or expired access token.", "error.common.common.invalidToken")
-			return
+			return reply{}, errSCIMInvalidToken()
 		}
 		if !t.hasRole(RoleUserAdmin, RoleIdentityDomainAdmin) {
-			writeSCIMError(w, http.StatusForbidden, "", "You do not have the required privileges to perform this operation.", "error.common.common.insufficientPrivileges")
-			return
+			return reply{}, errSCIMForbidden()
 		}
-		h(w, r)
+		return h(r)
 	}
 }

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -11,113 +12,153 @@ import (
 // token: it stands for what a user or an administrator does outside the API (reading an
 // SMS, scanning a QR code, deleting a device in the console) and for test instrumentation.
 
+// writeEmuError answers an /emulator/v1 error as {"error": message}: 404 for an unknown
+// user, factor or request, 409 for a state conflict, 400 otherwise.
 func writeEmuError(w http.ResponseWriter, err error) {
 	status := http.StatusBadRequest
 	switch {
 	case errors.Is(err, ErrUserNotFound), errors.Is(err, ErrFactorNotFound), errors.Is(err, ErrRequestNotFound):
 		status = http.StatusNotFound
-	case errors.Is(err, ErrAlreadyEnrolled), errors.Is(err, ErrUserLocked), errors.Is(err, ErrDuplicateUser):
+	case errors.Is(err, ErrAlreadyEnrolled), errors.Is(err, ErrUserLocked), errors.Is(err, ErrDuplicateUser), errors.Is(err, ErrRequestDecided):
 		status = http.StatusConflict
 	}
 	writeJSON(w, status, map[string]string{"error": err.Error()})
 }
 
-func (s *Server) handleEmuMessages(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{"messages": s.Messages(r.URL.Query().Get("userId"))})
+// emuDone answers {"status":"success"} unless err is set.
+func emuDone(err error) (reply, error) {
+	if err != nil {
+		return reply{}, err
+	}
+	return ok(success())
 }
 
-func (s *Server) handleEmuFactors(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleEmuMessages(r *http.Request) (reply, error) {
+	return ok(map[string]any{"messages": s.Messages(r.URL.Query().Get("userId"))})
+}
+
+func (s *Server) handleEmuFactors(r *http.Request) (reply, error) {
 	id := r.PathValue("id")
 	s.mu.Lock()
-	_, ok := s.users[id]
+	_, found := s.users[id]
 	s.mu.Unlock()
-	if !ok {
-		writeEmuError(w, ErrUserNotFound)
-		return
+	if !found {
+		return reply{}, ErrUserNotFound
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"factors": s.Factors(id)})
+	return ok(map[string]any{"factors": s.Factors(id)})
 }
 
-func (s *Server) handleEmuComplete(w http.ResponseWriter, r *http.Request) {
-	if err := s.CompleteEnrollment(r.PathValue("id"), r.PathValue("factorId")); err != nil {
-		writeEmuError(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "success"})
+func (s *Server) handleEmuComplete(r *http.Request) (reply, error) {
+	return emuDone(s.CompleteEnrollment(r.PathValue("id"), r.PathValue("factorId")))
 }
 
-func (s *Server) handleEmuRemove(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleEmuRemove(r *http.Request) (reply, error) {
 	if err := s.RemoveFactor(r.PathValue("id"), r.PathValue("factorId")); err != nil {
-		writeEmuError(w, err)
-		return
+		return reply{}, err
 	}
-	w.WriteHeader(http.StatusNoContent)
+	return noContent()
 }
 
-func (s *Server) handleEmuOTP(w http.ResponseWriter, r *http.Request) {
-	otp, ok := s.LastOTP(r.PathValue("id"), r.PathValue("factorId"))
-	if !ok {
-		writeEmuError(w, ErrFactorNotFound)
-		return
+func (s *Server) handleEmuOTP(r *http.Request) (reply, error) {
+	otp, found := s.LastOTP(r.PathValue("id"), r.PathValue("factorId"))
+	if !found {
+		return reply{}, ErrFactorNotFound
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"otp": otp})
+	return ok(map[string]string{"otp": otp})
 }
 
-func (s *Server) handleEmuBypassCode(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleEmuBypassCode(r *http.Request) (reply, error) {
 	code, err := s.AddBypassCode(r.PathValue("id"))
 	if err != nil {
-		writeEmuError(w, err)
-		return
+		return reply{}, err
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"code": code})
+	return ok(map[string]string{"code": code})
 }
 
-func (s *Server) handleEmuUnlock(w http.ResponseWriter, r *http.Request) {
-	if err := s.SetLocked(r.PathValue("id"), false); err != nil {
-		writeEmuError(w, err)
-		return
+func (s *Server) handleEmuUnlock(r *http.Request) (reply, error) {
+	return emuDone(s.SetLocked(r.PathValue("id"), false))
+}
+
+func (s *Server) handleEmuApprove(r *http.Request) (reply, error) {
+	return emuDone(s.ApproveRequest(r.PathValue("requestId")))
+}
+
+func (s *Server) handleEmuReject(r *http.Request) (reply, error) {
+	return emuDone(s.RejectRequest(r.PathValue("requestId")))
+}
+
+// trustedCertsBody is {"certificates":[{"subject":"CN=…","x5t":"<base64url SHA-1>"}]}.
+func trustedCertsBody(certs []*x509.Certificate) map[string]any {
+	out := []map[string]string{}
+	for _, c := range certs {
+		out = append(out, map[string]string{"subject": c.Subject.String(), "x5t": X5T(c)})
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "success"})
+	return map[string]any{"certificates": out}
 }
 
-func (s *Server) handleEmuApprove(w http.ResponseWriter, r *http.Request) {
-	if err := s.ApproveRequest(r.PathValue("requestId")); err != nil {
-		writeEmuError(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "success"})
-}
-
-func (s *Server) handleEmuStats(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, s.Stats())
-}
-
-func (s *Server) handleEmuStatsReset(w http.ResponseWriter, _ *http.Request) {
-	s.ResetStats()
-	w.WriteHeader(http.StatusNoContent)
-}
-
-func (s *Server) handleEmuGetFaults(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, s.currentFaults())
-}
-
-func (s *Server) handleEmuPutFaults(w http.ResponseWriter, r *http.Request) {
+// pemBody reads a request body of PEM text holding at least one CERTIFICATE block.
+func pemBody(r *http.Request) ([]*x509.Certificate, error) {
 	data, e := readBody(r)
-	var f Faults
 	if e != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "body too large"})
-		return
+		return nil, errors.New("body too large")
 	}
+	certs, err := ParseCertificatesPEM(data)
+	if err != nil {
+		return nil, errors.New("body must be PEM text with at least one CERTIFICATE block: " + err.Error())
+	}
+	return certs, nil
+}
+
+func (s *Server) handleEmuTrustedCerts(*http.Request) (reply, error) {
+	return ok(trustedCertsBody(s.TrustedCerts()))
+}
+
+func (s *Server) handleEmuAddTrustedCerts(r *http.Request) (reply, error) {
+	certs, err := pemBody(r)
+	if err != nil {
+		return reply{}, err
+	}
+	s.AddTrustedCerts(certs...)
+	return ok(trustedCertsBody(s.TrustedCerts()))
+}
+
+func (s *Server) handleEmuSetTrustedCerts(r *http.Request) (reply, error) {
+	certs, err := pemBody(r)
+	if err != nil {
+		return reply{}, err
+	}
+	s.SetTrustedCerts(certs)
+	return ok(trustedCertsBody(s.TrustedCerts()))
+}
+
+func (s *Server) handleEmuClearTrustedCerts(*http.Request) (reply, error) {
+	s.SetTrustedCerts(nil)
+	return noContent()
+}
+
+func (s *Server) handleEmuStats(*http.Request) (reply, error) { return ok(s.Stats()) }
+
+func (s *Server) handleEmuStatsReset(*http.Request) (reply, error) {
+	s.ResetStats()
+	return noContent()
+}
+
+func (s *Server) handleEmuGetFaults(*http.Request) (reply, error) { return ok(s.currentFaults()) }
+
+func (s *Server) handleEmuPutFaults(r *http.Request) (reply, error) {
+	data, e := readBody(r)
+	if e != nil {
+		return reply{}, errors.New("body too large")
+	}
+	var f Faults
 	if err := json.Unmarshal(data, &f); err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "body must be a JSON object {rateLimitPerSecond, errorRate, dropRate, latency}: " + err.Error()})
-		return
+		return reply{}, errors.New("body must be a JSON object {rateLimitPerSecond, errorRate, dropRate, latency}: " + err.Error())
 	}
 	if err := f.Validate(); err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
-		return
+		return reply{}, err
 	}
 	s.SetFaults(f)
-	writeJSON(w, http.StatusOK, s.currentFaults())
+	return ok(s.currentFaults())
 }
 
 // faultsWire is the JSON form of Faults: latency is a Go duration string ("250ms") on the

@@ -12,6 +12,7 @@ import (
 	"crypto/x509"
 	"log/slog"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 )
@@ -70,21 +71,39 @@ const MaxBodyBytes = 1 << 20
 
 // Config describes the emulated identity domain. Zero fields take the documented defaults.
 type Config struct {
-	Clients           []Client
-	Users             []User
-	EnabledFactors    []string
-	OTPLength         int
-	OTPValidity       time.Duration
+	Clients        []Client
+	Users          []User
+	EnabledFactors []string
+	// OTPLength is the number of digits of SMS, PHONE_CALL and EMAIL passcodes: Oracle's
+	// totpSettings.smsPasscodeLength and emailPasscodeLength, 4 to 10. Default 6.
+	OTPLength   int
+	OTPValidity time.Duration
+	// TOTPPeriod is the TOTP time step, Oracle's totpSettings.timeStepInSecs: whole seconds
+	// from 30s to 300s. Default 30s.
+	TOTPPeriod time.Duration
+	// TOTPDigits is the length of a TOTP code, Oracle's totpSettings.passcodeLength: 4 to 10.
+	// Default 6.
+	TOTPDigits int
+	// TOTPAlgorithm is the TOTP HMAC hash, Oracle's totpSettings.hashingAlgorithm: one of
+	// TOTPAlgorithms (SHA1, SHA256, SHA384, SHA512), any case. Default SHA1. Oracle's MD5
+	// is refused (see totpHashes).
+	TOTPAlgorithm     string
 	RequestStateTTL   time.Duration
 	MaxFailedAttempts int
-	TokenLifetime     time.Duration
-	Faults            Faults
+	// CountSentOTPs makes every SMS, EMAIL or PHONE_CALL passcode sent count towards
+	// MaxFailedAttempts, as Oracle's verification sample warns (PM-VER); a success resets
+	// the count. Off by default: see EMULATOR.md.
+	CountSentOTPs bool
+	TokenLifetime time.Duration
+	Faults        Faults
 	// Seed makes ids, passcodes and fault decisions deterministic when non-zero.
 	Seed int64
 	// Now is the clock; tests move it to expire tokens, passcodes and requestStates.
 	Now func() time.Time
 	// TrustedCerts are the "Trusted Client Certificates" of the application: an x5t naming
 	// one of them makes userFlowControlledByExternalClient return the OTP encrypted for it.
+	// They can be changed later with SetTrustedCerts / AddTrustedCerts or
+	// /emulator/v1/trusted-certs.
 	TrustedCerts []*x509.Certificate
 	// Logger receives one line per request (method, path, status, duration; never bodies,
 	// headers or query values). Nil means silent.
@@ -165,6 +184,7 @@ type Server struct {
 	mux     *http.ServeMux
 	rng     *lockedRand
 	sealer  *stateSealer
+	totp    totpParams
 	enabled map[string]bool
 
 	mu       sync.Mutex // guards everything below
@@ -174,6 +194,7 @@ type Server struct {
 	tokens   map[string]*token
 	requests map[string]*verification
 	outbox   []Message
+	trusted  []*x509.Certificate
 	lastOTP  map[string]string // userID/factorID -> last passcode issued
 
 	faultMu sync.Mutex // guards faults, buckets and stats
@@ -182,11 +203,16 @@ type Server struct {
 	stats   Stats
 }
 
-// New builds a Server from cfg, filling in defaults.
+// New builds a Server from cfg, filling in defaults. It panics when cfg.Validate fails: a
+// domain configured outside Oracle's limits is a bug in the caller, not a runtime condition.
 func New(cfg Config) *Server {
+	if err := cfg.Validate(); err != nil {
+		panic("emulator.New: " + err.Error())
+	}
 	cfg = withDefaults(cfg)
 	s := &Server{
 		cfg:      cfg,
+		totp:     newTOTPParams(cfg.TOTPPeriod, cfg.TOTPDigits, cfg.TOTPAlgorithm),
 		rng:      newLockedRand(cfg.Seed),
 		sealer:   newStateSealer(),
 		enabled:  map[string]bool{},
@@ -195,6 +221,7 @@ func New(cfg Config) *Server {
 		tokens:   map[string]*token{},
 		requests: map[string]*verification{},
 		lastOTP:  map[string]string{},
+		trusted:  slices.Clone(cfg.TrustedCerts),
 		faults:   cfg.Faults,
 		buckets:  map[string]*bucket{},
 		stats:    Stats{Requests: map[string]int{}},
@@ -211,43 +238,6 @@ func New(cfg Config) *Server {
 	}
 	s.routes()
 	return s
-}
-
-func withDefaults(cfg Config) Config {
-	if len(cfg.Clients) == 0 {
-		cfg.Clients = []Client{
-			{ID: DefaultClientID, Secret: DefaultClientSecret, Roles: []string{RoleMFAClient, RoleUserAdmin}},
-			{ID: DefaultAuthenticatorClientID, Secret: DefaultAuthenticatorClientSecret, Roles: []string{RoleAuthenticatorClient}},
-		}
-	}
-	if len(cfg.Users) == 0 {
-		cfg.Users = DemoUsers()
-	}
-	if len(cfg.EnabledFactors) == 0 {
-		cfg.EnabledFactors = append([]string(nil), DefaultEnabledFactors...)
-	}
-	if cfg.OTPLength <= 0 {
-		cfg.OTPLength = 6
-	}
-	if cfg.OTPValidity <= 0 {
-		cfg.OTPValidity = 5 * time.Minute
-	}
-	if cfg.RequestStateTTL <= 0 {
-		cfg.RequestStateTTL = 10 * time.Minute
-	}
-	if cfg.MaxFailedAttempts <= 0 {
-		cfg.MaxFailedAttempts = 5
-	}
-	if cfg.TokenLifetime <= 0 {
-		cfg.TokenLifetime = time.Hour
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.Issuer == "" {
-		cfg.Issuer = "idcsmfa-emulator"
-	}
-	return cfg
 }
 
 // DemoUsers are the users seeded when no users are configured.

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
 )
 
 // apiError is an /mfa/v1 error: an HTTP status and one AUTH-xxxx cause.
@@ -40,6 +39,9 @@ func errMissing(param string) *apiError {
 }
 func errInvalidRequest(detail string) *apiError {
 	return &apiError{http.StatusBadRequest, "AUTH-1111", "The request provided is invalid. Please look at the error message for validation error details. " + detail}
+}
+func errBadSharedSecret() *apiError {
+	return errInvalidRequest("sharedSecret must be a base32 string of at least 128 bits (26 characters).")
 }
 func errAlreadyEnrolled() *apiError {
 	return &apiError{http.StatusBadRequest, "AUTH-1111", "Factor is already enrolled."}
@@ -117,29 +119,6 @@ func (s *Server) ecid() string {
 	return string(b)
 }
 
-// SCIM error schemas as Oracle returns them; note that "status" is a string.
-const (
-	scimErrorSchema     = "urn:ietf:params:scim:api:messages:2.0:Error"
-	scimOracleErrSchema = "urn:ietf:params:scim:api:oracle:idcs:extension:messages:Error"
-)
-
-func writeSCIMError(w http.ResponseWriter, status int, scimType, detail, messageID string) {
-	body := map[string]any{
-		"schemas": []string{scimErrorSchema, scimOracleErrSchema},
-		"detail":  detail,
-		"status":  strconv.Itoa(status),
-		scimOracleErrSchema: map[string]any{
-			"messageId": messageID,
-		},
-	}
-	if scimType != "" {
-		body["scimType"] = scimType
-	}
-	w.Header().Set("Content-Type", "application/scim+json;charset=UTF-8")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(body)
-}
-
 func writeOAuthError(w http.ResponseWriter, status int, code, description string) {
 	w.Header().Set("Cache-Control", "no-store")
 	if status == http.StatusUnauthorized {
@@ -148,8 +127,11 @@ func writeOAuthError(w http.ResponseWriter, status int, code, description string
 	writeJSON(w, status, map[string]string{"error": code, "error_description": description})
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+func writeJSON(w http.ResponseWriter, status int, v any) { writeBody(w, status, jsonContentType, v) }
+
+// writeBody writes v as JSON with the given status and Content-Type.
+func writeBody(w http.ResponseWriter, status int, contentType string, v any) {
+	w.Header().Set("Content-Type", contentType)
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
 }

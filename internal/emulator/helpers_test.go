@@ -201,3 +201,13 @@ func (h *harness) expectErrorWith(token string, status int, code, method, path s
 		h.t.Fatalf("%s %s: error body lacks status=failed or ecId: %s", method, path, raw)
 	}
 }
+
+// totpAt is the code of a base32 secret at t with the server's TOTP settings.
+func (h *harness) totpAt(secret string, t time.Time) string {
+	h.t.Helper()
+	key, err := decodeBase32(secret)
+	if err != nil {
+		h.t.Fatalf("secret %q: %v", secret, err)
+	}
+	return h.s.totp.code(key, h.s.totp.step(t))
+}

@@ -2,79 +2,85 @@ package emulator
 
 import (
 	"crypto/hmac"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/sha1" //nolint:gosec // RSAES-OAEP with SHA-1 is what Oracle's external-client OTP uses.
+	"crypto/sha1" //nolint:gosec // SHA-1 is RFC 6238's default and Oracle's default TOTP hash.
+	"crypto/sha256"
+	"crypto/sha512"
 	"crypto/subtle"
-	"crypto/x509"
 	"encoding/base32"
-	"encoding/base64"
 	"encoding/binary"
-	"encoding/hex"
+	"errors"
 	"fmt"
+	"hash"
+	"slices"
 	"strings"
 	"time"
 )
 
-// issueOTP makes a new passcode for the factor. It goes to the outbox as the SMS or e-mail
-// the real service would send, unless the client asked for it back encrypted for one of the
-// trusted certificates; then the user is not notified and the ciphertext is returned.
-// Oracle's sample says an OTP that cannot be encrypted is sent normally, so an unknown x5t
-// falls back to sending.
-func (s *Server) issueOTPLocked(u *userState, f *factor, ext externalClient) (string, map[string]string) {
-	otp := s.rng.digits(s.cfg.OTPLength)
-	s.lastOTP[u.ID+"/"+f.ID] = otp
-	if ext.UserFlowControlledByExternalClient.True() && ext.X5T != "" {
-		if cert := s.trustedCert(ext.X5T); cert != nil {
-			if pub, ok := cert.PublicKey.(*rsa.PublicKey); ok {
-				ct, err := rsa.EncryptOAEP(sha1.New(), rand.Reader, pub, []byte(otp), nil)
-				if err == nil {
-					return otp, map[string]string{"value": base64.StdEncoding.EncodeToString(ct), "alg": "RSAES-OAEP", "x5t": ext.X5T}
-				}
-			}
-		}
-	}
-	channel, recipient := f.method(), f.DisplayName
-	switch {
-	case f.hasMethod(MethodEmail):
-		channel, recipient = MethodEmail, u.Email
-	case f.hasMethod(MethodSMS), f.hasMethod(MethodPhoneCall):
-		recipient = f.CountryCode + f.MobileNumber
-	}
-	s.outbox = append(s.outbox, Message{Channel: channel, Recipient: recipient, UserID: u.ID, FactorID: f.ID, OTP: otp, SentAt: s.now().UTC()})
-	return otp, nil
+// totpHashes are the HMAC hashes of Oracle's totpSettings.hashingAlgorithm values (OCI Go
+// SDK AuthenticationFactorSettingsTotpSettingsHashingAlgorithmEnum) that the emulator
+// implements. Oracle also lists MD5, but RFC 4226's dynamic truncation (§5.3) reads four
+// bytes at an offset of up to 15, which a 16-byte MD5 HMAC does not have: how Oracle
+// truncates it is not documented, so the emulator refuses MD5 rather than guess.
+var totpHashes = map[string]func() hash.Hash{
+	"SHA1":   sha1.New,
+	"SHA256": sha256.New,
+	"SHA384": sha512.New384,
+	"SHA512": sha512.New,
 }
 
-// X5T returns the thumbprint clients send for cert: base64url (no padding) of the SHA-1 of
-// its DER encoding, the JOSE "x5t" form.
-func X5T(cert *x509.Certificate) string {
-	sum := sha1.Sum(cert.Raw)
-	return base64.RawURLEncoding.EncodeToString(sum[:])
+// TOTPAlgorithms lists the accepted Config.TOTPAlgorithm values, default first.
+var TOTPAlgorithms = []string{"SHA1", "SHA256", "SHA384", "SHA512"}
+
+// totpParams are the domain's TOTP settings in the form RFC 6238 uses them.
+type totpParams struct {
+	period    int64 // X, seconds; T0 is 0
+	digits    int
+	algorithm string
+	newHash   func() hash.Hash
 }
 
-// trustedCert finds the certificate an x5t names. Oracle only says "SHA-1 thumbprint", so
-// the JOSE base64url form, padded base64 and hex (with or without colons) are all accepted.
-func (s *Server) trustedCert(x5t string) *x509.Certificate {
-	want := strings.TrimSpace(x5t)
-	for _, c := range s.cfg.TrustedCerts {
-		sum := sha1.Sum(c.Raw)
-		forms := []string{
-			base64.RawURLEncoding.EncodeToString(sum[:]),
-			base64.URLEncoding.EncodeToString(sum[:]),
-			base64.StdEncoding.EncodeToString(sum[:]),
-			base64.RawStdEncoding.EncodeToString(sum[:]),
-		}
-		for _, f := range forms {
-			if want == f {
-				return c
-			}
-		}
-		h := strings.ReplaceAll(want, ":", "")
-		if strings.EqualFold(h, hex.EncodeToString(sum[:])) {
-			return c
+func newTOTPParams(period time.Duration, digits int, algorithm string) totpParams {
+	name := strings.ToUpper(algorithm)
+	return totpParams{period: int64(period / time.Second), digits: digits, algorithm: name, newHash: totpHashes[name]}
+}
+
+// step is RFC 6238's T = floor((unix time - T0) / X).
+func (p totpParams) step(t time.Time) int64 {
+	return t.Unix() / p.period
+}
+
+// code is RFC 4226's HOTP(K, C) with dynamic truncation (§5.3), computed with p's HMAC hash
+// (RFC 6238 §1.2 allows SHA-256 and SHA-512) and reduced to p.digits digits.
+func (p totpParams) code(key []byte, step int64) string {
+	var msg [8]byte
+	binary.BigEndian.PutUint64(msg[:], uint64(step))
+	mac := hmac.New(p.newHash, key)
+	mac.Write(msg[:])
+	sum := mac.Sum(nil)
+	off := sum[len(sum)-1] & 0x0f
+	bin := uint64(binary.BigEndian.Uint32(sum[off:off+4]) & 0x7fffffff)
+	mod := uint64(1)
+	for range p.digits {
+		mod *= 10
+	}
+	return fmt.Sprintf("%0*d", p.digits, bin%mod)
+}
+
+// totpTolerance is how many steps either side of now a code may come from: RFC 6238 §5.2
+// recommends at most one step of allowance for network delay and clock drift.
+const totpTolerance = 1
+
+// match says which step in now's window (previous, current, next) has code as its code,
+// skipping the steps up to and including spent (RFC 6238 §5.2: a code accepted once must
+// not be accepted again). spent 0 means none was accepted yet.
+func (p totpParams) match(key []byte, code string, now time.Time, spent int64) (int64, bool) {
+	cur := p.step(now)
+	for st := cur - totpTolerance; st <= cur+totpTolerance; st++ {
+		if st > spent && otpMatches(code, p.code(key, st)) {
+			return st, true
 		}
 	}
-	return nil
+	return 0, false
 }
 
 // otpMatches compares in constant time so the emulator does not teach clients bad habits.
@@ -82,50 +88,21 @@ func otpMatches(got, want string) bool {
 	return want != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
 }
 
-// totpCode computes the RFC 6238 code (SHA-1, 30 s) for a base32 secret.
-func totpCode(secret string, t time.Time, digits int) (string, error) {
-	return hotp(secret, uint64(t.Unix()/30), digits)
-}
+var base32Std = base32.StdEncoding.WithPadding(base32.NoPadding)
 
-func hotp(secret string, counter uint64, digits int) (string, error) {
-	key, err := decodeBase32(secret)
-	if err != nil {
-		return "", err
-	}
-	var msg [8]byte
-	binary.BigEndian.PutUint64(msg[:], counter)
-	mac := hmac.New(sha1.New, key)
-	mac.Write(msg[:])
-	sum := mac.Sum(nil)
-	off := sum[len(sum)-1] & 0x0f
-	code := binary.BigEndian.Uint32(sum[off:off+4]) & 0x7fffffff
-	mod := uint32(1)
-	for i := 0; i < digits && i < 9; i++ {
-		mod *= 10
-	}
-	return fmt.Sprintf("%0*d", digits, code%mod), nil
-}
+var errNotBase32 = errors.New("sharedSecret is not base32")
 
+// decodeBase32 reads a TOTP secret the way authenticator apps do: case, spaces and
+// padding are ignored.
 func decodeBase32(secret string) ([]byte, error) {
 	s := strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(secret), " ", ""))
-	s = strings.TrimRight(s, "=")
-	key, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(s)
+	key, err := base32Std.DecodeString(strings.TrimRight(s, "="))
 	if err != nil || len(key) == 0 {
-		return nil, fmt.Errorf("sharedSecret is not base32")
+		return nil, errNotBase32
 	}
 	return key, nil
 }
 
-// totpValid accepts the codes of the previous, current and next 30-second step, the usual
-// allowance for clock drift.
-func totpValid(secret, code string, now time.Time, digits int) bool {
-	for _, d := range []int64{-1, 0, 1} {
-		want, err := hotp(secret, uint64(now.Unix()/30+d), digits)
-		if err == nil && otpMatches(code, want) {
-			return true
-		}
-	}
-	return false
+func validTOTPAlgorithm(name string) bool {
+	return slices.Contains(TOTPAlgorithms, strings.ToUpper(name))
 }
-
-var base32Std = base32.StdEncoding.WithPadding(base32.NoPadding)

@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
@@ -52,7 +51,7 @@ func filterPaths(n filterNode, out *[]string) {
 }
 
 // handleSCIMList is GET /admin/v1/Users with filter, startIndex, count and attributes.
-func (s *Server) handleSCIMList(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleSCIMList(r *http.Request) (reply, error) {
 	q := r.URL.Query()
 	var filter filterNode
 	if f := strings.TrimSpace(q.Get("filter")); f != "" {
@@ -67,20 +66,17 @@ func (s *Server) handleSCIMList(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		if err != nil {
-			writeSCIMError(w, http.StatusBadRequest, "invalidFilter", "The filter "+strconv.Quote(truncate(f, 200))+" is invalid or uses an attribute the emulator does not filter on.", "error.common.common.invalidFilter")
-			return
+			return reply{}, errSCIMInvalidFilter(f)
 		}
 		filter = n
 	}
 	start, err := intParam(q.Get("startIndex"), 1)
 	if err != nil {
-		writeSCIMError(w, http.StatusBadRequest, "invalidValue", "startIndex must be an integer.", "error.common.common.invalidValue")
-		return
+		return reply{}, errSCIMNotInteger("startIndex")
 	}
 	count, err := intParam(q.Get("count"), scimDefaultCount)
 	if err != nil {
-		writeSCIMError(w, http.StatusBadRequest, "invalidValue", "count must be an integer.", "error.common.common.invalidValue")
-		return
+		return reply{}, errSCIMNotInteger("count")
 	}
 	// RFC 7644: startIndex below 1 means 1, a negative count means 0.
 	if start < 1 {
@@ -106,14 +102,17 @@ func (s *Server) handleSCIMList(w http.ResponseWriter, r *http.Request) {
 	for i := start - 1; i >= 0 && i < len(matched) && len(resources) < count; i++ {
 		resources = append(resources, projectAttrs(s.scimUserLocked(matched[i], r), attrs))
 	}
-	w.Header().Set("Content-Type", "application/scim+json;charset=UTF-8")
-	writeJSONKeepType(w, http.StatusOK, map[string]any{
+	return scimOK(http.StatusOK, map[string]any{
 		"schemas":      []string{scimListSchema},
 		"totalResults": len(matched),
 		"Resources":    resources,
 		"startIndex":   start,
 		"itemsPerPage": len(resources),
 	})
+}
+
+func scimOK(status int, body any) (reply, error) {
+	return reply{status: status, body: body, contentType: scimContentType}, nil
 }
 
 // scimCandidatesLocked narrows a lookup by userName or id (the common "find this user"
@@ -157,26 +156,23 @@ func splitAttrs(v string) []string {
 }
 
 // handleSCIMGet is GET /admin/v1/Users/{id}.
-func (s *Server) handleSCIMGet(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleSCIMGet(r *http.Request) (reply, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u := s.users[r.PathValue("id")]
 	if u == nil {
-		writeSCIMError(w, http.StatusNotFound, "", "Resource "+r.PathValue("id")+" of type User not found.", "error.common.common.resourceNotFound")
-		return
+		return reply{}, errSCIMUserNotFound(r.PathValue("id"))
 	}
-	w.Header().Set("Content-Type", "application/scim+json;charset=UTF-8")
-	writeJSONKeepType(w, http.StatusOK, projectAttrs(s.scimUserLocked(u, r), splitAttrs(r.URL.Query().Get("attributes"))))
+	return scimOK(http.StatusOK, projectAttrs(s.scimUserLocked(u, r), splitAttrs(r.URL.Query().Get("attributes"))))
 }
 
 // handleSCIMDelete is DELETE /admin/v1/Users/{id}: 204, and the user's factors and pending
 // enrollments go with them. The forceDelete parameter is accepted and ignored.
-func (s *Server) handleSCIMDelete(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleSCIMDelete(r *http.Request) (reply, error) {
 	if err := s.DeleteUser(r.PathValue("id")); err != nil {
-		writeSCIMError(w, http.StatusNotFound, "", "Resource "+r.PathValue("id")+" of type User not found.", "error.common.common.resourceNotFound")
-		return
+		return reply{}, errSCIMUserNotFound(r.PathValue("id"))
 	}
-	w.WriteHeader(http.StatusNoContent)
+	return noContent()
 }
 
 type scimUserCreate struct {
@@ -196,15 +192,13 @@ type scimUserCreate struct {
 }
 
 // handleSCIMCreate is POST /admin/v1/Users; 201 with the new user.
-func (s *Server) handleSCIMCreate(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleSCIMCreate(r *http.Request) (reply, error) {
 	var req scimUserCreate
 	if e := decodeRequest(r, &req); e != nil {
-		writeSCIMError(w, http.StatusBadRequest, "invalidSyntax", "The request body is not a valid JSON object of the User schema.", "error.common.common.invalidJSON")
-		return
+		return reply{}, errSCIMInvalidJSON()
 	}
 	if strings.TrimSpace(req.UserName) == "" {
-		writeSCIMError(w, http.StatusBadRequest, "invalidValue", "Missing required attribute: userName.", "error.common.validation.missingRequiredAttribute")
-		return
+		return reply{}, errSCIMMissingAttribute("userName")
 	}
 	u := User{UserName: req.UserName, GivenName: req.Name.GivenName, FamilyName: req.Name.FamilyName}
 	for i, e := range req.Emails {
@@ -218,18 +212,15 @@ func (s *Server) handleSCIMCreate(w http.ResponseWriter, r *http.Request) {
 	created, err := s.AddUser(u)
 	switch {
 	case errors.Is(err, ErrDuplicateUser):
-		writeSCIMError(w, http.StatusConflict, "uniqueness", "A user with userName "+strconv.Quote(req.UserName)+" already exists.", "error.common.validation.uniquenessConstraintViolation")
-		return
+		return reply{}, errSCIMUserNameTaken(req.UserName)
 	case err != nil:
-		writeSCIMError(w, http.StatusBadRequest, "invalidValue", err.Error(), "error.common.validation.invalidValue")
-		return
+		return reply{}, errSCIMInvalidValue(err.Error())
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	body := s.scimUserLocked(s.users[created.ID], r)
-	w.Header().Set("Location", baseURL(r)+"/admin/v1/Users/"+created.ID)
-	w.Header().Set("Content-Type", "application/scim+json;charset=UTF-8")
-	writeJSONKeepType(w, http.StatusCreated, body)
+	rep, _ := scimOK(http.StatusCreated, s.scimUserLocked(s.users[created.ID], r))
+	rep.location = baseURL(r) + "/admin/v1/Users/" + created.ID
+	return rep, nil
 }
 
 func mfaStatus(u *userState) string {
@@ -357,13 +348,4 @@ func projectAttrs(user map[string]any, attrs []string) map[string]any {
 		}
 	}
 	return out
-}
-
-// writeJSONKeepType writes JSON without overriding a Content-Type already set.
-func writeJSONKeepType(w http.ResponseWriter, status int, v any) {
-	if w.Header().Get("Content-Type") == "" {
-		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
-	}
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
 }

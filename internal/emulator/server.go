@@ -14,9 +14,7 @@ func (s *Server) routes() {
 	m := http.NewServeMux()
 	m.HandleFunc("POST /oauth2/v1/token", s.handleToken)
 
-	mfa := func(pattern string, h func(http.ResponseWriter, *http.Request, *token)) {
-		m.HandleFunc(pattern, s.withBearer(h))
-	}
+	mfa := func(pattern string, h handler) { m.HandleFunc(pattern, s.serve(s.withBearer(h))) }
 	mfa("GET /mfa/v1/users/{id}/factors", s.handleListFactors)
 	mfa("GET /mfa/v1/users", s.handleFindUser)
 	mfa("POST /mfa/v1/users/{id}/factors", s.handleEnroll)
@@ -27,31 +25,33 @@ func (s *Server) routes() {
 	mfa("POST /mfa/v1/requests", s.handleInitiateVerification)
 	mfa("PATCH /mfa/v1/requests/{requestId}", s.handleCompleteVerification)
 	mfa("GET /mfa/v1/requests/{requestId}", s.handleGetVerification)
-	m.HandleFunc("/mfa/v1/", func(w http.ResponseWriter, r *http.Request) { s.writeMFAError(w, errNotFoundPath()) })
+	m.HandleFunc("/mfa/v1/", s.serve(func(*http.Request) (reply, error) { return reply{}, errNotFoundPath() }))
 
-	scim := func(pattern string, h func(http.ResponseWriter, *http.Request)) {
-		m.HandleFunc(pattern, s.withSCIMAuth(h))
-	}
+	scim := func(pattern string, h handler) { m.HandleFunc(pattern, s.serve(s.withSCIMAuth(h))) }
 	scim("GET /admin/v1/Users", s.handleSCIMList)
 	scim("POST /admin/v1/Users", s.handleSCIMCreate)
 	scim("GET /admin/v1/Users/{id}", s.handleSCIMGet)
 	scim("DELETE /admin/v1/Users/{id}", s.handleSCIMDelete)
-	m.HandleFunc("/admin/v1/", func(w http.ResponseWriter, r *http.Request) {
-		writeSCIMError(w, http.StatusNotFound, "", "The requested resource is not emulated.", "error.common.common.resourceNotFound")
-	})
+	m.HandleFunc("/admin/v1/", s.serve(func(*http.Request) (reply, error) { return reply{}, errSCIMNotEmulated() }))
 
-	m.HandleFunc("GET /emulator/v1/messages", s.handleEmuMessages)
-	m.HandleFunc("GET /emulator/v1/users/{id}/factors", s.handleEmuFactors)
-	m.HandleFunc("POST /emulator/v1/users/{id}/factors/{factorId}/complete", s.handleEmuComplete)
-	m.HandleFunc("DELETE /emulator/v1/users/{id}/factors/{factorId}", s.handleEmuRemove)
-	m.HandleFunc("GET /emulator/v1/users/{id}/factors/{factorId}/otp", s.handleEmuOTP)
-	m.HandleFunc("POST /emulator/v1/users/{id}/bypasscodes", s.handleEmuBypassCode)
-	m.HandleFunc("POST /emulator/v1/users/{id}/unlock", s.handleEmuUnlock)
-	m.HandleFunc("POST /emulator/v1/requests/{requestId}/approve", s.handleEmuApprove)
-	m.HandleFunc("GET /emulator/v1/stats", s.handleEmuStats)
-	m.HandleFunc("POST /emulator/v1/stats/reset", s.handleEmuStatsReset)
-	m.HandleFunc("GET /emulator/v1/faults", s.handleEmuGetFaults)
-	m.HandleFunc("PUT /emulator/v1/faults", s.handleEmuPutFaults)
+	emu := func(pattern string, h handler) { m.HandleFunc(pattern, s.serve(h)) }
+	emu("GET /emulator/v1/messages", s.handleEmuMessages)
+	emu("GET /emulator/v1/users/{id}/factors", s.handleEmuFactors)
+	emu("POST /emulator/v1/users/{id}/factors/{factorId}/complete", s.handleEmuComplete)
+	emu("DELETE /emulator/v1/users/{id}/factors/{factorId}", s.handleEmuRemove)
+	emu("GET /emulator/v1/users/{id}/factors/{factorId}/otp", s.handleEmuOTP)
+	emu("POST /emulator/v1/users/{id}/bypasscodes", s.handleEmuBypassCode)
+	emu("POST /emulator/v1/users/{id}/unlock", s.handleEmuUnlock)
+	emu("POST /emulator/v1/requests/{requestId}/approve", s.handleEmuApprove)
+	emu("POST /emulator/v1/requests/{requestId}/reject", s.handleEmuReject)
+	emu("GET /emulator/v1/trusted-certs", s.handleEmuTrustedCerts)
+	emu("POST /emulator/v1/trusted-certs", s.handleEmuAddTrustedCerts)
+	emu("PUT /emulator/v1/trusted-certs", s.handleEmuSetTrustedCerts)
+	emu("DELETE /emulator/v1/trusted-certs", s.handleEmuClearTrustedCerts)
+	emu("GET /emulator/v1/stats", s.handleEmuStats)
+	emu("POST /emulator/v1/stats/reset", s.handleEmuStatsReset)
+	emu("GET /emulator/v1/faults", s.handleEmuGetFaults)
+	emu("PUT /emulator/v1/faults", s.handleEmuPutFaults)
 	s.mux = m
 }
 
@@ -139,11 +139,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) writeKindError(w http.ResponseWriter, kind apiKind, e *apiError) {
 	switch kind {
 	case kindSCIM:
-		msg := "error.common.common.serviceUnavailable"
-		if e.Status == http.StatusTooManyRequests {
-			msg = "error.common.common.tooManyRequests"
-		}
-		writeSCIMError(w, e.Status, "", e.Message, msg)
+		errSCIMFault(e).write(w)
 	case kindToken:
 		writeOAuthError(w, e.Status, "temporarily_unavailable", e.Message)
 	default:

@@ -19,6 +19,7 @@ var (
 	ErrDuplicateUser   = errors.New("emulator: a user with this id or userName already exists")
 	ErrRequestNotFound = errors.New("emulator: verification request not found")
 	ErrNotPushRequest  = errors.New("emulator: verification request is not a PUSH request")
+	ErrRequestDecided  = errors.New("emulator: the PUSH request was already answered the other way")
 )
 
 var hex32 = regexp.MustCompile(`^[0-9a-f]{32}$`)
@@ -51,6 +52,7 @@ type factor struct {
 	OfflineTOTP  bool
 	SharedSecret string // base32, TOTP only
 	created      time.Time
+	totpSpent    int64 // the last TOTP step whose code was accepted; 0 = none
 
 	// Pending OTP enrollment.
 	otp        string
@@ -248,13 +250,15 @@ func (s *Server) AddBypassCode(userID string) (string, error) {
 }
 
 // LastOTP returns the last passcode issued for the factor (enrollment, verification or
-// resend). For a TOTP factor it is the code the authenticator app shows now.
+// resend). For a TOTP or PUSH factor it is the code its authenticator app shows now, with
+// the domain's TOTP settings; when that code was already accepted, it is the next step's
+// code, which the emulator accepts too (one step of tolerance) and which cannot be a replay.
 func (s *Server) LastOTP(userID, factorID string) (string, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if u := s.users[userID]; u != nil {
 		if f := u.factors[factorID]; f != nil && f.hasMethod(MethodTOTP) && f.SharedSecret != "" {
-			if code, err := totpCode(f.SharedSecret, s.now(), s.cfg.OTPLength); err == nil {
+			if code, ok := s.appCodeLocked(f); ok {
 				return code, true
 			}
 		}

@@ -18,46 +18,44 @@ type verification struct {
 	nonce      string
 	questions  []string // security question ids asked
 	approved   bool     // PUSH approved by the user (out of band)
+	rejected   bool     // PUSH rejected by the user (out of band)
 	done       bool     // verified; the requestState is spent
 	created    time.Time
 }
 
 // handleInitiateVerification is V1: POST /mfa/v1/requests.
-func (s *Server) handleInitiateVerification(w http.ResponseWriter, r *http.Request, _ *token) {
+func (s *Server) handleInitiateVerification(r *http.Request) (reply, error) {
 	var req initiateVerificationRequest
 	if e := decodeRequest(r, &req); e != nil {
-		s.writeMFAError(w, e)
-		return
+		return reply{}, e
 	}
 	if req.UserID == "" {
-		s.writeMFAError(w, errMissing("userId"))
-		return
+		return reply{}, errMissing("userId")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u, e := s.resolveUserLocked(req.UserID, req.UserIDType)
 	if e != nil {
-		s.writeMFAError(w, e)
-		return
+		return reply{}, e
 	}
 	if u.Locked {
-		s.writeMFAError(w, errLocked())
-		return
+		return reply{}, errLocked()
 	}
 	factorID, method, e := s.pickFactorLocked(u, req.FactorID, strings.ToUpper(req.Method))
 	if e != nil {
-		s.writeMFAError(w, e)
-		return
+		return reply{}, e
 	}
 	if !s.enabled[method] {
-		s.writeMFAError(w, errFactorDisabled(method))
-		return
+		return reply{}, errFactorDisabled(method)
 	}
 	v := &verification{ID: s.rng.uuid(), userID: u.ID, factorID: factorID, method: method, created: s.now()}
 	s.pruneRequestsLocked()
+	body, e := s.startVerificationLocked(u, v, req.externalClient)
+	if e != nil {
+		return reply{}, e
+	}
 	s.requests[v.ID] = v
-	body := s.startVerificationLocked(u, v, req.externalClient)
-	writeJSON(w, http.StatusOK, body)
+	return ok(body)
 }
 
 // pickFactorLocked chooses the factor to verify: the named backup factor, or the preferred one.
@@ -90,7 +88,12 @@ func (s *Server) pickFactorLocked(u *userState, factorID, method string) (string
 	return factorID, method, nil
 }
 
-func (s *Server) startVerificationLocked(u *userState, v *verification, ext externalClient) map[string]any {
+// startVerificationLocked (re)starts a verification (V1, V2 resend): a passcode sent for
+// SMS, EMAIL and PHONE_CALL, a question asked for SECURITY_QUESTIONS, and a new
+// requestState. With Config.CountSentOTPs a passcode sent counts as a 2-step attempt
+// (PM-VER); the one that would reach MaxFailedAttempts is not sent, locks the user and is
+// 401 AUTH-1027.
+func (s *Server) startVerificationLocked(u *userState, v *verification, ext externalClient) (map[string]any, *apiError) {
 	body := map[string]any{
 		"status":    "success",
 		"requestId": v.ID,
@@ -104,7 +107,12 @@ func (s *Server) startVerificationLocked(u *userState, v *verification, ext exte
 	}
 	switch v.method {
 	case MethodSMS, MethodEmail, MethodPhoneCall:
-		otp, enc := s.issueOTPLocked(u, f, ext)
+		if s.cfg.CountSentOTPs {
+			if e := s.failAttemptLocked(u, nil); e != nil {
+				return nil, e
+			}
+		}
+		otp, enc := s.sendOTPLocked(u, f, ext)
 		v.otp, v.otpExpires = otp, s.now().Add(s.cfg.OTPValidity)
 		if enc != nil {
 			body["otp"] = enc
@@ -129,7 +137,7 @@ func (s *Server) startVerificationLocked(u *userState, v *verification, ext exte
 	}
 	v.nonce = s.rng.hexID()
 	body["requestState"] = s.newState(stateKindVerify, u.ID, v.factorID, v.ID, v.nonce)
-	return body
+	return body, nil
 }
 
 func errRequestNotFound(id string) *apiError {
@@ -137,56 +145,61 @@ func errRequestNotFound(id string) *apiError {
 }
 
 // handleCompleteVerification is V2: submit a passcode, answers or bypass code, or resend.
-func (s *Server) handleCompleteVerification(w http.ResponseWriter, r *http.Request, _ *token) {
+func (s *Server) handleCompleteVerification(r *http.Request) (reply, error) {
 	var req completeVerificationRequest
 	if e := decodeRequest(r, &req); e != nil {
-		s.writeMFAError(w, e)
-		return
+		return reply{}, e
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	id := r.PathValue("requestId")
-	v := s.requests[id]
-	if v == nil {
-		s.writeMFAError(w, errRequestNotFound(id))
-		return
-	}
-	u := s.users[v.userID]
-	if u == nil {
-		s.writeMFAError(w, errUserNotFound())
-		return
-	}
-	f := u.factors[v.factorID]
-	if f == nil && v.factorID != BypassCodeFactorID {
-		s.writeMFAError(w, errDeviceNotFound(v.factorID))
-		return
+	v, u, f, e := s.pathRequestLocked(r)
+	if e != nil {
+		return reply{}, e
 	}
 	if e := s.checkState(req.RequestState, stateKindVerify, u.ID, v.factorID, v.ID, v.nonce); e != nil {
-		s.writeMFAError(w, e)
-		return
+		return reply{}, e
 	}
 	if u.Locked {
-		s.writeMFAError(w, errLocked())
-		return
+		return reply{}, errLocked()
 	}
 	if req.ResendOtp.True() {
 		if !isSentOTPMethod(v.method) {
-			s.writeMFAError(w, errInvalidRequest("resendOtp applies to SMS, EMAIL and PHONE_CALL only."))
-			return
+			return reply{}, errInvalidRequest("resendOtp applies to SMS, EMAIL and PHONE_CALL only.")
 		}
-		writeJSON(w, http.StatusOK, s.startVerificationLocked(u, v, req.externalClient))
-		return
+		return answer(s.startVerificationLocked(u, v, req.externalClient))
 	}
 	if e := s.verifyLocked(u, f, v, req); e != nil {
-		s.writeMFAError(w, e)
-		return
+		return reply{}, e
 	}
 	v.done, v.nonce, v.otp = true, "", ""
 	u.failedAttempts = 0
-	writeJSON(w, http.StatusOK, map[string]any{"status": "success"})
+	return ok(success())
+}
+
+// pathRequestLocked finds the verification request named in the path, its user and its
+// factor (nil for BypassCode): 404 AUTH-1111 for an unknown request, 404 AUTH-3018 or
+// AUTH-1014 when the user or the factor was deleted since V1. The caller holds s.mu.
+func (s *Server) pathRequestLocked(r *http.Request) (*verification, *userState, *factor, *apiError) {
+	id := r.PathValue("requestId")
+	v := s.requests[id]
+	if v == nil {
+		return nil, nil, nil, errRequestNotFound(id)
+	}
+	u := s.users[v.userID]
+	if u == nil {
+		return nil, nil, nil, errUserNotFound()
+	}
+	f := u.factors[v.factorID]
+	if f == nil && v.factorID != BypassCodeFactorID {
+		return nil, nil, nil, errDeviceNotFound(v.factorID)
+	}
+	return v, u, f, nil
 }
 
 func (s *Server) verifyLocked(u *userState, f *factor, v *verification, req completeVerificationRequest) *apiError {
+	if !s.enabled[v.method] {
+		return errFactorDisabled(v.method) // disabled by the administrator since V1
+	}
 	switch v.method {
 	case MethodSMS, MethodEmail, MethodPhoneCall:
 		if req.OTPCode == "" {
@@ -199,7 +212,7 @@ func (s *Server) verifyLocked(u *userState, f *factor, v *verification, req comp
 		if req.OTPCode == "" {
 			return errMissing("otpCode")
 		}
-		if !totpValid(f.SharedSecret, strings.TrimSpace(string(req.OTPCode)), s.now(), s.cfg.OTPLength) {
+		if !s.acceptTOTPLocked(f, string(req.OTPCode)) {
 			return s.failAttemptLocked(u, errInvalidPasscode())
 		}
 	case MethodSecurityQuestions:
@@ -233,45 +246,6 @@ func (s *Server) verifyLocked(u *userState, f *factor, v *verification, req comp
 		return s.failAttemptLocked(u, errInvalidPasscode())
 	case MethodPush:
 		return errInvalidRequest("A PUSH request is approved in the app; poll it with GET.")
-	}
-	return nil
-}
-
-// handleGetVerification is V3: GET /mfa/v1/requests/{requestId}, used to poll PUSH.
-func (s *Server) handleGetVerification(w http.ResponseWriter, r *http.Request, _ *token) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	id := r.PathValue("requestId")
-	v := s.requests[id]
-	if v == nil {
-		s.writeMFAError(w, errRequestNotFound(id))
-		return
-	}
-	if v.done || v.approved {
-		writeJSON(w, http.StatusOK, map[string]any{"status": "success"})
-		return
-	}
-	body := map[string]any{"status": "pending"}
-	if v.method == MethodPush {
-		body["cause"] = []map[string]string{{"code": "AUTH-1108", "message": "Push Notification approval is pending."}}
-	}
-	writeJSON(w, http.StatusOK, body)
-}
-
-// ApproveRequest approves a pending PUSH verification as the user would in the app.
-func (s *Server) ApproveRequest(requestID string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	v := s.requests[requestID]
-	if v == nil {
-		return ErrRequestNotFound
-	}
-	if v.method != MethodPush {
-		return ErrNotPushRequest
-	}
-	v.approved, v.done, v.nonce = true, true, ""
-	if u := s.users[v.userID]; u != nil {
-		u.failedAttempts = 0
 	}
 	return nil
 }

@@ -7,7 +7,6 @@ import (
 	"context"
 	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"flag"
 	"fmt"
@@ -38,9 +37,13 @@ type options struct {
 	usersFile         string
 	enabledFactors    string
 	otpLength         int
+	totpPeriod        time.Duration
+	totpDigits        int
+	totpAlgorithm     string
 	otpValidity       time.Duration
 	requestStateTTL   time.Duration
 	maxFailedAttempts int
+	countSentOTPs     bool
 	tokenLifetime     time.Duration
 	rateLimit         float64
 	errorRate         float64
@@ -60,17 +63,21 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.clientSecret, "client-secret", emulator.DefaultClientSecret, "OAuth client secret of that application")
 	fs.StringVar(&o.usersFile, "users", "", "JSON file with an array of users {id, userName, email, locked}; default: demo users alice, bob, carol")
 	fs.StringVar(&o.enabledFactors, "enabled-factors", strings.Join(emulator.DefaultEnabledFactors, ","), "comma-separated factors enabled in the domain")
-	fs.IntVar(&o.otpLength, "otp-length", 6, "number of digits of a passcode")
+	fs.IntVar(&o.otpLength, "otp-length", 6, "digits of an SMS, PHONE_CALL or EMAIL passcode (Oracle's smsPasscodeLength/emailPasscodeLength, 4-10)")
+	fs.DurationVar(&o.totpPeriod, "totp-period", 30*time.Second, "TOTP time step (Oracle's totpSettings.timeStepInSecs, whole seconds from 30s to 300s)")
+	fs.IntVar(&o.totpDigits, "totp-digits", 6, "digits of a TOTP code (Oracle's totpSettings.passcodeLength, 4-10)")
+	fs.StringVar(&o.totpAlgorithm, "totp-algorithm", "SHA1", "TOTP HMAC hash (Oracle's totpSettings.hashingAlgorithm): "+strings.Join(emulator.TOTPAlgorithms, ", "))
 	fs.DurationVar(&o.otpValidity, "otp-validity", 5*time.Minute, "how long a passcode is valid")
 	fs.DurationVar(&o.requestStateTTL, "request-state-ttl", 10*time.Minute, "how long a requestState is valid")
-	fs.IntVar(&o.maxFailedAttempts, "max-failed-attempts", 5, "wrong passcodes before the user is locked")
+	fs.IntVar(&o.maxFailedAttempts, "max-failed-attempts", 5, "wrong passcodes or answers (and rejected pushes) before the user is locked")
+	fs.BoolVar(&o.countSentOTPs, "count-sent-otps", false, "count every verification passcode sent (V1, resend) towards -max-failed-attempts, as Oracle's sample warns")
 	fs.DurationVar(&o.tokenLifetime, "token-lifetime", time.Hour, "access token lifetime")
 	fs.Float64Var(&o.rateLimit, "rate-limit", 0, "fault injection: requests per second per OAuth client before 429 (0 = unlimited)")
 	fs.Float64Var(&o.errorRate, "error-rate", 0, "fault injection: share of /mfa/v1 and /admin/v1 requests answered 500")
 	fs.Float64Var(&o.dropRate, "drop-rate", 0, "fault injection: share of /mfa/v1 and /admin/v1 requests done and then dropped without an answer")
 	fs.DurationVar(&o.latency, "latency", 0, "fault injection: latency added to every API request")
 	fs.Int64Var(&o.seed, "seed", 0, "non-zero: deterministic ids, passcodes and fault decisions")
-	fs.StringVar(&o.trustedCert, "trusted-cert", "", "PEM file of trusted client certificates (for userFlowControlledByExternalClient + x5t)")
+	fs.StringVar(&o.trustedCert, "trusted-cert", "", "PEM file of trusted client certificates (for userFlowControlledByExternalClient + x5t); more can be added at run time through /emulator/v1/trusted-certs")
 	fs.BoolVar(&o.quiet, "quiet", false, "do not log requests to stderr")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -88,9 +95,13 @@ func buildConfig(o options, stderr io.Writer) (emulator.Config, error) {
 			{ID: emulator.DefaultAuthenticatorClientID, Secret: emulator.DefaultAuthenticatorClientSecret, Roles: []string{emulator.RoleAuthenticatorClient}},
 		},
 		OTPLength:         o.otpLength,
+		TOTPPeriod:        o.totpPeriod,
+		TOTPDigits:        o.totpDigits,
+		TOTPAlgorithm:     o.totpAlgorithm,
 		OTPValidity:       o.otpValidity,
 		RequestStateTTL:   o.requestStateTTL,
 		MaxFailedAttempts: o.maxFailedAttempts,
+		CountSentOTPs:     o.countSentOTPs,
 		TokenLifetime:     o.tokenLifetime,
 		Faults:            emulator.Faults{RateLimitPerSecond: o.rateLimit, ErrorRate: o.errorRate, DropRate: o.dropRate, Latency: o.latency},
 		Seed:              o.seed,
@@ -101,8 +112,8 @@ func buildConfig(o options, stderr io.Writer) (emulator.Config, error) {
 	if o.clientID == "" || o.clientSecret == "" {
 		return cfg, errors.New("-client-id and -client-secret must not be empty")
 	}
-	if o.otpLength < 4 || o.otpLength > 10 {
-		return cfg, errors.New("-otp-length must be between 4 and 10")
+	if err := checkDomainSettings(o); err != nil {
+		return cfg, err
 	}
 	for _, f := range strings.Split(o.enabledFactors, ",") {
 		f = strings.ToUpper(strings.TrimSpace(f))
@@ -141,6 +152,31 @@ func buildConfig(o options, stderr io.Writer) (emulator.Config, error) {
 	return cfg, nil
 }
 
+// checkDomainSettings checks each passcode and TOTP flag with emulator.Config.Validate,
+// so that the message names the flag. Zero is refused here: in a Config it means the
+// default, which a flag already shows.
+func checkDomainSettings(o options) error {
+	for _, c := range []struct {
+		flag string
+		zero bool
+		cfg  emulator.Config
+	}{
+		{"-otp-length", o.otpLength == 0, emulator.Config{OTPLength: o.otpLength}},
+		{"-totp-period", o.totpPeriod == 0, emulator.Config{TOTPPeriod: o.totpPeriod}},
+		{"-totp-digits", o.totpDigits == 0, emulator.Config{TOTPDigits: o.totpDigits}},
+		{"-totp-algorithm", o.totpAlgorithm == "", emulator.Config{TOTPAlgorithm: o.totpAlgorithm}},
+	} {
+		err := c.cfg.Validate()
+		if err == nil && c.zero {
+			err = errors.New("must not be zero or empty")
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", c.flag, err)
+		}
+	}
+	return nil
+}
+
 // readUsers loads the -users file and checks it the way the server will, so that a bad
 // entry stops the command instead of being skipped.
 func readUsers(path string) ([]emulator.User, error) {
@@ -168,24 +204,9 @@ func readCerts(path string) ([]*x509.Certificate, error) {
 	if err != nil {
 		return nil, fmt.Errorf("-trusted-cert: %w", err)
 	}
-	var certs []*x509.Certificate
-	for {
-		var block *pem.Block
-		block, data = pem.Decode(data)
-		if block == nil {
-			break
-		}
-		if block.Type != "CERTIFICATE" {
-			continue
-		}
-		c, err := x509.ParseCertificate(block.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("-trusted-cert %s: %w", path, err)
-		}
-		certs = append(certs, c)
-	}
-	if len(certs) == 0 {
-		return nil, fmt.Errorf("-trusted-cert %s: no CERTIFICATE block", path)
+	certs, err := emulator.ParseCertificatesPEM(data)
+	if err != nil {
+		return nil, fmt.Errorf("-trusted-cert %s: %w", path, err)
 	}
 	return certs, nil
 }
