@@ -109,6 +109,9 @@ func (s *Server) startOrSkipLocked(u *userState, f *factor, ext externalClient, 
 	return body
 }
 
+// enrollAppLocked is E3 for authenticator-app factors: offline TOTP (secret and otpauth://
+// QR code, activated with E5), online TOTP and PUSH (Oracle Mobile Authenticator QR code,
+// polled with E4), or, with skipFactorVerification, an existing token's sharedSecret.
 func (s *Server) enrollAppLocked(u *userState, method string, req enrollRequest, offline, skip bool) (map[string]any, *apiError) {
 	methods := []string{MethodTOTP}
 	if method == MethodPush {
@@ -134,6 +137,8 @@ func (s *Server) enrollAppLocked(u *userState, method string, req enrollRequest,
 	return body, nil
 }
 
+// qrContent is qrCode.content: the URI shape of Oracle's samples (reference §3, "TOTP QR
+// details"), with the domain's TOTP period, algorithm and digits, which the app will use.
 func (s *Server) qrContent(u *userState, f *factor) string {
 	q := "issuer=" + url.QueryEscape(s.cfg.Issuer) + "&period=" + strconv.FormatInt(s.totp.period, 10) +
 		"&algorithm=" + s.totp.algorithm + "&digits=" + strconv.Itoa(s.totp.digits) +
