@@ -121,15 +121,16 @@ func (r *TOTPFactorResource) Schema(_ context.Context, _ resource.SchemaRequest,
 		Computed: true,
 		Default:  int64default.StaticInt64(defaultTOTPPeriod),
 		MarkdownDescription: "The time step in seconds (RFC 6238 X) the domain's TOTP settings use (`timeStepInSecs`, " +
-			"default 30). It must match the domain, or the enrollment's code is refused. Changing it only records it.",
-		Validators: []validator.Int64{int64validator.Between(15, 300)},
+			"default 30; 30 to 300). It must match the domain, or the enrollment's code is refused. Changing it only records it.",
+		Validators: []validator.Int64{int64validator.Between(30, 300)},
 	}
 	attrs[attrDigits] = schema.Int64Attribute{
 		Optional: true,
 		Computed: true,
 		Default:  int64default.StaticInt64(int64(defaultTOTPDigits)),
 		MarkdownDescription: "The number of digits of a code (`passcodeLength` of the domain's TOTP settings, default 6; " +
-			"6 to 8). It must match the domain. Changing it only records it.",
+			"6 to 8: RFC 4226 section 5.3 asks for at least 6, and authenticator apps show at most 8). It must match the " +
+			"domain. Changing it only records it.",
 		Validators: []validator.Int64{int64validator.Between(6, 8)},
 	}
 	attrs[attrAlgorithm] = schema.StringAttribute{

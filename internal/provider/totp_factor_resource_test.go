@@ -312,3 +312,40 @@ func TestAccTOTPFactor_disabledInTheDomain(t *testing.T) {
 		}},
 	})
 }
+
+// TestAccTOTPFactor_domainSettings enrolls against a domain whose TOTP settings are not the
+// defaults: with the matching period, digits and algorithm the factor enrolls and a code
+// computed with them verifies; with the defaults the service refuses the code and nothing is
+// enrolled.
+func TestAccTOTPFactor_domainSettings(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, func(c *emulator.Config) {
+		c.TOTPPeriod, c.TOTPDigits, c.TOTPAlgorithm = 60*time.Second, 8, "SHA256"
+	})
+	env.requireEmulator(t, "setting the domain's TOTP settings")
+	userID := env.newUser(t)
+	var factorID string
+	matching := "  period    = 60\n  digits    = 8\n  algorithm = \"SHA256\""
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		Steps: []resource.TestStep{
+			{
+				Config:          testAccTOTPConfig(env, userID, ""),
+				ConfigVariables: totpVars(testTOTPSecret, 1),
+				ExpectError:     diagRE("Could not enroll the TOTP factor", "AUTH-1105"),
+			},
+			{
+				Config:          testAccTOTPConfig(env, userID, matching),
+				ConfigVariables: totpVars(testTOTPSecret, 1),
+				Check: resource.ComposeTestCheckFunc(
+					captureAttr(totpAddr, "factor_id", &factorID),
+					countEmulatorFactorsOrList(env, userID, 1),
+					checkTOTPVerifies(env, userID, &factorID, testTOTPSecret,
+						client.TOTPParams{Period: 60 * time.Second, Digits: 8, Algorithm: "SHA256"}),
+				),
+			},
+		},
+	})
+}
