@@ -83,9 +83,10 @@ type VerifyRequest struct {
 	TOTPSecret string
 	TOTP       TOTPParams
 	// SMS, EMAIL, PHONE_CALL: the trusted client's PEM private key and PEM certificate (API
-	// doc 4.1, ParseExternalClientKey). When set, V1 asks for the passcode encrypted
-	// (userFlowControlledByExternalClient, x5t) whatever the factor, so the user is not
-	// notified.
+	// doc 4.1, ParseExternalClientKey). When set, V1 for one of these methods, or for the
+	// preferred factor, asks for the passcode encrypted (userFlowControlledByExternalClient,
+	// x5t), so the user is not notified. Without it, verifying a preferred factor that
+	// turns out to be one of these sends the user a passcode that Verify cannot answer.
 	ExternalClientKeyPEM         string
 	ExternalClientCertificatePEM string
 	// BYPASSCODE: one of the user's bypass codes (it is used up).
@@ -153,7 +154,9 @@ func (c *Client) Verify(ctx context.Context, req VerifyRequest) (*VerifyResult, 
 	}
 
 	vr := VerificationRequest{UserID: req.UserID, UserIDType: req.UserIDType, FactorID: req.FactorID, Method: req.Method}
-	if key != nil {
+	// Oracle documents the flag for the methods whose passcode it sends; the preferred
+	// factor's method is not known before V1, so it goes with every such request.
+	if named := strings.ToUpper(req.Method); key != nil && (named == "" || isSentOTPMethod(named)) {
 		vr.ExternalClientX5T = key.X5T()
 	}
 	v, err := c.InitiateVerification(ctx, vr)

@@ -2,8 +2,11 @@ package client
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -123,5 +126,46 @@ func TestVerifyPushRejected(t *testing.T) {
 	var ae *APIError
 	if !errors.Is(err, ErrPushRejected) || !errors.As(err, &ae) || ae.StatusCode != 401 || f.count(http.MethodGet) != 1 {
 		t.Fatalf("err %v after %d polls", err, f.count(http.MethodGet))
+	}
+}
+
+// V1 asks for the passcode encrypted when the method is one whose passcode is sent, or not
+// known yet (the preferred factor), and not for a named TOTP factor.
+func TestVerifyAsksForEncryptionOnlyWhereItApplies(t *testing.T) {
+	var mu sync.Mutex
+	var bodies []initiateVerificationBody
+	c, _ := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			var b initiateVerificationBody
+			if err := json.NewDecoder(r.Body).Decode(&b); err != nil {
+				t.Error(err)
+			}
+			mu.Lock()
+			bodies = append(bodies, b)
+			mu.Unlock()
+			writeJSON(w, 200, `{"status":"success","requestId":"r1","method":"TOTP","requestState":"s"}`)
+			return
+		}
+		writeJSON(w, 200, `{"status":"success"}`)
+	}))
+	key, err := os.ReadFile(filepath.Join("testdata", "externalclient", "key.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := os.ReadFile(filepath.Join("testdata", "externalclient", "cert.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := VerifyRequest{UserID: "u1", TOTPSecret: totpSecret, ExternalClientKeyPEM: string(key), ExternalClientCertificatePEM: string(cert)}
+	named := base
+	named.FactorID, named.Method = "f1", MethodTOTP
+	for _, r := range []VerifyRequest{base, named} {
+		if _, err := c.Verify(context.Background(), r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(bodies) != 2 || !bodies[0].UserFlowControlledByExternalClient || bodies[0].X5T == "" ||
+		bodies[1].UserFlowControlledByExternalClient || bodies[1].X5T != "" {
+		t.Errorf("V1 bodies %+v", bodies)
 	}
 }
