@@ -54,18 +54,8 @@ func TestEmulatorEncryptedOTP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	emu, host := startEmulator(t, emulator.Config{TrustedCerts: []*x509.Certificate{cert}})
-	c := newClient(t, host)
+	emu, c, em, v := encryptedVerification(t, cert, emulator.X5T(cert))
 	ctx := context.Background()
-	em, err := c.Enroll(ctx, emulator.CarolID, client.EnrollRequest{Method: client.MethodEmail, SkipVerification: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := c.InitiateVerification(ctx, client.VerificationRequest{UserID: emulator.CarolID, UserIDType: client.UserIDTypeGUID,
-		FactorID: em.FactorID, Method: client.MethodEmail, ExternalClientX5T: emulator.X5T(cert)})
-	if err != nil {
-		t.Fatal(err)
-	}
 	if v.OTP == nil || v.OTP.Alg != "RSAES-OAEP" || v.OTP.X5T != emulator.X5T(cert) {
 		t.Fatalf("encrypted otp %+v", v.OTP)
 	}
@@ -84,4 +74,23 @@ func TestEmulatorEncryptedOTP(t *testing.T) {
 	if err := c.CompleteVerification(ctx, v.RequestID, client.VerificationAnswer{OTPCode: string(pt), RequestState: v.RequestState}); err != nil {
 		t.Errorf("complete with the decrypted OTP: %v", err)
 	}
+}
+
+// encryptedVerification starts an emulator that trusts cert, enrolls an EMAIL factor for
+// Carol and initiates its verification asking for the passcode encrypted for x5t.
+func encryptedVerification(t *testing.T, cert *x509.Certificate, x5t string) (*emulator.Server, *client.Client, *client.Enrollment, *client.Verification) {
+	t.Helper()
+	emu, host := startEmulator(t, emulator.Config{TrustedCerts: []*x509.Certificate{cert}})
+	c := newClient(t, host)
+	ctx := context.Background()
+	em, err := c.Enroll(ctx, emulator.CarolID, client.EnrollRequest{Method: client.MethodEmail, SkipVerification: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := c.InitiateVerification(ctx, client.VerificationRequest{UserID: emulator.CarolID, UserIDType: client.UserIDTypeGUID,
+		FactorID: em.FactorID, Method: client.MethodEmail, ExternalClientX5T: x5t})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return emu, c, em, v
 }
