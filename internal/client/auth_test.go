@@ -338,7 +338,8 @@ func TestTokenTransportFailureIsATokenRequestError(t *testing.T) {
 	if !errors.Is(err, ErrTokenRequest) || errors.Is(err, ErrTokenRefused) || isAmbiguous(err) {
 		t.Fatalf("err = %v", err)
 	}
-	if !strings.HasPrefix(err.Error(), "POST /oauth2/v1/token: ") || strings.Contains(err.Error(), "the-secret") {
+	// One layer names the URL: the waiter takes off the url.Error retryablehttp wrapped it in.
+	if !strings.HasPrefix(err.Error(), "POST /oauth2/v1/token: ") || strings.Count(err.Error(), "/oauth2/v1/token\"") != 1 || strings.Contains(err.Error(), "the-secret") {
 		t.Errorf("text %q", err.Error())
 	}
 }

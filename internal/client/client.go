@@ -228,7 +228,7 @@ func (c *Client) send(ctx context.Context, r request, target string, payload []b
 		req.Header.Set("Content-Type", "application/json")
 	}
 	req.Header.Set("Authorization", "Bearer "+tok)
-	resp, err := c.waiter(r.retry).RoundTrip(req)
+	resp, err := c.waiter(r.retry).do(req)
 	if err != nil {
 		return answer{}, err
 	}

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -63,7 +64,18 @@ type rateLimitWaiter struct {
 	prepare func(*http.Request) error // puts the current token on a request sent again
 }
 
+// RoundTrip is do for an http.Client (the token request's), which wraps the error in a
+// *url.Error itself: the one retryablehttp's client already wrapped it in is taken off, as
+// retryablehttp's own RoundTripper does.
 func (w rateLimitWaiter) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := w.do(req)
+	if ue, ok := err.(*url.Error); ok {
+		return resp, ue.Err
+	}
+	return resp, err
+}
+
+func (w rateLimitWaiter) do(req *http.Request) (*http.Response, error) {
 	rreq, err := retryablehttp.FromRequest(req)
 	if err != nil {
 		return nil, err
