@@ -49,7 +49,12 @@ func requests(emu *emulator.Server, prefix string) int {
 }
 
 func TestEmulatorVerifyTOTP(t *testing.T) {
-	emu, host := startEmulator(t, emulator.Config{})
+	// One clock for the emulator and the client, starting 200 ms before a time step ends, so
+	// that the step changes during the test at a known moment.
+	start := time.Now()
+	base := start.Truncate(client.DefaultTOTPPeriod).Add(client.DefaultTOTPPeriod - 200*time.Millisecond)
+	clock := func() time.Time { return base.Add(time.Since(start)) }
+	emu, host := startEmulator(t, emulator.Config{Now: clock})
 	log := &captureLog{}
 	c := newClient(t, host, func(c *client.Config) { c.Logger = log })
 	ctx := context.Background()
@@ -62,17 +67,28 @@ func TestEmulatorVerifyTOTP(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The first enrolled factor is the preferred one: no factor id needed.
-	res, err := c.Verify(ctx, client.VerifyRequest{UserID: "alice", UserIDType: client.UserIDTypeName, TOTPSecret: offlineSecret})
+	res, err := c.Verify(ctx, client.VerifyRequest{UserID: "alice", UserIDType: client.UserIDTypeName, TOTPSecret: offlineSecret, Now: clock})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.FactorID != e.FactorID || res.Method != client.MethodTOTP || res.UserGUID != emulator.AliceID || res.DisplayName == "" || res.RequestID == "" {
 		t.Errorf("result %+v", res)
 	}
-	// Named as a backup factor, with the domain's defaults spelled out.
-	if _, err := c.Verify(ctx, client.VerifyRequest{UserID: emulator.AliceID, FactorID: e.FactorID, Method: client.MethodTOTP,
-		TOTPSecret: offlineSecret, TOTP: client.DefaultTOTPParams()}); err != nil {
+	// Within the same step the code was used: TOTPFreshStep waits for the next step and
+	// answers with its code. Named as a backup factor, with the domain's defaults spelled out.
+	backup := client.VerifyRequest{UserID: emulator.AliceID, FactorID: e.FactorID, Method: client.MethodTOTP,
+		TOTPSecret: offlineSecret, TOTP: client.DefaultTOTPParams(), Now: clock}
+	fresh := backup
+	fresh.TOTPFreshStep = true
+	if _, err := c.Verify(ctx, fresh); err != nil {
 		t.Fatal(err)
+	}
+	if clock().Sub(base) < 200*time.Millisecond {
+		t.Errorf("TOTPFreshStep answered before the step ended")
+	}
+	// Without it, the same step's code again is a replay, refused (RFC 6238 section 5.2).
+	if _, err := c.Verify(ctx, backup); !errors.Is(err, client.ErrInvalidPasscode) {
+		t.Errorf("a replayed code: %v, want ErrInvalidPasscode", err)
 	}
 	// A valid secret of another device gives a wrong code, sent once.
 	emu.ResetStats()

@@ -82,6 +82,12 @@ type VerifyRequest struct {
 	// settings (zero fields: Oracle's defaults).
 	TOTPSecret string
 	TOTP       TOTPParams
+	// TOTPFreshStep waits for the start of the next time step (at most one period) and
+	// answers with that step's code, which nothing can have used yet: the service accepts
+	// each code once (RFC 6238 section 5.2), and a caller that verifies twice within a step
+	// (Terraform opens an ephemeral resource during plan and again during apply) would
+	// otherwise have its second answer refused.
+	TOTPFreshStep bool
 	// SMS, EMAIL, PHONE_CALL: the trusted client's PEM private key and PEM certificate (API
 	// doc 4.1, ParseExternalClientKey). When set, V1 for one of these methods, or for the
 	// preferred factor, asks for the passcode encrypted (userFlowControlledByExternalClient,
@@ -172,7 +178,7 @@ func (c *Client) Verify(ctx context.Context, req VerifyRequest) (*VerifyResult, 
 		err = c.awaitPush(ctx, v.RequestID, req.PushPollInterval)
 	} else {
 		var a VerificationAnswer
-		if a, err = req.answer(method, key, v); err == nil {
+		if a, err = req.answer(ctx, method, key, v); err == nil {
 			a.RequestState = v.RequestState
 			err = c.CompleteVerification(ctx, v.RequestID, a)
 		}
@@ -213,14 +219,26 @@ func (req VerifyRequest) missing(method string, key *ExternalClientKey, asked []
 }
 
 // answer builds the V2 body for an initiated verification v of method.
-func (req VerifyRequest) answer(method string, key *ExternalClientKey, v *Verification) (VerificationAnswer, error) {
+func (req VerifyRequest) answer(ctx context.Context, method string, key *ExternalClientKey, v *Verification) (VerificationAnswer, error) {
 	switch method {
 	case MethodTOTP:
 		now := time.Now
 		if req.Now != nil {
 			now = req.Now
 		}
-		code, err := TOTPCode(req.TOTPSecret, now(), req.TOTP)
+		at := now()
+		if req.TOTPFreshStep {
+			p, _, err := req.TOTP.withDefaults()
+			if err != nil {
+				return VerificationAnswer{}, err
+			}
+			wait := p.Period - time.Duration(at.UnixNano())%p.Period
+			if err := sleep(ctx, wait); err != nil {
+				return VerificationAnswer{}, fmt.Errorf("waiting %s for the next TOTP time step: %w", wait.Round(time.Second), err)
+			}
+			at = at.Add(wait)
+		}
+		code, err := TOTPCode(req.TOTPSecret, at, req.TOTP)
 		return VerificationAnswer{OTPCode: code}, err
 	case MethodSMS, MethodEmail, MethodPhoneCall:
 		if v.OTP == nil {

@@ -1,6 +1,9 @@
 package emulator
 
-import "net/http"
+import (
+	"net/http"
+	"sort"
+)
 
 // errPushRejected is V3's answer once the user rejected the notification. Oracle documents
 // 401 for "user rejected" (reference §4, V3) but no code; AUTH-1007 "Authentication
@@ -87,4 +90,24 @@ func (s *Server) pushRequestLocked(requestID string, approve bool) (*verificatio
 		return nil, nil, ErrUserLocked
 	}
 	return v, u, nil
+}
+
+// PendingPushRequests returns the ids of the user's PUSH verifications still waiting for
+// the user, oldest first: what the user's authenticator app would show, for tests that play
+// the user.
+func (s *Server) PendingPushRequests(userID string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var pending []*verification
+	for _, v := range s.requests {
+		if v.userID == userID && v.method == MethodPush && !v.approved && !v.rejected && !v.done {
+			pending = append(pending, v)
+		}
+	}
+	sort.Slice(pending, func(i, j int) bool { return pending[i].created.Before(pending[j].created) })
+	ids := make([]string, len(pending))
+	for i, v := range pending {
+		ids[i] = v.ID
+	}
+	return ids
 }

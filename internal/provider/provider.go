@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -18,8 +19,9 @@ import (
 )
 
 var (
-	_ provider.Provider                   = &IDCSMFAProvider{}
-	_ provider.ProviderWithValidateConfig = &IDCSMFAProvider{}
+	_ provider.Provider                       = &IDCSMFAProvider{}
+	_ provider.ProviderWithValidateConfig     = &IDCSMFAProvider{}
+	_ provider.ProviderWithEphemeralResources = &IDCSMFAProvider{}
 )
 
 // IDCSMFAProvider manages users' MFA factors in an Oracle identity domain.
@@ -134,6 +136,12 @@ func (p *IDCSMFAProvider) Resources(_ context.Context) []func() resource.Resourc
 		NewTOTPFactorResource,
 		NewFactorActivationResource,
 		NewPreferredFactorResource,
+	}
+}
+
+func (p *IDCSMFAProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		NewFactorVerificationEphemeralResource,
 	}
 }
 

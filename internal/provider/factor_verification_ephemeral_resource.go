@@ -1,0 +1,279 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/ephemeral/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
+)
+
+var (
+	_ ephemeral.EphemeralResourceWithConfigure      = &FactorVerificationEphemeralResource{}
+	_ ephemeral.EphemeralResourceWithValidateConfig = &FactorVerificationEphemeralResource{}
+)
+
+// defaultVerificationTimeout bounds one verification; only PUSH, which waits for a person,
+// comes near it.
+const defaultVerificationTimeout = 5 * time.Minute
+
+// Attribute names of the verification's answers.
+const (
+	attrUserName        = "user_name"
+	attrMethod          = "method"
+	attrTOTPSecret      = "totp_secret"
+	attrPrivateKeyPEM   = "private_key_pem"
+	attrCertificatePEM  = "certificate_pem"
+	attrBypassCode      = "bypass_code"
+	attrSecurityAnswers = "security_answers"
+)
+
+// verificationMethods are the methods V1 verifies (API reference InitiateFactorVerification).
+var verificationMethods = []string{client.MethodSMS, client.MethodEmail, client.MethodPhoneCall, client.MethodTOTP,
+	client.MethodPush, client.MethodSecurityQuestions, client.MethodBypassCode}
+
+// FactorVerificationEphemeralResource is idcsmfa_factor_verification: opening it runs one
+// whole verification of a user's factor (V1, then V2 or V3) and fails unless the factor
+// verifies. Nothing it takes or returns is stored.
+type FactorVerificationEphemeralResource struct {
+	client *client.Client
+	// pushPollInterval is the wait between PUSH polls; 0 means the client's default. Tests
+	// shorten it.
+	pushPollInterval time.Duration
+}
+
+// NewFactorVerificationEphemeralResource is the constructor the provider lists.
+func NewFactorVerificationEphemeralResource() ephemeral.EphemeralResource {
+	return &FactorVerificationEphemeralResource{}
+}
+
+type factorVerificationModel struct {
+	UserID          types.String   `tfsdk:"user_id"`
+	UserName        types.String   `tfsdk:"user_name"`
+	FactorID        types.String   `tfsdk:"factor_id"`
+	Method          types.String   `tfsdk:"method"`
+	TOTPSecret      types.String   `tfsdk:"totp_secret"`
+	TOTPPeriod      types.Int64    `tfsdk:"totp_period"`
+	TOTPDigits      types.Int64    `tfsdk:"totp_digits"`
+	TOTPAlgorithm   types.String   `tfsdk:"totp_algorithm"`
+	PrivateKeyPEM   types.String   `tfsdk:"private_key_pem"`
+	CertificatePEM  types.String   `tfsdk:"certificate_pem"`
+	BypassCode      types.String   `tfsdk:"bypass_code"`
+	SecurityAnswers types.Map      `tfsdk:"security_answers"`
+	Verified        types.Bool     `tfsdk:"verified"`
+	DisplayName     types.String   `tfsdk:"display_name"`
+	Timeouts        timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *FactorVerificationEphemeralResource) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_factor_verification"
+}
+
+func (r *FactorVerificationEphemeralResource) Schema(ctx context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: factorVerificationDescription,
+		Attributes: map[string]schema.Attribute{
+			attrUserID: schema.StringAttribute{
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: "The user's id (GUID, 32 hexadecimal characters). Exactly one of `user_id` and " +
+					"`user_name`; after opening, the id of the verified user either way.",
+				Validators: []validator.String{userIDValidator(),
+					stringvalidator.ExactlyOneOf(path.MatchRoot(attrUserID), path.MatchRoot(attrUserName))},
+			},
+			attrUserName: schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "The user's name (`userIdType` `USER_NAME`), instead of `user_id`.",
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			attrFactorID: schema.StringAttribute{
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: "The factor to verify, with `method`: a backup factor. Left out (with `method`), the " +
+					"user's preferred factor is verified. `BypassCode` and `SecurityQuestions` name those factors. " +
+					"After opening, the verified factor's id.",
+				Validators: []validator.String{stringvalidator.AlsoRequires(path.MatchRoot(attrMethod))},
+			},
+			attrMethod: schema.StringAttribute{
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: "The method of `factor_id`: one of `" + strings.Join(verificationMethods, "`, `") +
+					"`. After opening, the verified method.",
+				Validators: []validator.String{stringvalidator.OneOf(verificationMethods...),
+					stringvalidator.AlsoRequires(path.MatchRoot(attrFactorID))},
+			},
+			attrTOTPSecret: schema.StringAttribute{
+				Optional:  true,
+				Sensitive: true,
+				MarkdownDescription: "TOTP: the factor's base32 shared secret (the `shared_secret_wo` of an " +
+					"`idcsmfa_totp_factor`). The code is computed with `totp_period`, `totp_digits` and `totp_algorithm`. " +
+					"Terraform opens an ephemeral resource during plan and again during apply, and the service accepts " +
+					"each code once (RFC 6238 section 5.2), so every opening waits for the start of the next time step " +
+					"(at most `totp_period`) and answers with that step's code, which nothing can have used yet.",
+				Validators: []validator.String{totpSecretValidator{}},
+			},
+			"totp_period": schema.Int64Attribute{
+				Optional:            true,
+				MarkdownDescription: "TOTP: the domain's time step in seconds (`timeStepInSecs`), 30 to 300. Default 30.",
+				Validators:          []validator.Int64{int64validator.Between(30, 300)},
+			},
+			"totp_digits": schema.Int64Attribute{
+				Optional:            true,
+				MarkdownDescription: "TOTP: the domain's code length (`passcodeLength`), 6 to 8. Default 6.",
+				Validators:          []validator.Int64{int64validator.Between(6, 8)},
+			},
+			"totp_algorithm": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "TOTP: the domain's `hashingAlgorithm`: `SHA1` (default), `SHA256` or `SHA512`.",
+				Validators:          []validator.String{stringvalidator.OneOf(client.TOTPAlgorithmSHA1, client.TOTPAlgorithmSHA256, client.TOTPAlgorithmSHA512)},
+			},
+			attrPrivateKeyPEM: schema.StringAttribute{
+				Optional:  true,
+				Sensitive: true,
+				MarkdownDescription: "SMS, EMAIL, PHONE_CALL: the PEM RSA private key (PKCS #1 or #8, unencrypted) of the " +
+					"application's trusted client certificate. With it and `certificate_pem`, the service returns the " +
+					"passcode encrypted to Terraform (RSAES-OAEP, SHA-1) instead of sending it to the user, and Terraform " +
+					"decrypts and submits it: the user gets no SMS or e-mail.",
+			},
+			attrCertificatePEM: schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "SMS, EMAIL, PHONE_CALL: the PEM X.509 certificate registered as a *Trusted Client " +
+					"Certificate* of the OAuth application (its SHA-1 thumbprint is sent as `x5t`).",
+				Validators: []validator.String{stringvalidator.AlsoRequires(path.MatchRoot(attrPrivateKeyPEM))},
+			},
+			attrBypassCode: schema.StringAttribute{
+				Optional:            true,
+				Sensitive:           true,
+				MarkdownDescription: "BYPASSCODE: one of the user's bypass codes. A bypass code is used up by a successful verification.",
+			},
+			attrSecurityAnswers: schema.MapAttribute{
+				Optional:            true,
+				Sensitive:           true,
+				ElementType:         types.StringType,
+				MarkdownDescription: "SECURITY_QUESTIONS: answers by question id (e.g. `{ FirstCar = \"...\" }`). The service chooses which questions it asks; each asked question needs an answer.",
+			},
+			"verified": schema.BoolAttribute{
+				Computed:            true,
+				MarkdownDescription: "`true`: opening fails when the factor does not verify, so a value here means it did.",
+			},
+			attrDisplayName: schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The verified factor's display name, as the service shows it (a masked number, an address, a device name).",
+			},
+			"timeouts": timeouts.AttributesWithOpts(ctx, timeouts.Opts{
+				OpenDescription: "How long one verification may take, as a Go duration (`30s`, `10m`); only PUSH, which " +
+					"waits for the user to approve, comes near it. Default `5m`.",
+			}),
+		},
+	}
+}
+
+const factorVerificationDescription = "Proves that a user's factor works: opening this ephemeral resource " +
+	"(Terraform 1.10+) runs one whole verification (`POST /mfa/v1/requests`, then the answer) and fails with an " +
+	"error diagnostic when the factor does not verify. Nothing it takes or returns is stored in the plan or the state.\n\n" +
+	"It verifies the user's preferred factor, or the backup factor `factor_id` with its `method`, and answers with " +
+	"no person involved: a code computed from `totp_secret` (TOTP); the passcode the service returns encrypted to " +
+	"the application's trusted client certificate, decrypted with `private_key_pem` (SMS, EMAIL, PHONE_CALL: the " +
+	"user is not notified); `bypass_code`; `security_answers`. PUSH waits for the user to approve, within " +
+	"`timeouts.open`.\n\n" +
+	"**Lockout.** The service counts every wrong answer, and may count every passcode it sends, towards locking the " +
+	"user. The resource never retries an answer, and stops before answering when it cannot answer (a certificate " +
+	"the application does not trust, a question without an answer). Needs the **MFA Client** or **Authenticator " +
+	"Client** app role."
+
+func (r *FactorVerificationEphemeralResource) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
+	r.client = providerClient(req.ProviderData, &resp.Diagnostics)
+}
+
+// ValidateConfig says at plan time which input the chosen method needs, and checks the key
+// pair when it is known.
+func (r *FactorVerificationEphemeralResource) ValidateConfig(ctx context.Context, req ephemeral.ValidateConfigRequest, resp *ephemeral.ValidateConfigResponse) {
+	var m factorVerificationModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if need, given := m.answerFor(m.Method.ValueString()); need != "" && !given {
+		resp.Diagnostics.AddAttributeError(path.Root(need), "Missing answer for "+m.Method.ValueString(),
+			fmt.Sprintf("Verifying a %s factor needs %s%s.", m.Method.ValueString(), need, inputHint(need)))
+	}
+	if known(m.PrivateKeyPEM) && known(m.CertificatePEM) {
+		if _, err := client.ParseExternalClientKey(m.PrivateKeyPEM.ValueString(), m.CertificatePEM.ValueString()); err != nil {
+			resp.Diagnostics.Append(keyPairDiagnostic(err))
+		}
+	}
+}
+
+// answerFor names the attribute that answers a method, and whether the configuration sets
+// it (an unknown value counts as set: it is known when the verification runs).
+func (m *factorVerificationModel) answerFor(method string) (string, bool) {
+	switch method {
+	case client.MethodTOTP:
+		return attrTOTPSecret, !m.TOTPSecret.IsNull()
+	case client.MethodSMS, client.MethodEmail, client.MethodPhoneCall:
+		return attrPrivateKeyPEM, !m.PrivateKeyPEM.IsNull() && !m.CertificatePEM.IsNull()
+	case client.MethodBypassCode:
+		return attrBypassCode, !m.BypassCode.IsNull()
+	case client.MethodSecurityQuestions:
+		return attrSecurityAnswers, !m.SecurityAnswers.IsNull()
+	}
+	return "", true
+}
+
+func inputHint(attr string) string {
+	if attr == attrPrivateKeyPEM {
+		return " and certificate_pem: the trusted client key pair the passcode is encrypted for (the user is not notified)"
+	}
+	return ""
+}
+
+// Open runs the verification.
+func (r *FactorVerificationEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
+	var m factorVerificationModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := m.Timeouts.Open(ctx, defaultVerificationTimeout)
+	resp.Diagnostics.Append(diags...)
+	answers := map[string]string{}
+	resp.Diagnostics.Append(m.SecurityAnswers.ElementsAs(ctx, &answers, false)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	vr := client.VerifyRequest{
+		UserID: m.UserID.ValueString(), UserIDType: client.UserIDTypeGUID,
+		FactorID: m.FactorID.ValueString(), Method: m.Method.ValueString(),
+		TOTPSecret: m.TOTPSecret.ValueString(), TOTPFreshStep: true,
+		TOTP: client.TOTPParams{Period: time.Duration(m.TOTPPeriod.ValueInt64()) * time.Second,
+			Digits: int(m.TOTPDigits.ValueInt64()), Algorithm: m.TOTPAlgorithm.ValueString()},
+		ExternalClientKeyPEM: m.PrivateKeyPEM.ValueString(), ExternalClientCertificatePEM: m.CertificatePEM.ValueString(),
+		BypassCode: m.BypassCode.ValueString(), SecurityAnswers: answers,
+		PushPollInterval: r.pushPollInterval,
+	}
+	who := m.UserID.ValueString()
+	if !m.UserName.IsNull() {
+		vr.UserID, vr.UserIDType, who = m.UserName.ValueString(), client.UserIDTypeName, m.UserName.ValueString()
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	res, err := r.client.Verify(ctx, vr)
+	if err != nil {
+		resp.Diagnostics.Append(verificationDiagnostic(who, err))
+		return
+	}
+	m.UserID, m.FactorID = types.StringValue(res.UserGUID), types.StringValue(res.FactorID)
+	m.Method, m.DisplayName = types.StringValue(res.Method), types.StringValue(res.DisplayName)
+	m.Verified = types.BoolValue(true)
+	resp.Diagnostics.Append(resp.Result.Set(ctx, &m)...)
+}
