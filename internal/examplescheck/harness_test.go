@@ -200,3 +200,21 @@ func getJSON(url string) (string, error) {
 	}
 	return string(b), err
 }
+
+// lockedBuffer collects the output of a process and of the processes it starts.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
