@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # make demo: the whole story against the emulator, on a machine with no identity domain and
 # no network. Builds the provider and the emulator, starts the emulator on a free loopback
-# port, and runs terraform on examples/demo with the locally built provider (dev_overrides in
-# a generated CLI configuration, no registry). Cleans up even when a step fails.
+# port with the example users (examples/emulator-users.json), and runs terraform on
+# examples/demo with the locally built provider (a filesystem mirror in a generated CLI
+# configuration, as a user's CI would; no registry). Cleans up even when a step fails.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,14 +30,18 @@ say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 command -v terraform >/dev/null || { echo "terraform 1.11+ must be on PATH" >&2; exit 1; }
 command -v curl >/dev/null || { echo "curl must be on PATH" >&2; exit 1; }
+command -v jq >/dev/null || { echo "jq must be on PATH (the demo reads the emulator's outbox with it)" >&2; exit 1; }
 
 say "1. Build the provider and the emulator"
-mkdir -p "$work/plugins"
-(cd "$root" && go build -o "$work/plugins/terraform-provider-idcsmfa" . && go build -o "$work/idcs-emulator" ./internal/cmd/idcs-emulator)
+version=0.1.0
+plugin_dir="$work/mirror/registry.terraform.io/idcsmfa/idcsmfa/$version/$(go env GOOS)_$(go env GOARCH)"
+mkdir -p "$plugin_dir"
+(cd "$root" && go build -ldflags "-X main.version=$version" -o "$plugin_dir/terraform-provider-idcsmfa_v$version" . &&
+  go build -o "$work/idcs-emulator" ./internal/cmd/idcs-emulator)
 echo "built into $work"
 
 say "2. Start the emulator on a free loopback port"
-"$work/idcs-emulator" -listen 127.0.0.1:0 >"$work/emulator.out" 2>"$work/emulator.log" &
+"$work/idcs-emulator" -listen 127.0.0.1:0 -users "$root/examples/emulator-users.json" >"$work/emulator.out" 2>"$work/emulator.log" &
 emulator_pid=$!
 url=""
 for _ in $(seq 1 100); do
@@ -48,13 +53,16 @@ done
 [ -n "$url" ] || { echo "emulator did not print its address" >&2; exit 1; }
 echo "emulator ready at $url"
 
-# The locally built provider, with no registry access at all.
+# The locally built provider from a filesystem mirror, with no registry access at all.
 cat >"$work/terraformrc" <<EOF
 provider_installation {
-  dev_overrides {
-    "idcsmfa/idcsmfa" = "$work/plugins"
+  filesystem_mirror {
+    path    = "$work/mirror"
+    include = ["registry.terraform.io/idcsmfa/idcsmfa"]
   }
-  direct {}
+  direct {
+    exclude = ["registry.terraform.io/idcsmfa/idcsmfa"]
+  }
 }
 EOF
 export TF_CLI_CONFIG_FILE="$work/terraformrc"
@@ -65,36 +73,36 @@ export IDCS_CLIENT_ID="idcsmfa-emulator"
 export IDCS_CLIENT_SECRET="emulator-secret"
 cp -r "$root/examples/demo" "$work/config"
 cd "$work/config"
-tf() { terraform "$@" -no-color 2> >(grep -v -e 'Provider development overrides are in effect' -e 'dev_overrides' >&2); }
+tf() { terraform "$@" -no-color; }
+# apply prints the outputs at its end; the demo prints the ones it is about afterwards, once.
+apply() { tf apply -auto-approve -input=false "$@" | sed '/^Outputs:$/,$d'; }
 
-say "3. Enroll alice's SMS and e-mail factors (they stay pending until she enters the passcodes)"
-tf apply -auto-approve -input=false
+tf init -input=false >/dev/null
+
+say "3. Enroll alice's SMS and email factors (they stay pending until she enters the passcodes)"
+apply
 tf output factors
 
 say "4. Read the passcodes from the emulator's outbox, as alice reads her phone and mailbox"
 user_id=$(terraform output -raw user_id)
 messages=$(curl -fsS "$url/emulator/v1/messages?userId=$user_id")
 latest_otp() { # channel -> latest passcode sent on that channel
-  printf '%s' "$messages" | python3 -c '
-import json,sys
-msgs=[m for m in json.load(sys.stdin)["messages"] if m["channel"]==sys.argv[1]]
-print(msgs[-1]["otp"] if msgs else "")' "$1"
+  printf '%s' "$messages" | jq -er --arg channel "$1" '[.messages[] | select(.channel == $channel)] | last | .otp'
 }
 sms_otp=$(latest_otp SMS)
 email_otp=$(latest_otp EMAIL)
-[ -n "$sms_otp" ] && [ -n "$email_otp" ] || { echo "no passcodes in the outbox" >&2; exit 1; }
-printf '%s' "$messages" | python3 -c '
-import json,sys
-for m in json.load(sys.stdin)["messages"]:
-    print("  %-5s to %-26s at %s: passcode %s" % (m["channel"], m["recipient"], m["sentAt"], m["otp"]))'
+printf '%s' "$messages" | jq -r '.messages[] | "  \(.channel) to \(.recipient) at \(.sentAt): passcode \(.otp)"'
 
 say "5. Finish both enrollments with the write-only passcodes (never stored in plan or state)"
-tf apply -auto-approve -input=false -var "sms_otp=$sms_otp" -var "email_otp=$email_otp" -var otp_version=1
+# In the environment, not with -var: Terraform logs its own command line (INFO and above).
+export TF_VAR_sms_otp="$sms_otp" TF_VAR_email_otp="$email_otp" TF_VAR_otp_version=1
+apply
 tf output factors
 if grep -q -e "$sms_otp" -e "$email_otp" terraform.tfstate; then
   echo "a passcode was found in the state file" >&2; exit 1
 fi
 echo "checked: neither passcode appears anywhere in terraform.tfstate"
+unset TF_VAR_sms_otp TF_VAR_email_otp # used up; otp_version stays 1
 
 say "6. What the domain reports for alice: her factors and preferred method"
 tf output user_factors
@@ -103,11 +111,11 @@ say "7. Audit: users of the domain without any enrolled factor"
 tf output users_without_mfa
 
 say "8. A second plan changes nothing"
-tf plan -input=false -detailed-exitcode -var otp_version=1 >/dev/null || { echo "the second plan was not empty" >&2; exit 1; }
+tf plan -input=false -detailed-exitcode >/dev/null || { echo "the second plan was not empty" >&2; exit 1; }
 echo "no changes"
 
 say "9. Destroy: remove both factors"
-tf destroy -auto-approve -input=false -var otp_version=1
+tf destroy -auto-approve -input=false | sed '/^Changes to Outputs:$/,/^$/d' 
 remaining=$(curl -fsS "$url/emulator/v1/users/$user_id/factors")
 echo "factors left on the emulator for alice: $remaining"
 

@@ -1,8 +1,12 @@
 # MFA audit: who has no enrolled factor, domain-wide and for the users that must have one.
-# Reads only; plan or apply it on a schedule. The OAuth client needs the MFA Client role to
-# read factors and User Administrator to list users.
+# Reads only; plan or apply it on a schedule. The OAuth client needs the Authenticator
+# Client role to read factors and User Administrator to list users; never MFA Client.
 #
-#   terraform apply -var='required_user=alice' -var='user_filter=userName sw "ci-"'
+#   terraform apply -var='required_user=alice@example.com' -var='user_filter=userName sw "ci-"'
+#
+# "Without MFA" means no enrolled device (enrolled_devices == 0): nothing the user could
+# sign in with. mfa_status is the domain's label and says something else: a user exempted
+# from MFA (IGNORED) or whose MFA was turned off (DISABLED) may hold devices or none.
 
 terraform {
   required_version = ">= 1.11"
@@ -25,7 +29,7 @@ variable "user_filter" {
 variable "required_user" {
   description = "A user (login name) who must have an enrolled factor; the check below warns if not."
   type        = string
-  default     = "alice"
+  default     = "alice@example.com"
 }
 
 data "idcsmfa_users" "audited" {

@@ -1,4 +1,4 @@
-# The demo of `make demo`: enroll a user's SMS and e-mail factors, finish both with the
+# The demo of `make demo`: enroll a user's SMS and email factors, finish both with the
 # passcodes the user received, read the user's factors back, and audit who has no MFA.
 # scripts/demo.sh runs it against the emulator; it works the same against a real domain.
 
@@ -17,7 +17,7 @@ provider "idcsmfa" {}
 variable "user_name" {
   description = "The user whose factors are enrolled."
   type        = string
-  default     = "alice"
+  default     = "alice@example.com"
 }
 
 variable "mobile_number" {
@@ -48,7 +48,8 @@ variable "email_otp" {
   ephemeral = true
 }
 
-# Raise this number to submit the passcodes above (null until the user has them).
+# Raise this number to submit the passcodes above (null until the user has them), and keep
+# it afterwards: dropping it plans a change back to null.
 variable "otp_version" {
   type    = number
   default = null
@@ -106,6 +107,6 @@ output "user_factors" {
 }
 
 output "users_without_mfa" {
-  description = "Audit: users of the domain with no enrolled factor."
-  value       = sort([for u in data.idcsmfa_users.all.users : u.user_name if u.mfa_status != "ENROLLED"])
+  description = "Audit: users of the domain with no enrolled device (the definition examples/audit explains)."
+  value       = sort([for u in data.idcsmfa_users.all.users : u.user_name if u.enrolled_devices == 0])
 }

@@ -1,67 +1,130 @@
 package examplescheck
 
 import (
+	"context"
+	"encoding/json"
+	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
-// TestExamplesValidate builds the provider, points terraform at it with dev_overrides (no
-// registry access), and runs `terraform validate` in every directory of examples/ that holds
-// .tf files. Docs are generated from these files, so a broken example is a broken doc page.
-func TestExamplesValidate(t *testing.T) {
-	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if tf == "" {
-		var err error
-		if tf, err = exec.LookPath("terraform"); err != nil {
-			t.Fatal("terraform CLI not found: set TF_ACC_TERRAFORM_PATH or put terraform 1.11+ on PATH")
-		}
-	}
-	root, err := filepath.Abs("../..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	work := t.TempDir()
-	plugins := filepath.Join(work, "plugins")
-	build := exec.Command("go", "build", "-o", filepath.Join(plugins, "terraform-provider-idcsmfa"), ".")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
-	}
-	cliConfig := filepath.Join(work, "terraformrc")
-	rc := "provider_installation {\n  dev_overrides {\n    \"idcsmfa/idcsmfa\" = \"" + plugins + "\"\n  }\n  direct {}\n}\n"
-	if err := os.WriteFile(cliConfig, []byte(rc), 0o600); err != nil {
-		t.Fatal(err)
-	}
-
-	dirs := exampleDirs(t, filepath.Join(root, "examples"))
-	if len(dirs) < 5 {
+// TestExamplesRun runs every example folder as it is, as a user would after copying it:
+// terraform init (the provider from a filesystem mirror), apply, a second plan that must be
+// empty, destroy; each against its own emulator seeded with examples/emulator-users.json,
+// which must hold no factor afterwards. An example that waits for an out-of-band activation
+// gets an actor that completes pending enrollments, as the user would.
+func TestExamplesRun(t *testing.T) {
+	requireRun(t)
+	h := getHarness(t)
+	dirs := exampleDirs(t, filepath.Join(h.root, "examples"))
+	if len(dirs) < 8 {
 		t.Fatalf("found only %d example directories under examples/: %v", len(dirs), dirs)
 	}
+	userIDs := fixtureUserIDs(t, h.users)
 	for _, dir := range dirs {
-		rel, _ := filepath.Rel(root, dir)
+		rel, _ := filepath.Rel(h.root, dir)
 		t.Run(rel, func(t *testing.T) {
-			copyDir := filepath.Join(work, strings.ReplaceAll(rel, string(filepath.Separator), "_"))
-			copyTF(t, dir, copyDir)
-			if !declaresProvider(t, copyDir) {
-				// Resource and data-source snippets rely on the provider's implied source;
-				// give them the required_providers block a real configuration has.
-				block := "terraform {\n  required_providers {\n    idcsmfa = { source = \"idcsmfa/idcsmfa\" }\n  }\n}\n"
-				if err := os.WriteFile(filepath.Join(copyDir, "zz_providers.tf"), []byte(block), 0o600); err != nil {
+			t.Parallel()
+			work := t.TempDir()
+			copyTF(t, dir, work)
+			if !declares(t, work, "required_providers") {
+				t.Fatalf("%s has no required_providers block: without it terraform init looks for hashicorp/idcsmfa", rel)
+			}
+			url := h.startEmulator(t, "-users", h.users)
+			env := h.env("IDCS_HOST="+url, "IDCS_CLIENT_ID=idcsmfa-emulator", "IDCS_CLIENT_SECRET=emulator-secret")
+			tf := func(timeout time.Duration, args ...string) string {
+				t.Helper()
+				out, err := run(work, env, timeout, h.terraform, append(args, "-no-color")...)
+				if err != nil {
+					t.Fatalf("terraform %s in %s failed: %v\n%s", args[0], rel, err, out)
+				}
+				return out
+			}
+			tf(time.Minute, "init", "-input=false")
+			stop := func() {}
+			if declares(t, work, `"idcsmfa_factor_activation"`) {
+				stop = completePending(t, url, userIDs)
+			}
+			tf(2*time.Minute, "apply", "-auto-approve", "-input=false")
+			stop()
+			// A check block's scoped data source is read on every plan, which -detailed-exitcode
+			// counts as a change: what matters is that nothing is added, changed or destroyed.
+			if out, err := run(work, env, time.Minute, h.terraform, "plan", "-input=false", "-detailed-exitcode", "-no-color"); err != nil &&
+				!(strings.Contains(out, "Plan: 0 to add, 0 to change, 0 to destroy.") && !strings.Contains(out, "Changes to Outputs")) {
+				t.Fatalf("the plan after apply in %s is not empty (%v):\n%s", rel, err, out)
+			}
+			tf(2*time.Minute, "destroy", "-auto-approve", "-input=false")
+			for _, id := range userIDs {
+				doc, err := getJSON(url + "/emulator/v1/users/" + id + "/factors")
+				if err != nil {
 					t.Fatal(err)
 				}
-			}
-			cmd := exec.Command(tf, "validate", "-no-color")
-			cmd.Dir = copyDir
-			cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
-			out, err := cmd.CombinedOutput()
-			if err != nil || !strings.Contains(string(out), "The configuration is valid") {
-				t.Fatalf("terraform validate in %s failed: %v\n%s", rel, err, out)
+				if !strings.Contains(doc, `"factors":[]`) {
+					t.Errorf("after destroy, user %s still has factors on the emulator: %s", id, doc)
+				}
 			}
 		})
 	}
+}
+
+// completePending plays the users: until stopped, it completes every pending enrollment of the
+// given users through the emulator's out-of-band actor.
+func completePending(t *testing.T, url string, userIDs []string) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for ctx.Err() == nil {
+			for _, id := range userIDs {
+				doc, err := getJSON(url + "/emulator/v1/users/" + id + "/factors")
+				if err != nil {
+					continue
+				}
+				var list struct {
+					Factors []struct{ ID, Status string }
+				}
+				if json.Unmarshal([]byte(doc), &list) != nil {
+					continue
+				}
+				for _, f := range list.Factors {
+					if f.Status == "ENROLLMENT_INITIATED" {
+						resp, err := http.Post(url+"/emulator/v1/users/"+id+"/factors/"+f.ID+"/complete", "application/json", nil) //nolint:gosec // loopback emulator
+						if err == nil {
+							_ = resp.Body.Close()
+						}
+					}
+				}
+			}
+			select {
+			case <-ctx.Done():
+			case <-time.After(200 * time.Millisecond):
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
+}
+
+// fixtureUserIDs are the ids given in the emulator's users file.
+func fixtureUserIDs(t *testing.T, file string) []string {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var users []struct{ ID string }
+	if err := json.Unmarshal(b, &users); err != nil {
+		t.Fatalf("%s: %s", file, err)
+	}
+	var ids []string
+	for _, u := range users {
+		if u.ID != "" {
+			ids = append(ids, u.ID)
+		}
+	}
+	return ids
 }
 
 func exampleDirs(t *testing.T, base string) []string {
@@ -86,9 +149,6 @@ func exampleDirs(t *testing.T, base string) []string {
 
 func copyTF(t *testing.T, from, to string) {
 	t.Helper()
-	if err := os.MkdirAll(to, 0o755); err != nil {
-		t.Fatal(err)
-	}
 	entries, err := os.ReadDir(from)
 	if err != nil {
 		t.Fatal(err)
@@ -107,7 +167,8 @@ func copyTF(t *testing.T, from, to string) {
 	}
 }
 
-func declaresProvider(t *testing.T, dir string) bool {
+// declares reports whether any .tf file in dir contains s.
+func declares(t *testing.T, dir, s string) bool {
 	t.Helper()
 	files, _ := filepath.Glob(filepath.Join(dir, "*.tf"))
 	for _, f := range files {
@@ -115,7 +176,7 @@ func declaresProvider(t *testing.T, dir string) bool {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if strings.Contains(string(b), "required_providers") {
+		if strings.Contains(string(b), s) {
 			return true
 		}
 	}

@@ -69,7 +69,7 @@ func factorResourceID(userID, factorID string) string { return userID + "/" + fa
 // is the one parser of factor import ids. User ids are lower-cased (the service's form).
 func parseFactorResourceID(id string) (userID, factorID string, diags diag.Diagnostics) {
 	userID, factorID, ok := strings.Cut(id, "/")
-	if !ok || !hex32Regexp.MatchString(userID) || !hex32Regexp.MatchString(factorID) {
+	if !ok || !guidRegexp.MatchString(userID) || !hex32Regexp.MatchString(factorID) {
 		diags.AddError("Invalid import ID",
 			fmt.Sprintf("The import ID must be <user_id>/<factor_id>: the user's id and the factor's id, each 32 hexadecimal "+
 				"characters, e.g. %s/%s (the idcsmfa_user_factors data source lists a user's factor ids). Got %q.",

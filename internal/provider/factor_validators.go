@@ -4,23 +4,72 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
-// hex32Regexp matches the identity domain's ids: user GUIDs and factor ids alike are 32
-// hexadecimal characters.
-var hex32Regexp = regexp.MustCompile(`^[0-9a-fA-F]{32}$`)
+var (
+	// guidRegexp is a user's GUID as the identity domain writes it: 32 lower-case hexadecimal
+	// characters. Upper case is refused, not normalised: user_id is a plain input, so the plan
+	// must carry the configured text unchanged (a provider that planned the lower-case form
+	// would be rejected by Terraform, and one that stored it would show a diff on every plan),
+	// and the service does not find an upper-cased GUID (404).
+	guidRegexp = regexp.MustCompile(`^[0-9a-f]{32}$`)
+	// hex32Regexp is any id of the identity domain (user GUIDs, factor ids): 32 hexadecimal
+	// characters.
+	hex32Regexp = regexp.MustCompile(`^[0-9a-fA-F]{32}$`)
+)
 
 const (
 	exampleUserID   = "7b3d902ab05b4214bae6b2924ca6be21"
 	exampleFactorID = "88178d80636a428393a5674ba46dc867"
 )
 
-func userIDValidator() validator.String {
-	return stringvalidator.RegexMatches(hex32Regexp,
-		fmt.Sprintf("must be the user's id (GUID, the SCIM user id): 32 hexadecimal characters, e.g. %q, not the user name", exampleUserID))
+// howToFindGUID says where a user's GUID comes from; the OCI Console shows the user's OCID.
+const howToFindGUID = "To find a user's GUID: read it from the idcsmfa_user_factors data source looked up by login " +
+	"name (user_name = \"alice@example.com\", then .user_id), or from the user_id of the idcsmfa_users data source, " +
+	"or take the \"id\" (not the \"ocid\") of the user in the identity domain's SCIM API " +
+	"(GET /admin/v1/Users?filter=userName eq \"alice@example.com\")."
+
+// userIDValidator checks a user's GUID and says what went wrong for the usual mistakes: an
+// OCID copied from the OCI Console, a GUID in upper case, a login name.
+func userIDValidator() validator.String { return guidValidator{} }
+
+type guidValidator struct{}
+
+var _ validator.String = guidValidator{}
+
+func (guidValidator) Description(context.Context) string {
+	return fmt.Sprintf("must be the user's GUID (the SCIM user id): 32 hexadecimal characters in lower case, e.g. %q", exampleUserID)
+}
+
+func (v guidValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (guidValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	value := req.ConfigValue.ValueString()
+	switch {
+	case guidRegexp.MatchString(value):
+		return
+	case strings.HasPrefix(strings.ToLower(value), "ocid1."):
+		resp.Diagnostics.AddAttributeError(req.Path, "OCID instead of the user's GUID",
+			fmt.Sprintf("Attribute %s is %q, an OCID (the id the OCI Console shows for a user), but the identity "+
+				"domain's MFA API takes the user's GUID (the SCIM user id): 32 hexadecimal characters in lower case, "+
+				"e.g. %q. %s", req.Path, value, exampleUserID, howToFindGUID))
+	case hex32Regexp.MatchString(value):
+		resp.Diagnostics.AddAttributeError(req.Path, "User GUID in upper case",
+			fmt.Sprintf("Attribute %s is %q: write it in lower case, %q (for a value from elsewhere, lower(...)). "+
+				"The identity domain writes GUIDs in lower case and does not find an upper-case one.",
+				req.Path, value, strings.ToLower(value)))
+	default:
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid user GUID",
+			fmt.Sprintf("Attribute %s must be the user's id (GUID, the SCIM user id): 32 hexadecimal characters in "+
+				"lower case, e.g. %q, not the user name; got %q. %s", req.Path, exampleUserID, value, howToFindGUID))
+	}
 }
 
 func factorIDValidator() validator.String {

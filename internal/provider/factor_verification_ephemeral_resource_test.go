@@ -75,7 +75,9 @@ func selfSigned(t *testing.T, signer any, pub any) []byte {
 
 // verificationConfig opens the ephemeral resource with the given arguments and echoes its
 // non-secret results into echo.v.
-func verificationConfig(env *testEnv, args string) string { return verificationConfigNamed(env, "v", args) }
+func verificationConfig(env *testEnv, args string) string {
+	return verificationConfigNamed(env, "v", args)
+}
 
 // verificationConfigNamed is verificationConfig with another name for the echo resource:
 // a step that verifies another factor echoes into a new resource, since an echo resource
@@ -204,14 +206,13 @@ func TestAccFactorVerification_totpByIDAndPreferredByName(t *testing.T) {
 			},
 			{
 				// The preferred factor, the user by name: the same user and factor come back.
-				Config: verificationConfigNamed(env, "by_name", fmt.Sprintf("  user_name = %q\n  totp_secret = var.secret", userName)),
+				Config:            verificationConfigNamed(env, "by_name", fmt.Sprintf("  user_name = %q\n  totp_secret = var.secret", userName)),
 				ConfigVariables:   config.Variables{"secret": config.StringVariable(testTOTPSecret)},
 				ConfigStateChecks: expectVerifiedIn("by_name", &userID, &factorID, "TOTP"),
 			},
 		},
 	})
 }
-
 
 func userNameOf(t *testing.T, env *testEnv, userID string) string {
 	t.Helper()

@@ -6,8 +6,11 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 func TestProvider_maskedNumberMatches(t *testing.T) {
@@ -45,7 +48,7 @@ func TestProvider_phoneValidators(t *testing.T) {
 			t.Errorf("country_code %q valid = %t, want %t", value, got, want)
 		}
 	}
-	for value, want := range map[string]bool{"7700900123": true, "1234": true, "123": false, "7700 900123": false, "+447700900123": false, "1234567890123456": false} {
+	for value, want := range map[string]bool{"7700900123": true, "1234": true, "123": false, "7700 900123": false, "+447700900123": false, "123456789012345": false, "12345678901234": true, "1234567890123456": false} {
 		if got := check(mobileNumberValidator(), value); got != want {
 			t.Errorf("mobile_number %q valid = %t, want %t", value, got, want)
 		}
@@ -68,6 +71,72 @@ func TestProvider_passcodeValidatorNeverEchoesTheValue(t *testing.T) {
 	for _, d := range resp.Diagnostics {
 		if strings.Contains(d.Summary()+d.Detail(), "98x7654") {
 			t.Fatalf("diagnostic shows the passcode: %s / %s", d.Summary(), d.Detail())
+		}
+	}
+}
+
+// phoneConfig is the configuration of an SMS factor with this country code and number
+// (unknown when cc is nil), as the mobile_number validator sees it.
+func phoneConfig(cc *string, number string) tfsdk.Config {
+	ccValue := tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
+	if cc != nil {
+		ccValue = tftypes.NewValue(tftypes.String, *cc)
+	}
+	return tfsdk.Config{
+		Schema: schema.Schema{Attributes: map[string]schema.Attribute{
+			attrCountryCode:  schema.StringAttribute{Required: true},
+			attrMobileNumber: schema.StringAttribute{Required: true},
+		}},
+		Raw: tftypes.NewValue(tftypes.Object{AttributeTypes: map[string]tftypes.Type{
+			attrCountryCode: tftypes.String, attrMobileNumber: tftypes.String,
+		}}, map[string]tftypes.Value{
+			attrCountryCode:  ccValue,
+			attrMobileNumber: tftypes.NewValue(tftypes.String, number),
+		}),
+	}
+}
+
+// The national number is checked against the country code of the same configuration:
+// no trunk 0 (except where numbers really start with 0), at most 15 digits in all (E.164).
+func TestProvider_mobileNumberAgainstCountryCode(t *testing.T) {
+	str := func(s string) *string { return &s }
+	cases := []struct {
+		cc     *string
+		number string
+		want   string // "" = valid, else a fragment of the error
+	}{
+		{str("+44"), "7700900123", ""},
+		{str("+44"), "07700900123", `drop the leading 0 and write "7700900123"`},
+		{str("+33"), "0612345678", `write "612345678"`},
+		{str("+39"), "0612345678", ""},  // Italy keeps the 0 of fixed lines
+		{str("+225"), "0701020304", ""}, // Cote d'Ivoire numbers start with 0
+		{str("+1"), "12345678901234", ""},
+		{str("+44"), "1234567890123", ""},          // 2 + 13 = 15
+		{str("+44"), "12345678901234", "makes 16"}, // 2 + 14
+		{str("+1234"), "12345678901", ""},          // 4 + 11 = 15
+		{str("+1234"), "123456789012", "makes 16"},
+		{nil, "07700900123", ""},       // country code unknown: only the number's own rules
+		{str("44"), "07700900123", ""}, // invalid country code: its own validator reports it
+		{str("+44"), "12", "4 to 14 digits"},
+	}
+	for _, tc := range cases {
+		resp := &validator.StringResponse{}
+		mobileNumberValidator().ValidateString(context.Background(), validator.StringRequest{
+			Path: path.Root(attrMobileNumber), ConfigValue: types.StringValue(tc.number), Config: phoneConfig(tc.cc, tc.number),
+		}, resp)
+		cc := "unknown"
+		if tc.cc != nil {
+			cc = *tc.cc
+		}
+		var got string
+		for _, d := range resp.Diagnostics.Errors() {
+			got += d.Summary() + ": " + d.Detail()
+		}
+		switch {
+		case tc.want == "" && got != "":
+			t.Errorf("%s %s: want valid, got %s", cc, tc.number, got)
+		case tc.want != "" && !strings.Contains(got, tc.want):
+			t.Errorf("%s %s: want an error containing %q, got %q", cc, tc.number, tc.want, got)
 		}
 	}
 }

@@ -246,7 +246,7 @@ func (r *PreferredFactorResource) Delete(ctx context.Context, req resource.Delet
 
 // ImportState accepts the user's id.
 func (r *PreferredFactorResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if !hex32Regexp.MatchString(req.ID) {
+	if !guidRegexp.MatchString(req.ID) {
 		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("The import ID of idcsmfa_preferred_factor is the "+
 			"user's id: 32 hexadecimal characters, e.g. %s. Got %q.", exampleUserID, req.ID))
 		return

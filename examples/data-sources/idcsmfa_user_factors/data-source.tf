@@ -1,10 +1,20 @@
-# Look a user up by login name (or set user_id to the user's GUID instead).
+terraform {
+  required_providers {
+    idcsmfa = {
+      source = "idcsmfa/idcsmfa"
+    }
+  }
+}
+
+# Look a user up by login name (or set user_id to the user's GUID instead). Reading factors
+# needs only the Authenticator Client app role.
 data "idcsmfa_user_factors" "alice" {
   user_name = "alice@example.com"
 }
 
 output "alice_user_id" {
-  value = data.idcsmfa_user_factors.alice.user_id
+  description = "The user's GUID: the user_id the factor resources take (not the OCID the OCI Console shows)."
+  value       = data.idcsmfa_user_factors.alice.user_id
 }
 
 output "alice_preferred_method" {

@@ -1,6 +1,16 @@
-# Enrolls the user's primary e-mail address (shown in display_name). The service e-mails a
-# passcode; submit it with the write-only otp_code_wo by raising otp_code_wo_version, or
-# let the user finish out of band with an idcsmfa_factor_activation resource.
+terraform {
+  required_version = ">= 1.11" # write-only otp_code_wo
+  required_providers {
+    idcsmfa = {
+      source = "idcsmfa/idcsmfa"
+    }
+  }
+}
+
+# Enrolls the user's primary email address (shown in display_name). The service emails a
+# passcode; submit it with the write-only otp_code_wo by raising otp_code_wo_version (pass
+# both as TF_VAR_email_otp and TF_VAR_email_otp_version), or wait for it to be submitted
+# elsewhere with an idcsmfa_factor_activation resource.
 resource "idcsmfa_email_factor" "mail" {
   user_id = "7b3d902ab05b4214bae6b2924ca6be21"
 
@@ -20,12 +30,8 @@ variable "email_otp_version" {
   default = null
 }
 
-# Can be imported with an import block as well as with terraform import.
-import {
-  to = idcsmfa_email_factor.existing
-  id = "b0b00000000000000000000000000002/b3e04149d958437b9b801fa70c33ca70"
-}
-
-resource "idcsmfa_email_factor" "existing" {
-  user_id = "b0b00000000000000000000000000002"
+# A test user's factor, enrolled at once without a passcode (skipFactorVerification).
+resource "idcsmfa_email_factor" "test_user" {
+  user_id           = "b0b00000000000000000000000000002"
+  skip_verification = true
 }

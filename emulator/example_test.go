@@ -1,0 +1,73 @@
+package emulator_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+
+	"github.com/idcsmfa/terraform-provider-idcsmfa/emulator"
+)
+
+// A Go test in another module starts its own identity domain, enrolls a factor through
+// Oracle's API as the provider would, reads the passcode from the outbox and finishes the
+// enrollment with it. A Terraform acceptance test does the same with IDCS_HOST set to
+// ts.URL (and IDCS_CLIENT_ID / IDCS_CLIENT_SECRET to the default credentials).
+func Example() {
+	srv := emulator.New(emulator.Config{Seed: 1})
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+
+	// The OAuth client credentials grant, as the provider does it.
+	form := url.Values{"grant_type": {"client_credentials"}, "scope": {"urn:opc:idm:__myscopes__"}}
+	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/oauth2/v1/token", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(emulator.DefaultClientID, emulator.DefaultClientSecret)
+	var token struct {
+		AccessToken string `json:"access_token"`
+	}
+	call(req, &token)
+
+	api := func(method, path, body string, out any) {
+		req, _ := http.NewRequest(method, ts.URL+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+token.AccessToken)
+		req.Header.Set("Content-Type", "application/json")
+		call(req, out)
+	}
+
+	// Enroll alice's SMS factor: pending until the passcode comes back.
+	var enrolled struct {
+		FactorID, FactorStatus, DisplayName, RequestState string
+	}
+	api(http.MethodPost, "/mfa/v1/users/"+emulator.AliceID+"/factors",
+		`{"method":"SMS","countryCode":"+44","mobileNumber":"7700900123"}`, &enrolled)
+	fmt.Println(enrolled.FactorStatus, enrolled.DisplayName)
+
+	// The "SMS" is in the outbox, with the full number.
+	msg := srv.Messages(emulator.AliceID)[0]
+	fmt.Println(msg.Channel, msg.Recipient, msg.FactorID == enrolled.FactorID)
+
+	// Submit the passcode as the user would type it.
+	var done struct{ Status string }
+	api(http.MethodPatch, "/mfa/v1/users/"+emulator.AliceID+"/factors/"+enrolled.FactorID,
+		fmt.Sprintf(`{"otpCode":%q,"requestState":%q}`, msg.OTP, enrolled.RequestState), &done)
+	fmt.Println(done.Status, srv.Factors(emulator.AliceID)[0].Status)
+
+	// Output:
+	// ENROLLMENT_INITIATED +44XXXXXXX123
+	// SMS +447700900123 true
+	// success ENROLLED
+}
+
+func call(req *http.Request, out any) {
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		panic(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		panic(err)
+	}
+}
