@@ -31,6 +31,7 @@ say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 command -v terraform >/dev/null || { echo "terraform 1.11+ must be on PATH" >&2; exit 1; }
 command -v curl >/dev/null || { echo "curl must be on PATH" >&2; exit 1; }
 command -v jq >/dev/null || { echo "jq must be on PATH (the demo reads the emulator's outbox with it)" >&2; exit 1; }
+command -v openssl >/dev/null || { echo "openssl must be on PATH (the demo makes a throwaway trusted client certificate)" >&2; exit 1; }
 
 say "1. Build the provider and the emulator"
 version=0.1.0
@@ -40,8 +41,13 @@ mkdir -p "$plugin_dir"
   go build -o "$work/idcs-emulator" ./internal/cmd/idcs-emulator)
 echo "built into $work"
 
-say "2. Start the emulator on a free loopback port"
-"$work/idcs-emulator" -listen 127.0.0.1:0 -users "$root/examples/emulator-users.json" >"$work/emulator.out" 2>"$work/emulator.log" &
+say "2. Start the emulator on a free loopback port, trusting a throwaway client certificate"
+# The key pair an application registers as a Trusted Client Certificate, so that the domain
+# returns passcodes encrypted to it instead of sending them (step 8).
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/client-key.pem" -out "$work/client-cert.pem" \
+  -days 1 -subj "/CN=idcsmfa demo trusted client" 2>/dev/null
+"$work/idcs-emulator" -listen 127.0.0.1:0 -users "$root/examples/emulator-users.json" -trusted-cert "$work/client-cert.pem" \
+  >"$work/emulator.out" 2>"$work/emulator.log" &
 emulator_pid=$!
 url=""
 for _ in $(seq 1 100); do
@@ -110,13 +116,26 @@ tf output user_factors
 say "7. Audit: users of the domain without any enrolled factor"
 tf output users_without_mfa
 
-say "8. A second plan changes nothing"
+say "8. Prove that alice's SMS factor works, without texting her: the encrypted-passcode verification"
+before=$(curl -fsS "$url/emulator/v1/messages?userId=$user_id" | jq '.messages | length')
+# A plan opens the ephemeral idcsmfa_factor_verification once: the plan fails if the factor
+# does not verify. The private key goes through the environment, never a file Terraform keeps.
+TF_VAR_verify=true TF_VAR_private_key_pem="$(cat "$work/client-key.pem")" TF_VAR_certificate_pem="$(cat "$work/client-cert.pem")" \
+  tf plan -input=false >/dev/null
+after=$(curl -fsS "$url/emulator/v1/messages?userId=$user_id" | jq '.messages | length')
+[ "$before" = "$after" ] || { echo "the verification sent alice a message ($before before, $after after)" >&2; exit 1; }
+verifications=$(curl -fsS "$url/emulator/v1/stats" | jq '[.requests | to_entries[] | select(.key | startswith("PATCH /mfa/v1/requests")) | .value] | add // 0')
+[ "$verifications" -ge 1 ] || { echo "no verification answer reached the emulator" >&2; exit 1; }
+echo "verified: the domain returned the passcode encrypted, Terraform decrypted and submitted it;"
+echo "messages in alice's outbox: $before before, $after after (none sent)"
+
+say "9. A second plan changes nothing"
 tf plan -input=false -detailed-exitcode >/dev/null || { echo "the second plan was not empty" >&2; exit 1; }
 echo "no changes"
 
-say "9. Destroy: remove both factors"
+say "10. Destroy: remove both factors"
 tf destroy -auto-approve -input=false | sed '/^Changes to Outputs:$/,/^$/d' 
 remaining=$(curl -fsS "$url/emulator/v1/users/$user_id/factors")
 echo "factors left on the emulator for alice: $remaining"
 
-say "Demo finished: enrolled, activated, audited and removed, against the emulator at $url"
+say "Demo finished: enrolled, activated, audited, verified and removed, against the emulator at $url"

@@ -1,5 +1,6 @@
 # The demo of `make demo`: enroll a user's SMS and email factors, finish both with the
-# passcodes the user received, read the user's factors back, and audit who has no MFA.
+# passcodes the user received, read the user's factors back, audit who has no MFA, and prove
+# that the SMS factor works with a verification the user never sees.
 # scripts/demo.sh runs it against the emulator; it works the same against a real domain.
 
 terraform {
@@ -79,6 +80,35 @@ resource "idcsmfa_email_factor" "mail" {
 data "idcsmfa_user_factors" "after" {
   user_id    = data.idcsmfa_user_factors.user.user_id
   depends_on = [idcsmfa_sms_factor.phone, idcsmfa_email_factor.mail]
+}
+
+# Proof that the SMS factor works (set verify = true once it is enrolled): the service returns
+# the passcode encrypted for the application's trusted client certificate instead of texting
+# it, and the provider decrypts and submits it. Nothing reaches the user; nothing is stored.
+variable "verify" {
+  type    = bool
+  default = false
+}
+
+variable "private_key_pem" {
+  type      = string
+  default   = null
+  sensitive = true
+  ephemeral = true
+}
+
+variable "certificate_pem" {
+  type    = string
+  default = null
+}
+
+ephemeral "idcsmfa_factor_verification" "sms" {
+  count           = var.verify ? 1 : 0
+  user_name       = var.user_name
+  factor_id       = idcsmfa_sms_factor.phone.factor_id
+  method          = "SMS"
+  private_key_pem = var.private_key_pem
+  certificate_pem = var.certificate_pem
 }
 
 data "idcsmfa_users" "all" {

@@ -2,6 +2,8 @@ package examplescheck
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base32"
 	"encoding/json"
 	"net/http"
 	"os"
@@ -34,7 +36,9 @@ func TestExamplesRun(t *testing.T) {
 				t.Fatalf("%s has no required_providers block: without it terraform init looks for hashicorp/idcsmfa", rel)
 			}
 			url := h.startEmulator(t, "-users", h.users)
-			env := h.env("IDCS_HOST="+url, "IDCS_CLIENT_ID=idcsmfa-emulator", "IDCS_CLIENT_SECRET=emulator-secret")
+			// Examples of TOTP factors take the secret from TF_VAR_totp_secret, as a pipeline would.
+			env := h.env("IDCS_HOST="+url, "IDCS_CLIENT_ID=idcsmfa-emulator", "IDCS_CLIENT_SECRET=emulator-secret",
+				"TF_VAR_totp_secret="+randomTOTPSecret(t))
 			tf := func(timeout time.Duration, args ...string) string {
 				t.Helper()
 				out, err := run(work, env, timeout, h.terraform, append(args, "-no-color")...)
@@ -181,4 +185,14 @@ func declares(t *testing.T, dir, s string) bool {
 		}
 	}
 	return false
+}
+
+// randomTOTPSecret is a fresh 160-bit base32 secret, the size RFC 4226 recommends.
+func randomTOTPSecret(t *testing.T) string {
+	t.Helper()
+	b := make([]byte, 20)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b)
 }
