@@ -34,6 +34,7 @@ type options struct {
 	parallelism                            int
 	runs                                   int
 	rateLimit                              float64
+	latency                                time.Duration
 	workDir                                string
 	keep                                   bool
 	timeout                                time.Duration
@@ -52,6 +53,7 @@ func main() {
 	flag.IntVar(&o.parallelism, "parallelism", 10, "terraform -parallelism (10 is terraform's default)")
 	flag.IntVar(&o.runs, "runs", 5, "cycles of the six phases per size; the tables show the median")
 	flag.Float64Var(&o.rateLimit, "rate-limit", 10, "requests per second for the rate-limited apply (0 skips it)")
+	flag.DurationVar(&o.latency, "latency", 0, "latency the emulator adds to every API request (a real domain answers after tens of milliseconds)")
 	flag.StringVar(&o.workDir, "workdir", "", "directory for configurations, state and logs (default: a new temporary directory)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the work directory")
 	flag.DurationVar(&o.timeout, "timeout", 20*time.Minute, "give up after this long")

@@ -11,7 +11,7 @@ import (
 // They are built in a strings.Builder, which cannot fail, and printed once.
 
 func printSize(out *strings.Builder, r sizeResult, o options) {
-	fmt.Fprintf(out, "\n### %s, -parallelism=%d, median of %d runs\n\n", r.w.describe(), o.parallelism, o.runs)
+	fmt.Fprintf(out, "\n### %s, -parallelism=%d, %s API latency, median of %d runs\n\n", r.w.describe(), o.parallelism, o.latency, o.runs)
 	fmt.Fprintln(out, "| phase | idcsmfa | floor (terraform_data) | ratio | framework floor (no-op provider) | ratio | API requests | of which token | provider peak RSS | provider CPU | provider processes |")
 	fmt.Fprintln(out, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
 	for _, p := range r.phases {

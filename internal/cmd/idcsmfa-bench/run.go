@@ -101,6 +101,9 @@ func runSize(ctx context.Context, o options, dir string, cfgs cliConfigs, w work
 		return res, err
 	}
 	defer em.stop()
+	if err := em.setFaults(ctx, emulator.Faults{Latency: o.latency}); err != nil {
+		return res, err
+	}
 
 	tf := &terraformRunner{bin: o.terraform, cliCfg: cfgs.timed, provider: o.provider, logDir: filepath.Join(dir, "logs"), host: em.url}
 	measured := *tf
@@ -232,10 +235,10 @@ func rateLimitedApply(ctx context.Context, o options, tf *terraformRunner, em *e
 		}
 	}
 	par := fmt.Sprintf("-parallelism=%d", o.parallelism)
-	if err := em.setFaults(ctx, emulator.Faults{RateLimitPerSecond: o.rateLimit}); err != nil {
+	if err := em.setFaults(ctx, emulator.Faults{RateLimitPerSecond: o.rateLimit, Latency: o.latency}); err != nil {
 		return lr, err
 	}
-	defer func() { _ = em.setFaults(context.WithoutCancel(ctx), emulator.Faults{}) }()
+	defer func() { _ = em.setFaults(context.WithoutCancel(ctx), emulator.Faults{Latency: o.latency}) }()
 
 	if _, err := tf.exec(ctx, provDir, "limited-plan", []int{2}, "plan", "-input=false", "-no-color", par, "-detailed-exitcode", "-out=limited.tfplan"); err != nil {
 		return lr, err
