@@ -197,11 +197,11 @@ func (h *harness) runSession(t *testing.T, s *snippetSession) {
 	}
 	killGroup := func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	defer killGroup()
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
 	var err error
+	done := make(chan struct{})
+	go func() { err = cmd.Wait(); close(done) }()
 	select {
-	case err = <-done:
+	case <-done:
 	case <-time.After(3 * time.Minute):
 		killGroup()
 		<-done
