@@ -179,7 +179,7 @@ func (h *harness) runSession(t *testing.T, s *snippetSession) {
 		url := h.startEmulator(t, "-users", h.users)
 		extra = append(extra, "IDCS_HOST="+url, "IDCS_CLIENT_ID=idcsmfa-emulator", "IDCS_CLIENT_SECRET=emulator-secret")
 	}
-	script := "set -euo pipefail\n" + s.script.String()
+	script := "set -Eeuo pipefail\ntrap 'echo \"FAILED at line $LINENO of the script above (exit $?): $BASH_COMMAND\" >&2' ERR\n" + s.script.String()
 	scriptFile := filepath.Join(work, ".snippets.sh")
 	if err := os.WriteFile(scriptFile, []byte(script), 0o600); err != nil {
 		t.Fatal(err)
@@ -197,11 +197,11 @@ func (h *harness) runSession(t *testing.T, s *snippetSession) {
 	}
 	killGroup := func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	defer killGroup()
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
 	var err error
+	done := make(chan struct{})
+	go func() { err = cmd.Wait(); close(done) }()
 	select {
-	case err = <-done:
+	case <-done:
 	case <-time.After(3 * time.Minute):
 		killGroup()
 		<-done
