@@ -284,12 +284,11 @@ func badInputCases() []badInputCase {
 		},
 		{
 			name:  "mobile number too short",
-			steps: failedCreate(phone("+44", "12"), diagRE("mobile_number must be the national number", "4 to 15 digits")),
+			steps: failedCreate(phone("+44", "12"), diagRE("mobile_number must be the national number", "4 to 14 digits")),
 		},
 		{
-			// Well-formed for the provider, too long for the service: its AUTH-1030 and the hint.
-			name:  "mobile number the service refuses",
-			steps: failedCreate(phone("+1234", "123456789012345"), diagRE("Could not enroll the SMS factor of user", "HTTP 400 AUTH-1030", "is not valid", `Check country_code`)),
+			name:  "mobile number longer than E.164 allows",
+			steps: failedCreate(phone("+1234", "12345678901234"), diagRE("Mobile number too long", "with country code +1234 makes 18", "(E.164)")),
 		},
 		{
 			name: "user name instead of user id",
@@ -425,7 +424,8 @@ resource "idcsmfa_email_factor" "test" {
 					{
 						Config: cfg, ConfigVariables: otpVars(wrongOTP(t, env, userID, &factorID), 1),
 						ExpectError: diagRE("Wrong passcode", "HTTP 401 AUTH-1105: Invalid passcode.", "stays ENROLLMENT_INITIATED",
-							"check the code in otp_code_wo and apply again"),
+							"check the code in otp_code_wo and apply again", "Each wrong passcode counts towards locking the user",
+							"the number of failed attempts its MFA settings allow"),
 					},
 					{Config: cfg, Check: resource.ComposeTestCheckFunc(checkPending(env, userID, &factorID),
 						resource.TestCheckNoResourceAttr(badInputAddr, "otp_code_wo_version"))},
@@ -497,7 +497,8 @@ resource "idcsmfa_email_factor" "test" {
 					// The attempt that locks the user.
 					{Config: cfg, ConfigVariables: otpVars(wrongOTP(t, env, userID, &factorID), 1),
 						ExpectError: diagRE("Could not submit the passcode of SMS factor", "HTTP 401 AUTH-1027",
-							"Too many wrong passcodes: the user is now locked", "Unlock the user")},
+							"Too many wrong passcodes: the user is now locked (AUTH-1027", "An administrator unlocks the user",
+							"POST /emulator/v1/users/<user_id>/unlock")},
 					// Even the right passcode is refused now, with the locked user's answer.
 					{Config: cfg, ConfigVariables: otpVars(env.lazyOTP(t, userID, &factorID), 1),
 						ExpectError: diagRE("Could not submit the passcode of SMS factor", "HTTP 401 AUTH-1010", "Unlock the user")},
@@ -559,7 +560,7 @@ resource "idcsmfa_email_factor" "test" {
 		{
 			name: "import ID with the parts swapped in format",
 			steps: importCase(func(userID, _ string) string { return "alice/" + userID },
-				diagRE("Invalid import ID", "each 32 hexadecimal characters")),
+				diagRE("Invalid import ID", "each 32 lower-case hexadecimal characters")),
 		},
 		{
 			name: "import ID of a factor that does not exist",

@@ -139,7 +139,7 @@ func TestAccFactorActivation_timeout(t *testing.T) {
     create = "1s"
   }`),
 			ExpectError: regexp.MustCompile(`(?s)Factor not enrolled in time.*still\s+ENROLLMENT_INITIATED\s+after\s+waiting\s+1s.*` +
-				`otp_resend_version.*timeouts\.create`),
+				`otp_resend_version.*have\s+the\s+passcode\s+submitted.*timeouts\.create`),
 		}},
 	})
 }

@@ -316,12 +316,7 @@ func TestAccFactorVerification_bypassCodeQuestionsAndPush(t *testing.T) {
 	// in every plan and again in every apply: verified by one `terraform plan`, the smoke-check
 	// pattern of the guide.
 	cli := newCLIRun(t)
-	cli.writeConfig(`terraform {
-  required_providers {
-    idcsmfa = { source = "idcsmfa/idcsmfa" }
-  }
-}
-` + env.providerConfig() + fmt.Sprintf(`
+	cli.writeProviderConfig(env.providerConfig() + fmt.Sprintf(`
 variable "bypass_code" {
   type      = string
   sensitive = true

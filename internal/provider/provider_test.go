@@ -38,7 +38,8 @@ func TestProvider_schemasAreValid(t *testing.T) {
 			t.Errorf("provider attribute %s has no MarkdownDescription", name)
 		}
 	}
-	for _, newResource := range []func() resource.Resource{NewSMSFactorResource, NewEmailFactorResource} {
+	for _, newResource := range []func() resource.Resource{NewSMSFactorResource, NewEmailFactorResource, NewTOTPFactorResource,
+		NewPreferredFactorResource, NewFactorActivationResource} {
 		r := newResource()
 		var meta resource.MetadataResponse
 		r.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "idcsmfa"}, &meta)
@@ -53,6 +54,11 @@ func TestProvider_schemasAreValid(t *testing.T) {
 		for name, a := range resp.Schema.Attributes {
 			if a.GetMarkdownDescription() == "" {
 				t.Errorf("%s.%s has no MarkdownDescription", meta.TypeName, name)
+			}
+		}
+		for name, b := range resp.Schema.Blocks {
+			if b.GetMarkdownDescription() == "" {
+				t.Errorf("block %s of %s has no MarkdownDescription", name, meta.TypeName)
 			}
 		}
 	}

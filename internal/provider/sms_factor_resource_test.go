@@ -2,7 +2,10 @@ package provider
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -423,4 +426,42 @@ func TestAccSMSFactor_phoneChangeIsReplace(t *testing.T) {
 			},
 		},
 	})
+}
+
+// TestAccSMSFactor_planWarnsPasscodeNotSubmitted runs the terraform CLI, since the test
+// framework does not show warnings: a pending factor whose otp_code_wo is set while
+// otp_code_wo_version stays as in the state plans no change, and the plan says that the
+// passcode is not submitted; the factor stays pending on the server.
+func TestAccSMSFactor_planWarnsPasscodeNotSubmitted(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1")
+	}
+	t.Parallel()
+	env := newTestEnv(t)
+	env.requireEmulator(t, "reading the passcode from the outbox")
+	userID := env.newUser(t)
+	cli := newCLIRun(t)
+	// otp_code_wo needs otp_code_wo_version, so the version is set from the start: the factor
+	// is enrolled with version 1 and no passcode, and stays pending.
+	cli.writeProviderConfig(smsInput{userID: userID, number: "7700900123"}.config(env))
+	version := "TF_VAR_otp_version=1"
+	out := cli.mustRun(0, []string{version}, "apply", "-auto-approve", "-input=false", "-no-color")
+	for _, want := range []string{"No passcode to submit", "SMS factor enrolled: passcode sent"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the apply does not warn %q; output (last 3000 bytes):\n%s", want, lastBytes(out, 3000))
+		}
+	}
+	factorID := readStateFile(t, filepath.Join(cli.dir, "terraform.tfstate")).attribute(t, "idcsmfa_sms_factor", "factor_id")
+
+	out = cli.mustRun(0, []string{version, "TF_VAR_otp=" + env.otp(t, userID, factorID)}, "plan", "-input=false", "-no-color")
+	if !regexp.MustCompile(`(?s)Warning: Passcode not submitted: otp_code_wo_version unchanged.*` +
+		`otp_code_wo_version\s+is\s+1,\s+as\s+in\s+the\s+state.*stays\s+ENROLLMENT_INITIATED.*for\s+example\s+to\s+2`).MatchString(out) {
+		t.Errorf("the plan does not warn that the passcode is not submitted; output (last 3000 bytes):\n%s", lastBytes(out, 3000))
+	}
+	if !strings.Contains(out, "No changes.") {
+		t.Errorf("the plan is not empty; output (last 3000 bytes):\n%s", lastBytes(out, 3000))
+	}
+	if err := checkEmulatorFactor(env, userID, &factorID, emulator.StatusInitiated)(nil); err != nil {
+		t.Error(err)
+	}
 }

@@ -212,6 +212,16 @@ data "idcsmfa_user_factors" "neither" {}
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination.*No attribute specified when one \(and only one\) of \[user_id,user_name\]`),
 			},
+			{
+				// user_id is checked like the factor resources' user_id: an OCID is refused at plan time.
+				Config: env.providerConfig() + `
+data "idcsmfa_user_factors" "ocid" {
+  user_id = "ocid1.user.oc1..aaaaaaaa5m3cjjlo7ml5ywkzcqbvnlh6rjvbdftqczjn6k5xtmnhcqwntkxq"
+}
+`,
+				PlanOnly:    true,
+				ExpectError: diagRE("OCID instead of the user's GUID", "To find a user's GUID"),
+			},
 		},
 	})
 }
