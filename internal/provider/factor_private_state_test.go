@@ -67,14 +67,8 @@ func TestProvider_factorPrivateStateRoundTrip(t *testing.T) {
 // gRPC surface against the emulator and inspects what Terraform would write: the requestState
 // is in private state only while the factor is pending, and never in the state attributes.
 func TestAccEmailFactor_privateStateOnlyWhilePending(t *testing.T) {
-	env := newTestEnv(t)
-	env.requireEmulator(t, "reading the passcode from the outbox")
-	userID := env.newUser(t)
-	h := newProtoHarness(t, env.Host, env, "idcsmfa_email_factor")
-
 	// Create: pending, requestState in private state only.
-	createCfg := h.object(map[string]tftypes.Value{"user_id": tftypes.NewValue(tftypes.String, userID)})
-	state, private := h.mustApply(h.null(), nil, createCfg, createCfg)
+	h, env, userID, state, private := newPendingEmailFactor(t, nil)
 	rs := privateRequestState(t, private)
 	if rs == "" {
 		t.Fatalf("no requestState in private state after create: %s", private)
@@ -112,12 +106,7 @@ func TestAccEmailFactor_privateStateOnlyWhilePending(t *testing.T) {
 // TestAccEmailFactor_planWarnsWhenEnrollmentWillRestart checks the plan-time warning for a
 // missing or old requestState, and its absence for a fresh one.
 func TestAccEmailFactor_planWarnsWhenEnrollmentWillRestart(t *testing.T) {
-	env := newTestEnv(t)
-	env.requireEmulator(t, "a pending factor")
-	userID := env.newUser(t)
-	h := newProtoHarness(t, env.Host, env, "idcsmfa_email_factor")
-	createCfg := h.object(map[string]tftypes.Value{"user_id": tftypes.NewValue(tftypes.String, userID)})
-	state, private := h.mustApply(h.null(), nil, createCfg, createCfg)
+	h, env, userID, state, private := newPendingEmailFactor(t, nil)
 
 	resendCfg := h.object(map[string]tftypes.Value{
 		"user_id":            tftypes.NewValue(tftypes.String, userID),
@@ -162,14 +151,9 @@ func TestAccEmailFactor_planWarnsWhenEnrollmentWillRestart(t *testing.T) {
 // a passcode with an unchanged otp_code_wo_version warns for a pending factor only, and a
 // changed version (which submits it) does not warn.
 func TestAccEmailFactor_planWarnsPasscodeNotSubmitted(t *testing.T) {
-	env := newTestEnv(t)
-	env.requireEmulator(t, "a pending factor")
-	userID := env.newUser(t)
-	h := newProtoHarness(t, env.Host, env, "idcsmfa_email_factor")
 	const summary = "Passcode not submitted: otp_code_wo_version unchanged"
 	version := func(v int) tftypes.Value { return tftypes.NewValue(tftypes.Number, v) }
-	createCfg := h.object(map[string]tftypes.Value{"user_id": tftypes.NewValue(tftypes.String, userID), "otp_code_wo_version": version(1)})
-	pending, private := h.mustApply(h.null(), nil, createCfg, createCfg)
+	h, _, userID, pending, private := newPendingEmailFactor(t, map[string]tftypes.Value{"otp_code_wo_version": version(1)})
 	enrolled := withAttr(mustAttrs(t, pending), "status", tftypes.NewValue(tftypes.String, "ENROLLED"))
 	withCode := func(v int) tftypes.Value {
 		return h.object(map[string]tftypes.Value{"user_id": tftypes.NewValue(tftypes.String, userID),
@@ -246,6 +230,23 @@ func TestAccEmailFactor_restartWithDifferentFactorIDFails(t *testing.T) {
 	if factorID != before {
 		t.Fatalf("state moved from factor %s to %s", before, factorID)
 	}
+}
+
+// newPendingEmailFactor creates a pending email factor through the gRPC surface, configured
+// with attrs besides user_id, for a new user of a new emulator.
+func newPendingEmailFactor(t *testing.T, attrs map[string]tftypes.Value) (h *protoHarness, env *testEnv, userID string, state tftypes.Value, private []byte) {
+	t.Helper()
+	env = newTestEnv(t)
+	env.requireEmulator(t, "a pending factor and its passcode")
+	userID = env.newUser(t)
+	h = newProtoHarness(t, env.Host, env, "idcsmfa_email_factor")
+	set := map[string]tftypes.Value{"user_id": tftypes.NewValue(tftypes.String, userID)}
+	for name, v := range attrs {
+		set[name] = v
+	}
+	createCfg := h.object(set)
+	state, private = h.mustApply(h.null(), nil, createCfg, createCfg)
+	return h, env, userID, state, private
 }
 
 // protoHarness talks to the provider the way Terraform does, for checks the CLI hides
