@@ -27,6 +27,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/emulator"
@@ -40,6 +41,10 @@ var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServe
 // minTerraformVersion is the oldest CLI that supports write-only attributes, which the
 // factor resources use; older CLIs cannot run the suite.
 var minTerraformVersion = version.Must(version.NewVersion("1.11.0"))
+
+// skipBelow1_11 skips a test on a Terraform without write-only attributes (testAccPreCheck
+// already refuses such a CLI; the check says it in the test itself).
+var skipBelow1_11 = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)}
 
 var (
 	terraformCheckOnce sync.Once
@@ -149,10 +154,9 @@ func (e *testEnv) requireEmulator(t *testing.T, why string) {
 // providerConfig is the provider block for this environment.
 func (e *testEnv) providerConfig() string {
 	if e.AccessToken != "" && e.ClientID == "" {
-		return fmt.Sprintf("provider \"idcsmfa\" {\n  host         = %q\n  access_token = %q\n}\n", e.Host, e.AccessToken)
+		return providerBlock(e.Host, "", "", e.AccessToken)
 	}
-	return fmt.Sprintf("provider \"idcsmfa\" {\n  host          = %q\n  client_id     = %q\n  client_secret = %q\n}\n",
-		e.Host, e.ClientID, e.ClientSecret)
+	return providerBlock(e.Host, e.ClientID, e.ClientSecret, "")
 }
 
 // newUser creates a fresh user for one test, so tests never share factors.
@@ -166,7 +170,7 @@ func (e *testEnv) newUser(t *testing.T) string {
 		}
 		return u.ID
 	}
-	// A real domain: a fresh user per test keeps tests independent (a user has one e-mail
+	// A real domain: a fresh user per test keeps tests independent (a user has one email
 	// factor, so tests sharing a user would collide).
 	u, err := e.Client.CreateUser(context.Background(), client.SCIMUserCreate{
 		UserName: name, GivenName: "TF", FamilyName: "Acceptance", Email: name + "@example.com",
@@ -228,7 +232,7 @@ func (e *testEnv) checkDestroy(resourceType string) resource.TestCheckFunc {
 			}
 			userID, factorID := rs.Primary.Attributes["user_id"], rs.Primary.Attributes["factor_id"]
 			if e.Emulator != nil {
-				for _, f := range e.Emulator.Factors(userID) {
+				for _, f := range e.emulatorFactors(userID) {
 					if f.ID == factorID {
 						return fmt.Errorf("%s: factor %s of user %s still exists (%s)", rs.Type, factorID, userID, f.Status)
 					}

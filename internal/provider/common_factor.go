@@ -71,7 +71,7 @@ func parseFactorResourceID(id string) (userID, factorID string, diags diag.Diagn
 	userID, factorID, ok := strings.Cut(id, "/")
 	if !ok || !guidRegexp.MatchString(userID) || !hex32Regexp.MatchString(factorID) {
 		diags.AddError("Invalid import ID",
-			fmt.Sprintf("The import ID must be <user_id>/<factor_id>: the user's id and the factor's id, each 32 hexadecimal "+
+			fmt.Sprintf("The import ID must be <user_id>/<factor_id>: the user's GUID and the factor's id, each 32 lower-case hexadecimal "+
 				"characters, e.g. %s/%s (the idcsmfa_user_factors data source lists a user's factor ids). Got %q.",
 				exampleUserID, exampleFactorID, id))
 		return "", "", diags
@@ -89,11 +89,10 @@ func factorAttributes(k factorKind, displayName schema.StringAttribute) map[stri
 			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 		},
 		attrUserID: schema.StringAttribute{
-			Required: true,
-			MarkdownDescription: fmt.Sprintf("The user's id (GUID, the SCIM user `id`: 32 hexadecimal characters, e.g. `%s`). "+
-				"Changing it replaces the factor.", exampleUserID),
-			Validators:    []validator.String{userIDValidator()},
-			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			Required:            true,
+			MarkdownDescription: userGUIDDescription + " Changing it replaces the factor.",
+			Validators:          []validator.String{userIDValidator()},
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 		},
 		attrFactorID: schema.StringAttribute{
 			Computed:            true,
@@ -118,7 +117,7 @@ func factorAttributes(k factorKind, displayName schema.StringAttribute) map[stri
 
 // factorResource is what every factor resource does the same way: configuration, Read,
 // Delete and ImportState. Each resource embeds it and brings its own Schema, Create and
-// Update (the passcode lifecycle of SMS and e-mail, or TOTP's).
+// Update (the passcode lifecycle of SMS and email, or TOTP's).
 type factorResource struct {
 	kind     factorKind
 	newState func() factorState

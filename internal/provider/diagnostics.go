@@ -22,11 +22,11 @@ const (
 	hintForbidden = "The OAuth client is not allowed to do this. Grant the \"MFA Client\" app role to the confidential " +
 		"application (Domains > Integrated applications > the application > App roles); \"Authenticator Client\" " +
 		"can only read factors and verify users."
-	hintUserNotFound = "Check user_id: it must be the id (GUID, 32 hexadecimal characters) of an existing user of this " +
-		"identity domain, not the user name."
+	hintUserNotFound = "Check user_id: it must be the GUID (the SCIM user id, 32 lower-case hexadecimal characters, not " +
+		"the OCID) of an existing user of this identity domain, not the user name."
 	hintUserLocked = "The user's account is locked (too many failed sign-ins or passcodes, or locked by an " +
 		"administrator). Unlock the user in the identity domain console (Users > the user > Unlock) or wait until the " +
-		"lock expires, then apply again."
+		"lock expires, then apply again. Against idcs-emulator: POST /emulator/v1/users/<user_id>/unlock."
 	hintFactorDisabled = "The factor is not enabled in this identity domain. Enable it in the identity domain's MFA " +
 		"settings: Security > MFA > Factors (the AuthenticationFactorSettings resource, e.g. " +
 		"oci_identity_domains_authentication_factor_setting), then apply again."
@@ -38,8 +38,10 @@ const (
 	hintInvalidPasscode = "The passcode was wrong. Check the code the user received, or ask for a new one, then apply again."
 	hintRequestState    = "The enrollment request expired or is no longer valid (a newer passcode was sent, or more " +
 		"than its lifetime passed). Ask for a new passcode, then apply again with it."
-	hintTooManyAttempts = "Too many wrong passcodes: the user is now locked. Unlock the user in the identity domain " +
-		"console, ask for a new passcode, then apply again."
+	hintTooManyAttempts = "Too many wrong passcodes: the user is now locked (AUTH-1027; later calls answer AUTH-1010). " +
+		"An administrator unlocks the user in the identity domain console (Users > the user > Unlock), or the lock " +
+		"expires; then change otp_resend_version for a new passcode, submit it, and apply again. Against " +
+		"idcs-emulator: POST /emulator/v1/users/<user_id>/unlock."
 	hintRateLimited = "The identity domain kept answering 429 Too Many Requests after the provider's retries. " +
 		"Lower terraform's -parallelism or apply again later."
 	hintNetwork = "Check that host is the right identity domain URL and is reachable from here."

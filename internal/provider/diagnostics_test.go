@@ -17,9 +17,11 @@ func TestProvider_apiErrorDiagnostic(t *testing.T) {
 		want []string
 	}{
 		{"user not found", &client.APIError{StatusCode: 404, Code: "AUTH-3018", Message: "User not found.", ECID: "ec1"},
-			[]string{"HTTP 404 AUTH-3018: User not found. (ecId ec1).", "Check user_id"}},
+			[]string{"HTTP 404 AUTH-3018: User not found. (ecId ec1).", "Check user_id", "not the OCID"}},
 		{"locked", &client.APIError{StatusCode: 401, Code: "AUTH-1010", Message: "Your account is locked."},
-			[]string{"AUTH-1010", "Unlock the user"}},
+			[]string{"AUTH-1010", "Unlock the user", "POST /emulator/v1/users/<user_id>/unlock"}},
+		{"too many attempts", &client.APIError{StatusCode: 401, Code: "AUTH-1027", Message: "Too many attempts."},
+			[]string{"AUTH-1027", "the user is now locked", "Users > the user > Unlock", "otp_resend_version", "/unlock"}},
 		{"factor disabled", &client.APIError{StatusCode: 401, Code: "AUTH-1125", Message: "The SMS factor has been disabled."},
 			[]string{"AUTH-1125", "Security > MFA > Factors", "AuthenticationFactorSettings"}},
 		{"phone invalid", &client.APIError{StatusCode: 400, Code: "AUTH-1030", Message: "Phone number +1 is invalid."},

@@ -41,11 +41,8 @@ resource "idcsmfa_sms_factor" "docs" {
 // docsNoFactor checks, before a step, that the refusals before it reached no server.
 func docsNoFactor(t *testing.T, env *testEnv, userID string) func() {
 	return func() {
-		if env.Emulator == nil {
-			return
-		}
-		if fs := env.Emulator.Factors(userID); len(fs) != 0 {
-			t.Errorf("a configuration refused at plan time left factors on the server: %+v", fs)
+		if err := checkNoFactorsLeft(env, userID)(nil); err != nil {
+			t.Errorf("a configuration refused at plan time left factors on the server: %s", err)
 		}
 	}
 }
@@ -134,12 +131,12 @@ func TestAccDocs_mobileNumberRules(t *testing.T) {
 					if env.Emulator == nil {
 						return nil
 					}
-					for _, f := range env.Emulator.Factors(userID) {
+					for _, f := range env.emulatorFactors(userID) {
 						if f.CountryCode == "+225" && f.MobileNumber == "0701020304" {
 							return nil
 						}
 					}
-					return fmt.Errorf("no factor for +225 0701020304 on the server: %+v", env.Emulator.Factors(userID))
+					return fmt.Errorf("no factor for +225 0701020304 on the server: %+v", env.emulatorFactors(userID))
 				},
 			},
 		},

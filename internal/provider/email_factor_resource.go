@@ -12,19 +12,19 @@ var (
 	_ resource.ResourceWithModifyPlan  = &EmailFactorResource{}
 )
 
-// EmailFactorResource is idcsmfa_email_factor: a user's e-mail factor.
+// EmailFactorResource is idcsmfa_email_factor: a user's email factor.
 type EmailFactorResource struct{ passcodeFactorResource }
 
 // NewEmailFactorResource is the constructor the provider lists.
 func NewEmailFactorResource() resource.Resource {
 	r := newPasscodeFactorResource(emailKind, func() passcodeFactorModel { return &emailFactorModel{} })
-	r.description, r.sentTo = emailFactorDescription, "the user's primary e-mail address"
+	r.description, r.sentTo = emailFactorDescription, "the user's primary email address"
 	r.attributes = func() map[string]schema.Attribute { return map[string]schema.Attribute{} }
 	return &EmailFactorResource{r}
 }
 
 // emailFactorModel has no attribute of its own: the service always uses the user's primary
-// e-mail address.
+// email address.
 type emailFactorModel struct {
 	factorModel
 	passcodeInputs
@@ -37,10 +37,10 @@ func (m *emailFactorModel) enrollRequest() client.EnrollRequest {
 // device is empty: the address is the user's, not an input.
 func (m *emailFactorModel) device() string { return "" }
 
-const emailFactorDescription = "Enrolls a user's **e-mail** factor, always on the user's primary e-mail address (shown in " +
-	"`display_name`): the identity domain e-mails a one-time passcode, and the factor is `ENROLLED` once that " +
-	"passcode is submitted — through the write-only `otp_code_wo` (with `otp_code_wo_version`), or out of band " +
-	"with an `idcsmfa_factor_activation` resource. The passcode and the enrollment's `requestState` are never " +
+const emailFactorDescription = "Enrolls a user's **email** factor, always on the user's primary email address (shown in " +
+	"`display_name`): the identity domain emails a one-time passcode, and the factor is `ENROLLED` once that " +
+	"passcode is submitted — through the write-only `otp_code_wo` (with `otp_code_wo_version`), or elsewhere " +
+	"(another pipeline stage, workspace or tool) while an `idcsmfa_factor_activation` resource waits. The passcode and the enrollment's `requestState` are never " +
 	"stored in plan or state attributes; the `requestState` lives in the resource's private state only while " +
 	"the factor is pending, and is dropped once it is enrolled.\n\n" +
 	"The EMAIL factor must be enabled in the identity domain (Security > MFA > Factors) and the OAuth client " +

@@ -30,8 +30,9 @@ var (
 // defaultActivationTimeout leaves a user time to open a mail or an SMS and type six digits.
 const defaultActivationTimeout = 15 * time.Minute
 
-// FactorActivationResource waits for a factor enrolled elsewhere to be activated out of band
-// (the user in the domain's own pages, or a CI step), like aws_acm_certificate_validation.
+// FactorActivationResource waits for a factor enrolled elsewhere to be activated elsewhere
+// (its passcode submitted by another pipeline stage, workspace or tool), like
+// aws_acm_certificate_validation.
 // It owns nothing on the server: the factor belongs to the factor resource.
 type FactorActivationResource struct {
 	// client is the one call the resource makes, as an interface so that Read can be tested
@@ -57,13 +58,16 @@ func (r *FactorActivationResource) Metadata(_ context.Context, req resource.Meta
 
 func (r *FactorActivationResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Waits until a factor is activated out of band — by the user in the identity domain's " +
-			"own pages, or by a CI step with its own tools — and records it, so that what depends on an enrolled " +
-			"factor goes ahead only then. Create polls the factor's status with backoff until it is `ENROLLED` or " +
+		MarkdownDescription: "Waits until a factor is activated elsewhere — its passcode submitted by another pipeline " +
+			"stage or workspace (with `otp_code_wo`) or by another tool — and records it, so that what depends on an " +
+			"enrolled factor goes ahead only then. Oracle does not document whether a user can finish, in the identity " +
+			"domain's own pages, an enrollment an administrator started through `/mfa/v1`. Create polls the factor's status with backoff until it is `ENROLLED` or " +
 			"`timeouts.create` (default 15 minutes) passes. A factor that is already enrolled completes at once.\n\n" +
 			"The resource owns nothing on the server: destroying it only forgets it, the factor belongs to " +
 			"`idcsmfa_sms_factor` / `idcsmfa_email_factor`. If the factor is deleted or no longer enrolled, the next " +
-			"plan shows the activation again. See the guide *Activation flows* for the three ways to activate a factor.",
+			"plan shows the activation again. See the guide *Activation flows* for the three ways to activate a factor.\n\n" +
+			"It only reads the factor: **Authenticator Client** is enough (MFA Client, which the factor resource needs, " +
+			"covers it).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -72,7 +76,7 @@ func (r *FactorActivationResource) Schema(ctx context.Context, _ resource.Schema
 			},
 			"user_id": schema.StringAttribute{
 				Required:            true,
-				MarkdownDescription: "The user's GUID (the SCIM user `id`). Changing it replaces the activation.",
+				MarkdownDescription: userGUIDDescription + " Changing it replaces the activation.",
 				Validators:          []validator.String{userIDValidator()},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
@@ -94,14 +98,25 @@ func (r *FactorActivationResource) Schema(ctx context.Context, _ resource.Schema
 				PlanModifiers:       []planmodifier.List{listplanmodifier.UseStateForUnknown()},
 			},
 		},
-		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{
-				Create: true,
-				CreateDescription: "How long to wait for the factor to be enrolled, as a Go duration (`30m`, `2h`). " +
-					"Default `15m`.",
-			}),
-		},
+		Blocks: map[string]schema.Block{"timeouts": activationTimeoutsBlock(ctx)},
 	}
+}
+
+// activationTimeoutsBlock is the timeouts block with a description of its own: timeouts.Block
+// gives the block none, and the docs would then show the block's name alone.
+func activationTimeoutsBlock(ctx context.Context) schema.Block {
+	block := timeouts.Block(ctx, timeouts.Opts{
+		Create: true,
+		CreateDescription: "How long to wait for the factor to be enrolled, as a Go duration (`30m`, `2h`). " +
+			"Default `15m`.",
+	})
+	nested, ok := block.(schema.SingleNestedBlock)
+	if !ok {
+		return block
+	}
+	nested.MarkdownDescription = "How long the apply waits for the factor to be enrolled. Past `create` (default " +
+		"`15m`) it fails with what is still pending; raise `otp_resend_version` on the factor resource for a new passcode."
+	return nested
 }
 
 func (r *FactorActivationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -161,7 +176,7 @@ func (r *FactorActivationResource) Read(ctx context.Context, req resource.ReadRe
 		// The activation stands for "this factor is enrolled"; when that stops being true the
 		// next plan must show the wait again rather than keep a stale promise.
 		resp.Diagnostics.AddWarning("Factor no longer enrolled",
-			fmt.Sprintf("Factor %s of user %s is now %s. The activation is removed from state and the next apply waits for the user to activate the factor again.",
+			fmt.Sprintf("Factor %s of user %s is now %s. The activation is removed from state and the next apply waits for the factor to be activated again.",
 				factorID, userID, factor.FactorStatus))
 		resp.State.RemoveResource(ctx)
 		return
@@ -221,10 +236,11 @@ func activationWaitDiagnostic(userID, factorID string, timeout time.Duration, er
 		if status == "" {
 			status = client.FactorStatusInitiated
 		}
-		detail := fmt.Sprintf("Factor %s of user %s is still %s after waiting %s: the user has not entered the passcode yet.\n\n%s\n\n"+
+		detail := fmt.Sprintf("Factor %s of user %s is still %s after waiting %s: its passcode has not been submitted yet.\n\n%s\n\n"+
 			"To send a new passcode, increase otp_resend_version on the idcsmfa_sms_factor or idcsmfa_email_factor resource "+
-			"that enrolled this factor and apply; then let the user enter it and apply again (raise timeouts.create in this "+
-			"resource if the user needs longer). Alternatively, finish the enrollment from Terraform with otp_code_wo and "+
+			"that enrolled this factor and apply; then have the passcode submitted (otp_code_wo in the workspace that "+
+			"enrolled the factor, or your other tool) and apply again (raise timeouts.create in this resource if that "+
+			"takes longer). Alternatively, finish the enrollment from Terraform with otp_code_wo and "+
 			"otp_code_wo_version on the factor resource.",
 			factorID, userID, status, timeout, passcodeDestination(pending.methods))
 		if pending.lastErr != nil {

@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -21,18 +22,13 @@ const getFactorKey = "GET /mfa/v1/users/{id}/factors/{factorId}"
 // testAccFactorActivationConfig is an email factor and an activation waiting for it.
 // skipVerification enrolls the factor at once; extra goes into the activation block.
 func testAccFactorActivationConfig(env *testEnv, userID string, skipVerification bool, extra string) string {
-	return env.providerConfig() + fmt.Sprintf(`
-resource "idcsmfa_email_factor" "test" {
-  user_id           = %[1]q
-  skip_verification = %[2]t
-}
-
+	return env.providerConfig() + emailResource("test", userID, fmt.Sprintf("  skip_verification = %t", skipVerification)) + `
 resource "idcsmfa_factor_activation" "test" {
   user_id   = idcsmfa_email_factor.test.user_id
   factor_id = idcsmfa_email_factor.test.factor_id
-%[3]s
+` + extra + `
 }
-`, userID, skipVerification, extra)
+`
 }
 
 // outOfBandResult is what the simulated user saw: how many status polls the activation had
@@ -87,6 +83,7 @@ func TestAccFactorActivation_outOfBand(t *testing.T) {
 	env.requireEmulator(t, "completing an enrollment as the user would")
 	userID := env.newUser(t)
 	var user <-chan outOfBandResult
+	var factorID string
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -108,7 +105,8 @@ func TestAccFactorActivation_outOfBand(t *testing.T) {
 					t.Logf("the apply waited through %d status polls before the user completed the enrollment", r.polls)
 					return nil
 				},
-				checkEmulatorFactorStatus(env, userID, "idcsmfa_factor_activation.test", emulator.StatusEnrolled),
+				captureAttr("idcsmfa_factor_activation.test", "factor_id", &factorID),
+				checkEmulatorFactor(env, userID, &factorID, emulator.StatusEnrolled),
 				resource.TestCheckResourceAttrPair("idcsmfa_factor_activation.test", "factor_id", "idcsmfa_email_factor.test", "factor_id"),
 				func(s *terraform.State) error {
 					rs := s.RootModule().Resources["idcsmfa_factor_activation.test"]
@@ -139,7 +137,7 @@ func TestAccFactorActivation_timeout(t *testing.T) {
     create = "1s"
   }`),
 			ExpectError: regexp.MustCompile(`(?s)Factor not enrolled in time.*still\s+ENROLLMENT_INITIATED\s+after\s+waiting\s+1s.*` +
-				`otp_resend_version.*timeouts\.create`),
+				`otp_resend_version.*have\s+the\s+passcode\s+submitted.*timeouts\.create`),
 		}},
 	})
 }
@@ -199,7 +197,7 @@ func TestAccFactorActivation_factorRemovedOutsideTerraform(t *testing.T) {
 						}
 						return nil
 					},
-					checkEmulatorFactorStatus(env, userID, "idcsmfa_factor_activation.test", emulator.StatusEnrolled),
+					checkEmulatorFactor(env, userID, &secondFactor, emulator.StatusEnrolled),
 				),
 			},
 			{
@@ -211,20 +209,8 @@ func TestAccFactorActivation_factorRemovedOutsideTerraform(t *testing.T) {
 			},
 			{
 				// Destroying the activation forgets it and leaves the factor to its owner.
-				Config: env.providerConfig() + fmt.Sprintf(`
-resource "idcsmfa_email_factor" "test" {
-  user_id           = %q
-  skip_verification = true
-}
-`, userID),
-				Check: func(*terraform.State) error {
-					for _, f := range env.Emulator.Factors(userID) {
-						if f.ID == secondFactor && f.Status == emulator.StatusEnrolled {
-							return nil
-						}
-					}
-					return fmt.Errorf("destroying the activation removed or changed factor %s", secondFactor)
-				},
+				Config: env.providerConfig() + emailResource("test", userID, "  skip_verification = true"),
+				Check:  checkEmulatorFactor(env, userID, &secondFactor, emulator.StatusEnrolled),
 			},
 		},
 	})
@@ -283,22 +269,23 @@ resource "idcsmfa_factor_activation" "test" {
 	})
 }
 
-// checkEmulatorFactorStatus asks the emulator for the status of the factor the resource names.
-func checkEmulatorFactorStatus(env *testEnv, userID, resourceName, want string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		rs, ok := s.RootModule().Resources[resourceName]
-		if !ok {
-			return fmt.Errorf("%s not in state", resourceName)
+// TestAccFactorActivation_badInput: an activation that cannot wait creates nothing (see
+// badInputCase).
+func TestAccFactorActivation_badInput(t *testing.T) {
+	activation := func(factorID func(userID string) string) func(*testEnv, string) string {
+		return func(_ *testEnv, userID string) string {
+			return fmt.Sprintf("resource \"idcsmfa_factor_activation\" \"test\" {\n  user_id   = %q\n  factor_id = %q\n}\n", userID, factorID(userID))
 		}
-		factorID := rs.Primary.Attributes["factor_id"]
-		for _, f := range env.Emulator.Factors(userID) {
-			if f.ID == factorID {
-				if f.Status != want {
-					return fmt.Errorf("factor %s is %s in the emulator, want %s", factorID, f.Status, want)
-				}
-				return nil
-			}
-		}
-		return fmt.Errorf("factor %s of user %s not in the emulator", factorID, userID)
 	}
+	runBadInputCases(t, []badInputCase{
+		{
+			name:  "activation of a factor that does not exist",
+			steps: failedBesideProvider(activation(func(string) string { return strings.Repeat("f", 32) }), diagRE("Factor not found", "Check user_id and factor_id")),
+		},
+		{
+			name: "activation with a factor_id that is an import id",
+			steps: failedBesideProvider(activation(func(userID string) string { return userID + "/" + strings.Repeat("f", 32) }),
+				diagRE("factor_id must be a factor id: 32 hexadecimal characters")),
+		},
+	})
 }

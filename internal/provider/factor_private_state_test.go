@@ -67,14 +67,8 @@ func TestProvider_factorPrivateStateRoundTrip(t *testing.T) {
 // gRPC surface against the emulator and inspects what Terraform would write: the requestState
 // is in private state only while the factor is pending, and never in the state attributes.
 func TestAccEmailFactor_privateStateOnlyWhilePending(t *testing.T) {
-	env := newTestEnv(t)
-	env.requireEmulator(t, "reading the passcode from the outbox")
-	userID := env.newUser(t)
-	h := newProtoHarness(t, env.Host, env, "idcsmfa_email_factor")
-
 	// Create: pending, requestState in private state only.
-	createCfg := h.object(map[string]tftypes.Value{"user_id": tftypes.NewValue(tftypes.String, userID)})
-	state, private := h.mustApply(h.null(), nil, createCfg, createCfg)
+	h, env, userID, state, private := newPendingEmailFactor(t, nil)
 	rs := privateRequestState(t, private)
 	if rs == "" {
 		t.Fatalf("no requestState in private state after create: %s", private)
@@ -112,12 +106,7 @@ func TestAccEmailFactor_privateStateOnlyWhilePending(t *testing.T) {
 // TestAccEmailFactor_planWarnsWhenEnrollmentWillRestart checks the plan-time warning for a
 // missing or old requestState, and its absence for a fresh one.
 func TestAccEmailFactor_planWarnsWhenEnrollmentWillRestart(t *testing.T) {
-	env := newTestEnv(t)
-	env.requireEmulator(t, "a pending factor")
-	userID := env.newUser(t)
-	h := newProtoHarness(t, env.Host, env, "idcsmfa_email_factor")
-	createCfg := h.object(map[string]tftypes.Value{"user_id": tftypes.NewValue(tftypes.String, userID)})
-	state, private := h.mustApply(h.null(), nil, createCfg, createCfg)
+	h, env, userID, state, private := newPendingEmailFactor(t, nil)
 
 	resendCfg := h.object(map[string]tftypes.Value{
 		"user_id":            tftypes.NewValue(tftypes.String, userID),
@@ -140,18 +129,8 @@ func TestAccEmailFactor_planWarnsWhenEnrollmentWillRestart(t *testing.T) {
 		if hasErrors(resp.Diagnostics) {
 			t.Fatalf("%s: plan failed: %v", tc.name, resp.Diagnostics)
 		}
-		got := ""
-		for _, d := range resp.Diagnostics {
-			if d.Severity == tfprotov6.DiagnosticSeverityWarning && d.Summary == "The enrollment will be restarted" {
-				got = d.Detail
-			}
-		}
-		switch {
-		case tc.warn == "" && got != "":
-			t.Errorf("%s: unexpected warning %q", tc.name, got)
-		case tc.warn != "" && !strings.Contains(got, tc.warn):
-			t.Errorf("%s: warning %q does not contain %q", tc.name, got, tc.warn)
-		}
+		got := warningDetail(resp.Diagnostics, "The enrollment will be restarted")
+		checkWarning(t, tc.name, got, tc.warn)
 	}
 
 	// A replacement enrolls a new factor: no warning about the old enrollment.
@@ -165,6 +144,38 @@ func TestAccEmailFactor_planWarnsWhenEnrollmentWillRestart(t *testing.T) {
 	}
 	if len(resp.RequiresReplace) == 0 {
 		t.Errorf("changing user_id does not plan a replacement")
+	}
+}
+
+// TestAccEmailFactor_planWarnsPasscodeNotSubmitted plans through the provider's gRPC surface:
+// a passcode with an unchanged otp_code_wo_version warns for a pending factor only, and a
+// changed version (which submits it) does not warn.
+func TestAccEmailFactor_planWarnsPasscodeNotSubmitted(t *testing.T) {
+	const summary = "Passcode not submitted: otp_code_wo_version unchanged"
+	version := func(v int) tftypes.Value { return tftypes.NewValue(tftypes.Number, v) }
+	h, _, userID, pending, private := newPendingEmailFactor(t, map[string]tftypes.Value{"otp_code_wo_version": version(1)})
+	enrolled := withAttr(mustAttrs(t, pending), "status", tftypes.NewValue(tftypes.String, "ENROLLED"))
+	withCode := func(v int) tftypes.Value {
+		return h.object(map[string]tftypes.Value{"user_id": tftypes.NewValue(tftypes.String, userID),
+			"otp_code_wo": tftypes.NewValue(tftypes.String, "123456"), "otp_code_wo_version": version(v)})
+	}
+	for _, tc := range []struct {
+		name     string
+		prior    tftypes.Value
+		cfg      tftypes.Value
+		proposed tftypes.Value
+		detail   string // "" when no warning is wanted
+	}{
+		{"pending, version unchanged", pending, withCode(1), pending,
+			"otp_code_wo_version is 1, as in the state, so this apply does not submit the passcode"},
+		{"pending, version changed", pending, withCode(2), withAttr(mustAttrs(t, pending), "otp_code_wo_version", version(2)), ""},
+		{"enrolled, version unchanged", enrolled, withCode(1), enrolled, ""},
+	} {
+		resp := h.plan(h.dv(tc.prior), private, tc.cfg, tc.proposed)
+		if hasErrors(resp.Diagnostics) {
+			t.Fatalf("%s: plan failed: %v", tc.name, diagText(resp.Diagnostics))
+		}
+		checkWarning(t, tc.name, warningDetail(resp.Diagnostics, summary), tc.detail)
 	}
 }
 
@@ -219,6 +230,23 @@ func TestAccEmailFactor_restartWithDifferentFactorIDFails(t *testing.T) {
 	if factorID != before {
 		t.Fatalf("state moved from factor %s to %s", before, factorID)
 	}
+}
+
+// newPendingEmailFactor creates a pending email factor through the gRPC surface, configured
+// with attrs besides user_id, for a new user of a new emulator.
+func newPendingEmailFactor(t *testing.T, attrs map[string]tftypes.Value) (h *protoHarness, env *testEnv, userID string, state tftypes.Value, private []byte) {
+	t.Helper()
+	env = newTestEnv(t)
+	env.requireEmulator(t, "a pending factor and its passcode")
+	userID = env.newUser(t)
+	h = newProtoHarness(t, env.Host, env, "idcsmfa_email_factor")
+	set := map[string]tftypes.Value{"user_id": tftypes.NewValue(tftypes.String, userID)}
+	for name, v := range attrs {
+		set[name] = v
+	}
+	createCfg := h.object(set)
+	state, private = h.mustApply(h.null(), nil, createCfg, createCfg)
+	return h, env, userID, state, private
 }
 
 // protoHarness talks to the provider the way Terraform does, for checks the CLI hides
@@ -348,6 +376,27 @@ func mustJSON(t *testing.T, v any) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// warningDetail is the detail of the warning with this summary, or "" when there is none.
+func warningDetail(diags []*tfprotov6.Diagnostic, summary string) string {
+	for _, d := range diags {
+		if d.Severity == tfprotov6.DiagnosticSeverityWarning && d.Summary == summary {
+			return d.Detail
+		}
+	}
+	return ""
+}
+
+// checkWarning checks a warning's detail: absent when want is "", else containing want.
+func checkWarning(t *testing.T, name, got, want string) {
+	t.Helper()
+	switch {
+	case want == "" && got != "":
+		t.Errorf("%s: unexpected warning %q", name, got)
+	case want != "" && !strings.Contains(got, want):
+		t.Errorf("%s: warning %q does not contain %q", name, got, want)
+	}
 }
 
 func hasErrors(diags []*tfprotov6.Diagnostic) bool {

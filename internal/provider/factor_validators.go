@@ -27,6 +27,10 @@ const (
 	exampleFactorID = "88178d80636a428393a5674ba46dc867"
 )
 
+// userGUIDDescription is how every schema describes a user_id: the same words everywhere.
+const userGUIDDescription = "The user's GUID (the SCIM user `id`): 32 lower-case hexadecimal characters, e.g. `" +
+	exampleUserID + "`; not the OCID the OCI Console shows."
+
 // howToFindGUID says where a user's GUID comes from; the OCI Console shows the user's OCID.
 const howToFindGUID = "To find a user's GUID: read it from the idcsmfa_user_factors data source looked up by login " +
 	"name (user_name = \"alice@example.com\", then .user_id), or from the user_id of the idcsmfa_users data source, " +

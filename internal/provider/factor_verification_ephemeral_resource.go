@@ -86,8 +86,8 @@ func (r *FactorVerificationEphemeralResource) Schema(ctx context.Context, _ ephe
 			attrUserID: schema.StringAttribute{
 				Optional: true,
 				Computed: true,
-				MarkdownDescription: "The user's id (GUID, 32 hexadecimal characters). Exactly one of `user_id` and " +
-					"`user_name`; after opening, the id of the verified user either way.",
+				MarkdownDescription: userGUIDDescription + " Exactly one of `user_id` and `user_name`; after opening, " +
+					"the GUID of the verified user either way.",
 				Validators: []validator.String{userIDValidator(),
 					stringvalidator.ExactlyOneOf(path.MatchRoot(attrUserID), path.MatchRoot(attrUserName))},
 			},
@@ -143,7 +143,7 @@ func (r *FactorVerificationEphemeralResource) Schema(ctx context.Context, _ ephe
 				MarkdownDescription: "SMS, EMAIL, PHONE_CALL: the PEM RSA private key (PKCS #1 or #8, unencrypted) of the " +
 					"application's trusted client certificate. With it and `certificate_pem`, the service returns the " +
 					"passcode encrypted to Terraform (RSAES-OAEP, SHA-1) instead of sending it to the user, and Terraform " +
-					"decrypts and submits it: the user gets no SMS or e-mail.",
+					"decrypts and submits it: the user gets no SMS or email.",
 			},
 			attrCertificatePEM: schema.StringAttribute{
 				Optional: true,

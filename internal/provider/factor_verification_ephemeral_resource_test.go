@@ -24,7 +24,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/emulator"
@@ -158,21 +157,7 @@ func enrollTOTP(t *testing.T, env *testEnv, userID, secret string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := env.Client.Enroll(context.Background(), userID, req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return e.FactorID
-}
-
-func enrollSkipping(t *testing.T, env *testEnv, userID string, req client.EnrollRequest) string {
-	t.Helper()
-	req.SkipVerification = true
-	e, err := env.Client.Enroll(context.Background(), userID, req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return e.FactorID
+	return enrollDirect(t, env, userID, req)
 }
 
 // answersSent checks how many answers (V2) the service received.
@@ -195,7 +180,7 @@ func TestAccFactorVerification_totpByIDAndPreferredByName(t *testing.T) {
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: verificationFactories,
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		TerraformVersionChecks:   skipBelow1_11,
 		Steps: []resource.TestStep{
 			{
 				// A backup factor named by id and method, the user by id.
@@ -223,7 +208,7 @@ func userNameOf(t *testing.T, env *testEnv, userID string) string {
 	return page.Resources[0].UserName
 }
 
-// TestAccFactorVerification_encryptedPasscode verifies SMS and e-mail factors through the
+// TestAccFactorVerification_encryptedPasscode verifies SMS and email factors through the
 // passcode the service returns encrypted for the trusted client: nothing reaches the outbox.
 // An untrusted certificate stops before answering, with the explanation.
 func TestAccFactorVerification_encryptedPasscode(t *testing.T) {
@@ -232,8 +217,8 @@ func TestAccFactorVerification_encryptedPasscode(t *testing.T) {
 	env := newTestEnv(t, func(c *emulator.Config) { c.TrustedCerts = []*x509.Certificate{trusted.cert} })
 	env.requireEmulator(t, "a trusted client certificate registered in the emulated domain")
 	userID := env.newUser(t)
-	smsID := enrollSkipping(t, env, userID, client.EnrollRequest{Method: client.MethodSMS, CountryCode: "+44", MobileNumber: "7700900555"})
-	emailID := enrollSkipping(t, env, userID, client.EnrollRequest{Method: client.MethodEmail})
+	smsID := enrollDirect(t, env, userID, smsReq("7700900555", true))
+	emailID := enrollDirect(t, env, userID, emailSkip())
 	keys := func(k testKeyPair) config.Variables {
 		return config.Variables{"key_pem": config.StringVariable(k.keyPEM), "cert_pem": config.StringVariable(k.certPEM)}
 	}
@@ -250,7 +235,7 @@ func TestAccFactorVerification_encryptedPasscode(t *testing.T) {
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: verificationFactories,
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		TerraformVersionChecks:   skipBelow1_11,
 		Steps: []resource.TestStep{
 			{
 				Config: verificationConfig(env, args(smsID, "SMS")), ConfigVariables: keys(trusted),
@@ -316,12 +301,7 @@ func TestAccFactorVerification_bypassCodeQuestionsAndPush(t *testing.T) {
 	// in every plan and again in every apply: verified by one `terraform plan`, the smoke-check
 	// pattern of the guide.
 	cli := newCLIRun(t)
-	cli.writeConfig(`terraform {
-  required_providers {
-    idcsmfa = { source = "idcsmfa/idcsmfa" }
-  }
-}
-` + env.providerConfig() + fmt.Sprintf(`
+	cli.writeProviderConfig(env.providerConfig() + fmt.Sprintf(`
 variable "bypass_code" {
   type      = string
   sensitive = true
@@ -344,7 +324,7 @@ ephemeral "idcsmfa_factor_verification" "bypass" {
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: verificationFactories,
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		TerraformVersionChecks:   skipBelow1_11,
 		Steps: []resource.TestStep{
 			{
 				Config: verificationConfigNamed(env, "questions", fmt.Sprintf(`  user_id = %q
@@ -398,7 +378,7 @@ func TestAccFactorVerification_whatDoesNotVerify(t *testing.T) {
 	secret := config.Variables{"secret": config.StringVariable(testTOTPSecret)}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: verificationFactories,
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		TerraformVersionChecks:   skipBelow1_11,
 		Steps: []resource.TestStep{
 			{
 				PreConfig:       func() { env.Emulator.ResetStats() },
@@ -460,7 +440,7 @@ func TestAccFactorVerification_badInputAtPlanTime(t *testing.T) {
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: verificationFactories,
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		TerraformVersionChecks:   skipBelow1_11,
 		Steps:                    steps,
 	})
 }

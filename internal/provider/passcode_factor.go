@@ -18,7 +18,7 @@ import (
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
 )
 
-// Attribute names of the passcode lifecycle (SMS and e-mail factors).
+// Attribute names of the passcode lifecycle (SMS and email factors).
 const (
 	attrSkipVerification = "skip_verification"
 	attrOTPCodeWO        = "otp_code_wo"
@@ -27,7 +27,7 @@ const (
 )
 
 // passcodeInputs are the inputs of a factor activated by a passcode the service sends (SMS,
-// e-mail): the enrollment sends it, and the factor is ENROLLED once it comes back (E3, E5).
+// email): the enrollment sends it, and the factor is ENROLLED once it comes back (E3, E5).
 type passcodeInputs struct {
 	SkipVerification types.Bool   `tfsdk:"skip_verification"`
 	OTPCodeWO        types.String `tfsdk:"otp_code_wo"`
@@ -108,8 +108,8 @@ func passcodeAttributes(k factorKind, sentTo string) map[string]schema.Attribute
 			WriteOnly: true,
 			MarkdownDescription: "Write-only (Terraform 1.11+): the passcode sent to " + sentTo + ". It is submitted when " +
 				"`otp_code_wo_version` changes while the factor is `ENROLLMENT_INITIATED`, and is never stored in the plan " +
-				"or the state. Requires `otp_code_wo_version`. With older Terraform, or when another tool or person " +
-				"submits the passcode, use the `idcsmfa_factor_activation` resource instead.",
+				"or the state. Requires `otp_code_wo_version`. Without write-only support (Terraform before 1.11), let " +
+				"another tool or pipeline stage submit the passcode while an `idcsmfa_factor_activation` resource waits.",
 			Validators: []validator.String{
 				passcodeValidator{},
 				stringvalidator.AlsoRequires(path.MatchRoot(attrOTPCodeWOVersion)),
@@ -121,7 +121,9 @@ func passcodeAttributes(k factorKind, sentTo string) map[string]schema.Attribute
 				"apply fails and the state keeps the previous number, so correcting `otp_code_wo` and applying again " +
 				"retries. Once the factor is `ENROLLED`, changes do nothing. A change needs `otp_code_wo` in the same " +
 				"apply; keeping the number unchanged without `otp_code_wo` afterwards (the passcode is used up) plans no " +
-				"change. Setting `otp_code_wo` without changing this number submits nothing: the plan warns.",
+				"change. Setting `otp_code_wo` without changing this number submits nothing: the plan warns. Keep the " +
+				"last value after activation: removing it plans an in-place update to null, which changes nothing on " +
+				"the server.",
 			Validators: []validator.Int64{int64validator.AtLeast(1)},
 		},
 		attrOTPResendVersion: schema.Int64Attribute{

@@ -43,17 +43,20 @@ func (r *passcodeFactorResource) Create(ctx context.Context, req resource.Create
 		resp.Diagnostics.Append(clearEnrollment(ctx, resp.Private)...)
 	} else {
 		resp.Diagnostics.Append(writeEnrollment(ctx, resp.Private, e.RequestState, r.now())...)
-		resp.Diagnostics.AddWarning(capitalize(r.kind.label)+" factor waiting for its passcode", r.pendingDetail(c))
+		resp.Diagnostics.AddWarning(capitalize(r.kind.label)+" factor enrolled: passcode sent", r.pendingDetail(c))
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 }
 
+// pendingDetail says how to finish a factor left pending. The factor resource cannot see
+// whether an idcsmfa_factor_activation waits for it in the same apply, so it says both.
 func (r *passcodeFactorResource) pendingDetail(c *factorModel) string {
-	return fmt.Sprintf("A passcode was sent to %s for factor %s. The factor stays ENROLLMENT_INITIATED until the passcode "+
-		"is submitted, in one of two ways:\n"+
+	return fmt.Sprintf("A passcode was sent to %s for factor %s. The factor is ENROLLMENT_INITIATED until the passcode "+
+		"is submitted. If an idcsmfa_factor_activation resource waits for this factor in this apply, it completes once "+
+		"the passcode is submitted and nothing else is needed; otherwise submit it in one of two ways:\n"+
 		"  1. set otp_code_wo to the passcode and change otp_code_wo_version (Terraform 1.11+), then apply again; or\n"+
-		"  2. add an idcsmfa_factor_activation resource for this factor, which waits while the user completes the "+
-		"enrollment out of band.\n"+
+		"  2. let another tool, pipeline stage or workspace submit it while an idcsmfa_factor_activation resource "+
+		"waits for this factor (if one does in this apply, nothing else is needed).\n"+
 		"If the passcode does not arrive or expires, change otp_resend_version to have a new one sent.",
 		orUnknown(c.DisplayName.ValueString(), "the user's "+r.kind.label+" channel"), c.FactorID.ValueString())
 }
@@ -93,7 +96,7 @@ func (r *passcodeFactorResource) ModifyPlan(ctx context.Context, req resource.Mo
 	activate := versionChanged(p.OTPCodeWOVersion, s.OTPCodeWOVersion)
 	resend := versionChanged(p.OTPResendVersion, s.OTPResendVersion)
 	if !activate {
-		r.warnPasscodeWithoutVersion(ctx, req, resp, sf)
+		r.warnUnsubmittedWriteOnly(ctx, req, resp, sf, attrOTPCodeWO, attrOTPCodeWOVersion)
 	}
 	if !activate && !resend {
 		return
@@ -152,24 +155,29 @@ func (r *passcodeFactorResource) warnVersionWithoutPasscode(ctx context.Context,
 			version.ValueInt64(), r.kind.label))
 }
 
-// warnPasscodeWithoutVersion warns that a passcode set in the configuration of a pending
-// factor is not submitted, because only a change of otp_code_wo_version submits it: without
-// the warning the plan says "No changes" and the factor silently stays pending. (Write-only
-// values can be read from the configuration at plan time.)
-func (r *passcodeFactorResource) warnPasscodeWithoutVersion(ctx context.Context, req resource.ModifyPlanRequest,
-	resp *resource.ModifyPlanResponse, prior *factorModel) {
-	var code types.String
-	var version types.Int64
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(attrOTPCodeWO), &code)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(attrOTPCodeWOVersion), &version)...)
-	if code.IsNull() || code.IsUnknown() {
+// warnUnsubmittedWriteOnly warns that a write-only value (woAttr) set in the configuration
+// of a pending factor is not submitted, because only a change of its version (versionAttr)
+// submits it: without the warning the plan says "No changes" and the factor silently stays
+// pending. Write-only values can be read from the configuration at plan time, never from the
+// state. It is called for a pending factor only (a value left in the configuration after
+// activation is harmless), for every write-only + version pair of the passcode lifecycle.
+func (r *passcodeFactorResource) warnUnsubmittedWriteOnly(ctx context.Context, req resource.ModifyPlanRequest,
+	resp *resource.ModifyPlanResponse, prior *factorModel, woAttr, versionAttr string) {
+	var value types.String
+	var version, priorVersion types.Int64
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(woAttr), &value)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(versionAttr), &version)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(versionAttr), &priorVersion)...)
+	// An unknown version may well change at apply time: nothing to say yet.
+	if value.IsNull() || value.IsUnknown() || version.IsUnknown() {
 		return
 	}
-	resp.Diagnostics.AddAttributeWarning(path.Root(attrOTPCodeWO), "Passcode not submitted",
-		fmt.Sprintf("otp_code_wo is set, but otp_code_wo_version is unchanged (%s), so this apply does not submit the "+
-			"passcode and %s factor %s stays ENROLLMENT_INITIATED. Only a change of otp_code_wo_version submits "+
-			"otp_code_wo: raise it (for example from a variable) together with the new passcode.",
-			versionText(version), r.kind.label, prior.FactorID.ValueString()))
+	resp.Diagnostics.AddAttributeWarning(path.Root(woAttr), "Passcode not submitted: "+versionAttr+" unchanged",
+		fmt.Sprintf("%s is set but %s is %s, as in the state, so this apply does not submit the passcode and %s "+
+			"factor %s stays ENROLLMENT_INITIATED. Terraform never stores a write-only value, so it cannot see a new "+
+			"passcode: change %s (for example to %d) in the same apply as the passcode.",
+			woAttr, versionAttr, versionText(version), r.kind.label, prior.FactorID.ValueString(), versionAttr,
+			nextVersion(priorVersion)))
 }
 
 func versionText(v types.Int64) string {
@@ -177,6 +185,14 @@ func versionText(v types.Int64) string {
 		return "null"
 	}
 	return fmt.Sprint(v.ValueInt64())
+}
+
+// nextVersion is the version to suggest after v: 1 when there is none yet.
+func nextVersion(v types.Int64) int64 {
+	if v.IsNull() || v.IsUnknown() {
+		return 1
+	}
+	return v.ValueInt64() + 1
 }
 
 // Update submits a passcode or asks for a new one. An enrolled factor is never asked to
@@ -261,8 +277,8 @@ func (u *factorUpdate) activate(ctx context.Context, config tfsdk.Config) {
 		u.diags.AddAttributeError(path.Root(attrOTPCodeWO), "Wrong passcode",
 			apiErrorDetail(err)+fmt.Sprintf("\n\nFactor %s stays ENROLLMENT_INITIATED and the state keeps the previous "+
 				"otp_code_wo_version, so nothing is lost: check the code in otp_code_wo and apply again, or change "+
-				"otp_resend_version to have a new passcode sent to %s and apply again with it.",
-				factorID, orUnknown(p.DisplayName.ValueString(), "the user")))
+				"otp_resend_version to have a new passcode sent to %s and apply again with it. %s",
+				factorID, orUnknown(p.DisplayName.ValueString(), "the user"), lockoutWarning))
 	default:
 		u.keepPrevious()
 		u.diags.Append(apiErrorDiagnostic(fmt.Sprintf("Could not submit the passcode of %s factor %s", u.r.kind.label, factorID), err))
@@ -317,7 +333,13 @@ func (u *factorUpdate) resend(ctx context.Context) {
 	}
 }
 
-const finishHint = "Submit it with otp_code_wo and a changed otp_code_wo_version, or through an idcsmfa_factor_activation resource."
+const finishHint = "Submit it with otp_code_wo and a changed otp_code_wo_version, or let another tool submit it while " +
+	"an idcsmfa_factor_activation resource waits."
+
+// lockoutWarning follows a wrong passcode. /mfa/v1 answers do not say how many attempts are
+// left, so no number is given: a guess could be wrong in either direction.
+const lockoutWarning = "Each wrong passcode counts towards locking the user: the identity domain locks the user after " +
+	"the number of failed attempts its MFA settings allow (the emulator: 5)."
 
 // restart enrolls the pending factor again: the service restarts an unfinished enrollment of
 // the same device under the same factor id, with a new passcode and requestState. It reports

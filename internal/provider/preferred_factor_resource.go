@@ -67,19 +67,18 @@ func (r *PreferredFactorResource) Schema(_ context.Context, _ resource.SchemaReq
 			"The factor must be `ENROLLED`: pointing at a factor that still waits for its passcode fails at apply " +
 			"and says to activate it first. Destroying this resource cannot unset a preference (the API has no such " +
 			"call): it only removes the resource from state, with a warning, and the user keeps the factor as preferred.\n\n" +
-			"Needs the **MFA Client** app role. Import with the user's id.",
+			"Needs the **MFA Client** app role. Import with the user's GUID (`user_id`).",
 		Attributes: map[string]schema.Attribute{
 			attrID: schema.StringAttribute{
 				Computed:            true,
-				MarkdownDescription: "The user's id; also the import ID.",
+				MarkdownDescription: "The user's GUID; also the import ID.",
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			attrUserID: schema.StringAttribute{
-				Required: true,
-				MarkdownDescription: fmt.Sprintf("The user's id (GUID, the SCIM user `id`: 32 hexadecimal characters, e.g. `%s`). "+
-					"Changing it replaces the resource.", exampleUserID),
-				Validators:    []validator.String{userIDValidator()},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Required:            true,
+				MarkdownDescription: userGUIDDescription + " Changing it replaces the resource.",
+				Validators:          []validator.String{userIDValidator()},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			attrFactorID: schema.StringAttribute{
 				Required: true,
@@ -244,11 +243,11 @@ func (r *PreferredFactorResource) Delete(ctx context.Context, req resource.Delet
 			state.FactorID.ValueString(), state.UserID.ValueString()))
 }
 
-// ImportState accepts the user's id.
+// ImportState accepts the user's GUID.
 func (r *PreferredFactorResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if !guidRegexp.MatchString(req.ID) {
 		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("The import ID of idcsmfa_preferred_factor is the "+
-			"user's id: 32 hexadecimal characters, e.g. %s. Got %q.", exampleUserID, req.ID))
+			"user's GUID (the SCIM user id): 32 lower-case hexadecimal characters, e.g. %s; not the OCID. Got %q.", exampleUserID, req.ID))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrID), req.ID)...)

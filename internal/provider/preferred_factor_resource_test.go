@@ -12,29 +12,17 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
 )
 
 const preferredAddr = "idcsmfa_preferred_factor.test"
 
-// testAccPreferredConfig enrolls an SMS and an e-mail factor in one step and makes one of
+// testAccPreferredConfig enrolls an SMS and an email factor in one step and makes one of
 // them (preferred = "sms" or "email") the preferred factor, with extra attributes.
 func testAccPreferredConfig(env *testEnv, userID, preferred, extra string) string {
-	return env.providerConfig() + fmt.Sprintf(`
-resource "idcsmfa_sms_factor" "sms" {
-  user_id           = %[1]q
-  country_code      = "+44"
-  mobile_number     = "7700900456"
-  skip_verification = true
-}
-
-resource "idcsmfa_email_factor" "email" {
-  user_id           = %[1]q
-  skip_verification = true
-}
-
+	return env.providerConfig() + smsCase.resource("sms", userID, "  skip_verification = true") +
+		emailCase.resource("email", userID, "  skip_verification = true") + fmt.Sprintf(`
 resource "idcsmfa_preferred_factor" "test" {
   user_id   = %[1]q
   factor_id = idcsmfa_%[2]s_factor.%[2]s.factor_id
@@ -65,7 +53,7 @@ func TestAccPreferredFactor_setDriftImportDestroy(t *testing.T) {
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		TerraformVersionChecks:   skipBelow1_11,
 		Steps: []resource.TestStep{
 			{
 				// The method is derived from the factor.
@@ -146,7 +134,7 @@ resource "idcsmfa_preferred_factor" "test" {
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		TerraformVersionChecks:   skipBelow1_11,
 		Steps: []resource.TestStep{
 			{Config: literal("not-a-factor"), PlanOnly: true, ExpectError: diagRE("Invalid factor id", "32 hexadecimal characters")},
 			{Config: literal("BypassCode"), PlanOnly: true, ExpectError: diagRE("A bypass code cannot be preferred")},

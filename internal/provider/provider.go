@@ -49,10 +49,11 @@ func (p *IDCSMFAProvider) Metadata(_ context.Context, _ provider.MetadataRequest
 
 func (p *IDCSMFAProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Manages users' MFA factors (SMS and e-mail) in an Oracle identity domain (OCI IAM, " +
+		MarkdownDescription: "Manages users' MFA factors (SMS, email and TOTP) in an Oracle identity domain (OCI IAM, " +
 			"formerly IDCS) through its `/mfa/v1` REST API.\n\n" +
-			"Authenticate either with the client credentials of a confidential application that has the " +
-			"**MFA Client** app role (`client_id` + `client_secret`), or with an `access_token` obtained elsewhere. " +
+			"Authenticate either with the client credentials of a confidential application with the app roles the " +
+			"objects need (MFA Client for the factor resources, Authenticator Client for reading factors, User " +
+			"Administrator for `idcsmfa_users`) (`client_id` + `client_secret`), or with an `access_token` obtained elsewhere. " +
 			"Every attribute can also come from an environment variable; a value in the configuration wins.",
 		Attributes: map[string]schema.Attribute{
 			attrHost: schema.StringAttribute{

@@ -38,7 +38,8 @@ func TestProvider_schemasAreValid(t *testing.T) {
 			t.Errorf("provider attribute %s has no MarkdownDescription", name)
 		}
 	}
-	for _, newResource := range []func() resource.Resource{NewSMSFactorResource, NewEmailFactorResource} {
+	for _, newResource := range []func() resource.Resource{NewSMSFactorResource, NewEmailFactorResource, NewTOTPFactorResource,
+		NewPreferredFactorResource, NewFactorActivationResource} {
 		r := newResource()
 		var meta resource.MetadataResponse
 		r.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "idcsmfa"}, &meta)
@@ -53,6 +54,11 @@ func TestProvider_schemasAreValid(t *testing.T) {
 		for name, a := range resp.Schema.Attributes {
 			if a.GetMarkdownDescription() == "" {
 				t.Errorf("%s.%s has no MarkdownDescription", meta.TypeName, name)
+			}
+		}
+		for name, b := range resp.Schema.Blocks {
+			if b.GetMarkdownDescription() == "" {
+				t.Errorf("block %s of %s has no MarkdownDescription", name, meta.TypeName)
 			}
 		}
 	}
@@ -164,13 +170,8 @@ func TestProvider_loggerMasksSecrets(t *testing.T) {
 }
 
 // testAccProviderOnlyConfig is a provider block and one factor that makes terraform configure it.
-func testAccProviderOnlyConfig(providerBlock, userID string) string {
-	return providerBlock + fmt.Sprintf(`
-resource "idcsmfa_email_factor" "test" {
-  user_id           = %q
-  skip_verification = true
-}
-`, userID)
+func testAccProviderOnlyConfig(provider, userID string) string {
+	return provider + emailResource("test", userID, "  skip_verification = true")
 }
 
 // clearIDCSEnv keeps the test's own IDCS_* variables from filling in what a case leaves out.
@@ -234,11 +235,50 @@ provider "idcsmfa" {
 				Steps: []tfresource.TestStep{{
 					Config:      testAccProviderOnlyConfig(tc.block, userID),
 					PlanOnly:    true,
-					ExpectError: expectErr(tc.want...),
+					ExpectError: diagRE(tc.want...),
 				}},
 			})
 		})
 	}
+}
+
+// TestAccProvider_badInput: a provider block that cannot work fails the apply of an SMS
+// factor with what to fix, and creates nothing (see badInputCase).
+func TestAccProvider_badInput(t *testing.T) {
+	withProvider := func(block func(env *testEnv) string) func(*testEnv, string) string {
+		return func(env *testEnv, userID string) string { return smsCase.configWith(block(env), userID, "") }
+	}
+	withHost := func(host string) func(*testEnv, string) string {
+		return withProvider(func(env *testEnv) string { return providerBlock(host, env.ClientID, env.ClientSecret, "") })
+	}
+	runBadInputCases(t, []badInputCase{
+		{
+			name: "host without a scheme",
+			steps: failedConfig(smsCase, withHost("idcs-0123.identity.oraclecloud.com"),
+				diagRE("Invalid identity domain host", "is not a URL with a scheme", "e.g. https://idcs-")),
+		},
+		{
+			name: "plain http to a host that is not loopback",
+			steps: failedConfig(smsCase, withHost("http://idcs-0123.identity.oraclecloud.com"),
+				diagRE("Invalid identity domain host", "uses http: only https is allowed")),
+		},
+		{
+			name: "host with a path",
+			steps: failedConfig(smsCase, withHost("https://idcs-0123.identity.oraclecloud.com/admin/v1"),
+				diagRE("Invalid identity domain host", "without a path, query or fragment")),
+		},
+		{
+			name: "wrong client secret",
+			steps: failedConfig(smsCase, withProvider(func(env *testEnv) string { return providerBlock(env.Host, env.ClientID, "not-the-secret", "") }),
+				diagRE("Could not enroll the SMS factor of user", "token request was refused", "Check client_id and client_secret", "MFA Client")),
+		},
+		{
+			name: "access token and client credentials together",
+			steps: failedConfig(smsCase, withProvider(func(env *testEnv) string {
+				return providerBlock(env.Host, env.ClientID, env.ClientSecret, "a-token")
+			}), diagRE("Conflicting provider credentials", "Use either client_id + client_secret")),
+		},
+	})
 }
 
 func TestAccProvider_wrongSecretSaysTokenRefusedAndRole(t *testing.T) {
@@ -246,8 +286,7 @@ func TestAccProvider_wrongSecretSaysTokenRefusedAndRole(t *testing.T) {
 	env := newTestEnv(t)
 	env.requireEmulator(t, "a known-wrong secret for the emulator's client")
 	userID := env.newUser(t)
-	block := fmt.Sprintf("provider \"idcsmfa\" {\n  host          = %q\n  client_id     = %q\n  client_secret = \"not-the-secret\"\n}\n",
-		env.Host, env.ClientID)
+	block := providerBlock(env.Host, env.ClientID, "not-the-secret", "")
 	tfresource.Test(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []tfresource.TestStep{
@@ -259,7 +298,7 @@ func TestAccProvider_wrongSecretSaysTokenRefusedAndRole(t *testing.T) {
 			},
 			{
 				Config:      testAccProviderOnlyConfig(block, userID),
-				ExpectError: expectErr("token request was refused", "client credentials grant", "MFA Client"),
+				ExpectError: diagRE("token request was refused", "client credentials grant", "MFA Client"),
 			},
 		},
 	})
@@ -270,13 +309,12 @@ func TestAccProvider_roleWithoutMFAClient(t *testing.T) {
 	env := newTestEnv(t)
 	env.requireEmulator(t, "the emulator's Authenticator Client application")
 	userID := env.newUser(t)
-	block := fmt.Sprintf("provider \"idcsmfa\" {\n  host          = %q\n  client_id     = %q\n  client_secret = %q\n}\n",
-		env.Host, emulator.DefaultAuthenticatorClientID, emulator.DefaultAuthenticatorClientSecret)
+	block := providerBlock(env.Host, emulator.DefaultAuthenticatorClientID, emulator.DefaultAuthenticatorClientSecret, "")
 	tfresource.Test(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []tfresource.TestStep{{
 			Config:      testAccProviderOnlyConfig(block, userID),
-			ExpectError: expectErr("AUTH-1034", "Grant the \"MFA Client\" app role"),
+			ExpectError: diagRE("AUTH-1034", "Grant the \"MFA Client\" app role"),
 		}},
 	})
 }
@@ -307,7 +345,7 @@ func TestAccProvider_accessToken(t *testing.T) {
 	env.requireEmulator(t, "a token from the emulator")
 	userID := env.newUser(t)
 	token := fetchEmulatorToken(t, env)
-	block := fmt.Sprintf("provider \"idcsmfa\" {\n  host         = %q\n  access_token = %q\n}\n", env.Host, token)
+	block := providerBlock(env.Host, "", "", token)
 	tfresource.Test(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             env.checkDestroy("idcsmfa_email_factor"),

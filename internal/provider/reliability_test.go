@@ -231,7 +231,7 @@ func TestAccReliability_faultyEmulatorConverges(t *testing.T) {
 		CheckDestroy: resource.ComposeTestCheckFunc(
 			env.checkDestroy("idcsmfa_sms_factor"),
 			env.checkDestroy("idcsmfa_email_factor"),
-			checkNoFactorsLeft(env, ids),
+			checkNoFactorsLeft(env, ids...),
 		),
 		Steps: []resource.TestStep{
 			{
@@ -273,21 +273,6 @@ func TestAccReliability_faultyEmulatorConverges(t *testing.T) {
 	}
 }
 
-// checkNoFactorsLeft asks the emulator that none of the users keeps an SMS or email factor,
-// pending ones included (checkDestroy only looks at the ids in state).
-func checkNoFactorsLeft(env *testEnv, userIDs []string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		for _, uid := range userIDs {
-			for _, f := range env.Emulator.Factors(uid) {
-				if f.Method == emulator.MethodSMS || f.Method == emulator.MethodEmail {
-					return fmt.Errorf("user %s still has %s factor %s (%s) after destroy", uid, f.Method, f.ID, f.Status)
-				}
-			}
-		}
-		return nil
-	}
-}
-
 // TestAccReliability_tokenExpiresDuringApply gives tokens a 2-second life and makes the apply
 // last several of them (rate limit and latency), so the provider must renew its token mid-run.
 func TestAccReliability_tokenExpiresDuringApply(t *testing.T) {
@@ -310,7 +295,7 @@ func TestAccReliability_tokenExpiresDuringApply(t *testing.T) {
 	)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkNoFactorsLeft(env, ids),
+		CheckDestroy:             checkNoFactorsLeft(env, ids...),
 		Steps: []resource.TestStep{{
 			PreConfig: func() {
 				mu.Lock()
@@ -382,7 +367,7 @@ func TestAccReliability_callBudget(t *testing.T) {
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkNoFactorsLeft(env, ids),
+		CheckDestroy:             checkNoFactorsLeft(env, ids...),
 		Steps: []resource.TestStep{
 			{
 				PreConfig: env.Emulator.ResetStats,
@@ -452,10 +437,11 @@ func TestAccReliability_activationWaitsThroughFaults(t *testing.T) {
 	env.requireEmulator(t, "fault injection and completing an enrollment as the user would")
 	userID := env.newUser(t)
 	var user <-chan outOfBandResult
+	var factorID string
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkNoFactorsLeft(env, []string{userID}),
+		CheckDestroy:             checkNoFactorsLeft(env, userID),
 		Steps: []resource.TestStep{{
 			PreConfig: func() {
 				env.Emulator.ResetStats()
@@ -477,12 +463,12 @@ func TestAccReliability_activationWaitsThroughFaults(t *testing.T) {
 					if st.Faults.Errors+st.Faults.Dropped == 0 {
 						return fmt.Errorf("no fault was injected: the test proves nothing")
 					}
-					fs := serverFactors(env, userID)
-					if len(fs) != 1 || fs[0].Status != emulator.StatusEnrolled {
-						return fmt.Errorf("want exactly one enrolled factor on the server, got %+v", fs)
-					}
 					return nil
 				},
+				// Exactly one factor on the server, enrolled.
+				captureAttr("idcsmfa_factor_activation.test", "factor_id", &factorID),
+				countEmulatorFactors(env, userID, 1),
+				checkEmulatorFactor(env, userID, &factorID, emulator.StatusEnrolled),
 			),
 		}},
 	})

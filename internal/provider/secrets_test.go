@@ -92,6 +92,13 @@ func (r *cliRun) writeConfig(cfg string) {
 	}
 }
 
+// writeProviderConfig writes cfg, a configuration of the harness's kind (provider block
+// included), after the required_providers block that names the built provider.
+func (r *cliRun) writeProviderConfig(cfg string) {
+	r.t.Helper()
+	r.writeConfig("terraform {\n  required_providers {\n    idcsmfa = { source = \"idcsmfa/idcsmfa\" }\n  }\n}\n" + cfg)
+}
+
 // run runs terraform with extra environment (TF_VAR_...) and returns its exit code and what
 // this command printed; the output is also kept for the final scan.
 func (r *cliRun) run(extraEnv []string, args ...string) (int, string) {

@@ -67,19 +67,23 @@ func (m *smsFactorModel) fillImported(displayName string) {
 
 const smsFactorDescription = "Enrolls a user's **SMS** factor: the identity domain texts a one-time passcode to the number, and the " +
 	"factor is `ENROLLED` once that passcode is submitted — through the write-only `otp_code_wo` (with " +
-	"`otp_code_wo_version`), or out of band with an `idcsmfa_factor_activation` resource. The passcode and the " +
+	"`otp_code_wo_version`), or elsewhere (another pipeline stage, workspace or tool) while an " +
+	"`idcsmfa_factor_activation` resource waits. The passcode and the " +
 	"enrollment's `requestState` are never stored in plan or state attributes; the `requestState` lives in the " +
 	"resource's private state only while the factor is pending, and is dropped once it is enrolled.\n\n" +
 	"The SMS factor must be enabled in the identity domain (Security > MFA > Factors) and the OAuth client needs " +
 	"the **MFA Client** app role.\n\n" +
-	"Import with `<user_id>/<factor_id>`. The service shows the number masked (e.g. `+44XXXXXXX123`), so after " +
-	"import the state holds the masked number; a configuration whose number is consistent with it plans no change."
+	"`country_code` and `mobile_number` are stored in the state in clear, as configured (`display_name` holds the " +
+	"masked number the service shows): protect the state. Import with `<user_id>/<factor_id>`: the service shows " +
+	"only the masked number (e.g. `+44XXXXXXX123`), so right after import `mobile_number` holds it and " +
+	"`country_code` is empty; a configuration whose number is consistent with it plans no change."
 
 func smsFactorAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		attrCountryCode: schema.StringAttribute{
 			Required: true,
-			MarkdownDescription: "Country calling code with its `+`, e.g. `\"+44\"`. Changing it replaces the factor. " +
+			MarkdownDescription: "Stored in the state in clear. Country calling code with its `+`, e.g. `\"+44\"`. " +
+				"Changing it replaces the factor. " +
 				"After import the service cannot show it, so the state holds `\"\"` until the number changes; a " +
 				"configured number consistent with the masked `display_name` plans no change.",
 			Validators:    []validator.String{countryCodeValidator()},
@@ -87,8 +91,9 @@ func smsFactorAttributes() map[string]schema.Attribute {
 		},
 		attrMobileNumber: schema.StringAttribute{
 			Required: true,
-			MarkdownDescription: "National mobile number without the country code, digits only, e.g. `\"7700900123\"`. " +
-				"Changing it replaces the factor. After import the state holds the masked number the service shows " +
+			MarkdownDescription: "National mobile number without the country code and without the trunk 0 used inside " +
+				"the country, digits only, e.g. `\"7700900123\"` (not `\"07700900123\"`); at most 15 digits with the " +
+				"country code. Stored in the state in clear. Changing it replaces the factor. After import the state holds the masked number the service shows " +
 				"(e.g. `+44XXXXXXX123`): a configured number whose visible digits match plans no change, any other " +
 				"number plans a replacement. A factor imported while still pending has no number shown at all, " +
 				"so it is replaced (enrolled again with the configured number).",

@@ -14,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/emulator"
@@ -105,7 +104,7 @@ func TestAccTOTPFactor_knownSecretRenameDriftReplace(t *testing.T) {
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		TerraformVersionChecks:   skipBelow1_11,
 		CheckDestroy:             env.checkDestroy("idcsmfa_totp_factor"),
 		Steps: []resource.TestStep{
 			{
@@ -244,7 +243,7 @@ resource "idcsmfa_totp_factor" "test" {
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		TerraformVersionChecks:   skipBelow1_11,
 		Steps: []resource.TestStep{
 			{
 				Config:      importConfig(sms.FactorID, "x"),
@@ -292,7 +291,7 @@ func TestAccTOTPFactor_badInput(t *testing.T) {
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		TerraformVersionChecks:   skipBelow1_11,
 		Steps:                    steps,
 	})
 }
@@ -304,7 +303,7 @@ func TestAccTOTPFactor_disabledInTheDomain(t *testing.T) {
 	userID := env.newUser(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		TerraformVersionChecks:   skipBelow1_11,
 		Steps: []resource.TestStep{{
 			Config:          testAccTOTPConfig(env, userID, ""),
 			ConfigVariables: totpVars(testTOTPSecret, 1),
@@ -329,7 +328,7 @@ func TestAccTOTPFactor_domainSettings(t *testing.T) {
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		TerraformVersionChecks:   skipBelow1_11,
 		Steps: []resource.TestStep{
 			{
 				Config:          testAccTOTPConfig(env, userID, ""),

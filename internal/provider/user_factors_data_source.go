@@ -57,13 +57,14 @@ func (d *UserFactorsDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 		MarkdownDescription: "A user's **enrolled** factors and preferred method, for audits: reading changes nothing. " +
 			"Factors whose enrollment is still pending are not listed (the service lists enrolled factors only). " +
 			"Set exactly one of `user_id` or `user_name`. A user with no factor gives an empty `factors` list; " +
-			"an unknown user is an error.",
+			"an unknown user is an error. Needs the **Authenticator Client** app role (MFA Client works too).",
 		Attributes: map[string]schema.Attribute{
 			"user_id": schema.StringAttribute{
 				Optional:            true,
 				Computed:            true,
-				MarkdownDescription: "The user's GUID (the SCIM user `id`). Set this or `user_name`; when looked up by name, the GUID the service resolved.",
-				Validators:          oneOf,
+				MarkdownDescription: userGUIDDescription + " Set this or `user_name`; when looked up by name, the GUID the service resolved.",
+				// Optional and Computed: the GUID validator skips null and unknown values.
+				Validators: append([]validator.String{userIDValidator()}, oneOf...),
 			},
 			"user_name": schema.StringAttribute{
 				Optional:            true,

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"testing"
@@ -16,28 +15,10 @@ import (
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/emulator"
 )
 
-// enrollDirect enrolls a factor through the API, bypassing Terraform, as a test fixture.
-func enrollDirect(t *testing.T, env *testEnv, userID string, req client.EnrollRequest) string {
-	t.Helper()
-	e, err := env.Client.Enroll(context.Background(), userID, req)
-	if err != nil {
-		t.Fatalf("enrolling %s for user %s: %s", req.Method, userID, err)
-	}
-	return e.FactorID
-}
-
-func emailSkip() client.EnrollRequest {
-	return client.EnrollRequest{Method: client.MethodEmail, SkipVerification: true}
-}
-
-func smsReq(number string, skip bool) client.EnrollRequest {
-	return client.EnrollRequest{Method: client.MethodSMS, CountryCode: "+44", MobileNumber: number, SkipVerification: skip}
-}
-
 // emulatorDisplayName is what the emulator shows for a factor, the truth to compare with.
 func emulatorDisplayName(t *testing.T, env *testEnv, userID, factorID string) string {
 	t.Helper()
-	for _, f := range env.Emulator.Factors(userID) {
+	for _, f := range env.emulatorFactors(userID) {
 		if f.ID == factorID {
 			return f.DisplayName
 		}
@@ -212,6 +193,34 @@ data "idcsmfa_user_factors" "neither" {}
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination.*No attribute specified when one \(and only one\) of \[user_id,user_name\]`),
 			},
+			{
+				// user_id is checked like the factor resources' user_id: an OCID is refused at plan time.
+				Config: env.providerConfig() + `
+data "idcsmfa_user_factors" "ocid" {
+  user_id = "ocid1.user.oc1..aaaaaaaa5m3cjjlo7ml5ywkzcqbvnlh6rjvbdftqczjn6k5xtmnhcqwntkxq"
+}
+`,
+				PlanOnly:    true,
+				ExpectError: diagRE("OCID instead of the user's GUID", "To find a user's GUID"),
+			},
+		},
+	})
+}
+
+// TestAccUserFactors_badInput: a lookup that fails creates nothing (see badInputCase).
+func TestAccUserFactors_badInput(t *testing.T) {
+	runBadInputCases(t, []badInputCase{
+		{
+			name: "factors of an unknown user",
+			steps: failedBesideProvider(func(*testEnv, string) string {
+				return "data \"idcsmfa_user_factors\" \"test\" {\n  user_id = \"0000000000000000000000000000dead\"\n}\n"
+			}, diagRE("User not found", "no user with user_id", "Check the value")),
+		},
+		{
+			name: "factors by user_id and user_name at once",
+			steps: failedBesideProvider(func(_ *testEnv, userID string) string {
+				return fmt.Sprintf("data \"idcsmfa_user_factors\" \"test\" {\n  user_id   = %q\n  user_name = \"alice\"\n}\n", userID)
+			}, diagRE("Invalid Attribute Combination", "user_id", "user_name")),
 		},
 	})
 }

@@ -65,7 +65,8 @@ func (d *UsersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 		MarkdownDescription: "MFA status across the identity domain's users, from the SCIM Users list with the MFA " +
 			"extension, for audits such as \"who has no MFA\". It pages through every matching user with the largest " +
 			"page the service allows and asks only for the attributes it outputs, so it stays cheap for thousands of " +
-			"users. The OAuth client needs the *User Administrator* role (or Identity Domain Administrator) to list users.",
+			"users. The OAuth client needs the *User Administrator* role (or Identity Domain Administrator) to list users. " +
+			"No read-only alternative to User Administrator is documented.",
 		Attributes: map[string]schema.Attribute{
 			"filter": schema.StringAttribute{
 				Optional: true,
@@ -80,7 +81,7 @@ func (d *UsersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 					Attributes: map[string]schema.Attribute{
 						"user_id": schema.StringAttribute{
 							Computed:            true,
-							MarkdownDescription: "The user's GUID (SCIM `id`), the `user_id` of the factor resources.",
+							MarkdownDescription: "The user's GUID (the SCIM user `id`), the `user_id` of the factor resources (not the OCID).",
 						},
 						"user_name": schema.StringAttribute{
 							Computed:            true,

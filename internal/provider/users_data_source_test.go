@@ -100,6 +100,16 @@ data "idcsmfa_users" "bad" {
 	})
 }
 
+// TestAccUsers_badInput: a listing that fails creates nothing (see badInputCase).
+func TestAccUsers_badInput(t *testing.T) {
+	runBadInputCases(t, []badInputCase{{
+		name: "users with a malformed SCIM filter",
+		steps: failedBesideProvider(func(*testEnv, string) string {
+			return "data \"idcsmfa_users\" \"test\" {\n  filter = \"userName starts ci-\"\n}\n"
+		}, diagRE("Could not list users", "Check the SCIM filter", "userName sw")),
+	}})
+}
+
 // TestAccUsers_paging2500 audits a domain of 2,500 users and proves the listing takes one
 // request per 1,000-user page: ceil(2500/1000) = 3, not one per user nor per default page of 50.
 func TestAccUsers_paging2500(t *testing.T) {

@@ -1,0 +1,334 @@
+package provider
+
+// Helpers the acceptance tests share, one of each kind (acctest_test.go holds the test
+// environment itself): configurations, diagnostic matching, the emulator's clock, wrong
+// passcodes, what the server holds, factors enrolled outside Terraform, and the bad-input
+// runner (a configuration that must fail, then the proof that nothing was created).
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
+	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/emulator"
+)
+
+// --- Configurations ---
+
+// providerBlock is a provider block with the attributes that are not empty.
+func providerBlock(host, clientID, clientSecret, accessToken string) string {
+	var b strings.Builder
+	b.WriteString("provider \"idcsmfa\" {\n")
+	for _, a := range [][2]string{{"host", host}, {"client_id", clientID}, {"client_secret", clientSecret}, {"access_token", accessToken}} {
+		if a[1] != "" {
+			fmt.Fprintf(&b, "  %-13s = %q\n", a[0], a[1])
+		}
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+// otpVariables are where a factor's passcode and its version come from: an ephemeral
+// variable for the passcode, as the docs recommend, and a plain one for the version.
+const otpVariables = `
+variable "otp" {
+  type      = string
+  default   = null
+  ephemeral = true
+}
+
+variable "otp_version" {
+  type    = number
+  default = null
+}
+`
+
+// Attribute lines of a factor resource that take the passcode from otpVariables.
+const (
+	// otpFromVariables submits var.otp whenever var.otp_version changes (see otpVars).
+	otpFromVariables = "  otp_code_wo         = var.otp\n  otp_code_wo_version = var.otp_version\n"
+	// otpV1 submits var.otp with version 1.
+	otpV1 = "  otp_code_wo         = var.otp\n  otp_code_wo_version = 1\n"
+)
+
+// otpVars submits a passcode with otp_code_wo_version = version (see otpFromVariables).
+func otpVars(code config.Variable, version int) config.Variables {
+	return config.Variables{"otp": code, "otp_version": config.IntegerVariable(version)}
+}
+
+// smsResource is an SMS factor resource block; extra goes inside it.
+func smsResource(name, userID, countryCode, number, extra string) string {
+	return fmt.Sprintf("\nresource \"idcsmfa_sms_factor\" %q {\n  user_id       = %q\n  country_code  = %q\n  mobile_number = %q\n%s\n}\n",
+		name, userID, countryCode, number, extra)
+}
+
+// emailResource is an email factor resource block; extra goes inside it.
+func emailResource(name, userID, extra string) string {
+	return fmt.Sprintf("\nresource \"idcsmfa_email_factor\" %q {\n  user_id = %q\n%s\n}\n", name, userID, extra)
+}
+
+// --- Diagnostics ---
+
+// diagRE matches fragments of a diagnostic in order. Terraform wraps long detail lines, so a
+// space inside a fragment matches any run of white space (and the "│" gutter of a wrapped line).
+func diagRE(fragments ...string) *regexp.Regexp {
+	parts := make([]string, len(fragments))
+	for i, f := range fragments {
+		words := strings.Fields(f)
+		for j, w := range words {
+			words[j] = regexp.QuoteMeta(w)
+		}
+		parts[i] = strings.Join(words, `[\s│]+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(parts, ".*"))
+}
+
+// --- The emulator's clock and passcodes ---
+
+// acctestClock is a clock the tests move forward to expire requestStates in the emulator;
+// between moves it runs with the real clock.
+type acctestClock struct {
+	mu     sync.Mutex
+	offset time.Duration
+}
+
+func (c *acctestClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.offset)
+}
+
+func (c *acctestClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.offset += d
+}
+
+func withClock(c *acctestClock) func(*emulator.Config) {
+	return func(cfg *emulator.Config) { cfg.Now = c.Now }
+}
+
+// wrongCode returns a passcode of the same shape that is not code: its last digit changed.
+func wrongCode(code string) string {
+	b := []byte(code)
+	b[len(b)-1] = '0' + (b[len(b)-1]-'0'+1)%10
+	return string(b)
+}
+
+// wrongOTP is a config variable holding a passcode that is certainly not the one the emulator
+// sent for the factor whose id the steps before it put in *factorID.
+func (e *testEnv) wrongOTP(t *testing.T, userID string, factorID *string) config.Variable {
+	return lazyVariable(func() string { return wrongCode(e.otp(t, userID, *factorID)) })
+}
+
+// --- What the server holds ---
+
+// emulatorFactors lists the user's factors on the emulator, pending ones included; nil
+// against a real domain.
+func (e *testEnv) emulatorFactors(userID string) []emulator.FactorInfo {
+	if e.Emulator == nil {
+		return nil
+	}
+	return e.Emulator.Factors(userID)
+}
+
+// checkEmulatorFactor asks the emulator for the factor's real status, pending ones included.
+func checkEmulatorFactor(env *testEnv, userID string, factorID *string, want string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if env.Emulator == nil {
+			return nil
+		}
+		for _, f := range env.emulatorFactors(userID) {
+			if f.ID == *factorID {
+				if f.Status != want {
+					return fmt.Errorf("factor %s is %s on the server, want %s", f.ID, f.Status, want)
+				}
+				return nil
+			}
+		}
+		return fmt.Errorf("factor %s of user %s not on the server", *factorID, userID)
+	}
+}
+
+// countEmulatorFactors checks how many factors the user has on the server.
+func countEmulatorFactors(env *testEnv, userID string, want int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if env.Emulator == nil {
+			return nil
+		}
+		if fs := env.emulatorFactors(userID); len(fs) != want {
+			return fmt.Errorf("user %s has %d factors on the server, want %d: %+v", userID, len(fs), want, fs)
+		}
+		return nil
+	}
+}
+
+// checkOnlyFactor asserts that the factor resource addr holds factor *factorID (the id
+// captured at creation) with status, in state without a passcode, and that the factor is the
+// user's only one on the server, with the same status: a pending factor was kept or finished
+// in place, never enrolled again.
+func checkOnlyFactor(env *testEnv, addr, userID string, factorID *string, status string) resource.TestCheckFunc {
+	return resource.ComposeTestCheckFunc(
+		resource.TestCheckResourceAttr(addr, "status", status),
+		resource.TestCheckResourceAttrPtr(addr, "factor_id", factorID),
+		resource.TestCheckNoResourceAttr(addr, "otp_code_wo"),
+		countEmulatorFactors(env, userID, 1),
+		checkEmulatorFactor(env, userID, factorID, status),
+	)
+}
+
+// checkNoFactorsLeft asks the emulator that none of the users keeps a factor, pending ones
+// included (checkDestroy only looks at the ids in state).
+func checkNoFactorsLeft(env *testEnv, userIDs ...string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		for _, uid := range userIDs {
+			if fs := env.emulatorFactors(uid); len(fs) != 0 {
+				return fmt.Errorf("user %s still has %d factor(s): %+v", uid, len(fs), fs)
+			}
+		}
+		return nil
+	}
+}
+
+// checkMessages checks how many passcodes the emulator sent to the user.
+func checkMessages(env *testEnv, userID string, want int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if env.Emulator == nil {
+			return nil
+		}
+		if got := len(env.Emulator.Messages(userID)); got != want {
+			return fmt.Errorf("user %s got %d passcodes, want %d", userID, got, want)
+		}
+		return nil
+	}
+}
+
+// checkRecordedSecrets makes sure the secret recorder saw something, so that
+// checkNoSecretsInState cannot pass vacuously.
+func checkRecordedSecrets(env *testEnv) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if env.Emulator != nil && len(env.secrets.values()) == 0 {
+			return fmt.Errorf("no requestState was recorded from the emulator's answers")
+		}
+		return nil
+	}
+}
+
+// checkNoPasscodeSubmitted asserts no passcode or resend reached the service since the stats
+// were reset.
+func checkNoPasscodeSubmitted(env *testEnv) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if n := env.Emulator.Stats().Requests["PATCH /mfa/v1/users/{id}/factors/{factorId}"]; n != 0 {
+			return fmt.Errorf("%d passcode or resend request(s) reached the service for an enrolled factor", n)
+		}
+		return nil
+	}
+}
+
+// --- Changes made outside Terraform ---
+
+// enrollDirect enrolls a factor through the API, as an administrator or another tool would.
+func enrollDirect(t *testing.T, env *testEnv, userID string, req client.EnrollRequest) string {
+	t.Helper()
+	e, err := env.Client.Enroll(t.Context(), userID, req)
+	if err != nil {
+		t.Fatalf("enrolling %s for user %s outside Terraform: %s", req.Method, userID, err)
+	}
+	return e.FactorID
+}
+
+func emailSkip() client.EnrollRequest {
+	return client.EnrollRequest{Method: client.MethodEmail, SkipVerification: true}
+}
+
+func smsReq(number string, skip bool) client.EnrollRequest {
+	return client.EnrollRequest{Method: client.MethodSMS, CountryCode: "+44", MobileNumber: number, SkipVerification: skip}
+}
+
+func lockUser(t *testing.T, env *testEnv, userID string, locked bool) {
+	t.Helper()
+	if err := env.Emulator.SetLocked(userID, locked); err != nil {
+		t.Fatalf("setting locked=%t on user %s: %s", locked, userID, err)
+	}
+}
+
+// --- Bad input ---
+
+// badInputCase is one bad input a user can give (issue 8): its steps expect the exact
+// diagnostic (summary, the service's AUTH code and message, and the hint), and then prove the
+// state stayed consistent: a failed creation leaves nothing in state or on the server (the
+// next plan creates the factor), a failed passcode leaves the pending factor in state, and
+// fixing the input finishes the job.
+type badInputCase struct {
+	name     string
+	emulator func(*emulator.Config)
+	// steps gets a fresh environment and user. Every ExpectError step is followed by a step
+	// that checks the state and the server.
+	steps func(t *testing.T, env *testEnv, userID string) []resource.TestStep
+}
+
+// runBadInputCases runs each case against its own emulator, in parallel.
+func runBadInputCases(t *testing.T, cases []badInputCase) {
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			env := newTestEnv(t, func(c *emulator.Config) {
+				if tc.emulator != nil {
+					tc.emulator(c)
+				}
+			})
+			env.requireEmulator(t, "emulator settings, locked users and the outbox")
+			userID := env.newUser(t)
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             checkNoFactorsLeft(env, userID),
+				Steps:                    tc.steps(t, env, userID),
+			})
+		})
+	}
+}
+
+// stepNothingWasCreated follows a failed creation: the server holds no factor for the user,
+// and with the valid configuration of kind k the next plan creates the factor, which proves
+// the state holds nothing half-made.
+func stepNothingWasCreated(t *testing.T, env *testEnv, userID string, k passcodeKindCase) resource.TestStep {
+	return resource.TestStep{
+		PreConfig: func() {
+			if fs := env.emulatorFactors(userID); len(fs) != 0 {
+				t.Errorf("the failed apply left %d factor(s) on the server: %+v", len(fs), fs)
+			}
+		},
+		Config:             k.config(env, userID, ""),
+		PlanOnly:           true,
+		ExpectNonEmptyPlan: true,
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PostApplyPreRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(k.addr(), plancheck.ResourceActionCreate)},
+		},
+	}
+}
+
+// failedConfig: a whole configuration that must fail with want, then the proof that nothing
+// was created (planned with kind k).
+func failedConfig(k passcodeKindCase, cfg func(env *testEnv, userID string) string, want *regexp.Regexp) func(*testing.T, *testEnv, string) []resource.TestStep {
+	return func(t *testing.T, env *testEnv, userID string) []resource.TestStep {
+		return []resource.TestStep{
+			{Config: cfg(env, userID), ExpectError: want},
+			stepNothingWasCreated(t, env, userID, k),
+		}
+	}
+}
+
+// failedBesideProvider is failedConfig for a configuration that goes after the environment's
+// provider block (an activation, a data source), probed with an SMS factor.
+func failedBesideProvider(cfg func(env *testEnv, userID string) string, want *regexp.Regexp) func(*testing.T, *testEnv, string) []resource.TestStep {
+	return failedConfig(smsCase, func(env *testEnv, userID string) string { return env.providerConfig() + cfg(env, userID) }, want)
+}
