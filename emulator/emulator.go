@@ -55,6 +55,10 @@ func DemoUsers() []User { return impl.DemoUsers() }
 // ValidateUsers checks a users list the way AddUser would.
 func ValidateUsers(users []User) error { return impl.ValidateUsers(users) }
 
+// ParseCertificatesPEM reads the certificates of a PEM text (for Config.TrustedCerts and
+// Server.SetTrustedCerts); other blocks, such as keys, are skipped.
+func ParseCertificatesPEM(pemText []byte) ([]*x509.Certificate, error) { return impl.ParseCertificatesPEM(pemText) }
+
 // X5T returns the thumbprint a client sends for a trusted certificate (Config.TrustedCerts).
 func X5T(cert *x509.Certificate) string { return impl.X5T(cert) }
 
@@ -122,4 +126,8 @@ var (
 	ErrDuplicateUser   = impl.ErrDuplicateUser
 	ErrRequestNotFound = impl.ErrRequestNotFound
 	ErrNotPushRequest  = impl.ErrNotPushRequest
+	ErrRequestDecided  = impl.ErrRequestDecided
 )
+
+// TOTPAlgorithms are the hashes Config.TOTPAlgorithm accepts (Oracle's hashingAlgorithm).
+var TOTPAlgorithms = impl.TOTPAlgorithms
