@@ -54,6 +54,14 @@ type Config struct {
 	TokenRenewBefore time.Duration
 }
 
+// CheckHost reports why raw cannot be an identity domain's host for New: not a URL with a
+// scheme, user information or a path in it, or http on a host that is not loopback. The
+// error says what to write instead.
+func CheckHost(raw string) error {
+	_, err := normalizeHost(raw)
+	return err
+}
+
 // normalizeHost checks the rule "https, or http on a loopback host" and returns the base URL
 // (scheme and host only). The messages are shown to users as they are, so they say what to do.
 func normalizeHost(raw string) (*url.URL, error) {

@@ -143,6 +143,13 @@ func hasMethod(methods []string, m string) bool {
 	return false
 }
 
+// maskRunes are the characters the service shows in place of hidden digits of a phone number.
+const maskRunes = "Xx*#•"
+
+// IsMaskedNumber reports whether s is a phone number as the service masks it (a factor's
+// displayName, e.g. "+44XXXXXXX123"), rather than a number written in full.
+func IsMaskedNumber(s string) bool { return strings.ContainsAny(s, maskRunes) }
+
 // MaskedNumberMatches reports whether a phone factor's displayName, as the service masks it
 // ("+44XXXXXXX455", "91******0143"), can be the number countryCode+mobileNumber: the visible
 // leading digits must start the full number and the visible trailing digits must end it.
@@ -161,7 +168,7 @@ func MaskedNumberMatches(displayName, countryCode, mobileNumber string) bool {
 			} else {
 				lead.WriteRune(r)
 			}
-		case r == 'X' || r == 'x' || r == '*' || r == '#' || r == '•':
+		case strings.ContainsRune(maskRunes, r):
 			if masked && tail.Len() > 0 {
 				// A second masked run: fold what was between into the tail check.
 				tail.Reset()
@@ -175,7 +182,8 @@ func MaskedNumberMatches(displayName, countryCode, mobileNumber string) bool {
 	if tail.Len() == 0 || !strings.HasPrefix(full, lead.String()) || !strings.HasSuffix(full, tail.String()) {
 		return false
 	}
-	return lead.Len()+tail.Len() <= len(full)
+	// The masked run hides at least one digit.
+	return lead.Len()+tail.Len() < len(full)
 }
 
 func digits(s string) string {

@@ -10,9 +10,12 @@ import (
 	"strings"
 )
 
+// SCIMMFAExtension is the schema URN of the user's MFA extension (SCIMUser.MFA); callers
+// name its attributes with it, e.g. SCIMMFAExtension + ":mfaStatus" in ListUsersRequest.Attributes.
+const SCIMMFAExtension = "urn:ietf:params:scim:schemas:oracle:idcs:extension:mfa:User"
+
 const (
 	scimUserSchema      = "urn:ietf:params:scim:schemas:core:2.0:User"
-	scimMFAExtension    = "urn:ietf:params:scim:schemas:oracle:idcs:extension:mfa:User"
 	scimMaxCount        = 1000 // Oracle's largest page
 	scimUsersPath       = "/admin/v1/Users"
 	maxListAllUserPages = 100000

@@ -5,13 +5,14 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
 )
 
 var (
@@ -95,35 +96,6 @@ func configuredCountryCode(ctx context.Context, req validator.StringRequest) (st
 	return cc.ValueString(), true
 }
 
-// maskChars are the characters the service uses to hide digits of a phone number.
-const maskChars = "Xx*•"
-
-func isMasked(s string) bool { return strings.ContainsAny(s, maskChars) }
-
-// maskedNumberMatches reports whether a masked number the service shows (e.g. "+44XXXXXXX123",
-// "91******0143") can be the number countryCode+mobileNumber. The visible digits before and
-// after the masked run must match the start and end of the number; the "+" is optional.
-func maskedNumberMatches(masked, countryCode, mobileNumber string) bool {
-	clean := func(s string) string {
-		s = strings.NewReplacer(" ", "", "-", "", "(", "", ")", "").Replace(s)
-		return strings.TrimPrefix(s, "+")
-	}
-	m, full := clean(masked), clean(countryCode+mobileNumber)
-	if m == "" || full == "" {
-		return false
-	}
-	first := strings.IndexAny(m, maskChars)
-	if first < 0 {
-		return m == full || m == clean(mobileNumber)
-	}
-	last := strings.LastIndexAny(m, maskChars)
-	_, size := utf8.DecodeRuneInString(m[last:])
-	prefix, suffix := m[:first], m[last+size:]
-	// The masked run must hide at least one digit, and the visible ends must not overlap.
-	return len(full) > len(prefix)+len(suffix) &&
-		strings.HasPrefix(full, prefix) && strings.HasSuffix(full, suffix)
-}
-
 // keepImportedPhone keeps the placeholder a factor got on import (the masked number, which is
 // all the service shows) when the configured number is consistent with it, so that importing a
 // factor and writing its real number in the configuration plans no change. Any other number
@@ -149,10 +121,10 @@ func (keepImportedPhone) PlanModifyString(ctx context.Context, req planmodifier.
 		req.Config.GetAttribute(ctx, path.Root(attrMobileNumber), &cfgNumber).HasError() {
 		return
 	}
-	if !isMasked(stateNumber.ValueString()) || !known(cfgCountry) || !known(cfgNumber) {
+	if !client.IsMaskedNumber(stateNumber.ValueString()) || !known(cfgCountry) || !known(cfgNumber) {
 		return
 	}
-	if maskedNumberMatches(display.ValueString(), cfgCountry.ValueString(), cfgNumber.ValueString()) {
+	if client.MaskedNumberMatches(display.ValueString(), cfgCountry.ValueString(), cfgNumber.ValueString()) {
 		resp.PlanValue = req.StateValue
 	}
 }

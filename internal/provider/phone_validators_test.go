@@ -13,29 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-func TestProvider_maskedNumberMatches(t *testing.T) {
-	cases := []struct {
-		masked, cc, number string
-		want               bool
-	}{
-		{"+44XXXXXXX123", "+44", "7700900123", true},
-		{"+44XXXXXXX123", "+44", "7700900124", false}, // last digits differ
-		{"+44XXXXXXX123", "+33", "7700900123", false}, // country differs
-		{"+155XXXXX555", "+1", "5551234555", true},    // Oracle's sample: two leading digits shown
-		{"91******0143", "+91", "9876540143", true},   // no "+", stars
-		{"91******0143", "+91", "0143", false},        // nothing left to hide
-		{"+447700900123", "+44", "7700900123", true},  // unmasked
-		{"", "+44", "7700900123", false},
-		{"+44 XXX-XXXX 123", "+44", "7700900123", true},
-		{"+44•••••••123", "+44", "7700900123", true},
-	}
-	for _, tc := range cases {
-		if got := maskedNumberMatches(tc.masked, tc.cc, tc.number); got != tc.want {
-			t.Errorf("maskedNumberMatches(%q, %q, %q) = %t, want %t", tc.masked, tc.cc, tc.number, got, tc.want)
-		}
-	}
-}
-
 func TestProvider_phoneValidators(t *testing.T) {
 	ctx := context.Background()
 	check := func(v validator.String, value string) bool {

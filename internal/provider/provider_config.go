@@ -2,13 +2,14 @@ package provider
 
 import (
 	"fmt"
-	"net/url"
 	"os"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
 )
 
 const (
@@ -45,7 +46,7 @@ func lookupEnv(name string) string { return strings.TrimSpace(os.Getenv(name)) }
 func validateStaticProviderConfig(cfg providerModel) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if known(cfg.Host) && cfg.Host.ValueString() != "" {
-		if msg := hostSyntaxProblem(cfg.Host.ValueString()); msg != "" {
+		if msg := hostProblem(cfg.Host.ValueString()); msg != "" {
 			diags.AddAttributeError(hostPath, "Invalid identity domain host", msg)
 		}
 	}
@@ -59,13 +60,11 @@ const conflictDetail = "Both an access token and client credentials are set. Use
 	"(the confidential application's client credentials, env IDCS_CLIENT_ID / IDCS_CLIENT_SECRET) or access_token " +
 	"(env IDCS_ACCESS_TOKEN), not both: remove one of them."
 
-// hostSyntaxProblem returns why a host is not a URL with a scheme, or "". The https/loopback
-// rule is the client's to enforce; its message is surfaced in Configure.
-func hostSyntaxProblem(host string) string {
-	u, err := url.Parse(host)
-	if err != nil || u.Scheme == "" || u.Host == "" {
-		return fmt.Sprintf("host %q is not a URL with a scheme. Set host (or %s) to the identity domain URL, e.g. %s.",
-			host, envHost, exampleHost)
+// hostProblem returns why host cannot be the identity domain's URL, by the client's rule
+// (https, or http on a loopback host; no path), with where to set it; or "".
+func hostProblem(host string) string {
+	if err := client.CheckHost(host); err != nil {
+		return fmt.Sprintf("%s. Set host in the provider block, or the %s environment variable.", capitalize(err.Error()), envHost)
 	}
 	return ""
 }
@@ -105,7 +104,7 @@ func resolveProviderConfig(cfg providerModel, getenv func(string) string) (provi
 	if s.Host == "" {
 		diags.AddAttributeError(hostPath, "Missing identity domain host",
 			fmt.Sprintf("Set host in the provider block or the %s environment variable to the identity domain URL, e.g. %s.", envHost, exampleHost))
-	} else if msg := hostSyntaxProblem(s.Host); msg != "" {
+	} else if msg := hostProblem(s.Host); msg != "" {
 		diags.AddAttributeError(hostPath, "Invalid identity domain host", msg)
 	}
 

@@ -57,7 +57,7 @@ func (m *smsFactorModel) device() string {
 func (m *smsFactorModel) fillImported(displayName string) {
 	// A factor imported while pending has no display name yet: take it once the service
 	// shows one, but never overwrite a real number.
-	if n := m.MobileNumber.ValueString(); m.MobileNumber.IsNull() || n == "" || isMasked(n) {
+	if n := m.MobileNumber.ValueString(); m.MobileNumber.IsNull() || n == "" || client.IsMaskedNumber(n) {
 		m.MobileNumber = types.StringValue(displayName)
 	}
 	if m.CountryCode.IsNull() {

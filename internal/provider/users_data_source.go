@@ -23,16 +23,14 @@ var (
 	_ datasource.DataSourceWithConfigure = &UsersDataSource{}
 )
 
-const mfaExtension = "urn:ietf:params:scim:schemas:oracle:idcs:extension:mfa:User"
-
 // usersAttributes is all the data source asks SCIM for: a full user (names, emails, groups,
 // meta, ...) is several times larger, and an audit of thousands of users runs on every plan.
 var usersAttributes = []string{
 	"id",
 	"userName",
-	mfaExtension + ":mfaStatus",
-	mfaExtension + ":preferredAuthenticationFactor",
-	mfaExtension + ":devices",
+	client.SCIMMFAExtension + ":mfaStatus",
+	client.SCIMMFAExtension + ":preferredAuthenticationFactor",
+	client.SCIMMFAExtension + ":devices",
 }
 
 // UsersDataSource lists users with their MFA status from the SCIM Users list.
