@@ -88,11 +88,13 @@ func waitForEnrollment(ctx context.Context, c factorStatusGetter, userID, factor
 			return nil, pendingError(last, lastErr, ctx.Err())
 		case <-timer.C:
 		}
-		interval *= 2
-		if interval > activationPollMax {
-			interval = activationPollMax
-		}
+		interval = nextPollInterval(interval)
 	}
+}
+
+// nextPollInterval doubles the wait between two polls, up to activationPollMax.
+func nextPollInterval(interval time.Duration) time.Duration {
+	return min(2*interval, activationPollMax)
 }
 
 func pendingError(last *client.FactorState, lastErr error, cause error) error {

@@ -156,10 +156,17 @@ const totpFactorDescription = "Enrolls a user's **offline TOTP** factor (RFC 623
 	"The TOTP factor must be enabled in the identity domain (Security > MFA > Factors: Mobile app passcode) and the " +
 	"OAuth client needs the **MFA Client** app role.\n\n" +
 	"Import with `<user_id>/<factor_id>`. The service never shows a factor's secret, so the configuration of an " +
-	"imported factor leaves out `shared_secret_wo` and its version; it then plans no change."
+	"imported factor leaves out `shared_secret_wo` and its version; it then plans no change.\n\n" +
+	"**No service-generated secret.** Without `shared_secret_wo` the service would generate the secret, and the " +
+	"person it is for would have to receive it (a QR code) through Terraform's state or outputs. So creating a " +
+	"factor without it is refused at plan time: a person enrolls their own authenticator app in the identity " +
+	"domain's self-service pages, where the secret stays between the app and the domain."
 
-// ModifyPlan refuses, at plan time, to create a factor without its secret: the service would
-// otherwise generate one that nobody holds.
+// ModifyPlan refuses, at plan time, to create a factor without its secret. Without one the
+// service would generate the secret, and the person it is for would have to receive it (as a
+// QR code) through Terraform: through its state or its outputs. A person's own authenticator
+// app is enrolled by that person in the domain's self-service pages, where the secret never
+// leaves the two ends.
 func (r *TOTPFactorResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() {
 		return
@@ -169,8 +176,10 @@ func (r *TOTPFactorResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if secret.IsNull() {
 		resp.Diagnostics.AddAttributeError(path.Root(attrSharedSecretWO), "Missing TOTP secret",
 			"A new idcsmfa_totp_factor is enrolled from the secret in shared_secret_wo (base32, at least 128 bits), with "+
-				"shared_secret_wo_version. Set both, for example from an ephemeral variable. (Only an imported factor "+
-				"can leave them out.)")
+				"shared_secret_wo_version: set both, for example from an ephemeral variable. Only an imported factor can "+
+				"leave them out. The provider does not let the service generate the secret: the person who scans it "+
+				"would have to receive it through Terraform's state or outputs. A person enrolls their own authenticator "+
+				"app in the identity domain's self-service pages (My Profile > Security > 2-Step Verification).")
 	}
 }
 
