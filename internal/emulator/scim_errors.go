@@ -48,7 +48,7 @@ func (e *scimError) write(w http.ResponseWriter) {
 	if e.notEmulated {
 		// "code" and "message" are what the OCI SDKs read from an error body (their
 		// ServiceError's GetCode and GetMessage); SCIM clients read detail and messageId.
-		body["code"] = notEmulatedCode
+		body["code"] = ociNotImplementedCode
 		body["message"] = e.Detail
 		w.Header().Set(notEmulatedHeader, "true")
 	}
@@ -63,9 +63,12 @@ func errSCIMUserNotFound(id string) *scimError {
 // Implemented (RFC 7644 §3.12: "Service provider does not support the request operation"),
 // never 404, so that no client takes it for "not found" or "already deleted". EMULATOR.md says why.
 const (
-	notEmulatedCode      = "NotEmulated"
-	notEmulatedMessageID = "emulator.notEmulated"
+	notEmulatedCode      = "NotEmulated"          // the /mfa/v1 cause code
+	notEmulatedMessageID = "emulator.notEmulated" // the SCIM messageId
 	notEmulatedHeader    = "X-Idcs-Emulator-Not-Emulated"
+	// ociNotImplementedCode is OCI's own error code for a 501, which the OCI SDKs' default
+	// retry policies do not retry (they retry every other 5xx).
+	ociNotImplementedCode = "MethodNotImplemented"
 )
 
 func errSCIMNotEmulated(method, path string) *scimError {

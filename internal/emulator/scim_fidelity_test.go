@@ -326,7 +326,7 @@ func TestNotEmulatedIsDistinctFromNotFound(t *testing.T) {
 		wantSCIMError(t, what+" without a token", 401, m, raw, st, "")
 		st, hdr, m, raw := h.rawDo(h.token, tc.method, tc.path, "application/json", []byte(`{}`))
 		ext, _ := m[scimOracleErrSchema].(map[string]any)
-		if st != http.StatusNotImplemented || m["status"] != "501" || ext["messageId"] != notEmulatedMessageID || m["code"] != notEmulatedCode || hdr.Get(notEmulatedHeader) != "true" {
+		if st != http.StatusNotImplemented || m["status"] != "501" || ext["messageId"] != notEmulatedMessageID || m["code"] != "MethodNotImplemented" || hdr.Get(notEmulatedHeader) != "true" {
 			t.Errorf("%s: %d %v %s", what, st, hdr, raw)
 		}
 	}

@@ -364,7 +364,7 @@ func TestSDKCreateAndDeleteUser(t *testing.T) {
 		t.Errorf("GetUser after DeleteUser: %d", se.GetHTTPStatusCode())
 	}
 	_, err = e.sdk.DeleteUser(ctx, identitydomains.DeleteUserRequest{UserId: common.String(id)})
-	if se := serviceError(t, "second delete", err); se.GetHTTPStatusCode() != 404 || se.GetCode() == "NotEmulated" {
+	if se := serviceError(t, "second delete", err); se.GetHTTPStatusCode() != 404 || se.GetCode() == "MethodNotImplemented" {
 		t.Errorf("second DeleteUser: %d %s", se.GetHTTPStatusCode(), se.GetCode())
 	}
 	var e1 map[string]any
@@ -436,16 +436,27 @@ func TestSDKNotEmulated(t *testing.T) {
 			t.Errorf("%s without a token: %d %s", name, se.GetHTTPStatusCode(), se.GetMessage())
 		}
 		se = serviceError(t, name, op(e.sdk))
-		if se.GetHTTPStatusCode() != http.StatusNotImplemented || se.GetCode() != "NotEmulated" || !strings.Contains(se.GetMessage(), "does not emulate") {
-			t.Errorf("%s: %d %s %q, want 501 NotEmulated", name, se.GetHTTPStatusCode(), se.GetCode(), se.GetMessage())
+		if se.GetHTTPStatusCode() != http.StatusNotImplemented || se.GetCode() != "MethodNotImplemented" || !strings.Contains(se.GetMessage(), "does not emulate") {
+			t.Errorf("%s: %d %s %q, want 501 MethodNotImplemented", name, se.GetHTTPStatusCode(), se.GetCode(), se.GetMessage())
 		}
+	}
+	// The SDK's default retry policy retries every 5xx but OCI's 501 MethodNotImplemented: a
+	// "not emulated" call is sent once.
+	e.emu.ResetStats()
+	policy := common.DefaultRetryPolicy()
+	_, err := e.sdk.GetMe(ctx, identitydomains.GetMeRequest{RequestMetadata: common.RequestMetadata{RetryPolicy: &policy}})
+	if se := serviceError(t, "GetMe with the default retry policy", err); se.GetHTTPStatusCode() != 501 {
+		t.Errorf("GetMe with the default retry policy: %d", se.GetHTTPStatusCode())
+	}
+	if n := e.emu.Stats().Requests["GET /admin/v1/"]; n != 1 {
+		t.Errorf("GetMe with the default retry policy was sent %d times (stats %v), want once", n, e.emu.Stats().Requests)
 	}
 	// The user the PATCH and PUT named is unchanged.
 	if u := e.getUser(emulator.AliceID, ""); str(u.Name.GivenName) != "Alice" {
 		t.Errorf("alice after PatchUser/PutUser: %v", u.Name)
 	}
 	// Every emulated operation answers 401 without a token too.
-	_, err := anonymous.ListUsers(ctx, identitydomains.ListUsersRequest{})
+	_, err = anonymous.ListUsers(ctx, identitydomains.ListUsersRequest{})
 	if se := serviceError(t, "ListUsers without a token", err); se.GetHTTPStatusCode() != 401 {
 		t.Errorf("ListUsers without a token: %d", se.GetHTTPStatusCode())
 	}
