@@ -479,7 +479,7 @@ func TestSCIMCreateRefusesBadBodies(t *testing.T) {
 	if n := len(h.s.Users()); n != 3 {
 		t.Fatalf("refused bodies created users: %d users", n)
 	}
-	for i, ct := range []string{"application/scim+json", "application/json; charset=utf-8", "application/scim+json;charset=UTF-8", ""} {
+	for i, ct := range []string{"application/scim+json", "application/json; charset=utf-8", "application/scim+json;charset=UTF-8", "Application/JSON;", ""} {
 		body := user(func(m map[string]any) { m["userName"] = fmt.Sprintf("ok.user%d", i) })
 		if st, _, _, raw := h.rawDo(h.token, http.MethodPost, "/admin/v1/Users", ct, body); st != 201 {
 			t.Errorf("Content-Type %q: %d %s", ct, st, raw)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"mime"
 	"net/http"
 	"net/mail"
 	"net/url"
@@ -525,8 +524,9 @@ func errSCIMSchemas(want string) *scimError {
 // a request without a Content-Type is read as JSON too), at most MaxBodyBytes, one object.
 func decodeSCIMBody(r *http.Request, v any) *scimError {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
-		mt, _, err := mime.ParseMediaType(ct)
-		if err != nil || (mt != "application/json" && mt != "application/scim+json") {
+		// The media type before any parameters, read leniently ("application/json;" too).
+		mt, _, _ := strings.Cut(ct, ";")
+		if mt = strings.ToLower(strings.TrimSpace(mt)); mt != "application/json" && mt != "application/scim+json" {
 			return errSCIMUnsupportedMediaType(ct)
 		}
 	}
