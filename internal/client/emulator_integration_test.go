@@ -367,7 +367,7 @@ func TestEmulatorSCIM(t *testing.T) {
 	if _, err := c.Enroll(ctx, u.ID, client.EnrollRequest{Method: client.MethodEmail, SkipVerification: true}); err != nil {
 		t.Fatal(err)
 	}
-	page, err = c.ListUsers(ctx, client.ListUsersRequest{Filter: `userName eq "dave"`})
+	page, err = c.ListUsers(ctx, client.ListUsersRequest{Filter: `userName eq "dave"`, Attributes: []string{client.SCIMMFAExtension + ":devices"}})
 	if err != nil || page.Resources[0].MFA == nil || len(page.Resources[0].MFA.Devices) != 1 {
 		t.Errorf("mfa extension after enrollment: %+v %v", page.Resources[0].MFA, err)
 	}

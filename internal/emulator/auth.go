@@ -46,3 +46,24 @@ func (s *Server) withSCIMAuth(h handler) handler {
 		return h(r)
 	}
 }
+
+// withBearerOnly checks an /mfa/v1 token (not the role) before h: what the emulator does not
+// emulate still answers 401 to a caller without a valid token, as Oracle would.
+func (s *Server) withBearerOnly(h handler) handler {
+	return func(r *http.Request) (reply, error) {
+		if s.bearer(r) == nil {
+			return reply{}, errTokenExpired()
+		}
+		return h(r)
+	}
+}
+
+// withSCIMTokenOnly is withBearerOnly for SCIM: the error is SCIM's 401.
+func (s *Server) withSCIMTokenOnly(h handler) handler {
+	return func(r *http.Request) (reply, error) {
+		if s.bearer(r) == nil {
+			return reply{}, errSCIMInvalidToken()
+		}
+		return h(r)
+	}
+}

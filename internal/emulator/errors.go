@@ -94,14 +94,21 @@ func errUnexpected() *apiError {
 func errTooManyRequests() *apiError {
 	return &apiError{http.StatusTooManyRequests, "AUTH-429", "Too many requests"}
 }
-func errNotFoundPath() *apiError {
-	return &apiError{http.StatusNotFound, "AUTH-1111", "The request provided is invalid. Please look at the error message for validation error details. No such resource."}
+
+// errMFANotEmulated is the /mfa/v1 form of the "not emulated" answer (see errSCIMNotEmulated):
+// 501, with the emulator's own code in place of an AUTH code.
+func errMFANotEmulated(r *http.Request) (reply, error) {
+	return reply{}, &apiError{http.StatusNotImplemented, notEmulatedCode,
+		"idcs-emulator does not emulate " + r.Method + " " + truncate(r.URL.Path, 200) + " (see EMULATOR.md); a real identity domain may serve it."}
 }
 
 // writeMFAError writes the /mfa/v1 error body: {"status":"failed","ecId":..,"cause":[..]}.
 func (s *Server) writeMFAError(w http.ResponseWriter, e *apiError) {
 	ecid := s.ecid()
 	w.Header().Set("X-Oracle-Dms-Ecid", ecid)
+	if e.Code == notEmulatedCode {
+		w.Header().Set(notEmulatedHeader, "true")
+	}
 	writeJSON(w, e.Status, map[string]any{
 		"status": "failed",
 		"ecId":   ecid,

@@ -23,6 +23,8 @@ func FuzzDecodeRequest(f *testing.F) {
 		`{"userId":"alice","userIdType":"USER_NAME","userFlowControlledByExternalClient":true,"x5t":"abc"}`,
 		`{"method":`, `{"method":"SMS"} trailing`, "\x00\xff", `{"otpCode":-1}`, `{"otpCode":1e99}`,
 		`{"userName":"new","emails":[{"value":"n@example.com","primary":true}]}`,
+		`{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"new","emails":[{"value":"n@example.com","type":"work","primary":true}]}`,
+		`{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"filter":"userName sw \"a\"","sortBy":"userName","attributeSets":["request"],"count":2}`,
 	}
 	if data, err := os.ReadFile(examplesFile); err == nil {
 		var entries []confEntry
@@ -65,6 +67,7 @@ func FuzzDecodeRequest(f *testing.F) {
 			{http.MethodPost, "/mfa/v1/requests"},
 			{http.MethodPatch, "/mfa/v1/requests/00000000-0000-4000-8000-000000000000"},
 			{http.MethodPost, "/admin/v1/Users"},
+			{http.MethodPost, "/admin/v1/Users/.search"},
 			{http.MethodPut, "/emulator/v1/faults"},
 		} {
 			rec := httptest.NewRecorder()

@@ -91,25 +91,39 @@ func (h *harness) do(method, path string, body any) (int, map[string]any, []byte
 
 func (h *harness) doWith(token, method, path string, body any) (int, map[string]any, []byte) {
 	h.t.Helper()
-	var rd io.Reader
+	var data []byte
 	switch b := body.(type) {
 	case nil:
 	case string:
-		rd = strings.NewReader(b)
+		data = []byte(b)
 	case []byte:
-		rd = bytes.NewReader(b)
+		data = b
 	default:
-		data, err := json.Marshal(b)
-		if err != nil {
+		var err error
+		if data, err = json.Marshal(b); err != nil {
 			h.t.Fatalf("marshal: %v", err)
 		}
-		rd = bytes.NewReader(data)
+	}
+	status, _, m, raw := h.rawDo(token, method, path, "application/json", data)
+	return status, m, raw
+}
+
+// rawDo sends body as it is (nil: none) with the given Content-Type ("" sends none) and
+// token ("" none), and returns the status, headers, decoded JSON object (nil if none) and
+// raw body.
+func (h *harness) rawDo(token, method, path, contentType string, body []byte) (int, http.Header, map[string]any, []byte) {
+	h.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
 	}
 	req, err := http.NewRequest(method, h.hs.URL+path, rd)
 	if err != nil {
 		h.t.Fatalf("request: %v", err)
 	}
-	req.Header.Set("Content-Type", "application/json")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
@@ -121,7 +135,7 @@ func (h *harness) doWith(token, method, path string, body any) (int, map[string]
 	raw, _ := io.ReadAll(resp.Body)
 	var m map[string]any
 	_ = json.Unmarshal(raw, &m)
-	return resp.StatusCode, m, raw
+	return resp.StatusCode, resp.Header, m, raw
 }
 
 // mustDo is do that fails the test unless the status is want.

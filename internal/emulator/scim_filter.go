@@ -8,6 +8,12 @@ import (
 // A small SCIM filter (RFC 7644 §3.4.2.2) evaluator: attribute comparisons with eq, ne, co,
 // sw, ew and pr, combined with and, or, not and parentheses. Enough for what clients send to
 // /admin/v1/Users; anything else is a 400 invalidFilter.
+//
+// A filter costs bounded memory and time whatever a client sends: it is refused before any
+// work when it is longer than maxFilterBytes, and while parsing as soon as parentheses or
+// "not" nest deeper than maxFilterDepth. The tree of an and/or chain is built iteratively;
+// its evaluation recurses at most once per comparison, and a filter of maxFilterBytes holds
+// at most a few thousand.
 
 type filterNode interface {
 	match(attrs func(path string) []string) bool
@@ -74,14 +80,32 @@ func (n boolNode) match(attrs func(string) []string) bool {
 
 func (n notNode) match(attrs func(string) []string) bool { return !n.inner.match(attrs) }
 
-var errBadFilter = errors.New("invalid filter")
+// Limits of a filter (Oracle documents none; see EMULATOR.md).
+const (
+	maxFilterBytes = 10000 // bytes of the filter expression
+	maxFilterDepth = 32    // parentheses and "not" nested in one another
+)
+
+var (
+	errBadFilter     = errors.New("invalid filter")
+	errFilterTooLong = errors.New("filter too long")
+	errFilterTooDeep = errors.New("filter nested too deeply")
+	errFilterEmpty   = errors.New("empty filter")
+)
 
 type filterParser struct {
-	toks []string
-	pos  int
+	toks  []string
+	pos   int
+	depth int
 }
 
 func parseFilter(s string) (filterNode, error) {
+	if len(s) > maxFilterBytes {
+		return nil, errFilterTooLong
+	}
+	if strings.TrimSpace(s) == "" {
+		return nil, errFilterEmpty
+	}
 	toks, err := tokenizeFilter(s)
 	if err != nil {
 		return nil, err
@@ -154,17 +178,13 @@ func (p *filterParser) unary() (filterNode, error) {
 		if p.next() != "(" {
 			return nil, errBadFilter
 		}
-		n, err := p.or()
-		if err != nil || p.next() != ")" {
-			return nil, errBadFilter
+		n, err := p.nested()
+		if err != nil {
+			return nil, err
 		}
 		return notNode{n}, nil
 	case t == "(":
-		n, err := p.or()
-		if err != nil || p.next() != ")" {
-			return nil, errBadFilter
-		}
-		return n, nil
+		return p.nested()
 	case t == ")" || strings.HasPrefix(t, `"`):
 		return nil, errBadFilter
 	}
@@ -185,6 +205,22 @@ func (p *filterParser) unary() (filterNode, error) {
 		return nil, errBadFilter
 	}
 	return cmpNode{path: t, op: op, value: v}, nil
+}
+
+// nested parses "<filter>)" after an opening parenthesis, one level deeper.
+func (p *filterParser) nested() (filterNode, error) {
+	if p.depth++; p.depth > maxFilterDepth {
+		return nil, errFilterTooDeep
+	}
+	n, err := p.or()
+	if err != nil {
+		return nil, err
+	}
+	if p.next() != ")" {
+		return nil, errBadFilter
+	}
+	p.depth--
+	return n, nil
 }
 
 func tokenizeFilter(s string) ([]string, error) {

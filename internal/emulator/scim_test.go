@@ -34,8 +34,9 @@ func TestSCIMPagingCoversEveryUserOnce(t *testing.T) {
 			t.Fatalf("startIndex %v, want %d", m["startIndex"], start)
 		}
 		names := userNames(m)
-		if int(m["itemsPerPage"].(float64)) != len(names) {
-			t.Fatalf("itemsPerPage %v but %d resources", m["itemsPerPage"], len(names))
+		// itemsPerPage is the page size asked for, as in Oracle's samples (issue #18).
+		if int(m["itemsPerPage"].(float64)) != 5 {
+			t.Fatalf("itemsPerPage %v, want the count 5", m["itemsPerPage"])
 		}
 		for _, n := range names {
 			seen[n]++

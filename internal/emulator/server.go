@@ -25,14 +25,38 @@ func (s *Server) routes() {
 	mfa("POST /mfa/v1/requests", s.handleInitiateVerification)
 	mfa("PATCH /mfa/v1/requests/{requestId}", s.handleCompleteVerification)
 	mfa("GET /mfa/v1/requests/{requestId}", s.handleGetVerification)
-	m.HandleFunc("/mfa/v1/", s.serve(func(*http.Request) (reply, error) { return reply{}, errNotFoundPath() }))
+	// Anything else under /mfa/v1 (E8 OPTIONS, or a method a path does not have): the token
+	// is checked first, then the answer is the distinct "not emulated" 501.
+	m.HandleFunc("/mfa/v1/", s.serve(s.withBearerOnly(errMFANotEmulated)))
 
 	scim := func(pattern string, h handler) { m.HandleFunc(pattern, s.serve(s.withSCIMAuth(h))) }
 	scim("GET /admin/v1/Users", s.handleSCIMList)
 	scim("POST /admin/v1/Users", s.handleSCIMCreate)
 	scim("GET /admin/v1/Users/{id}", s.handleSCIMGet)
 	scim("DELETE /admin/v1/Users/{id}", s.handleSCIMDelete)
-	m.HandleFunc("/admin/v1/", s.serve(func(*http.Request) (reply, error) { return reply{}, errSCIMNotEmulated() }))
+	scim("POST /admin/v1/Users/.search", s.handleSCIMSearch)
+	// The Users collection exists: other methods on it are 405, once the token is checked.
+	for _, method := range []string{http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		m.HandleFunc(method+" /admin/v1/Users", s.serve(s.withSCIMTokenOnly(func(r *http.Request) (reply, error) {
+			return reply{}, errSCIMMethodNotAllowed(r.Method, "GET, POST")
+		})))
+	}
+	// Every other /admin/v1 (and /sso/v1) endpoint is Oracle's but not emulated: token first,
+	// then 501 (see errSCIMNotEmulated), never a 404 a client could take for "not found".
+	notEmulated := s.serve(s.withSCIMTokenOnly(func(r *http.Request) (reply, error) {
+		return reply{}, errSCIMNotEmulated(r.Method, r.URL.Path)
+	}))
+	m.HandleFunc("/admin/v1/", notEmulated)
+	m.HandleFunc("/sso/v1/", notEmulated)
+	m.HandleFunc("/oauth2/v1/", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/oauth2/v1/token" {
+			w.Header().Set("Allow", http.MethodPost)
+			writeOAuthError(w, http.StatusMethodNotAllowed, "invalid_request", "The token endpoint takes POST only.")
+			return
+		}
+		w.Header().Set(notEmulatedHeader, "true")
+		writeOAuthError(w, http.StatusNotImplemented, "not_emulated", "idcs-emulator does not emulate "+r.Method+" "+truncate(r.URL.Path, 200)+"; it serves POST /oauth2/v1/token only (see EMULATOR.md).")
+	})
 
 	emu := func(pattern string, h handler) { m.HandleFunc(pattern, s.serve(h)) }
 	emu("GET /emulator/v1/messages", s.handleEmuMessages)

@@ -1,6 +1,8 @@
 package emulator
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"regexp"
@@ -34,7 +36,21 @@ type userState struct {
 	preferredID    string
 	preferredMeth  string
 	answers        map[string]securityAnswer // question id -> answer; set once SQ is enrolled
-	bypassCodes    []string                  // unused bypass codes
+	bypassCodes    []bypassCode              // unused bypass codes
+	emails         []userEmail               // SCIM emails, as created; User.Email is the primary one
+}
+
+// userEmail is one of a user's SCIM e-mail addresses.
+type userEmail struct {
+	Value   string
+	Type    string // work, home, other, recovery, or "" when none was given
+	Primary bool
+}
+
+// bypassCode is an unused bypass code and the id of its SCIM BypassCode resource.
+type bypassCode struct {
+	ID   string
+	Code string
 }
 
 type securityAnswer struct {
@@ -73,6 +89,12 @@ func (f *factor) hasMethod(m string) bool {
 
 // AddUser adds a user; an empty id gets a fresh 32-hex id.
 func (s *Server) AddUser(u User) (User, error) {
+	return s.addUser(u, nil)
+}
+
+// addUser adds a user with their SCIM e-mails; nil emails means User.Email alone, as the
+// primary work address.
+func (s *Server) addUser(u User, emails []userEmail) (User, error) {
 	u.UserName = strings.TrimSpace(u.UserName)
 	if u.UserName == "" {
 		return User{}, fmt.Errorf("%w: userName is required", ErrInvalidUser)
@@ -92,8 +114,11 @@ func (s *Server) AddUser(u User) (User, error) {
 	if _, dup := s.byName[strings.ToLower(u.UserName)]; dup {
 		return User{}, fmt.Errorf("%w: userName %s", ErrDuplicateUser, u.UserName)
 	}
+	if emails == nil && u.Email != "" {
+		emails = []userEmail{{Value: u.Email, Type: "work", Primary: true}}
+	}
 	now := s.now()
-	s.users[u.ID] = &userState{User: u, created: now, modified: now, factors: map[string]*factor{}}
+	s.users[u.ID] = &userState{User: u, created: now, modified: now, factors: map[string]*factor{}, emails: emails}
 	s.byName[strings.ToLower(u.UserName)] = u.ID
 	s.order = append(s.order, u.ID)
 	return u, nil
@@ -244,7 +269,10 @@ func (s *Server) AddBypassCode(userID string) (string, error) {
 		return "", ErrUserNotFound
 	}
 	code := s.rng.digits(12)
-	u.bypassCodes = append(u.bypassCodes, code)
+	// The resource id is derived from the code rather than drawn from the seeded generator,
+	// so that issuing a code does not change the ids a seeded emulator gives out later.
+	sum := sha256.Sum256([]byte(userID + "/" + code))
+	u.bypassCodes = append(u.bypassCodes, bypassCode{ID: hex.EncodeToString(sum[:16]), Code: code})
 	u.modified = s.now()
 	return code, nil
 }

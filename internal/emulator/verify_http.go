@@ -238,7 +238,7 @@ func (s *Server) verifyLocked(u *userState, f *factor, v *verification, req comp
 		}
 		code := strings.TrimSpace(string(req.BypassCode))
 		for i, c := range u.bypassCodes {
-			if otpMatches(code, c) {
+			if otpMatches(code, c.Code) {
 				u.bypassCodes = append(u.bypassCodes[:i:i], u.bypassCodes[i+1:]...) // one use only
 				return nil
 			}
