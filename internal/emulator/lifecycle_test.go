@@ -207,7 +207,3 @@ func TestVerificationOfDisabledFactor(t *testing.T) {
 	h.s.SetEnabledFactors([]string{MethodSMS}) // the administrator disables EMAIL after enrollment
 	h.expectError(401, "AUTH-1125", http.MethodPost, "/mfa/v1/requests", map[string]any{"userId": "adam", "userIdType": "USER_NAME"})
 }
-
-func base32NoPad(b []byte) string {
-	return base32Std.EncodeToString(b)
-}
