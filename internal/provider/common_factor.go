@@ -107,10 +107,14 @@ func factorAttributes(k factorKind, displayName schema.StringAttribute) map[stri
 		},
 		attrDisplayName: displayName,
 		attrMethods: schema.ListAttribute{
-			ElementType:         types.StringType,
-			Computed:            true,
-			MarkdownDescription: "The methods this factor provides, as the service reports them (e.g. `[\"" + k.method + "\"]`).",
-			PlanModifiers:       []planmodifier.List{listplanmodifier.UseStateForUnknown()},
+			ElementType: types.StringType,
+			Computed:    true,
+			MarkdownDescription: "The methods this factor provides, as the service reports them (e.g. `[\"" + k.method + "\"]`); " +
+				"never assumed from the resource type. The MFA API does not report the method of a pending factor, so " +
+				"importing a pending factor reads it from the user's devices in SCIM, which needs the **User " +
+				"Administrator** app role; without it, such an import is refused (finish the enrollment first, or " +
+				"grant the role). A factor of another method is refused.",
+			PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()},
 		},
 	}
 }
@@ -196,7 +200,10 @@ func (r *factorResource) listedFactor(ctx context.Context, req resource.ReadRequ
 }
 
 // readOne reads a factor the listing could not settle with its own request (E4), which
-// also sees pending factors.
+// also sees pending factors. The methods recorded in state are always ones the service
+// reported: E4's, the listing's, or, for a factor never read before (imported) that E4 shows
+// pending without methods, the user's SCIM devices; a factor whose method cannot be read is
+// refused rather than given this kind's method.
 func (r *factorResource) readOne(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse, m factorState) {
 	f := m.factor()
 	userID, factorID := f.UserID.ValueString(), f.FactorID.ValueString()
@@ -209,16 +216,10 @@ func (r *factorResource) readOne(ctx context.Context, req resource.ReadRequest, 
 		resp.Diagnostics.Append(apiErrorDiagnostic(fmt.Sprintf("Could not read %s factor %s", r.kind.label, factorID), err))
 		return
 	}
-	if len(fs.Methods) > 0 && !slices.Contains(fs.Methods, r.kind.method) {
-		resp.Diagnostics.Append(wrongKindDiagnostic(r.kind, userID, factorID, fs.Methods))
-		return
-	}
 	if fs.FactorStatus != "" {
 		f.Status = types.StringValue(fs.FactorStatus)
 	}
-	if len(fs.Methods) > 0 {
-		f.Methods = stringList(fs.Methods)
-	}
+	methods := fs.Methods
 	// E4 carries no display name: keep the one from enrollment, and look it up in the listing
 	// (enrolled factors only) when the state has none, as after an import.
 	if f.DisplayName.ValueString() == "" || f.Methods.IsNull() {
@@ -231,10 +232,33 @@ func (r *factorResource) readOne(ctx context.Context, req resource.ReadRequest, 
 			if lf.DisplayName != "" && f.DisplayName.ValueString() == "" {
 				f.DisplayName = types.StringValue(lf.DisplayName)
 			}
-			if len(lf.Methods) > 0 {
-				f.Methods = stringList(lf.Methods)
+			if len(methods) == 0 {
+				methods = lf.Methods
 			}
 		}
+	}
+	if len(methods) == 0 && f.Methods.IsNull() {
+		device, diags := r.scimDevice(ctx, userID, factorID, f.Status.ValueString())
+		resp.Diagnostics.Append(diags...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		methods = []string{device.FactorType}
+		if device.Display != "" && f.DisplayName.ValueString() == "" {
+			f.DisplayName = types.StringValue(device.Display)
+		}
+	}
+	if len(methods) > 0 && !slices.Contains(methods, r.kind.method) {
+		resp.Diagnostics.Append(wrongKindDiagnostic(r.kind, userID, factorID, methods))
+		return
+	}
+	if len(methods) > 0 {
+		f.Methods = stringList(methods)
+	}
+	if f.Methods.IsNull() {
+		resp.Diagnostics.Append(unknownMethodDiagnostic(r.kind, userID, factorID, f.Status.ValueString(),
+			"neither its own answer nor the user's listing names its method"))
+		return
 	}
 	if f.Status.ValueString() == client.FactorStatusEnrolled {
 		resp.Diagnostics.Append(clearEnrollment(ctx, resp.Private)...)
@@ -242,11 +266,44 @@ func (r *factorResource) readOne(ctx context.Context, req resource.ReadRequest, 
 	if filler, ok := m.(importFiller); ok && isImported(ctx, req.Private) {
 		filler.fillImported(f.DisplayName.ValueString())
 	}
-	if f.Methods.IsNull() {
-		f.Methods = stringList([]string{r.kind.method})
-	}
 	f.setIDs(userID, factorID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+}
+
+// scimDevice finds the factor among the user's SCIM devices: for a pending factor, the only
+// answer of the service that names its method (E4 and the listing do not).
+func (r *factorResource) scimDevice(ctx context.Context, userID, factorID, status string) (client.MFADevice, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	devices, err := r.api.UserDevices(ctx, userID)
+	if err != nil {
+		why := "looking it up in the user's SCIM record (GET /admin/v1/Users/" + userID + ") failed: " + serviceErrorText(err)
+		if errors.Is(err, client.ErrForbidden) || errors.Is(err, client.ErrUnauthorized) {
+			why += ". That lookup needs an app role that reads users (User Administrator), which MFA Client does not give"
+		}
+		diags.Append(unknownMethodDiagnostic(r.kind, userID, factorID, status, why))
+		return client.MFADevice{}, diags
+	}
+	for _, d := range devices {
+		if d.Value == factorID && d.FactorType != "" {
+			return d, nil
+		}
+	}
+	diags.Append(unknownMethodDiagnostic(r.kind, userID, factorID, status, "the user's SCIM record does not list it"))
+	return client.MFADevice{}, diags
+}
+
+// unknownMethodDiagnostic refuses a factor whose method the service did not report: state
+// never records a method that was not read from the service (a pending SMS factor imported
+// as an email factor would otherwise restart the user's real email enrollment, and destroy
+// would delete the SMS factor).
+func unknownMethodDiagnostic(k factorKind, userID, factorID, status, why string) diag.Diagnostic {
+	return diag.NewErrorDiagnostic(fmt.Sprintf("Cannot tell whether factor %s is %s factor", factorID, k.aLabel()),
+		fmt.Sprintf("Factor %s of user %s is %s, and the identity domain's MFA API does not report the method of a "+
+			"pending factor; %s. Terraform records only a method the service reported, so it does not manage the "+
+			"factor as %s factor on a guess. Either grant the confidential application the User Administrator app "+
+			"role (it reads the user's devices) and try again; or finish the enrollment first (an enrolled factor's "+
+			"method is reported) and import it then; or delete the pending factor and let Terraform create it.",
+			factorID, userID, orUnknown(status, "pending"), why, k.typeName))
 }
 
 // wrongKindDiagnostic refuses a factor of another method: managing it with this resource type

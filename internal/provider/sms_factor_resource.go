@@ -95,8 +95,8 @@ func smsFactorAttributes() map[string]schema.Attribute {
 				"the country, digits only, e.g. `\"7700900123\"` (not `\"07700900123\"`); at most 15 digits with the " +
 				"country code. Stored in the state in clear. Changing it replaces the factor. After import the state holds the masked number the service shows " +
 				"(e.g. `+44XXXXXXX123`): a configured number whose visible digits match plans no change, any other " +
-				"number plans a replacement. A factor imported while still pending has no number shown at all, " +
-				"so it is replaced (enrolled again with the configured number).",
+				"number plans a replacement. For a factor imported while still pending, the masked number comes from the " +
+				"user's devices in SCIM (see `methods`).",
 			Validators:    []validator.String{mobileNumberValidator()},
 			PlanModifiers: []planmodifier.String{keepImportedPhone{}, stringplanmodifier.RequiresReplace()},
 		},
