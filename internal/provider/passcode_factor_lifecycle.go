@@ -29,8 +29,12 @@ func (r *passcodeFactorResource) Create(ctx context.Context, req resource.Create
 	defer r.forgetListing(c.UserID.ValueString())
 	e, err := r.api.Enroll(ctx, c.UserID.ValueString(), enrollReq)
 	if err != nil {
-		resp.Diagnostics.Append(apiErrorDiagnostic(
-			fmt.Sprintf("Could not enroll the %s factor of user %s", r.kind.label, c.UserID.ValueString()), err))
+		summary := fmt.Sprintf("Could not enroll the %s factor of user %s", r.kind.label, c.UserID.ValueString())
+		if errors.Is(err, client.ErrAlreadyEnrolled) {
+			resp.Diagnostics.Append(r.alreadyEnrolledDiagnostic(ctx, summary, c.UserID.ValueString(), m.identifies, err))
+			return
+		}
+		resp.Diagnostics.Append(apiErrorDiagnostic(summary, err))
 		return
 	}
 	c.setIDs(c.UserID.ValueString(), e.FactorID)

@@ -470,11 +470,15 @@ func passcodeBadInputCases(k passcodeKindCase) []badInputCase {
 		{
 			name: "already enrolled outside Terraform",
 			steps: func(t *testing.T, env *testEnv, userID string) []resource.TestStep {
+				// The factor is identified (the user's one email factor, the one SMS factor whose
+				// masked number matches): the error gives the import block to paste (issue 16, item 3).
+				existing := enrollDirect(t, env, userID, k.enrollRequest)
 				return []resource.TestStep{
 					{
-						PreConfig:   func() { enrollDirect(t, env, userID, k.enrollRequest) },
-						Config:      k.config(env, userID, ""),
-						ExpectError: diagRE(enrollFailed+userID, k.alreadyEnrolled, "already enrolled", "import it", "<user_id>/<factor_id>"),
+						Config: k.config(env, userID, ""),
+						ExpectError: diagRE(enrollFailed+userID, k.alreadyEnrolled, "already enrolled", "import it",
+							"<user_id>/<factor_id>", "It is factor "+existing, "with `to` set to this resource's address",
+							"import {", "to = "+k.typeName+".<name>", `id = "`+userID+"/"+existing+`"`, "}"),
 					},
 					{
 						// Only the factor enrolled outside Terraform exists, and the state has nothing.

@@ -51,6 +51,11 @@ func (m *smsFactorModel) device() string {
 	return m.CountryCode.ValueString() + " " + m.MobileNumber.ValueString()
 }
 
+// identifies reports whether a listed SMS factor's masked number can be the configured one.
+func (m *smsFactorModel) identifies(displayName string) bool {
+	return client.MaskedNumberMatches(displayName, m.CountryCode.ValueString(), m.MobileNumber.ValueString())
+}
+
 // fillImported stands in for the number the service will not show: the masked display name
 // in mobile_number and an empty country_code. keepImportedPhone then accepts a configured
 // number consistent with the mask without planning a change.
