@@ -159,3 +159,24 @@ func (c *Client) DeleteUser(ctx context.Context, id string) error {
 	}
 	return c.do(ctx, request{method: http.MethodDelete, path: p, query: url.Values{"forceDelete": {"true"}}})
 }
+
+// UserDevices returns the user's MFA devices as SCIM shows them (GET /admin/v1/Users/{id},
+// the MFA extension's devices), pending ones included with their factorType: the one place
+// that names the method of a factor still pending, which /mfa/v1 (E4) does not. It needs a
+// role that may read users (User Administrator), which the MFA Client role does not give;
+// a refusal matches ErrForbidden or ErrUnauthorized.
+func (c *Client) UserDevices(ctx context.Context, userGUID string) ([]MFADevice, error) {
+	p, err := pathf(scimUsersPath+"/%s", userGUID)
+	if err != nil {
+		return nil, err
+	}
+	var out wireUser
+	q := url.Values{"attributes": {SCIMMFAExtension + ":devices"}}
+	if err := c.do(ctx, request{method: http.MethodGet, path: p, query: q, out: &out}); err != nil {
+		return nil, err
+	}
+	if out.MFA == nil {
+		return nil, nil
+	}
+	return out.MFA.Devices, nil
+}

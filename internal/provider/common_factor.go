@@ -107,10 +107,14 @@ func factorAttributes(k factorKind, displayName schema.StringAttribute) map[stri
 		},
 		attrDisplayName: displayName,
 		attrMethods: schema.ListAttribute{
-			ElementType:         types.StringType,
-			Computed:            true,
-			MarkdownDescription: "The methods this factor provides, as the service reports them (e.g. `[\"" + k.method + "\"]`).",
-			PlanModifiers:       []planmodifier.List{listplanmodifier.UseStateForUnknown()},
+			ElementType: types.StringType,
+			Computed:    true,
+			MarkdownDescription: "The methods this factor provides, as the service reports them (e.g. `[\"" + k.method + "\"]`); " +
+				"never assumed from the resource type. The MFA API does not report the method of a pending factor, so " +
+				"importing a pending factor reads it from the user's devices in SCIM, which needs the **User " +
+				"Administrator** app role; without it, such an import is refused (finish the enrollment first, or " +
+				"grant the role). A factor of another method is refused.",
+			PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()},
 		},
 	}
 }
@@ -196,7 +200,10 @@ func (r *factorResource) listedFactor(ctx context.Context, req resource.ReadRequ
 }
 
 // readOne reads a factor the listing could not settle with its own request (E4), which
-// also sees pending factors.
+// also sees pending factors. The methods recorded in state are always ones the service
+// reported: E4's, the listing's, or, for a factor never read before (imported) that E4 shows
+// pending without methods, the user's SCIM devices; a factor whose method cannot be read is
+// refused rather than given this kind's method.
 func (r *factorResource) readOne(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse, m factorState) {
 	f := m.factor()
 	userID, factorID := f.UserID.ValueString(), f.FactorID.ValueString()
@@ -209,16 +216,10 @@ func (r *factorResource) readOne(ctx context.Context, req resource.ReadRequest, 
 		resp.Diagnostics.Append(apiErrorDiagnostic(fmt.Sprintf("Could not read %s factor %s", r.kind.label, factorID), err))
 		return
 	}
-	if len(fs.Methods) > 0 && !slices.Contains(fs.Methods, r.kind.method) {
-		resp.Diagnostics.Append(wrongKindDiagnostic(r.kind, userID, factorID, fs.Methods))
-		return
-	}
 	if fs.FactorStatus != "" {
 		f.Status = types.StringValue(fs.FactorStatus)
 	}
-	if len(fs.Methods) > 0 {
-		f.Methods = stringList(fs.Methods)
-	}
+	methods := fs.Methods
 	// E4 carries no display name: keep the one from enrollment, and look it up in the listing
 	// (enrolled factors only) when the state has none, as after an import.
 	if f.DisplayName.ValueString() == "" || f.Methods.IsNull() {
@@ -231,10 +232,33 @@ func (r *factorResource) readOne(ctx context.Context, req resource.ReadRequest, 
 			if lf.DisplayName != "" && f.DisplayName.ValueString() == "" {
 				f.DisplayName = types.StringValue(lf.DisplayName)
 			}
-			if len(lf.Methods) > 0 {
-				f.Methods = stringList(lf.Methods)
+			if len(methods) == 0 {
+				methods = lf.Methods
 			}
 		}
+	}
+	if len(methods) == 0 && f.Methods.IsNull() {
+		device, diags := r.scimDevice(ctx, userID, factorID, f.Status.ValueString())
+		resp.Diagnostics.Append(diags...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		methods = []string{device.FactorType}
+		if device.Display != "" && f.DisplayName.ValueString() == "" {
+			f.DisplayName = types.StringValue(device.Display)
+		}
+	}
+	if len(methods) > 0 && !slices.Contains(methods, r.kind.method) {
+		resp.Diagnostics.Append(wrongKindDiagnostic(r.kind, userID, factorID, methods))
+		return
+	}
+	if len(methods) > 0 {
+		f.Methods = stringList(methods)
+	}
+	if f.Methods.IsNull() {
+		resp.Diagnostics.Append(unknownMethodDiagnostic(r.kind, userID, factorID, f.Status.ValueString(),
+			"neither its own answer nor the user's listing names its method"))
+		return
 	}
 	if f.Status.ValueString() == client.FactorStatusEnrolled {
 		resp.Diagnostics.Append(clearEnrollment(ctx, resp.Private)...)
@@ -242,11 +266,44 @@ func (r *factorResource) readOne(ctx context.Context, req resource.ReadRequest, 
 	if filler, ok := m.(importFiller); ok && isImported(ctx, req.Private) {
 		filler.fillImported(f.DisplayName.ValueString())
 	}
-	if f.Methods.IsNull() {
-		f.Methods = stringList([]string{r.kind.method})
-	}
 	f.setIDs(userID, factorID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+}
+
+// scimDevice finds the factor among the user's SCIM devices: for a pending factor, the only
+// answer of the service that names its method (E4 and the listing do not).
+func (r *factorResource) scimDevice(ctx context.Context, userID, factorID, status string) (client.MFADevice, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	devices, err := r.api.UserDevices(ctx, userID)
+	if err != nil {
+		why := "looking it up in the user's SCIM record (GET /admin/v1/Users/" + userID + ") failed: " + serviceErrorText(err)
+		if errors.Is(err, client.ErrForbidden) || errors.Is(err, client.ErrUnauthorized) {
+			why += ". That lookup needs an app role that reads users (User Administrator), which MFA Client does not give"
+		}
+		diags.Append(unknownMethodDiagnostic(r.kind, userID, factorID, status, why))
+		return client.MFADevice{}, diags
+	}
+	for _, d := range devices {
+		if d.Value == factorID && d.FactorType != "" {
+			return d, nil
+		}
+	}
+	diags.Append(unknownMethodDiagnostic(r.kind, userID, factorID, status, "the user's SCIM record does not list it"))
+	return client.MFADevice{}, diags
+}
+
+// unknownMethodDiagnostic refuses a factor whose method the service did not report: state
+// never records a method that was not read from the service (a pending SMS factor imported
+// as an email factor would otherwise restart the user's real email enrollment, and destroy
+// would delete the SMS factor).
+func unknownMethodDiagnostic(k factorKind, userID, factorID, status, why string) diag.Diagnostic {
+	return diag.NewErrorDiagnostic(fmt.Sprintf("Cannot tell whether factor %s is %s factor", factorID, k.aLabel()),
+		fmt.Sprintf("Factor %s of user %s is %s, and the identity domain's MFA API does not report the method of a "+
+			"pending factor; %s. Terraform records only a method the service reported, so it does not manage the "+
+			"factor as %s factor on a guess. Either grant the confidential application the User Administrator app "+
+			"role (it reads the user's devices) and try again; or finish the enrollment first (an enrolled factor's "+
+			"method is reported) and import it then; or delete the pending factor and let Terraform create it.",
+			factorID, userID, orUnknown(status, "pending"), why, k.typeName))
 }
 
 // wrongKindDiagnostic refuses a factor of another method: managing it with this resource type
@@ -255,6 +312,50 @@ func wrongKindDiagnostic(k factorKind, userID, factorID string, methods []string
 	return diag.NewErrorDiagnostic(fmt.Sprintf("Factor %s is not %s factor", factorID, k.aLabel()),
 		fmt.Sprintf("The identity domain reports the methods %s for factor %s of user %s. Manage it with the resource "+
 			"type that matches its method (%s).", strings.Join(methods, ", "), factorID, userID, resourceTypesByMethod()))
+}
+
+// alreadyEnrolledDiagnostic is the error of a create that met a factor already enrolled
+// (AUTH-1031, AUTH-1003): the service's answer and, when the user's listing shows exactly one
+// factor of this kind that identifies(displayName) accepts, the import {} block that takes it
+// over, ready to paste. The provider does not know the resource's address: Terraform prints it
+// after "with" under the error, and the block says so.
+func (r *factorResource) alreadyEnrolledDiagnostic(ctx context.Context, summary, userID string,
+	identifies func(displayName string) bool, err error) diag.Diagnostic {
+	detail := apiErrorDetail(err)
+	list, lerr := r.api.ListFactors(ctx, userID)
+	if lerr != nil {
+		return diag.NewErrorDiagnostic(summary, detail+fmt.Sprintf("\n\nListing the user's factors to name the one to "+
+			"import failed too: %s.", serviceErrorText(lerr)))
+	}
+	var found []client.Factor
+	for _, f := range list.Factors {
+		if slices.Contains(f.Methods, r.kind.method) && identifies(f.DisplayName) {
+			found = append(found, f)
+		}
+	}
+	switch len(found) {
+	case 1:
+		detail += "\n\n" + importBlockText(r.kind, userID, found[0])
+	case 0:
+		detail += fmt.Sprintf("\n\nThe user's enrolled factors show no %s factor that matches this configuration.", r.kind.label)
+	default:
+		ids := make([]string, 0, len(found))
+		for _, f := range found {
+			ids = append(ids, f.FactorID+" ("+f.DisplayName+")")
+		}
+		detail += fmt.Sprintf("\n\nSeveral enrolled %s factors of the user match this configuration: %s. Import the "+
+			"right one with id = \"%s/<factor_id>\".", r.kind.label, strings.Join(ids, ", "), userID)
+	}
+	return diag.NewErrorDiagnostic(summary, detail)
+}
+
+// importBlockText names the existing factor f and gives the import {} block that takes it
+// over, ready to paste once `to` names the resource.
+func importBlockText(k factorKind, userID string, f client.Factor) string {
+	return fmt.Sprintf("It is factor %s (%s). To manage it with this resource, add this block to the configuration, "+
+		"with `to` set to this resource's address (Terraform shows it after \"with\" below, e.g. %s.<name>), "+
+		"and apply again:\n\nimport {\n  to = %s.<name>\n  id = %q\n}",
+		f.FactorID, orUnknown(f.DisplayName, k.label), k.typeName, k.typeName, factorResourceID(userID, f.FactorID))
 }
 
 // Delete deletes the factor; one already gone counts as deleted.

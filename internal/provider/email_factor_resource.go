@@ -37,6 +37,9 @@ func (m *emailFactorModel) enrollRequest() client.EnrollRequest {
 // device is empty: the address is the user's, not an input.
 func (m *emailFactorModel) device() string { return "" }
 
+// identifies: a user has one email factor, so any email factor the service lists is it.
+func (m *emailFactorModel) identifies(string) bool { return true }
+
 const emailFactorDescription = "Enrolls a user's **email** factor, always on the user's primary email address (shown in " +
 	"`display_name`): the identity domain emails a one-time passcode, and the factor is `ENROLLED` once that " +
 	"passcode is submitted — through the write-only `otp_code_wo` (with `otp_code_wo_version`), or elsewhere " +

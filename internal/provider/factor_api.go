@@ -15,6 +15,9 @@ type factorAPI interface {
 	ListFactors(ctx context.Context, userGUID string) (*client.UserFactors, error)
 	// GetFactor returns one factor, pending or enrolled (E4); client.ErrNotFound when gone.
 	GetFactor(ctx context.Context, userGUID, factorID string) (*client.FactorState, error)
+	// UserDevices returns the user's devices from SCIM, pending ones with their method; it
+	// needs a role that reads users, which MFA Client is not.
+	UserDevices(ctx context.Context, userGUID string) ([]client.MFADevice, error)
 	// Enroll starts, or with SkipVerification completes, an enrollment (E3).
 	Enroll(ctx context.Context, userGUID string, req client.EnrollRequest) (*client.Enrollment, error)
 	// ActivateFactor submits the passcode of a pending enrollment (E5).

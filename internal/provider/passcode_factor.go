@@ -45,6 +45,9 @@ type passcodeFactorModel interface {
 	enrollRequest() client.EnrollRequest
 	// device identifies what the factor sends passcodes to, among the inputs that replace it.
 	device() string
+	// identifies reports whether a factor the service lists with this display name can be
+	// this device (the SMS factor's masked number), to name an existing factor to import.
+	identifies(displayName string) bool
 }
 
 // passcodeFactorResource is a factor resource activated by a sent passcode: the common

@@ -29,8 +29,12 @@ func (r *passcodeFactorResource) Create(ctx context.Context, req resource.Create
 	defer r.forgetListing(c.UserID.ValueString())
 	e, err := r.api.Enroll(ctx, c.UserID.ValueString(), enrollReq)
 	if err != nil {
-		resp.Diagnostics.Append(apiErrorDiagnostic(
-			fmt.Sprintf("Could not enroll the %s factor of user %s", r.kind.label, c.UserID.ValueString()), err))
+		summary := fmt.Sprintf("Could not enroll the %s factor of user %s", r.kind.label, c.UserID.ValueString())
+		if errors.Is(err, client.ErrAlreadyEnrolled) {
+			resp.Diagnostics.Append(r.alreadyEnrolledDiagnostic(ctx, summary, c.UserID.ValueString(), m.identifies, err))
+			return
+		}
+		resp.Diagnostics.Append(apiErrorDiagnostic(summary, err))
 		return
 	}
 	c.setIDs(c.UserID.ValueString(), e.FactorID)
@@ -114,8 +118,11 @@ func (r *passcodeFactorResource) ModifyPlan(ctx context.Context, req resource.Mo
 					orUnknown(sf.DisplayName.ValueString(), "the user")))
 			return
 		}
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attrStatus), types.StringUnknown())...)
 	}
+	// Whatever Update does to a pending factor (submit, resend, restart), the factor may have
+	// been finished elsewhere since this plan was made (or since the last refresh, with
+	// -refresh=false): the status is only known once the service answered.
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attrStatus), types.StringUnknown())...)
 	enr, diags := readEnrollment(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
 	var why string
@@ -267,9 +274,11 @@ func (u *factorUpdate) activate(ctx context.Context, config tfsdk.Config) {
 	}
 	err := u.r.api.ActivateFactor(ctx, userID, factorID, code.ValueString(), enr.RequestState)
 	switch {
-	case err == nil, errors.Is(err, client.ErrAlreadyEnrolled):
+	case err == nil:
 		p.Status = types.StringValue(client.FactorStatusEnrolled)
 		u.diags.Append(clearEnrollment(ctx, u.private)...)
+	case errors.Is(err, client.ErrAlreadyEnrolled):
+		u.enrolledElsewhere(ctx)
 	case errors.Is(err, client.ErrRequestState):
 		u.restartInsteadOfActivating(ctx, "the identity domain no longer accepts its enrollment request")
 	case errors.Is(err, client.ErrInvalidPasscode):
@@ -317,8 +326,7 @@ func (u *factorUpdate) resend(ctx context.Context) {
 				orUnknown(p.DisplayName.ValueString(), "the user"), factorID, finishHint))
 			return
 		case errors.Is(err, client.ErrAlreadyEnrolled):
-			p.Status = types.StringValue(client.FactorStatusEnrolled)
-			u.diags.Append(clearEnrollment(ctx, u.private)...)
+			u.enrolledElsewhere(ctx)
 			return
 		case !errors.Is(err, client.ErrRequestState):
 			u.keepPrevious()
@@ -341,6 +349,19 @@ const finishHint = "Submit it with otp_code_wo and a changed otp_code_wo_version
 const lockoutWarning = "Each wrong passcode counts towards locking the user: the identity domain locks the user after " +
 	"the number of failed attempts its MFA settings allow (the emulator: 5)."
 
+// enrolledElsewhere records that the pending factor turned out to be ENROLLED when Update
+// acted on it: someone finished the enrollment after the plan was made (or after the last
+// refresh). Nothing was sent or submitted; the plan left the status unknown for this case.
+func (u *factorUpdate) enrolledElsewhere(ctx context.Context) {
+	p := u.plan.factor()
+	p.Status = types.StringValue(client.FactorStatusEnrolled)
+	u.diags.Append(clearEnrollment(ctx, u.private)...)
+	u.diags.AddWarning(capitalize(u.r.kind.label)+" factor already enrolled: nothing was sent",
+		fmt.Sprintf("Factor %s was enrolled outside this apply after the plan was made (the passcode was submitted "+
+			"elsewhere), so no passcode was sent or submitted and the enrollment was not restarted. The state now "+
+			"records it as ENROLLED; otp_code_wo can be removed from the configuration.", p.FactorID.ValueString()))
+}
+
 // restart enrolls the pending factor again: the service restarts an unfinished enrollment of
 // the same device under the same factor id, with a new passcode and requestState. It reports
 // whether the state may keep pointing at the factor.
@@ -349,6 +370,13 @@ func (u *factorUpdate) restart(ctx context.Context) bool {
 	userID, factorID := p.UserID.ValueString(), p.FactorID.ValueString()
 	// The configuration, not the plan, holds the real phone number of an imported factor.
 	e, err := u.r.api.Enroll(ctx, userID, u.cfg.enrollRequest())
+	if errors.Is(err, client.ErrAlreadyEnrolled) {
+		// The device is enrolled: finished elsewhere since the plan, if it is this factor.
+		if fs, gerr := u.r.api.GetFactor(ctx, userID, factorID); gerr == nil && fs.FactorStatus == client.FactorStatusEnrolled {
+			u.enrolledElsewhere(ctx)
+			return true
+		}
+	}
 	if err != nil {
 		u.keepPrevious()
 		u.diags.Append(apiErrorDiagnostic(fmt.Sprintf("Could not restart the enrollment of %s factor %s", u.r.kind.label, factorID), err))

@@ -6,6 +6,7 @@ package provider
 // number) is tested beside that kind's resource.
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"strings"
@@ -469,11 +470,15 @@ func passcodeBadInputCases(k passcodeKindCase) []badInputCase {
 		{
 			name: "already enrolled outside Terraform",
 			steps: func(t *testing.T, env *testEnv, userID string) []resource.TestStep {
+				// The factor is identified (the user's one email factor, the one SMS factor whose
+				// masked number matches): the error gives the import block to paste (issue 16, item 3).
+				existing := enrollDirect(t, env, userID, k.enrollRequest)
 				return []resource.TestStep{
 					{
-						PreConfig:   func() { enrollDirect(t, env, userID, k.enrollRequest) },
-						Config:      k.config(env, userID, ""),
-						ExpectError: diagRE(enrollFailed+userID, k.alreadyEnrolled, "already enrolled", "import it", "<user_id>/<factor_id>"),
+						Config: k.config(env, userID, ""),
+						ExpectError: diagRE(enrollFailed+userID, k.alreadyEnrolled, "already enrolled", "import it",
+							"<user_id>/<factor_id>", "It is factor "+existing, "with `to` set to this resource's address",
+							"import {", "to = "+k.typeName+".<name>", `id = "`+userID+"/"+existing+`"`, "}"),
 					},
 					{
 						// Only the factor enrolled outside Terraform exists, and the state has nothing.
@@ -656,4 +661,163 @@ func importCase(k passcodeKindCase, id func(userID, otherImportID string) string
 			},
 		}
 	}
+}
+
+// atApply is a plan check that runs fn between the plan and its apply: a change made there
+// is what a person or another tool does while a plan waits for its apply (or what an apply
+// with -refresh=false does not see).
+type atApply func()
+
+func (f atApply) CheckPlan(context.Context, plancheck.CheckPlanRequest, *plancheck.CheckPlanResponse) {
+	f()
+}
+
+// TestAccPasscodeFactor_enrolledBetweenPlanAndApply (issue 16, item 4): a plan that submits a
+// passcode, resends one or restarts the enrollment of a pending factor, applied after the
+// user finished the enrollment elsewhere, succeeds with the factor ENROLLED and nothing sent,
+// instead of Terraform's "Provider produced inconsistent result after apply".
+func TestAccPasscodeFactor_enrolledBetweenPlanAndApply(t *testing.T) {
+	paths := []struct {
+		name  string
+		extra string
+		// imported starts from a pending factor imported into the state (no stored
+		// enrollment request, so a resend restarts the enrollment).
+		imported bool
+	}{
+		{name: "resend", extra: "  otp_resend_version = 1"},
+		{name: "activate", extra: otpV1},
+		{name: "restart", extra: "  otp_resend_version = 1", imported: true},
+	}
+	forEachPasscodeKind(t, func(t *testing.T, k passcodeKindCase) {
+		for _, tc := range paths {
+			t.Run(tc.name, func(t *testing.T) {
+				t.Parallel()
+				env := newTestEnv(t)
+				env.requireEmulator(t, "finishing an enrollment between plan and apply")
+				userID := env.newUser(t)
+				addr := k.addr()
+				var factorID string
+				first := resource.TestStep{Config: k.config(env, userID, ""), Check: captureAttr(addr, "factor_id", &factorID)}
+				if tc.imported {
+					pending := k.enrollRequest
+					pending.SkipVerification = false
+					first = resource.TestStep{
+						PreConfig:          func() { factorID = enrollDirect(t, env, userID, pending) },
+						Config:             k.config(env, userID, ""),
+						ResourceName:       addr,
+						ImportState:        true,
+						ImportStatePersist: true,
+						ImportStateIdFunc:  func(*terraform.State) (string, error) { return userID + "/" + factorID, nil },
+					}
+				}
+				resource.Test(t, resource.TestCase{
+					ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+					TerraformVersionChecks:   skipBelow1_11,
+					CheckDestroy:             env.checkDestroy(k.typeName),
+					Steps: []resource.TestStep{
+						first,
+						{
+							Config:          k.config(env, userID, tc.extra),
+							ConfigVariables: config.Variables{"otp": env.lazyOTP(t, userID, &factorID)},
+							ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+								plancheck.ExpectUnknownValue(addr, tfjsonpath.New("status")),
+								atApply(func() {
+									if err := env.Emulator.CompleteEnrollment(userID, factorID); err != nil {
+										t.Errorf("finishing the enrollment elsewhere: %s", err)
+									}
+								}),
+							}},
+							Check: resource.ComposeTestCheckFunc(
+								checkOnlyFactor(env, addr, userID, &factorID, emulator.StatusEnrolled),
+								// Nothing was sent: the only passcode is the enrollment's.
+								checkMessages(env, userID, 1),
+							),
+						},
+						{Config: k.config(env, userID, tc.extra), ConfigVariables: config.Variables{"otp": config.StringVariable("123456")}, PlanOnly: true},
+					},
+				})
+			})
+		}
+	})
+}
+
+// TestAccPasscodeFactor_importPendingFactor (issue 16, item 6): the method of a pending
+// factor is read from the service, never assumed from the resource type. A pending factor of
+// the other kind is refused (it used to be imported with this kind's method, and later applies
+// restarted the user's real enrollment of this kind); a pending factor of this kind is
+// imported with the method and display name the service reports, so the configuration that
+// matches it plans no change (a pending SMS factor was planned for replacement); and without
+// a role that can read the user's devices, the import is refused with what to do.
+func TestAccPasscodeFactor_importPendingFactor(t *testing.T) {
+	forEachPasscodeKind(t, func(t *testing.T, k passcodeKindCase) {
+		const mfaOnlyID, mfaOnlySecret = "mfa-only", "mfa-only-secret"
+		env := newTestEnv(t, func(c *emulator.Config) {
+			c.Clients = []emulator.Client{
+				{ID: emulator.DefaultClientID, Secret: emulator.DefaultClientSecret, Roles: []string{emulator.RoleMFAClient, emulator.RoleUserAdmin}},
+				{ID: mfaOnlyID, Secret: mfaOnlySecret, Roles: []string{emulator.RoleMFAClient}},
+			}
+		})
+		env.requireEmulator(t, "a client without the User Administrator role")
+		userID := env.newUser(t)
+		pendingReq := func(k passcodeKindCase) client.EnrollRequest {
+			r := k.enrollRequest
+			r.SkipVerification = false
+			return r
+		}
+		var ownID, otherID string
+		importID := func(id *string) func(*terraform.State) (string, error) {
+			return func(*terraform.State) (string, error) { return userID + "/" + *id, nil }
+		}
+		cfg := k.config(env, userID, "")
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			TerraformVersionChecks:   skipBelow1_11,
+			Steps: []resource.TestStep{
+				{
+					PreConfig: func() {
+						ownID = enrollDirect(t, env, userID, pendingReq(k))
+						otherID = enrollDirect(t, env, userID, pendingReq(k.other()))
+					},
+					Config:            cfg,
+					ResourceName:      k.addr(),
+					ImportState:       true,
+					ImportStateIdFunc: importID(&otherID),
+					ExpectError:       diagRE("Factor", "is not "+k.aLabel+" factor", "reports the methods "+k.other().method),
+				},
+				{
+					Config:            k.configWith(providerBlock(env.Host, mfaOnlyID, mfaOnlySecret, ""), userID, ""),
+					ResourceName:      k.addr(),
+					ImportState:       true,
+					ImportStateIdFunc: importID(&ownID),
+					ExpectError: diagRE("Cannot tell whether factor", "is "+k.aLabel+" factor", "ENROLLMENT_INITIATED",
+						"does not report the method of a pending factor", "GET /admin/v1/Users/", "User Administrator",
+						"finish the enrollment first"),
+				},
+				{
+					Config:             cfg,
+					ResourceName:       k.addr(),
+					ImportState:        true,
+					ImportStatePersist: true,
+					ImportStateIdFunc:  importID(&ownID),
+					ImportStateCheck: func(states []*terraform.InstanceState) error {
+						if len(states) != 1 {
+							return fmt.Errorf("want one imported instance, got %d", len(states))
+						}
+						a := states[0].Attributes
+						if a["methods.#"] != "1" || a["methods.0"] != k.method || a["status"] != emulator.StatusInitiated ||
+							a["display_name"] != k.displayName(t, env, userID) {
+							return fmt.Errorf("imported pending factor: %v", a)
+						}
+						return nil
+					},
+				},
+				{
+					// The configuration that matches the imported pending factor plans no change.
+					Config:   cfg,
+					PlanOnly: true,
+					Check:    resource.TestCheckResourceAttrPtr(k.addr(), "factor_id", &ownID),
+				},
+			},
+		})
+	})
 }

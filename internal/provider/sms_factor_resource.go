@@ -51,6 +51,11 @@ func (m *smsFactorModel) device() string {
 	return m.CountryCode.ValueString() + " " + m.MobileNumber.ValueString()
 }
 
+// identifies reports whether a listed SMS factor's masked number can be the configured one.
+func (m *smsFactorModel) identifies(displayName string) bool {
+	return client.MaskedNumberMatches(displayName, m.CountryCode.ValueString(), m.MobileNumber.ValueString())
+}
+
 // fillImported stands in for the number the service will not show: the masked display name
 // in mobile_number and an empty country_code. keepImportedPhone then accepts a configured
 // number consistent with the mask without planning a change.
@@ -95,8 +100,8 @@ func smsFactorAttributes() map[string]schema.Attribute {
 				"the country, digits only, e.g. `\"7700900123\"` (not `\"07700900123\"`); at most 15 digits with the " +
 				"country code. Stored in the state in clear. Changing it replaces the factor. After import the state holds the masked number the service shows " +
 				"(e.g. `+44XXXXXXX123`): a configured number whose visible digits match plans no change, any other " +
-				"number plans a replacement. A factor imported while still pending has no number shown at all, " +
-				"so it is replaced (enrolled again with the configured number).",
+				"number plans a replacement. For a factor imported while still pending, the masked number comes from the " +
+				"user's devices in SCIM (see `methods`).",
 			Validators:    []validator.String{mobileNumberValidator()},
 			PlanModifiers: []planmodifier.String{keepImportedPhone{}, stringplanmodifier.RequiresReplace()},
 		},

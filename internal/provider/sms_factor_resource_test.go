@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/emulator"
@@ -196,4 +197,34 @@ func TestAccSMSFactor_planWarnsPasscodeNotSubmitted(t *testing.T) {
 	if err := checkEmulatorFactor(env, userID, &factorID, emulator.StatusInitiated)(nil); err != nil {
 		t.Error(err)
 	}
+}
+
+// TestAccSMSFactor_alreadyEnrolledAmbiguous (issue 16, item 3): when the masked numbers of
+// several enrolled SMS factors match the configured number, the error names them all instead
+// of an import block that could take over the wrong one.
+func TestAccSMSFactor_alreadyEnrolledAmbiguous(t *testing.T) {
+	runBadInputCases(t, []badInputCase{{
+		name: "two factors with the same visible digits",
+		steps: func(t *testing.T, env *testEnv, userID string) []resource.TestStep {
+			// Both show as +44XXXXXXX456; only the first is the configured number.
+			same := enrollDirect(t, env, userID, smsReq("7700900456", true))
+			lookalike := enrollDirect(t, env, userID, smsReq("7700911456", true))
+			return []resource.TestStep{{
+				Config: smsCase.config(env, userID, ""),
+				ExpectError: diagRE("Could not enroll the SMS factor", "HTTP 400 AUTH-1031",
+					"Several enrolled SMS factors of the user match this configuration", same, lookalike,
+					`id = "`+userID+`/<factor_id>"`),
+			}, {
+				Config: smsCase.config(env, userID, "  skip_verification = true") + `
+import {
+  to = idcsmfa_sms_factor.test
+  id = "` + userID + "/" + same + `"
+}
+`,
+				Check: resource.ComposeTestCheckFunc(resource.TestCheckResourceAttr(smsCase.addr(), "factor_id", same),
+					// The lookalike is not Terraform's: remove it so that destroy leaves nothing.
+					func(*terraform.State) error { return env.Emulator.RemoveFactor(userID, lookalike) }),
+			}}
+		},
+	}})
 }
