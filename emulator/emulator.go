@@ -57,7 +57,9 @@ func ValidateUsers(users []User) error { return impl.ValidateUsers(users) }
 
 // ParseCertificatesPEM reads the certificates of a PEM text (for Config.TrustedCerts and
 // Server.SetTrustedCerts); other blocks, such as keys, are skipped.
-func ParseCertificatesPEM(pemText []byte) ([]*x509.Certificate, error) { return impl.ParseCertificatesPEM(pemText) }
+func ParseCertificatesPEM(pemText []byte) ([]*x509.Certificate, error) {
+	return impl.ParseCertificatesPEM(pemText)
+}
 
 // X5T returns the thumbprint a client sends for a trusted certificate (Config.TrustedCerts).
 func X5T(cert *x509.Certificate) string { return impl.X5T(cert) }
