@@ -32,6 +32,7 @@ variable "totp_secret" {
   description = "Base32 TOTP secret the pipeline keeps in its secret store (at least 128 bits)."
   sensitive   = true
   ephemeral   = true # never in the plan or the state
+  default     = null # needed to create the factor, not to plan or destroy it afterwards
 }
 
 variable "totp_secret_version" {

@@ -69,6 +69,11 @@ func TestAccDocs_userIDMustBeTheLowerCaseGUID(t *testing.T) {
 				ExpectError: diagRE("User GUID in upper case", fmt.Sprintf("write it in lower case, %q", userID)),
 			},
 			{
+				Config:      docsSMSConfig(env, userID[:8]+"-"+userID[8:12]+"-"+userID[12:16]+"-"+userID[16:20]+"-"+userID[20:], "+44", "7700900123"),
+				PlanOnly:    true,
+				ExpectError: diagRE("User GUID with dashes", fmt.Sprintf("without dashes, in lower case: %q", userID)),
+			},
+			{
 				PreConfig:   docsNoFactor(t, env, userID),
 				Config:      docsSMSConfig(env, "alice", "+44", "7700900123"),
 				PlanOnly:    true,

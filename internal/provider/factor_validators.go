@@ -69,6 +69,10 @@ func (guidValidator) ValidateString(_ context.Context, req validator.StringReque
 			fmt.Sprintf("Attribute %s is %q: write it in lower case, %q (for a value from elsewhere, lower(...)). "+
 				"The identity domain writes GUIDs in lower case and does not find an upper-case one.",
 				req.Path, value, strings.ToLower(value)))
+	case hex32Regexp.MatchString(strings.ReplaceAll(value, "-", "")):
+		resp.Diagnostics.AddAttributeError(req.Path, "User GUID with dashes",
+			fmt.Sprintf("Attribute %s is %q: the identity domain writes a user's GUID as 32 hexadecimal characters "+
+				"without dashes, in lower case: %q.", req.Path, value, strings.ToLower(strings.ReplaceAll(value, "-", ""))))
 	default:
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid user GUID",
 			fmt.Sprintf("Attribute %s must be the user's id (GUID, the SCIM user id): 32 hexadecimal characters in "+

@@ -30,7 +30,9 @@ func keyPairDiagnostic(err error) diag.Diagnostic {
 
 // verificationDiagnostic says why a verification did not succeed, what it may have cost the
 // user, and what to do. No secret reaches it: the client's errors hold none.
-func verificationDiagnostic(who string, err error) diag.Diagnostic {
+// answered names what the configuration answered with (the method asked for, or "" for the
+// preferred factor), so that a refused answer points at the right input.
+func verificationDiagnostic(who, answered string, err error) diag.Diagnostic {
 	var miss *client.MissingAnswerError
 	summary := "Factor verification failed for " + who
 	switch {
@@ -57,11 +59,29 @@ func verificationDiagnostic(who string, err error) diag.Diagnostic {
 		return diag.NewErrorDiagnostic(summary, "The user rejected the PUSH notification. "+
 			"The rejection counts towards locking the user.\n\n"+apiErrorDetail(err))
 	case errors.Is(err, client.ErrInvalidPasscode):
-		return diag.NewErrorDiagnostic(summary, "The factor did not verify: "+apiErrorDetail(err)+"\n\n"+lockoutNote)
+		return diag.NewErrorDiagnostic(summary, fmt.Sprintf("The factor did not verify: the identity domain answered %s. %s\n\n%s",
+			serviceErrorText(err), refusedAnswerHint(answered), lockoutNote))
 	case client.IsAmbiguous(err):
 		return diag.NewErrorDiagnostic(summary, "The answer was sent, but no complete answer came back, so Terraform "+
 			"cannot tell whether the factor verified; it does not send the answer again (a second attempt would count "+
 			"towards locking the user). Open the resource again to run a new verification.\n\n"+apiErrorDetail(err))
 	}
 	return diag.NewErrorDiagnostic(summary, apiErrorDetail(err))
+}
+
+// refusedAnswerHint says which input to check when the service refused the answer.
+func refusedAnswerHint(answered string) string {
+	switch answered {
+	case client.MethodTOTP:
+		return "Check that totp_secret is this factor's secret and that totp_period, totp_digits and totp_algorithm " +
+			"match the domain's TOTP settings."
+	case client.MethodBypassCode:
+		return "Check bypass_code: each bypass code works once."
+	case client.MethodSecurityQuestions:
+		return "Check security_answers."
+	case client.MethodSMS, client.MethodEmail, client.MethodPhoneCall:
+		return "The passcode was decrypted with private_key_pem and submitted as the service returned it; if this " +
+			"repeats, the service may have sent the passcode for another request."
+	}
+	return "Check the answer given for the factor's method (totp_secret, bypass_code or security_answers)."
 }

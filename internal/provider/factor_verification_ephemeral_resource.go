@@ -269,7 +269,7 @@ func (r *FactorVerificationEphemeralResource) Open(ctx context.Context, req ephe
 	defer cancel()
 	res, err := r.client.Verify(ctx, vr)
 	if err != nil {
-		resp.Diagnostics.Append(verificationDiagnostic(who, err))
+		resp.Diagnostics.Append(verificationDiagnostic(who, m.Method.ValueString(), err))
 		return
 	}
 	m.UserID, m.FactorID = types.StringValue(res.UserGUID), types.StringValue(res.FactorID)

@@ -384,7 +384,7 @@ func TestAccFactorVerification_whatDoesNotVerify(t *testing.T) {
 				PreConfig:       func() { env.Emulator.ResetStats() },
 				Config:          totp(userID),
 				ConfigVariables: config.Variables{"secret": config.StringVariable(testTOTPSecretOther)},
-				ExpectError:     diagRE("Factor verification failed", "AUTH-1105", "counts each wrong answer towards locking the user"),
+				ExpectError:     diagRE("Factor verification failed", "AUTH-1105", "Check that totp_secret is this factor's secret", "counts each wrong answer towards locking the user"),
 			},
 			{
 				PreConfig: func() {

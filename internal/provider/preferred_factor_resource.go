@@ -237,9 +237,10 @@ func (r *PreferredFactorResource) Delete(ctx context.Context, req resource.Delet
 	var state preferredFactorModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	resp.Diagnostics.AddWarning("Preferred factor left as it is",
-		fmt.Sprintf("The identity domain's API cannot unset a preferred factor, so factor %s stays the preferred factor "+
-			"of user %s; Terraform only stops managing it. To change it, make another factor preferred (in Terraform or "+
-			"in the console); deleting the factor itself also ends the preference.",
+		fmt.Sprintf("Terraform stops managing the preferred factor of user %[2]s, but the identity domain's API cannot "+
+			"unset a preference: factor %[1]s stays preferred for as long as it exists. If this destroy also deletes "+
+			"the factor, the preference ends with it; otherwise make another factor preferred (in Terraform or in the "+
+			"console) to change it.",
 			state.FactorID.ValueString(), state.UserID.ValueString()))
 }
 
