@@ -111,7 +111,7 @@ func decodeTOTPSecret(secret string) ([]byte, error) {
 	}
 	// A character outside the alphabet is named by its position (which is no secret) before
 	// the length is judged, so that the message points at the real mistake.
-	if i := strings.IndexFunc(s, func(r rune) bool { return !(r >= 'A' && r <= 'Z' || r >= '2' && r <= '7') }); i >= 0 {
+	if i := strings.IndexFunc(s, func(r rune) bool { return (r < 'A' || r > 'Z') && (r < '2' || r > '7') }); i >= 0 {
 		return nil, fmt.Errorf("%w: character %d (not counting white space) is not in the alphabet", ErrTOTPSecretNotBase32, i+1)
 	}
 	// A last group of 1, 3 or 6 characters encodes no whole byte (RFC 4648 section 6);
