@@ -30,6 +30,8 @@ type Client struct {
 	// checking the server's state (Enroll, CreateUser).
 	retryMax         int
 	waitMin, waitMax time.Duration
+	// commitTimeout bounds a started call that changes the service (see commit).
+	commitTimeout time.Duration
 }
 
 // New validates cfg and returns a Client. No request is made: the token is fetched by the
@@ -94,7 +96,11 @@ func New(cfg Config) (*Client, error) {
 	if waitMax < waitMin {
 		waitMax = waitMin
 	}
-	c := &Client{base: base, retryMax: retryMax, waitMin: waitMin, waitMax: waitMax}
+	commitTimeout := cfg.CommitTimeout
+	if commitTimeout <= 0 {
+		commitTimeout = DefaultCommitTimeout
+	}
+	c := &Client{base: base, retryMax: retryMax, waitMin: waitMin, waitMax: waitMax, commitTimeout: commitTimeout}
 	policy := func(p retryPolicy) *retryablehttp.Client {
 		return &retryablehttp.Client{
 			HTTPClient:   &inner,

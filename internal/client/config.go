@@ -52,6 +52,11 @@ type Config struct {
 	AttemptTimeout time.Duration
 	// TokenRenewBefore: see DefaultTokenRenewBefore.
 	TokenRenewBefore time.Duration
+	// CommitTimeout bounds a call that changes the service, with its retries and
+	// reconciliation, once it has started, when the caller's context carries no deadline of
+	// its own (0: DefaultCommitTimeout). Cancelling the caller's context does not stop such a
+	// call half way; see Client.commit.
+	CommitTimeout time.Duration
 }
 
 // CheckHost reports why raw cannot be an identity domain's host for New: not a URL with a

@@ -79,6 +79,11 @@ func (c *Client) Enroll(ctx context.Context, userGUID string, req EnrollRequest)
 	if err != nil {
 		return nil, err
 	}
+	ctx, cancel, err := c.commit(ctx, "POST "+p)
+	if err != nil {
+		return nil, err
+	}
+	defer cancel()
 	adoptable := req.SkipVerification && (req.Method == MethodSMS || req.Method == MethodEmail)
 	body := newEnrollBody(req)
 	s := settler[*Enrollment]{

@@ -61,6 +61,11 @@ func (c *Client) ActivateFactor(ctx context.Context, userGUID, factorID, otpCode
 	if err != nil {
 		return err
 	}
+	ctx, cancel, err := c.commit(ctx, "PATCH "+p)
+	if err != nil {
+		return err
+	}
+	defer cancel()
 	_, err = settle(ctx, c, settler[struct{}]{
 		call: func() (struct{}, error) {
 			return struct{}{}, c.do(ctx, request{method: http.MethodPatch, path: p, retry: retryUnprocessed,
@@ -89,6 +94,11 @@ func (c *Client) ResendOTP(ctx context.Context, userGUID, factorID, requestState
 	if err != nil {
 		return nil, err
 	}
+	ctx, cancel, err := c.commit(ctx, "PATCH "+p)
+	if err != nil {
+		return nil, err
+	}
+	defer cancel()
 	var out Enrollment
 	if err := c.do(ctx, request{method: http.MethodPatch, path: p, retry: retryUnprocessed,
 		body: resendBody{ResendOTP: true, RequestState: requestState}, out: &out}); err != nil {
@@ -113,6 +123,11 @@ func (c *Client) RenameFactor(ctx context.Context, userGUID, factorID, displayNa
 	if err != nil {
 		return err
 	}
+	ctx, cancel, err := c.commit(ctx, "PATCH "+p)
+	if err != nil {
+		return err
+	}
+	defer cancel()
 	return c.do(ctx, request{method: http.MethodPatch, path: p, body: renameBody{DisplayName: displayName}})
 }
 
@@ -127,6 +142,11 @@ func (c *Client) SetSecurityQuestions(ctx context.Context, userGUID string, answ
 	if err != nil {
 		return err
 	}
+	ctx, cancel, err := c.commit(ctx, "PATCH "+p)
+	if err != nil {
+		return err
+	}
+	defer cancel()
 	return c.do(ctx, request{method: http.MethodPatch, path: p, retry: retryUnprocessed,
 		body: securityQuestionsBody{SecurityQuestions: answers}})
 }
@@ -138,6 +158,11 @@ func (c *Client) DeleteFactor(ctx context.Context, userGUID, factorID string) er
 	if err != nil {
 		return err
 	}
+	ctx, cancel, err := c.commit(ctx, "DELETE "+p)
+	if err != nil {
+		return err
+	}
+	defer cancel()
 	return c.do(ctx, request{method: http.MethodDelete, path: p})
 }
 
@@ -152,6 +177,11 @@ func (c *Client) SetPreferredFactor(ctx context.Context, userGUID, factorID, met
 	if err != nil {
 		return err
 	}
+	ctx, cancel, err := c.commit(ctx, "PATCH "+p)
+	if err != nil {
+		return err
+	}
+	defer cancel()
 	return c.do(ctx, request{method: http.MethodPatch, path: p,
 		body: preferredBody{PreferredFactorID: factorID, PreferredMethod: method}})
 }
@@ -166,5 +196,10 @@ func (c *Client) DisableMFA(ctx context.Context, userGUID string) error {
 	if err != nil {
 		return err
 	}
+	ctx, cancel, err := c.commit(ctx, "PATCH "+p)
+	if err != nil {
+		return err
+	}
+	defer cancel()
 	return c.do(ctx, request{method: http.MethodPatch, path: p, body: disableMFABody{DisableMFA: true}})
 }

@@ -14,7 +14,14 @@ func (s *Server) resendEnrollmentLocked(u *userState, f *factor, req completeEnr
 	if e := s.checkState(req.RequestState, stateKindEnroll, u.ID, f.ID, "", f.nonce); e != nil {
 		return nil, e
 	}
-	return s.startOrSkipLocked(u, f, req.externalClient, false), nil
+	kept := f.nonce
+	body := s.startOrSkipLocked(u, f, req.externalClient, false)
+	if s.cfg.ResendKeepsRequestState {
+		// The enrollment goes on: its requestStates, old and new, name the same round trip.
+		f.nonce = kept
+		body["requestState"] = s.newState(stateKindEnroll, u.ID, f.ID, "", kept)
+	}
+	return body, nil
 }
 
 // activateLocked is E5 {"otpCode","requestState"}: the passcode sent for a pending SMS,

@@ -152,7 +152,7 @@ func (s *Server) handleEmuPutFaults(r *http.Request) (reply, error) {
 	}
 	var f Faults
 	if err := json.Unmarshal(data, &f); err != nil {
-		return reply{}, errors.New("body must be a JSON object {rateLimitPerSecond, errorRate, dropRate, latency}: " + err.Error())
+		return reply{}, errors.New("body must be a JSON object {rateLimitPerSecond, errorRate, dropRate, latency, answerLatency, dropNext}: " + err.Error())
 	}
 	if err := f.Validate(); err != nil {
 		return reply{}, err
@@ -168,12 +168,15 @@ type faultsWire struct {
 	ErrorRate          float64         `json:"errorRate"`
 	DropRate           float64         `json:"dropRate"`
 	Latency            json.RawMessage `json:"latency,omitempty"`
+	AnswerLatency      json.RawMessage `json:"answerLatency,omitempty"`
+	DropNext           map[string]int  `json:"dropNext,omitempty"`
 }
 
 // MarshalJSON writes latency as a duration string.
 func (f Faults) MarshalJSON() ([]byte, error) {
 	lat, _ := json.Marshal(f.Latency.String())
-	return json.Marshal(faultsWire{f.RateLimitPerSecond, f.ErrorRate, f.DropRate, lat})
+	answerLat, _ := json.Marshal(f.AnswerLatency.String())
+	return json.Marshal(faultsWire{f.RateLimitPerSecond, f.ErrorRate, f.DropRate, lat, answerLat, f.DropNext})
 }
 
 // UnmarshalJSON reads latency as a duration string or milliseconds.
@@ -182,25 +185,37 @@ func (f *Faults) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &in); err != nil {
 		return err
 	}
-	out := Faults{RateLimitPerSecond: in.RateLimitPerSecond, ErrorRate: in.ErrorRate, DropRate: in.DropRate}
-	if len(in.Latency) > 0 && string(in.Latency) != "null" {
-		var str string
-		var ms float64
-		switch {
-		case json.Unmarshal(in.Latency, &str) == nil:
-			d, err := time.ParseDuration(str)
-			if err != nil {
-				return errors.New("latency: " + err.Error())
-			}
-			out.Latency = d
-		case json.Unmarshal(in.Latency, &ms) == nil:
-			out.Latency = time.Duration(ms * float64(time.Millisecond))
-		default:
-			return errors.New("latency must be a duration string or a number of milliseconds")
-		}
+	out := Faults{RateLimitPerSecond: in.RateLimitPerSecond, ErrorRate: in.ErrorRate, DropRate: in.DropRate, DropNext: in.DropNext}
+	var err error
+	if out.Latency, err = wireDuration("latency", in.Latency); err != nil {
+		return err
+	}
+	if out.AnswerLatency, err = wireDuration("answerLatency", in.AnswerLatency); err != nil {
+		return err
 	}
 	*f = out
 	return nil
+}
+
+// wireDuration reads a duration string or a number of milliseconds; absent is zero.
+func wireDuration(name string, raw json.RawMessage) (time.Duration, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return 0, nil
+	}
+	var str string
+	var ms float64
+	switch {
+	case json.Unmarshal(raw, &str) == nil:
+		d, err := time.ParseDuration(str)
+		if err != nil {
+			return 0, errors.New(name + ": " + err.Error())
+		}
+		return d, nil
+	case json.Unmarshal(raw, &ms) == nil:
+		return time.Duration(ms * float64(time.Millisecond)), nil
+	default:
+		return 0, errors.New(name + " must be a duration string or a number of milliseconds")
+	}
 }
 
 // Validate checks that rates are shares in [0, 1] and nothing is negative.
@@ -214,6 +229,13 @@ func (f Faults) Validate() error {
 		return errors.New("dropRate must be between 0 and 1")
 	case f.Latency < 0:
 		return errors.New("latency must not be negative")
+	case f.AnswerLatency < 0:
+		return errors.New("answerLatency must not be negative")
+	}
+	for k, n := range f.DropNext {
+		if n < 0 {
+			return errors.New("dropNext[" + k + "] must not be negative")
+		}
 	}
 	return nil
 }

@@ -94,8 +94,13 @@ type Config struct {
 	// MaxFailedAttempts, as Oracle's verification sample warns (PM-VER); a success resets
 	// the count. Off by default: see EMULATOR.md.
 	CountSentOTPs bool
-	TokenLifetime time.Duration
-	Faults        Faults
+	// ResendKeepsRequestState keeps an enrollment's earlier requestStates valid across an E5
+	// resend (the new passcode is still the only one accepted); off, a resend voids them, as
+	// "always send back the latest requestState" suggests. Oracle does not say which: see
+	// EMULATOR.md, inferences.
+	ResendKeepsRequestState bool
+	TokenLifetime           time.Duration
+	Faults                  Faults
 	// Seed makes ids, passcodes and fault decisions deterministic when non-zero.
 	Seed int64
 	// Now is the clock; tests move it to expire tokens, passcodes and requestStates.
@@ -139,8 +144,17 @@ type Faults struct {
 	// DropRate is the share of /mfa/v1 and /admin/v1 requests whose work is done and whose
 	// connection is then closed without an answer.
 	DropRate float64 `json:"dropRate"`
-	// Latency is added to every request to the Oracle API paths.
+	// Latency is added to every request to the Oracle API paths, before the work; a client
+	// that hangs up meanwhile leaves nothing done.
 	Latency time.Duration `json:"latency"`
+	// AnswerLatency is added to every /mfa/v1 and /admin/v1 request after the work is done
+	// and before the answer is written: the work stands even if the client hangs up while it
+	// waits, as when a service commits and its answer is slow to come back.
+	AnswerLatency time.Duration `json:"answerLatency"`
+	// DropNext drops the answers of the next N requests of a route, keyed as Stats keys it
+	// ("PATCH /mfa/v1/users/{id}/factors/{factorId}"), after doing their work, like DropRate
+	// but aimed: each dropped answer counts N down.
+	DropNext map[string]int `json:"dropNext,omitempty"`
 }
 
 // FaultCounts says how many faults were injected.

@@ -45,7 +45,26 @@ func (s *Server) SetFaults(f Faults) {
 	if f.RateLimitPerSecond != s.faults.RateLimitPerSecond {
 		s.buckets = map[string]*bucket{}
 	}
+	if f.DropNext != nil {
+		drops := make(map[string]int, len(f.DropNext))
+		for k, n := range f.DropNext {
+			drops[k] = n
+		}
+		f.DropNext = drops
+	}
 	s.faults = f
+}
+
+// takeDrop reports whether the answer of this request of route key is to be dropped
+// (Faults.DropNext), and counts the drop down.
+func (s *Server) takeDrop(key string) bool {
+	s.faultMu.Lock()
+	defer s.faultMu.Unlock()
+	if s.faults.DropNext[key] <= 0 {
+		return false
+	}
+	s.faults.DropNext[key]--
+	return true
 }
 
 // CurrentFaults returns the faults being injected.
@@ -54,7 +73,14 @@ func (s *Server) CurrentFaults() Faults { return s.currentFaults() }
 func (s *Server) currentFaults() Faults {
 	s.faultMu.Lock()
 	defer s.faultMu.Unlock()
-	return s.faults
+	f := s.faults
+	if f.DropNext != nil {
+		f.DropNext = make(map[string]int, len(s.faults.DropNext))
+		for k, n := range s.faults.DropNext {
+			f.DropNext[k] = n
+		}
+	}
+	return f
 }
 
 func (s *Server) countFault(fn func(*FaultCounts)) {

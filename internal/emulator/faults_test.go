@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -72,17 +73,7 @@ func TestDropRateDoesTheWorkAndClosesTheConnection(t *testing.T) {
 	h := newHarness(t, Config{})
 	u := h.newUser("drop")
 	h.s.SetFaults(Faults{DropRate: 1})
-	req, _ := http.NewRequest(http.MethodPost, h.hs.URL+factorsPath(u), strings.NewReader(`{"method":"EMAIL","skipFactorVerification":"true"}`))
-	req.Header.Set("Authorization", "Bearer "+h.token)
-	resp, err := h.hs.Client().Do(req)
-	if err == nil {
-		_ = resp.Body.Close()
-		t.Fatalf("got an answer (%d) although the connection should drop", resp.StatusCode)
-	}
-	f := h.s.Factors(u)
-	if len(f) != 1 || f[0].Status != StatusEnrolled {
-		t.Fatalf("the dropped request's work was not done: %+v", f)
-	}
+	h.expectDroppedEmailEnrollment(u)
 	if got := h.s.Stats().Faults.Dropped; got != 1 {
 		t.Fatalf("stats count %d drops", got)
 	}
@@ -141,4 +132,103 @@ func TestStatsCountRequestsByTemplatedEndpoint(t *testing.T) {
 	if s := h.s.Stats(); s.TokenRequests != 1 || s.Requests["POST /oauth2/v1/token"] != 1 {
 		t.Fatalf("token request not counted: %+v", s)
 	}
+}
+
+// DropNext aims the drop at one route and a number of requests: the work is done, the
+// answer lost, and the other routes and later requests are answered.
+func TestDropNextDropsOnlyTheNamedRouteAfterTheWork(t *testing.T) {
+	h := newHarness(t, Config{})
+	u := h.newUser("dropnext")
+	const route = "POST /mfa/v1/users/{id}/factors"
+	if got := h.putFaults(`{"dropNext":{"` + route + `":1}}`).DropNext[route]; got != 1 {
+		t.Fatalf("PUT faults: dropNext = %d, want 1", got)
+	}
+	h.mustDo(http.StatusOK, http.MethodGet, factorsPath(u), nil) // another route: answered
+	h.expectDroppedEmailEnrollment(u)
+	if got := h.s.CurrentFaults().DropNext[route]; got != 0 {
+		t.Fatalf("dropNext left at %d after its drop, want 0", got)
+	}
+	h.mustDo(http.StatusOK, http.MethodPost, factorsPath(u), map[string]any{"method": "SMS", "countryCode": "+44",
+		"mobileNumber": "7700900777", "skipFactorVerification": true})
+	if got := h.s.Stats().Faults.Dropped; got != 1 {
+		t.Fatalf("stats count %d drops, want 1", got)
+	}
+}
+
+// AnswerLatency does the work first: a client that hangs up while it waits finds the work
+// done, unlike Latency, which comes before it.
+func TestAnswerLatencyKeepsTheWorkOfAClientThatHungUp(t *testing.T) {
+	h := newHarness(t, Config{})
+	u := h.newUser("late")
+	if f := h.putFaults(`{"answerLatency":"2s"}`); f.AnswerLatency != 2*time.Second {
+		t.Fatalf("PUT faults: %+v", f)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, h.hs.URL+factorsPath(u), strings.NewReader(`{"method":"EMAIL"}`))
+	req.Header.Set("Authorization", "Bearer "+h.token)
+	start := time.Now()
+	if resp, err := h.hs.Client().Do(req); err == nil {
+		_ = resp.Body.Close()
+		t.Fatalf("got an answer (%d) within 200ms despite 2s of answer latency", resp.StatusCode)
+	}
+	if waited := time.Since(start); waited > time.Second {
+		t.Fatalf("the client waited %s: the hang-up did not end it", waited)
+	}
+	if f := h.s.Factors(u); len(f) != 1 || f[0].Status != StatusInitiated {
+		t.Fatalf("the work of the request whose client hung up was not done: %+v", f)
+	}
+	h.s.SetFaults(Faults{AnswerLatency: 50 * time.Millisecond})
+	start = time.Now()
+	h.mustDo(http.StatusOK, http.MethodGet, factorsPath(u), nil)
+	if waited := time.Since(start); waited < 50*time.Millisecond {
+		t.Fatalf("answered in %s, want at least the 50ms of answer latency", waited)
+	}
+}
+
+// With ResendKeepsRequestState, the requestState a lost resend answer would have replaced
+// still works, with the new passcode only; without it, it is void (AUTH-1120).
+func TestResendKeepsRequestStateOnlyWhenConfigured(t *testing.T) {
+	for _, keep := range []bool{false, true} {
+		h := newHarness(t, Config{ResendKeepsRequestState: keep})
+		u := h.newUser("resend")
+		fid, rs := h.enrollSMS(u, "7700900123")
+		first := h.otp(u, fid)
+		m := h.mustDo(http.StatusOK, http.MethodPatch, factorsPath(u)+"/"+fid, map[string]any{"resendOtp": true, "requestState": rs})
+		if m["requestState"] == "" || m["requestState"] == rs {
+			t.Fatalf("keep=%t: the resend answered no new requestState: %v", keep, m)
+		}
+		second := h.otp(u, fid)
+		path := factorsPath(u) + "/" + fid
+		if !keep {
+			h.expectError(401, "AUTH-1120", http.MethodPatch, path, map[string]any{"otpCode": second, "requestState": rs})
+			continue
+		}
+		if first != second {
+			h.expectError(401, "AUTH-1105", http.MethodPatch, path, map[string]any{"otpCode": first, "requestState": rs})
+		}
+		h.mustDo(http.StatusOK, http.MethodPatch, path, map[string]any{"otpCode": second, "requestState": rs})
+	}
+}
+
+// expectDroppedEmailEnrollment enrolls the user's e-mail in one step and expects no answer,
+// and the work done all the same.
+func (h *harness) expectDroppedEmailEnrollment(userID string) {
+	h.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, h.hs.URL+factorsPath(userID), strings.NewReader(`{"method":"EMAIL","skipFactorVerification":"true"}`))
+	req.Header.Set("Authorization", "Bearer "+h.token)
+	if resp, err := h.hs.Client().Do(req); err == nil {
+		_ = resp.Body.Close()
+		h.t.Fatalf("got an answer (%d) although the connection should drop", resp.StatusCode)
+	}
+	if f := h.s.Factors(userID); len(f) != 1 || f[0].Status != StatusEnrolled {
+		h.t.Fatalf("the dropped request's work was not done: %+v", f)
+	}
+}
+
+// putFaults replaces the faults through the emulator API and returns what the server holds.
+func (h *harness) putFaults(body string) Faults {
+	h.t.Helper()
+	h.mustDo(http.StatusOK, http.MethodPut, "/emulator/v1/faults", body)
+	return h.s.CurrentFaults()
 }

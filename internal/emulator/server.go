@@ -121,7 +121,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, pattern := s.mux.Handler(r)
-	s.countRequest(statsKey(r, pattern), kind == kindToken)
+	key := statsKey(r, pattern)
+	s.countRequest(key, kind == kindToken)
 
 	f := s.currentFaults()
 	if f.Latency > 0 {
@@ -147,7 +148,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.writeKindError(sw, kind, errUnexpected())
 			return
 		}
-		if f.DropRate > 0 && s.rng.float64() < f.DropRate {
+		if (f.DropRate > 0 && s.rng.float64() < f.DropRate) || s.takeDrop(key) {
 			s.countFault(func(c *FaultCounts) { c.Dropped++ })
 			// The work is done for real; only its answer is lost, as when a proxy or the
 			// network fails after the service committed.
@@ -156,8 +157,31 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			dropConnection(w)
 			return
 		}
+		if f.AnswerLatency > 0 {
+			s.answerLate(sw, r, f.AnswerLatency)
+			return
+		}
 	}
 	s.mux.ServeHTTP(sw, r)
+}
+
+// answerLate does the work of r whatever the client does meanwhile, then waits d and writes
+// the answer (Faults.AnswerLatency); if the client hung up, the answer is lost, not the work.
+func (s *Server) answerLate(w http.ResponseWriter, r *http.Request, d time.Duration) {
+	buf := &discardWriter{header: http.Header{}}
+	s.mux.ServeHTTP(buf, r.WithContext(context.WithoutCancel(r.Context())))
+	t := time.NewTimer(d)
+	select {
+	case <-t.C:
+	case <-r.Context().Done():
+		t.Stop()
+		return
+	}
+	for k, v := range buf.header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(buf.statusOr200())
+	_, _ = w.Write(buf.buf.Bytes())
 }
 
 func (s *Server) writeKindError(w http.ResponseWriter, kind apiKind, e *apiError) {
@@ -225,11 +249,24 @@ func (w *statusWriter) statusOrDropped() string {
 }
 
 // discardWriter collects the answer of a request whose connection will be dropped.
+// It also holds a late answer (Faults.AnswerLatency) until it is written.
 type discardWriter struct {
 	header http.Header
+	status int
 	buf    bytes.Buffer
 }
 
-func (d *discardWriter) Header() http.Header         { return d.header }
-func (d *discardWriter) WriteHeader(int)             {}
+func (d *discardWriter) Header() http.Header { return d.header }
+func (d *discardWriter) WriteHeader(code int) {
+	if d.status == 0 {
+		d.status = code
+	}
+}
 func (d *discardWriter) Write(b []byte) (int, error) { return d.buf.Write(b) }
+
+func (d *discardWriter) statusOr200() int {
+	if d.status == 0 {
+		return http.StatusOK
+	}
+	return d.status
+}

@@ -44,6 +44,7 @@ type options struct {
 	requestStateTTL   time.Duration
 	maxFailedAttempts int
 	countSentOTPs     bool
+	resendKeepsState  bool
 	tokenLifetime     time.Duration
 	rateLimit         float64
 	errorRate         float64
@@ -70,6 +71,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.DurationVar(&o.otpValidity, "otp-validity", 5*time.Minute, "how long a passcode is valid")
 	fs.DurationVar(&o.requestStateTTL, "request-state-ttl", 10*time.Minute, "how long a requestState is valid")
 	fs.IntVar(&o.maxFailedAttempts, "max-failed-attempts", 5, "wrong passcodes or answers (and rejected pushes) before the user is locked")
+	fs.BoolVar(&o.resendKeepsState, "resend-keeps-request-state", false, "an enrollment's earlier requestStates stay valid after an E5 resend (default: a resend voids them)")
 	fs.BoolVar(&o.countSentOTPs, "count-sent-otps", false, "count every verification passcode sent (V1, resend) towards -max-failed-attempts, as Oracle's sample warns")
 	fs.DurationVar(&o.tokenLifetime, "token-lifetime", time.Hour, "access token lifetime")
 	fs.Float64Var(&o.rateLimit, "rate-limit", 0, "fault injection: requests per second per OAuth client before 429 (0 = unlimited)")
@@ -94,17 +96,18 @@ func buildConfig(o options, stderr io.Writer) (emulator.Config, error) {
 			{ID: o.clientID, Secret: o.clientSecret, Roles: []string{emulator.RoleMFAClient, emulator.RoleUserAdmin}},
 			{ID: emulator.DefaultAuthenticatorClientID, Secret: emulator.DefaultAuthenticatorClientSecret, Roles: []string{emulator.RoleAuthenticatorClient}},
 		},
-		OTPLength:         o.otpLength,
-		TOTPPeriod:        o.totpPeriod,
-		TOTPDigits:        o.totpDigits,
-		TOTPAlgorithm:     o.totpAlgorithm,
-		OTPValidity:       o.otpValidity,
-		RequestStateTTL:   o.requestStateTTL,
-		MaxFailedAttempts: o.maxFailedAttempts,
-		CountSentOTPs:     o.countSentOTPs,
-		TokenLifetime:     o.tokenLifetime,
-		Faults:            emulator.Faults{RateLimitPerSecond: o.rateLimit, ErrorRate: o.errorRate, DropRate: o.dropRate, Latency: o.latency},
-		Seed:              o.seed,
+		OTPLength:               o.otpLength,
+		TOTPPeriod:              o.totpPeriod,
+		TOTPDigits:              o.totpDigits,
+		TOTPAlgorithm:           o.totpAlgorithm,
+		OTPValidity:             o.otpValidity,
+		RequestStateTTL:         o.requestStateTTL,
+		MaxFailedAttempts:       o.maxFailedAttempts,
+		CountSentOTPs:           o.countSentOTPs,
+		ResendKeepsRequestState: o.resendKeepsState,
+		TokenLifetime:           o.tokenLifetime,
+		Faults:                  emulator.Faults{RateLimitPerSecond: o.rateLimit, ErrorRate: o.errorRate, DropRate: o.dropRate, Latency: o.latency},
+		Seed:                    o.seed,
 	}
 	if err := cfg.Faults.Validate(); err != nil {
 		return cfg, err
