@@ -44,7 +44,12 @@ const (
 		"idcs-emulator: POST /emulator/v1/users/<user_id>/unlock."
 	hintRateLimited = "The identity domain kept answering 429 Too Many Requests after the provider's retries. " +
 		"Lower terraform's -parallelism or apply again later."
-	hintNetwork = "Check that host is the right identity domain URL and is reachable from here."
+	hintNetwork         = "Check that host is the right identity domain URL and is reachable from here."
+	hintMayHaveHappened = "The request reached the identity domain, or may have, but no answer came back (the " +
+		"connection dropped or timed out after it was sent, or the service failed with a 5xx), so it may have been " +
+		"carried out. This is not a problem of the configuration or of host."
+	hintNotSent = "Terraform was stopping (interrupted or cancelled) before this request was sent, so nothing was " +
+		"changed; apply again to do it."
 )
 
 // apiErrorDiagnostic turns an error from the client into one error diagnostic: summary, then
@@ -67,6 +72,8 @@ func apiErrorDetail(err error) string {
 		fmt.Fprintf(&b, "The identity domain refused the token request: %s.", serviceErrorText(err))
 	case errors.As(err, &apiErr):
 		fmt.Fprintf(&b, "The identity domain answered %s.", serviceErrorText(err))
+	case errors.Is(err, client.ErrNotSent):
+		fmt.Fprintf(&b, "Not sent: %s.", err)
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		fmt.Fprintf(&b, "The operation was interrupted before the identity domain answered: %s", err)
 	default:
@@ -128,12 +135,30 @@ func apiErrorHint(err error) string {
 		return hintForbidden
 	case errors.Is(err, client.ErrRateLimited):
 		return hintRateLimited
+	case errors.Is(err, client.ErrNotSent):
+		return hintNotSent
+	case client.IsAmbiguous(err) && !isRead(err):
+		return hintMayHaveHappened
 	case errors.Is(err, client.ErrUnauthorized):
 		return hintUnauthorized
 	case !isAPI && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded):
 		return hintNetwork
 	}
 	return ""
+}
+
+// isRead reports whether the failed call was a read (GET), which changes nothing however it
+// failed.
+func isRead(err error) bool {
+	var na *client.NoAnswerError
+	var ae *client.APIError
+	switch {
+	case errors.As(err, &na):
+		return strings.HasPrefix(na.Operation, "GET ")
+	case errors.As(err, &ae):
+		return strings.HasPrefix(ae.Operation, "GET ")
+	}
+	return false
 }
 
 // capitalize starts a sentence taken from an error text, which Go writes in lower case.

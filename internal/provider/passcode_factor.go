@@ -33,6 +33,7 @@ type passcodeInputs struct {
 	OTPCodeWO        types.String `tfsdk:"otp_code_wo"`
 	OTPCodeWOVersion types.Int64  `tfsdk:"otp_code_wo_version"`
 	OTPResendVersion types.Int64  `tfsdk:"otp_resend_version"`
+	TakeOverPending  types.Bool   `tfsdk:"take_over_pending_enrollment"`
 }
 
 func (p *passcodeInputs) passcode() *passcodeInputs { return p }
@@ -128,6 +129,15 @@ func passcodeAttributes(k factorKind, sentTo string) map[string]schema.Attribute
 				"last value after activation: removing it plans an in-place update to null, which changes nothing on " +
 				"the server.",
 			Validators: []validator.Int64{int64validator.AtLeast(1)},
+		},
+		attrTakeOverPending: schema.BoolAttribute{
+			Optional: true,
+			MarkdownDescription: "Set to `true` to let this factor's creation take over a **pending** enrollment of the same device (" +
+				sentTo + ") — one still `ENROLLMENT_INITIATED`: another workspace's, or one the person started). Default " +
+				"`false`: such a create fails, naming the pending factor and the `import {}` block that adopts it. Taking over " +
+				"restarts that enrollment under the same factor id and sends a new passcode, which **voids the passcode the " +
+				"other party holds**. Finding pending enrollments needs the **User Administrator** app role (they are " +
+				"visible only in the user's SCIM record); without it the create warns and goes on. Only read at creation.",
 		},
 		attrOTPResendVersion: schema.Int64Attribute{
 			Optional: true,

@@ -26,18 +26,36 @@ func (r *passcodeFactorResource) Create(ctx context.Context, req resource.Create
 	enrollReq := m.enrollRequest()
 	enrollReq.SkipVerification = in.SkipVerification.ValueBool()
 
-	defer r.forgetListing(c.UserID.ValueString())
-	e, err := r.api.Enroll(ctx, c.UserID.ValueString(), enrollReq)
+	userID := c.UserID.ValueString()
+	takeOver := in.TakeOverPending.ValueBool()
+	pc, ok := r.checkPendingDevice(ctx, userID, m, takeOver, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	defer r.forgetListing(userID)
+	e, err := r.api.Enroll(ctx, userID, enrollReq)
+	if err != nil && isLostAnswer(err) {
+		found, d := r.reconcileEnrollment(ctx, userID, m, enrollReq.SkipVerification, pc, err)
+		if d != nil {
+			resp.Diagnostics.Append(d)
+			return
+		}
+		resp.Diagnostics.Append(r.adoptedAfterLostAnswer(found, err))
+		e, err = found, nil
+	}
 	if err != nil {
-		summary := fmt.Sprintf("Could not enroll the %s factor of user %s", r.kind.label, c.UserID.ValueString())
+		summary := fmt.Sprintf("Could not enroll the %s factor of user %s", r.kind.label, userID)
 		if errors.Is(err, client.ErrAlreadyEnrolled) {
-			resp.Diagnostics.Append(r.alreadyEnrolledDiagnostic(ctx, summary, c.UserID.ValueString(), m.identifies, err))
+			resp.Diagnostics.Append(r.alreadyEnrolledDiagnostic(ctx, summary, userID, m.identifies, err))
 			return
 		}
 		resp.Diagnostics.Append(apiErrorDiagnostic(summary, err))
 		return
 	}
-	c.setIDs(c.UserID.ValueString(), e.FactorID)
+	if takeOver {
+		r.takenOverWarning(e.FactorID, pc.found, &resp.Diagnostics)
+	}
+	c.setIDs(userID, e.FactorID)
 	c.Status = types.StringValue(enrollmentStatus(e))
 	c.DisplayName = types.StringValue(e.DisplayName)
 	c.Methods = stringList(orDefault(e.Methods, r.kind.method))
@@ -47,7 +65,9 @@ func (r *passcodeFactorResource) Create(ctx context.Context, req resource.Create
 		resp.Diagnostics.Append(clearEnrollment(ctx, resp.Private)...)
 	} else {
 		resp.Diagnostics.Append(writeEnrollment(ctx, resp.Private, e.RequestState, r.now())...)
-		resp.Diagnostics.AddWarning(capitalize(r.kind.label)+" factor enrolled: passcode sent", r.pendingDetail(c))
+		if e.RequestState != "" {
+			resp.Diagnostics.AddWarning(capitalize(r.kind.label)+" factor enrolled: passcode sent", r.pendingDetail(c))
+		}
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 }
@@ -281,6 +301,8 @@ func (u *factorUpdate) activate(ctx context.Context, config tfsdk.Config) {
 		u.enrolledElsewhere(ctx)
 	case errors.Is(err, client.ErrRequestState):
 		u.restartInsteadOfActivating(ctx, "the identity domain no longer accepts its enrollment request")
+	case isLostAnswer(err):
+		u.lostActivation(ctx, err)
 	case errors.Is(err, client.ErrInvalidPasscode):
 		u.keepPrevious()
 		u.diags.AddAttributeError(path.Root(attrOTPCodeWO), "Wrong passcode",
@@ -327,6 +349,9 @@ func (u *factorUpdate) resend(ctx context.Context) {
 			return
 		case errors.Is(err, client.ErrAlreadyEnrolled):
 			u.enrolledElsewhere(ctx)
+			return
+		case isLostAnswer(err):
+			u.lostResend(ctx, err)
 			return
 		case !errors.Is(err, client.ErrRequestState):
 			u.keepPrevious()
