@@ -54,6 +54,9 @@ func (r *passcodeFactorResource) checkPendingDevice(ctx context.Context, userID 
 					r.kind.label, userID, r.deviceWord(), pc.unchecked, roleUserAdministrator))
 		}
 		return pc, true
+	case errors.Is(err, client.ErrNotFound):
+		// No such user: the enrollment's own answer (AUTH-3018) says so, with its hint.
+		return pc, true
 	case err != nil:
 		diags.Append(apiErrorDiagnostic(fmt.Sprintf("Could not check for a pending enrollment of the %s factor of user %s",
 			r.kind.label, userID), err))

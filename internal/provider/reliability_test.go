@@ -343,11 +343,15 @@ const (
 	keyListing    = "GET /mfa/v1/users/{id}/factors"
 	keyFactorRead = "GET /mfa/v1/users/{id}/factors/{factorId}"
 	keyToken      = "POST /oauth2/v1/token"
+	// keyUserDevices is the SCIM read of a user's devices: the check for a pending
+	// enrollment of the same device before each enrollment (issue 16 item 5).
+	keyUserDevices = "GET /admin/v1/Users/{id}"
 )
 
 // TestAccReliability_callBudget holds the provider to the fewest calls the API allows (issue
 // 9), counted by the emulator: an apply of N skip_verification factors costs N enrollments and
-// reads nothing; a plan without refresh costs nothing; a refresh of N factors over M users
+// N reads of the user's devices (the check that no pending enrollment is taken over, which
+// must be as fresh as the enrollment it guards), nothing else; a plan without refresh costs nothing; a refresh of N factors over M users
 // costs at most one listing per user and no per-factor read; no phase fetches more than one
 // token per provider process.
 func TestAccReliability_callBudget(t *testing.T) {
@@ -415,8 +419,10 @@ func TestAccReliability_callBudget(t *testing.T) {
 		switch {
 		case s.Requests[keyEnroll] != n:
 			return fmt.Sprintf("%d enrollments for %d factors", s.Requests[keyEnroll], n)
-		case requestsWhere(s, func(k string) bool { return k != keyEnroll && k != keyToken }) != 0:
-			return "the plan or apply of new factors read or wrote something besides the enrollments"
+		case s.Requests[keyUserDevices] != n:
+			return fmt.Sprintf("%d checks for pending enrollments for %d factors, want one each", s.Requests[keyUserDevices], n)
+		case requestsWhere(s, func(k string) bool { return k != keyEnroll && k != keyToken && k != keyUserDevices }) != 0:
+			return "the plan or apply of new factors read or wrote something besides the enrollments and their checks"
 		case s.TokenRequests > 1:
 			return fmt.Sprintf("%d token requests, want one for the provider process that applies", s.TokenRequests)
 		}
