@@ -28,6 +28,9 @@ func (r *passcodeFactorResource) Create(ctx context.Context, req resource.Create
 
 	userID := c.UserID.ValueString()
 	takeOver := in.TakeOverPending.ValueBool()
+	if in.TakeOverPending.IsUnknown() {
+		in.TakeOverPending = types.BoolValue(false)
+	}
 	pc, ok := r.checkPendingDevice(ctx, userID, m, takeOver, &resp.Diagnostics)
 	if !ok {
 		return

@@ -821,3 +821,166 @@ func TestAccPasscodeFactor_importPendingFactor(t *testing.T) {
 		})
 	})
 }
+
+// pendingRequest enrolls the kind's device outside Terraform without skipping the passcode:
+// the factor stays ENROLLMENT_INITIATED, as another workspace's or the person's would.
+func pendingRequest(k passcodeKindCase) client.EnrollRequest {
+	r := k.enrollRequest
+	r.SkipVerification = false
+	return r
+}
+
+// TestAccPasscodeFactor_pendingEnrollmentIsNotTakenOver (issue 16, item 5): a create for a
+// device someone else is enrolling (a pending factor of the same number or address) used to
+// restart that enrollment silently, voiding the other party's passcode. It now fails before
+// sending anything, naming the factor and its import {} block; with
+// take_over_pending_enrollment = true it takes the enrollment over (same factor id, one new
+// passcode), and removing the attribute afterwards plans no change.
+func TestAccPasscodeFactor_pendingEnrollmentIsNotTakenOver(t *testing.T) {
+	forEachPasscodeKind(t, func(t *testing.T, k passcodeKindCase) {
+		env := newTestEnv(t)
+		env.requireEmulator(t, "the outbox")
+		userID := env.newUser(t)
+		otherID := enrollDirect(t, env, userID, pendingRequest(k))
+		otherCode := env.otp(t, userID, otherID)
+		takeOver := k.config(env, userID, "  take_over_pending_enrollment = true")
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			TerraformVersionChecks:   skipBelow1_11,
+			CheckDestroy:             resource.ComposeTestCheckFunc(env.checkDestroy(k.typeName), checkNoFactorsLeft(env, userID)),
+			Steps: []resource.TestStep{
+				{
+					Config: k.config(env, userID, ""),
+					ExpectError: diagRE("A pending enrollment of this device already exists", "ENROLLMENT_INITIATED",
+						"would restart that enrollment", "another Terraform workspace's", "import {",
+						"to = "+k.typeName+".<name>", `id = "`+userID+"/"+otherID+`"`, "ask whoever started it",
+						"take_over_pending_enrollment = true", "no longer works"),
+				},
+				{
+					PreConfig: func() {
+						if n := len(env.Emulator.Messages(userID)); n != 1 {
+							t.Errorf("the refused create sent %d passcode(s), want none", n-1)
+						}
+						if code, _ := env.Emulator.LastOTP(userID, otherID); code != otherCode {
+							t.Errorf("the refused create changed the other party's passcode")
+						}
+					},
+					Config: takeOver,
+					Check: resource.ComposeTestCheckFunc(
+						resource.TestCheckResourceAttr(k.addr(), "factor_id", otherID),
+						resource.TestCheckResourceAttr(k.addr(), "status", emulator.StatusInitiated),
+						resource.TestCheckResourceAttr(k.addr(), "take_over_pending_enrollment", "true"),
+						countEmulatorFactors(env, userID, 1),
+						checkMessages(env, userID, 2),
+					),
+				},
+				{
+					// Only the create reads it: leaving it out now changes nothing.
+					Config:   k.config(env, userID, ""),
+					PlanOnly: true,
+				},
+			},
+		})
+	})
+}
+
+// keyFactorPatch is E5: a passcode, a resend.
+const keyFactorPatch = "PATCH /mfa/v1/users/{id}/factors/{factorId}"
+
+// dropNext makes the emulator do the work of the next request of route and drop its answer.
+func dropNext(env *testEnv, route string) func() {
+	return func() { env.Emulator.SetFaults(emulator.Faults{DropNext: map[string]int{route: 1}}) }
+}
+
+// TestAccPasscodeFactor_lostAnswersOfCreateAndActivation (issue 16, item 2): the answer to the
+// enrollment is lost after the service enrolled the device, then the answer to the passcode:
+// the provider finds out what happened (the client enrolls the same device again, which
+// restarts its own pending enrollment; the passcode's factor reads ENROLLED) and the factor is
+// in state once, enrolled once.
+func TestAccPasscodeFactor_lostAnswersOfCreateAndActivation(t *testing.T) {
+	passcodeScenario(t, "dropping answers", func(t *testing.T, k passcodeKindCase, env *testEnv, userID string) []resource.TestStep {
+		var factorID string
+		return []resource.TestStep{
+			{
+				PreConfig: dropNext(env, keyEnroll),
+				Config:    k.config(env, userID, ""),
+				Check: resource.ComposeTestCheckFunc(
+					captureAttr(k.addr(), "factor_id", &factorID),
+					checkOnlyFactor(env, k.addr(), userID, &factorID, emulator.StatusInitiated),
+					checkMessages(env, userID, 2),
+				),
+			},
+			{
+				PreConfig:       dropNext(env, keyFactorPatch),
+				Config:          k.config(env, userID, otpFromVariables),
+				ConfigVariables: otpVars(env.lazyOTP(t, userID, &factorID), 1),
+				Check:           checkOnlyFactor(env, k.addr(), userID, &factorID, emulator.StatusEnrolled),
+			},
+		}
+	})
+}
+
+// TestAccPasscodeFactor_lostResendAnswer (issue 16, item 2): the service sends a new passcode
+// but the answer, with its new requestState, is lost. The apply fails saying that a passcode
+// may have been sent, what Terraform checked and what to do; it records the resend, so the
+// next plan sends nothing more. Submitting the passcode that arrived then uses the
+// requestState Terraform holds: where the service keeps it valid across a resend (the
+// emulator's -resend-keeps-request-state), the factor is enrolled with no further passcode;
+// where it does not (the emulator's default), the enrollment restarts, exactly one more
+// passcode is sent, and the apply says so and asks for it.
+func TestAccPasscodeFactor_lostResendAnswer(t *testing.T) {
+	for _, keeps := range []bool{true, false} {
+		t.Run(fmt.Sprintf("resend_keeps_request_state=%t", keeps), func(t *testing.T) {
+			t.Parallel()
+			forEachPasscodeKind(t, func(t *testing.T, k passcodeKindCase) {
+				env := newTestEnv(t, func(c *emulator.Config) { c.ResendKeepsRequestState = keeps })
+				env.requireEmulator(t, "dropping answers")
+				userID := env.newUser(t)
+				var factorID string
+				const resend = "  otp_resend_version = 1\n"
+				steps := []resource.TestStep{
+					{Config: k.config(env, userID, ""), Check: captureAttr(k.addr(), "factor_id", &factorID)},
+					{
+						PreConfig: dropNext(env, keyFactorPatch),
+						Config:    k.config(env, userID, resend),
+						ExpectError: diagRE("A new passcode may have been sent for "+k.label+" factor", "may have been carried out",
+							"read the factor's status: still ENROLLMENT_INITIATED", "does not send yet another passcode",
+							"If a new passcode reached", "If none arrived, change otp_resend_version again"),
+					},
+					{
+						PreConfig: func() {
+							if n := len(env.Emulator.Messages(userID)); n != 2 {
+								t.Errorf("%d passcodes after the lost resend, want 2: the resend was not done", n)
+							}
+						},
+						// The resend is recorded: nothing more to send.
+						Config:   k.config(env, userID, resend),
+						PlanOnly: true,
+					},
+				}
+				activate := resource.TestStep{
+					Config:          k.config(env, userID, resend+otpFromVariables),
+					ConfigVariables: otpVars(env.lazyOTP(t, userID, &factorID), 1),
+				}
+				if keeps {
+					activate.Check = resource.ComposeTestCheckFunc(
+						checkOnlyFactor(env, k.addr(), userID, &factorID, emulator.StatusEnrolled), checkMessages(env, userID, 2))
+					steps = append(steps, activate)
+				} else {
+					activate.ExpectError = diagRE("Enrollment restarted: passcode not submitted", "no longer accepts its enrollment request")
+					again := activate
+					again.ExpectError = nil
+					again.Check = resource.ComposeTestCheckFunc(
+						checkOnlyFactor(env, k.addr(), userID, &factorID, emulator.StatusEnrolled), checkMessages(env, userID, 3))
+					steps = append(steps, activate, again)
+				}
+				resource.Test(t, resource.TestCase{
+					ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+					TerraformVersionChecks:   skipBelow1_11,
+					CheckDestroy:             env.checkDestroy(k.typeName),
+					Steps:                    steps,
+				})
+			})
+		})
+	}
+}
