@@ -133,7 +133,7 @@ func passcodeAttributes(k factorKind, sentTo string) map[string]schema.Attribute
 		attrTakeOverPending: schema.BoolAttribute{
 			Optional:      true,
 			Computed:      true,
-			PlanModifiers: []planmodifier.Bool{onlyAtCreate{}},
+			PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
 			MarkdownDescription: "Set to `true` to let this factor's creation take over a **pending** enrollment of the same device (" +
 				sentTo + ") — one still `ENROLLMENT_INITIATED`: another workspace's, or one the person started). Default " +
 				"`false`: such a create fails, naming the pending factor and the `import {}` block that adopts it. Taking over " +
@@ -172,25 +172,4 @@ func (keepImportedBool) PlanModifyBool(ctx context.Context, req planmodifier.Boo
 	if isImported(ctx, req.Private) {
 		resp.PlanValue = req.StateValue
 	}
-}
-
-// onlyAtCreate keeps, once the resource exists, the state's value of an input that only its
-// creation reads (take_over_pending_enrollment) when the configuration leaves it out, so that
-// removing it after the create plans no change; a value written in the configuration is
-// planned as it is.
-type onlyAtCreate struct{}
-
-var _ planmodifier.Bool = onlyAtCreate{}
-
-func (onlyAtCreate) Description(context.Context) string {
-	return "Read only at creation: left out of the configuration afterwards, the state's value is kept."
-}
-
-func (m onlyAtCreate) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
-
-func (onlyAtCreate) PlanModifyBool(_ context.Context, req planmodifier.BoolRequest, resp *planmodifier.BoolResponse) {
-	if req.State.Raw.IsNull() || !req.ConfigValue.IsNull() {
-		return
-	}
-	resp.PlanValue = req.StateValue
 }

@@ -29,7 +29,8 @@ func (r *passcodeFactorResource) Create(ctx context.Context, req resource.Create
 	userID := c.UserID.ValueString()
 	takeOver := in.TakeOverPending.ValueBool()
 	if in.TakeOverPending.IsUnknown() {
-		in.TakeOverPending = types.BoolValue(false)
+		// Left out of the configuration: null, as after an import, so that both plan no change.
+		in.TakeOverPending = types.BoolNull()
 	}
 	pc, ok := r.checkPendingDevice(ctx, userID, m, takeOver, &resp.Diagnostics)
 	if !ok {
