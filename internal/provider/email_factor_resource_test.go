@@ -18,6 +18,7 @@ var emailCase = passcodeKindCase{
 	alreadyEnrolled:    "HTTP 400 AUTH-1003",
 	disabled:           "AUTH-1125: The EMAIL factor has been disabled.",
 	importVerifyIgnore: []string{"skip_verification"},
+	device:             "email address",
 }
 
 // emulatorEmail is the primary email address the emulator holds for a user.

@@ -43,14 +43,14 @@ func (r *passcodeFactorResource) checkPendingDevice(ctx context.Context, userID 
 	devices, err := r.api.UserDevices(ctx, userID)
 	switch {
 	case errors.Is(err, client.ErrForbidden) || errors.Is(err, client.ErrUnauthorized):
-		pc.unchecked = "reading the user's devices (GET /admin/v1/Users/" + userID + ") was refused: " + serviceErrorText(err)
+		pc.unchecked = "reading the user's devices (GET /admin/v1/Users/" + userID + ") was refused (" + serviceErrorText(err) + ")"
 		if !takeOver {
-			diags.AddWarning("Could not check for a pending enrollment of this device",
+			diags.AddWarning("Could not check for a pending enrollment of this "+r.deviceWord(),
 				fmt.Sprintf("Before enrolling the %s factor of user %s, Terraform looks for a pending enrollment of the "+
 					"same %s (another workspace's, or one the person started), which the enrollment would restart, "+
 					"voiding the passcode sent for it. The MFA API does not list pending factors, and %s. Grant the "+
-					"confidential application the %s app role so that the check can run; until then, an enrollment of "+
-					"a device someone else is enrolling takes it over without warning.",
+					"confidential application the %s app role so that the check can run; until then, enrolling a "+
+					"device someone else is enrolling restarts their enrollment unnoticed.",
 					r.kind.label, userID, r.deviceWord(), pc.unchecked, roleUserAdministrator))
 		}
 		return pc, true

@@ -8,6 +8,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -43,6 +44,8 @@ type passcodeKindCase struct {
 	disabled        string // "AUTH-1125: The SMS factor has been disabled."
 	// importVerifyIgnore are the attributes an import cannot read back.
 	importVerifyIgnore []string
+	// device names what the factor sends passcodes to, in the provider's messages.
+	device string
 }
 
 // passcodeKinds are the factor kinds with the passcode lifecycle; the rows are defined beside
@@ -982,5 +985,46 @@ func TestAccPasscodeFactor_lostResendAnswer(t *testing.T) {
 				})
 			})
 		})
+	}
+}
+
+// TestAccPasscodeFactor_pendingCheckWithoutRoleWarns (issue 16, item 5): an OAuth client with
+// only the MFA Client role cannot read the user's devices, where pending enrollments show.
+// Its creates go on (a least-privilege setup keeps working) but never silently: each warns
+// that the check could not run and names the User Administrator role. Run through the CLI,
+// which prints warnings.
+func TestAccPasscodeFactor_pendingCheckWithoutRoleWarns(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1")
+	}
+	t.Parallel()
+	const mfaOnlyID, mfaOnlySecret = "mfa-only", "mfa-only-secret"
+	env := newTestEnv(t, func(c *emulator.Config) {
+		c.Clients = []emulator.Client{
+			{ID: emulator.DefaultClientID, Secret: emulator.DefaultClientSecret, Roles: []string{emulator.RoleMFAClient, emulator.RoleUserAdmin}},
+			{ID: mfaOnlyID, Secret: mfaOnlySecret, Roles: []string{emulator.RoleMFAClient}},
+		}
+	})
+	env.requireEmulator(t, "a client without the User Administrator role")
+	userID := env.newUser(t)
+	cli := newCLIRun(t)
+	cfg := providerBlock(env.Host, mfaOnlyID, mfaOnlySecret, "")
+	for _, k := range passcodeKinds {
+		cfg += k.resource("test", userID, "")
+	}
+	cli.writeProviderConfig(cfg)
+	out := cli.mustRun(0, nil, "apply", "-auto-approve", "-input=false", "-no-color")
+	for _, k := range passcodeKinds {
+		want := diagRE("Warning: Could not check for a pending enrollment of this "+k.device, "with "+k.addr(),
+			"Before enrolling the "+k.label+" factor of user "+userID, "was refused (HTTP 403",
+			"Grant the confidential application the User Administrator app role")
+		if !want.MatchString(out) {
+			t.Errorf("the apply does not warn that the %s factor's pending check could not run; output (last 4000 bytes):\n%s",
+				k.label, lastBytes(out, 4000))
+		}
+	}
+	cli.mustRun(0, nil, "destroy", "-auto-approve", "-input=false", "-no-color")
+	if err := checkNoFactorsLeft(env, userID)(nil); err != nil {
+		t.Error(err)
 	}
 }

@@ -34,6 +34,7 @@ var smsCase = passcodeKindCase{
 	alreadyEnrolled:    "HTTP 400 AUTH-1031",
 	disabled:           "AUTH-1125: The SMS factor has been disabled.",
 	importVerifyIgnore: []string{"country_code", "mobile_number", "skip_verification"},
+	device:             "phone number",
 }
 
 // testAccSMSFactorConfig is the provider block, the passcode variables and one SMS factor
