@@ -753,14 +753,7 @@ func TestAccPasscodeFactor_enrolledBetweenPlanAndApply(t *testing.T) {
 // a role that can read the user's devices, the import is refused with what to do.
 func TestAccPasscodeFactor_importPendingFactor(t *testing.T) {
 	forEachPasscodeKind(t, func(t *testing.T, k passcodeKindCase) {
-		const mfaOnlyID, mfaOnlySecret = "mfa-only", "mfa-only-secret"
-		env := newTestEnv(t, func(c *emulator.Config) {
-			c.Clients = []emulator.Client{
-				{ID: emulator.DefaultClientID, Secret: emulator.DefaultClientSecret, Roles: []string{emulator.RoleMFAClient, emulator.RoleUserAdmin}},
-				{ID: mfaOnlyID, Secret: mfaOnlySecret, Roles: []string{emulator.RoleMFAClient}},
-			}
-		})
-		env.requireEmulator(t, "a client without the User Administrator role")
+		env := newEnvWithMFAOnlyClient(t)
 		userID := env.newUser(t)
 		pendingReq := func(k passcodeKindCase) client.EnrollRequest {
 			r := k.enrollRequest
@@ -823,6 +816,23 @@ func TestAccPasscodeFactor_importPendingFactor(t *testing.T) {
 			},
 		})
 	})
+}
+
+// An OAuth client with the MFA Client role only, beside the environment's usual one.
+const mfaOnlyID, mfaOnlySecret = "mfa-only", "mfa-only-secret"
+
+// newEnvWithMFAOnlyClient is an emulator where the mfaOnlyID client cannot read users (no
+// User Administrator role), so it cannot see pending factors' methods or devices.
+func newEnvWithMFAOnlyClient(t *testing.T) *testEnv {
+	t.Helper()
+	env := newTestEnv(t, func(c *emulator.Config) {
+		c.Clients = []emulator.Client{
+			{ID: emulator.DefaultClientID, Secret: emulator.DefaultClientSecret, Roles: []string{emulator.RoleMFAClient, emulator.RoleUserAdmin}},
+			{ID: mfaOnlyID, Secret: mfaOnlySecret, Roles: []string{emulator.RoleMFAClient}},
+		}
+	})
+	env.requireEmulator(t, "a client without the User Administrator role")
+	return env
 }
 
 // pendingRequest enrolls the kind's device outside Terraform without skipping the passcode:
@@ -998,14 +1008,7 @@ func TestAccPasscodeFactor_pendingCheckWithoutRoleWarns(t *testing.T) {
 		t.Skip("acceptance test: set TF_ACC=1")
 	}
 	t.Parallel()
-	const mfaOnlyID, mfaOnlySecret = "mfa-only", "mfa-only-secret"
-	env := newTestEnv(t, func(c *emulator.Config) {
-		c.Clients = []emulator.Client{
-			{ID: emulator.DefaultClientID, Secret: emulator.DefaultClientSecret, Roles: []string{emulator.RoleMFAClient, emulator.RoleUserAdmin}},
-			{ID: mfaOnlyID, Secret: mfaOnlySecret, Roles: []string{emulator.RoleMFAClient}},
-		}
-	})
-	env.requireEmulator(t, "a client without the User Administrator role")
+	env := newEnvWithMFAOnlyClient(t)
 	userID := env.newUser(t)
 	cli := newCLIRun(t)
 	cfg := providerBlock(env.Host, mfaOnlyID, mfaOnlySecret, "")
