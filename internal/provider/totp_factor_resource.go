@@ -2,11 +2,15 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -210,7 +214,21 @@ func (r *TOTPFactorResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	defer r.forgetListing(userID)
+	// A one-step enrollment always makes a new factor, which nothing in the listing ties to
+	// this request but its newness: the TOTP factors before it are kept to tell, should the
+	// answer be lost.
+	before, err := r.api.ListFactors(ctx, userID)
+	if err != nil {
+		resp.Diagnostics.Append(apiErrorDiagnostic(fmt.Sprintf("Could not list the factors of user %s before enrolling", userID), err))
+		return
+	}
 	e, err := r.api.Enroll(ctx, userID, enroll)
+	if err != nil && isLostAnswer(err) {
+		e, err = r.newFactorAfterLostAnswer(ctx, userID, before, err, &resp.Diagnostics)
+		if e == nil {
+			return
+		}
+	}
 	if err != nil {
 		resp.Diagnostics.Append(apiErrorDiagnostic(fmt.Sprintf("Could not enroll the TOTP factor of user %s", userID), err))
 		return
@@ -222,11 +240,17 @@ func (r *TOTPFactorResource) Create(ctx context.Context, req resource.CreateRequ
 	m.DisplayName = types.StringValue(e.DisplayName)
 	m.SharedSecretWO = types.StringNull()
 	if !wanted.IsUnknown() && !wanted.IsNull() && wanted.ValueString() != e.DisplayName {
-		if err := r.api.RenameFactor(ctx, userID, e.FactorID, wanted.ValueString()); err != nil {
+		err := r.api.RenameFactor(ctx, userID, e.FactorID, wanted.ValueString())
+		switch {
+		case errors.Is(err, client.ErrNotSent):
+			// Terraform is stopping: the factor is kept as it is, and the next plan renames it.
+			resp.Diagnostics.AddWarning("TOTP factor enrolled, not renamed", fmt.Sprintf("TOTP factor %s was enrolled, "+
+				"and Terraform stopped before renaming it to %q: the next apply renames it.", e.FactorID, wanted.ValueString()))
+		case err != nil:
 			// The factor exists: keep it in state (tainted by the error) rather than lose it.
 			resp.Diagnostics.Append(apiErrorDiagnostic(fmt.Sprintf("TOTP factor %s was enrolled but could not be renamed "+
 				"to %q; Terraform keeps it in state as tainted, and the next apply replaces it", e.FactorID, wanted.ValueString()), err))
-		} else {
+		default:
 			m.DisplayName = wanted
 		}
 	}
@@ -276,4 +300,49 @@ func (v totpSecretValidator) ValidateString(ctx context.Context, req validator.S
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid TOTP secret",
 			fmt.Sprintf("Attribute %s %s: %s (the value is not shown because it is secret).", req.Path, v.Description(ctx), err))
 	}
+}
+
+// newFactorAfterLostAnswer looks, after a one-step enrollment whose answer was lost, for the
+// factor it made: the one TOTP factor the user's listing shows that was not there before.
+// It returns that factor (and a warning), or nil after adding the error that says what was
+// checked and what to do.
+func (r *TOTPFactorResource) newFactorAfterLostAnswer(ctx context.Context, userID string, before *client.UserFactors,
+	sendErr error, diags *diag.Diagnostics) (*client.Enrollment, error) {
+	ctx, cancel := reconcileContext(ctx)
+	defer cancel()
+	summary := fmt.Sprintf("The enrollment of the TOTP factor of user %s may have been carried out", userID)
+	after, err := r.api.ListFactors(ctx, userID)
+	if err != nil {
+		diags.AddError(summary, fmt.Sprintf("%s\n\nTerraform then tried to list the user's factors to find a new TOTP "+
+			"factor, and that failed too (%s). Look at the user's factors (the idcsmfa_user_factors data source): a TOTP "+
+			"factor that appeared at this time is this enrollment; import it, or delete it and apply again.",
+			apiErrorDetail(sendErr), serviceErrorText(err)))
+		return nil, nil
+	}
+	var added []client.Factor
+	for _, f := range after.Factors {
+		if slices.Contains(f.Methods, client.MethodTOTP) && findFactor(before, f.FactorID) == nil {
+			added = append(added, f)
+		}
+	}
+	if len(added) != 1 {
+		outcome := "none was found, so the enrollment was not carried out: apply again to enroll it"
+		if len(added) > 1 {
+			ids := make([]string, 0, len(added))
+			for _, f := range added {
+				ids = append(ids, f.FactorID)
+			}
+			outcome = fmt.Sprintf("%d appeared meanwhile (%s), so Terraform cannot tell which is this one and recorded "+
+				"none: import the right one, or delete them and apply again", len(added), strings.Join(ids, ", "))
+		}
+		diags.AddError(summary, fmt.Sprintf("%s\n\nTerraform then compared the user's TOTP factors with those before the "+
+			"request: %s.", apiErrorDetail(sendErr), outcome))
+		return nil, nil
+	}
+	f := added[0]
+	diags.AddWarning("The answer to the enrollment was lost: factor found and recorded", fmt.Sprintf("%s\n\nTerraform "+
+		"then compared the user's TOTP factors with those before the request and found one new factor, %s, which it "+
+		"records in state.", apiErrorDetail(sendErr), f.FactorID))
+	return &client.Enrollment{FactorID: f.FactorID, FactorStatus: client.FactorStatusEnrolled, DisplayName: f.DisplayName,
+		Methods: f.Methods}, nil
 }

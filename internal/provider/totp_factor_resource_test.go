@@ -348,3 +348,45 @@ func TestAccTOTPFactor_domainSettings(t *testing.T) {
 		},
 	})
 }
+
+// TestAccTOTPFactor_lostEnrollmentAnswer (issue 16, item 2): the one-step enrollment is done
+// but its answer is lost. The client cannot send it again (it would make a second factor), so
+// the provider compares the user's TOTP factors with those before the request and records the
+// one new factor: one factor in state and on the server, and it verifies.
+func TestAccTOTPFactor_lostEnrollmentAnswer(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	env.requireEmulator(t, "dropping answers")
+	userID := env.newUser(t)
+	// The user's own authenticator app, enrolled before: it must not be mistaken for the new one.
+	secret, err := client.OfflineTOTPEnrollRequest(testTOTPSecretOther, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	own := enrollDirect(t, env, userID, secret)
+	var factorID string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		TerraformVersionChecks:   skipBelow1_11,
+		CheckDestroy:             env.checkDestroy("idcsmfa_totp_factor"),
+		Steps: []resource.TestStep{{
+			PreConfig:       dropNext(env, keyEnroll),
+			Config:          testAccTOTPConfig(env, userID, ""),
+			ConfigVariables: totpVars(testTOTPSecret, 1),
+			Check: resource.ComposeTestCheckFunc(
+				captureAttr(totpAddr, "factor_id", &factorID),
+				func(*terraform.State) error {
+					if factorID == own {
+						return fmt.Errorf("the user's own TOTP factor %s was recorded as the new one", own)
+					}
+					if n := env.Emulator.Stats().Faults.Dropped; n != 1 {
+						return fmt.Errorf("%d answers dropped, want 1: the test proves nothing", n)
+					}
+					return nil
+				},
+				countEmulatorFactors(env, userID, 2),
+				checkTOTPVerifies(env, userID, &factorID, testTOTPSecret, client.TOTPParams{}),
+			),
+		}},
+	})
+}
