@@ -80,8 +80,22 @@ func (r *passcodeFactorResource) Schema(_ context.Context, _ resource.SchemaRequ
 	for name, a := range r.attributes() {
 		attrs[name] = a
 	}
-	resp.Schema = schema.Schema{MarkdownDescription: r.description, Attributes: attrs}
+	resp.Schema = schema.Schema{MarkdownDescription: r.description + passcodeSafetyDescription, Attributes: attrs}
 }
+
+// passcodeSafetyDescription is what every passcode factor does about interruptions, lost
+// answers and other people's pending enrollments (issue 16), for the resource docs.
+const passcodeSafetyDescription = "\n\n" +
+	"**Interrupted applies and lost answers.** A request that changes the identity domain is not started once " +
+	"Terraform is stopping (Ctrl-C); one already sent is finished, or checked if its answer is lost, before the " +
+	"provider gives up, so the factor it made is in state. When an answer is lost (the connection dropped after the " +
+	"request was sent), the provider reads what happened before it reports, and says what it checked. After Terraform " +
+	"was killed outright, the next apply's error gives the `import {}` block of each factor the killed run made.\n\n" +
+	"**Someone else's pending enrollment.** Enrolling a device that is already being enrolled would restart that " +
+	"enrollment and void the passcode its owner holds, so the create fails instead, naming the pending factor and " +
+	"its `import {}` block, unless `take_over_pending_enrollment` is `true`. The check reads the user's devices in " +
+	"SCIM: with the **MFA Client** role alone (no **User Administrator**), it cannot run, and the create warns and " +
+	"goes on. See the [activation flows guide](../guides/activation-flows.md#when-things-go-wrong-half-way)."
 
 // ImportState is the common import; skip_verification starts as false, since the service
 // cannot tell how a factor was enrolled (keepImportedBool then accepts either value).
@@ -135,7 +149,7 @@ func passcodeAttributes(k factorKind, sentTo string) map[string]schema.Attribute
 			Computed:      true,
 			PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
 			MarkdownDescription: "Set to `true` to let this factor's creation take over a **pending** enrollment of the same device (" +
-				sentTo + ") — one still `ENROLLMENT_INITIATED`: another workspace's, or one the person started). Default " +
+				sentTo + "): one still `ENROLLMENT_INITIATED`, another workspace's or one the person started. Default " +
 				"`false`: such a create fails, naming the pending factor and the `import {}` block that adopts it. Taking over " +
 				"restarts that enrollment under the same factor id and sends a new passcode, which **voids the passcode the " +
 				"other party holds**. Finding pending enrollments needs the **User Administrator** app role (they are " +

@@ -50,6 +50,7 @@ type options struct {
 	errorRate         float64
 	dropRate          float64
 	latency           time.Duration
+	answerLatency     time.Duration
 	seed              int64
 	trustedCert       string
 	quiet             bool
@@ -78,6 +79,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.Float64Var(&o.errorRate, "error-rate", 0, "fault injection: share of /mfa/v1 and /admin/v1 requests answered 500")
 	fs.Float64Var(&o.dropRate, "drop-rate", 0, "fault injection: share of /mfa/v1 and /admin/v1 requests done and then dropped without an answer")
 	fs.DurationVar(&o.latency, "latency", 0, "fault injection: latency added to every API request")
+	fs.DurationVar(&o.answerLatency, "answer-latency", 0, "fault injection: latency added after the work of every /mfa/v1 and /admin/v1 request, before its answer")
 	fs.Int64Var(&o.seed, "seed", 0, "non-zero: deterministic ids, passcodes and fault decisions")
 	fs.StringVar(&o.trustedCert, "trusted-cert", "", "PEM file of trusted client certificates (for userFlowControlledByExternalClient + x5t); more can be added at run time through /emulator/v1/trusted-certs")
 	fs.BoolVar(&o.quiet, "quiet", false, "do not log requests to stderr")
@@ -106,7 +108,7 @@ func buildConfig(o options, stderr io.Writer) (emulator.Config, error) {
 		CountSentOTPs:           o.countSentOTPs,
 		ResendKeepsRequestState: o.resendKeepsState,
 		TokenLifetime:           o.tokenLifetime,
-		Faults:                  emulator.Faults{RateLimitPerSecond: o.rateLimit, ErrorRate: o.errorRate, DropRate: o.dropRate, Latency: o.latency},
+		Faults:                  emulator.Faults{RateLimitPerSecond: o.rateLimit, ErrorRate: o.errorRate, DropRate: o.dropRate, Latency: o.latency, AnswerLatency: o.answerLatency},
 		Seed:                    o.seed,
 	}
 	if err := cfg.Faults.Validate(); err != nil {
