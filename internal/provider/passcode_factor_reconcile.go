@@ -68,7 +68,10 @@ func (r *passcodeFactorResource) reconcileEnrollment(ctx context.Context, userID
 		}
 	default:
 		checked = "nothing: the MFA API does not list pending factors, and reading the user's devices in SCIM " +
-			"failed (" + serviceErrorText(err) + "; it needs the " + roleUserAdministrator + " app role)"
+			"failed (" + serviceErrorText(err) + ")"
+		if errors.Is(err, client.ErrForbidden) || errors.Is(err, client.ErrUnauthorized) {
+			checked += "; that needs the " + roleUserAdministrator + " app role"
+		}
 	}
 	return nil, diag.NewErrorDiagnostic(summary, lostAnswerDetail(sendErr, checked, "no such factor was found, so "+
 		"Terraform recorded nothing in state"))

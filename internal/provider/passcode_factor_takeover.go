@@ -96,8 +96,13 @@ func (r *passcodeFactorResource) pendingExistsDetail(userID string, found []clie
 		"for it would stop working, and two owners would manage one factor (destroying one would delete the other's). "+
 		"It may be another Terraform workspace's, an enrollment the person started in the identity domain's pages, or "+
 		"one an earlier, interrupted apply of this configuration left behind.\n\n", userID, r.kind.label, r.deviceWord())
+	if r.kind.method == client.MethodSMS {
+		b.WriteString("(The identity domain shows only a masked number, so it may also be another number with the same " +
+			"visible digits; then taking it over, below, enrolls this number as a new factor and leaves the other " +
+			"one alone.)\n\n")
+	}
 	if len(found) == 1 {
-		b.WriteString("If it is this configuration's: ")
+		b.WriteString("If it is this configuration's (an interrupted apply's, say), adopt it. ")
 		b.WriteString(importBlockText(r.kind, userID, client.Factor{FactorID: found[0].Value, DisplayName: found[0].Display}))
 	} else {
 		ids := make([]string, 0, len(found))
