@@ -48,6 +48,9 @@ const (
 	hintMayHaveHappened = "The request reached the identity domain, or may have, but no answer came back (the " +
 		"connection dropped or timed out after it was sent, or the service failed with a 5xx), so it may have been " +
 		"carried out. This is not a problem of the configuration or of host."
+	hintConnectionLost = "The identity domain was reached but the connection failed before its answer came back, " +
+		"even after the provider's retries (a proxy, firewall or network fault, or a timeout). A read changes nothing: " +
+		"apply again once the network path is sound."
 	hintNotSent = "Terraform was stopping (interrupted or cancelled) before this request was sent, so nothing was " +
 		"changed; apply again to do it."
 )
@@ -139,6 +142,8 @@ func apiErrorHint(err error) string {
 		return hintNotSent
 	case client.IsAmbiguous(err) && !isRead(err):
 		return hintMayHaveHappened
+	case client.IsAmbiguous(err) && !isAPI:
+		return hintConnectionLost
 	case errors.Is(err, client.ErrUnauthorized):
 		return hintUnauthorized
 	case !isAPI && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded):

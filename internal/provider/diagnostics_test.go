@@ -38,10 +38,23 @@ func TestProvider_apiErrorDiagnostic(t *testing.T) {
 			[]string{"HTTP 429", "parallelism"}},
 		{"network", errors.New("dial tcp: connection refused"), []string{"connection refused", "reachable"}},
 		{"cancelled", context.Canceled, []string{"interrupted"}},
+		// Issue 16: an answer lost after a request that changes the service says it may have
+		// been carried out, never that host is wrong; a read's does; a call not sent says so.
+		{"lost answer", &client.NoAnswerError{Operation: "POST /mfa/v1/users/u/factors", Err: errors.New("connection reset")},
+			[]string{"may have been carried out", "not a problem of the configuration or of host"}},
+		{"lost 5xx", &client.APIError{StatusCode: 502, Operation: "PATCH /mfa/v1/users/u/factors/f"},
+			[]string{"HTTP 502", "may have been carried out"}},
+		{"lost read", &client.NoAnswerError{Operation: "GET /mfa/v1/users/u/factors", Err: errors.New("connection reset")},
+			[]string{"connection reset", "A read changes nothing"}},
+		{"not sent", fmt.Errorf("POST /mfa/v1/users/u/factors: %w (%w)", client.ErrNotSent, context.Canceled),
+			[]string{"Not sent", "nothing was changed"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			d := apiErrorDiagnostic("Summary", tc.err)
+			if strings.Contains(d.Detail(), "may have been carried out") && strings.Contains(d.Detail(), "reachable") {
+				t.Errorf("detail both says the request may have been carried out and blames host:\n%s", d.Detail())
+			}
 			if d.Summary() != "Summary" {
 				t.Errorf("summary = %q", d.Summary())
 			}
