@@ -21,6 +21,9 @@ var (
 	ErrUserLocked      = errors.New("user locked")
 	ErrTooManyAttempts = errors.New("too many attempts")
 	ErrTokenRefused    = errors.New("token request refused")
+	// ErrOnlyDevice: the self-service API refuses to delete the caller's only device (SCIM 400
+	// error.ssocommon.ssoadmin.mfa.cannotDeleteOnlyExistingDevice, API doc 6.6).
+	ErrOnlyDevice = errors.New("the only device cannot be deleted")
 	// ErrTokenRequest matches every failure of the OAuth token request (POST
 	// /oauth2/v1/token): refused credentials (then ErrTokenRefused matches too), an error
 	// answer, or no answer at all. It tells such an error from one of the API call the token
@@ -95,6 +98,8 @@ func (e *APIError) Is(target error) bool {
 		return e.StatusCode == http.StatusForbidden || code == "AUTH-1034" || code == "AUTH-1013"
 	case ErrRateLimited:
 		return e.StatusCode == http.StatusTooManyRequests
+	case ErrOnlyDevice:
+		return strings.HasSuffix(strings.ToLower(e.Code), ".cannotdeleteonlyexistingdevice")
 	case ErrInvalidPasscode:
 		return code == "AUTH-1105" || strings.HasSuffix(strings.ToLower(e.Code), ".invalidpasscode")
 	case ErrRequestState:
