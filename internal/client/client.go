@@ -276,8 +276,10 @@ func tokenRejected(path string, header http.Header, body []byte) bool {
 	if strings.HasPrefix(path, "/mfa/") {
 		return strings.EqualFold(e.Code, "AUTH-1110")
 	}
-	// SCIM (/admin/v1): only the bearer token can be wrong on the calls this client makes.
-	return !e.Is(ErrInvalidPasscode)
+	// SCIM (/admin/v1): a 401 is about the token unless it judged the user's input (a
+	// passcode, a locked user, a factor turned off, a stale request of the self-service
+	// validator): sending a passcode again with a new token would count it twice.
+	return scimSentinel(e.Code) == nil
 }
 
 // pathf builds a path from a format with %s verbs and path segments, escaping each segment

@@ -309,3 +309,42 @@ func TestMyDeviceMethods(t *testing.T) {
 		t.Errorf("Methods() = %v", got)
 	}
 }
+
+// TestSCIMMessageIDSentinels: the self-service errors match the sentinels the provider
+// branches on, and a 401 that judged the user's input is not taken for a rejected token
+// (which would renew the token and send the passcode a second time).
+func TestSCIMMessageIDSentinels(t *testing.T) {
+	for id, want := range map[string]error{
+		"error.ssocommon.auth.invalidPasscode":                         ErrInvalidPasscode,
+		"error.ssocommon.ssoadmin.mfa.cannotDeleteOnlyExistingDevice":  ErrOnlyDevice,
+		"error.ssocommon.auth.invalidRequestId":                        ErrRequestState,
+		"error.ssocommon.auth.phoneNumberAlreadyEnrolled":              ErrAlreadyEnrolled,
+		"error.ssocommon.ssoadmin.mfa.factorAlreadyEnrolled":           ErrAlreadyEnrolled,
+		"error.ssocommon.auth.maxAttemptsExceeded":                     ErrTooManyAttempts,
+		"error.ssocommon.auth.userLocked":                              ErrUserLocked,
+		"error.ssocommon.auth.factorNotEnabled":                        ErrFactorDisabled,
+		"error.ssocommon.ssoadmin.mfa.authenticationstatusnotfound.xx": nil,
+	} {
+		status := 401
+		if want == ErrOnlyDevice || want == ErrAlreadyEnrolled || want == ErrRequestState {
+			status = 400
+		}
+		e := &APIError{StatusCode: status, Code: id}
+		if want != nil && !errors.Is(e, want) {
+			t.Errorf("%s does not match %v", id, want)
+		}
+		if want != nil && status == 401 && errors.Is(e, ErrUnauthorized) {
+			t.Errorf("%s is taken for a refused token", id)
+		}
+		body := `{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"401","detail":"x",` +
+			`"urn:ietf:params:scim:api:oracle:idcs:extension:messages:Error":{"messageId":"` + id + `"}}`
+		if got := tokenRejected(myValidatePath, http.Header{}, []byte(body)); got != (want == nil) {
+			t.Errorf("%s: tokenRejected = %v", id, got)
+		}
+	}
+	invalidToken := `{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"401","detail":"Invalid token",` +
+		`"urn:ietf:params:scim:api:oracle:idcs:extension:messages:Error":{"messageId":"error.common.common.invalidToken"}}`
+	if !tokenRejected(mePath, http.Header{}, []byte(invalidToken)) {
+		t.Error("invalidToken is not taken for a refused token")
+	}
+}
