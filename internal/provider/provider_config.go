@@ -160,13 +160,9 @@ func resolveProviderConfig(cfg providerModel, getenv func(string) string) (provi
 		diags.AddAttributeError(path.Root(attrAccessToken), "Conflicting provider credentials", conflictDetail)
 	case s.AccessToken != "", s.Username != "" && !hasClientCreds: // the latter: checkSelfServiceSettings
 	case s.ClientID != "" && s.ClientSecret == "":
-		diags.AddAttributeError(path.Root(attrClientSecret), "Missing client_secret",
-			fmt.Sprintf("client_id is set but client_secret is not. Set client_secret in the provider block or the %s "+
-				"environment variable to the confidential application's client secret.", envClientSecret))
+		diags.Append(missingHalf(attrClientID, attrClientSecret, envClientSecret, "the confidential application's client secret"))
 	case s.ClientID == "" && s.ClientSecret != "":
-		diags.AddAttributeError(path.Root(attrClientID), "Missing client_id",
-			fmt.Sprintf("client_secret is set but client_id is not. Set client_id in the provider block or the %s "+
-				"environment variable to the confidential application's client ID.", envClientID))
+		diags.Append(missingHalf(attrClientSecret, attrClientID, envClientID, "the confidential application's client ID"))
 	case !hasClientCreds:
 		diags.AddError("Missing provider credentials",
 			fmt.Sprintf("The provider needs either client credentials or an access token. Set client_id and client_secret "+
@@ -198,13 +194,9 @@ func checkSelfServiceSettings(s providerSettings) diag.Diagnostics {
 	case s.Username != "" && s.AccessToken != "":
 		diags.AddAttributeError(path.Root(attrUsername), "Conflicting provider credentials", userConflictDetail)
 	case s.Username != "" && s.Password == "":
-		diags.AddAttributeError(path.Root(attrPassword), "Missing password",
-			fmt.Sprintf("username is set but password is not. Set password in the provider block or the %s environment "+
-				"variable to the user's password (the password grant of self-service).", envPassword))
+		diags.Append(missingHalf(attrUsername, attrPassword, envPassword, "the user's password (the password grant of self-service)"))
 	case s.Username == "" && s.Password != "":
-		diags.AddAttributeError(path.Root(attrUsername), "Missing username",
-			fmt.Sprintf("password is set but username is not. Set username in the provider block or the %s environment "+
-				"variable to the user's sign-in name.", envUsername))
+		diags.Append(missingHalf(attrPassword, attrUsername, envUsername, "the user's sign-in name"))
 	case s.Username != "" && (s.ClientID == "" || s.ClientSecret == ""):
 		diags.AddAttributeError(path.Root(attrClientID), "Missing client credentials for the password grant",
 			"username and password are exchanged for the user's token with the password grant, which the identity domain "+
@@ -217,4 +209,12 @@ func checkSelfServiceSettings(s providerSettings) diag.Diagnostics {
 				"and password (or "+envUsername+" / "+envPassword+") or a user's access_token (or "+envAccessToken+").")
 	}
 	return diags
+}
+
+// missingHalf is the error of a credential pair with one half set: set is there, missing
+// (whose environment variable is env) is not, and should hold what.
+func missingHalf(set, missing, env, what string) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root(missing), "Missing "+missing,
+		fmt.Sprintf("%s is set but %s is not. Set %s in the provider block or the %s environment variable to %s.",
+			set, missing, missing, env, what))
 }
