@@ -48,7 +48,7 @@ var errNotCallerName = errors.New("not the signed-in user")
 type errNotCaller struct{ userID, callerID, callerName string }
 
 func (e *errNotCaller) Error() string {
-	return fmt.Sprintf("user_id %q is not the signed-in user: in self-service mode the provider manages only the "+
+	return fmt.Sprintf("the user_id %q is not the signed-in user: in self-service mode the provider manages only the "+
 		"factors of the user whose token it holds, %s (user_id %q). Set user_id to %q (for example from "+
 		"data.idcsmfa_user_factors with user_name = %q), or manage other users' factors with an administrator's "+
 		"client (without self_service)", e.userID, e.callerName, e.callerID, e.callerID, e.callerName)
