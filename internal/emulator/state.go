@@ -74,6 +74,9 @@ type factor struct {
 	otp        string
 	otpExpires time.Time
 	nonce      string // the only requestState nonce currently accepted
+	// requestID is the self-service requestId of the enrollment (MyAuthenticationFactorEnroller),
+	// which the initiator and validator may send back; "" until one is needed.
+	requestID string
 }
 
 func (f *factor) method() string { return f.Methods[0] }
