@@ -140,6 +140,11 @@ func resolveProviderConfig(cfg providerModel, getenv func(string) string) (provi
 		s.ClientID, s.ClientSecret, s.AccessToken = getenv(envClientID), getenv(envClientSecret), getenv(envAccessToken)
 		s.Username, s.Password = getenv(envUsername), getenv(envPassword)
 	}
+	// The user's own credentials may come from the environment beside the Me-role client
+	// written in the block: the password is the one value a configuration should not hold.
+	if !known(cfg.Username) && !known(cfg.Password) && !known(cfg.AccessToken) && s.AccessToken == "" {
+		s.Username, s.Password = getenv(envUsername), getenv(envPassword)
+	}
 	if cfg.SelfService.IsNull() {
 		s.SelfService = s.Username != "" || isTrue(getenv(envSelfService))
 	} else {

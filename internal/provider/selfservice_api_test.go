@@ -34,6 +34,12 @@ func TestProvider_resolveSelfServiceConfig(t *testing.T) {
 			want: providerSettings{Host: "https://idcs.example.com", ClientID: "me-app", ClientSecret: "s", Username: "jbloggs", Password: "pw", SelfService: true},
 		},
 		{
+			name: "the client in the block, the user's credentials from the environment",
+			cfg:  providerModel{Host: host, ClientID: str("me-app"), ClientSecret: str("s")},
+			env:  map[string]string{envUsername: "jbloggs", envPassword: "pw", envAccessToken: "stray"},
+			want: providerSettings{Host: "https://idcs.example.com", ClientID: "me-app", ClientSecret: "s", Username: "jbloggs", Password: "pw", SelfService: true},
+		},
+		{
 			name: "a user's access token with self_service",
 			cfg:  providerModel{Host: host, AccessToken: str("user-token"), SelfService: types.BoolValue(true)},
 			want: providerSettings{Host: "https://idcs.example.com", AccessToken: "user-token", SelfService: true},
