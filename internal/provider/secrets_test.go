@@ -192,7 +192,8 @@ func containsPasscode(haystack, code string) bool {
 	return regexp.MustCompile(`(^|[^0-9])` + regexp.QuoteMeta(code) + `([^0-9]|$)`).MatchString(haystack)
 }
 
-const secretsTestConfig = `
+// secretsProviderBlock is the provider block of the trace-log tests: host, client_id, client_secret.
+const secretsProviderBlock = `
 terraform {
   required_providers {
     idcsmfa = {
@@ -207,7 +208,10 @@ provider "idcsmfa" {
   client_secret = %q
 }
 
-variable "sms_otp" {
+`
+
+// secretsPasscodeFactors are an SMS and an email factor of one user (twice %q), with their passcode variables.
+const secretsPasscodeFactors = `variable "sms_otp" {
   type      = string
   default   = null
   ephemeral = true
@@ -249,6 +253,9 @@ resource "idcsmfa_email_factor" "mail" {
   otp_code_wo_version = var.email_otp_version
 }
 
+`
+
+const secretsTestConfig = secretsProviderBlock + secretsPasscodeFactors + `
 variable "totp_secret" {
   type      = string
   default   = null
@@ -511,63 +518,7 @@ func (s *stateFile) assertNoSecretInAttributes(t *testing.T, requestStates, pass
 	}
 }
 
-const selfServiceSecretsConfig = `
-terraform {
-  required_providers {
-    idcsmfa = {
-      source = "idcsmfa/idcsmfa"
-    }
-  }
-}
-
-provider "idcsmfa" {
-  host          = %q
-  client_id     = %q
-  client_secret = %q
-}
-
-variable "sms_otp" {
-  type      = string
-  default   = null
-  ephemeral = true
-}
-
-variable "email_otp" {
-  type      = string
-  default   = null
-  ephemeral = true
-}
-
-variable "sms_otp_version" {
-  type    = number
-  default = null
-}
-
-variable "email_otp_version" {
-  type    = number
-  default = null
-}
-
-variable "sms_resend" {
-  type    = number
-  default = null
-}
-
-resource "idcsmfa_sms_factor" "phone" {
-  user_id             = %q
-  country_code        = "+44"
-  mobile_number       = "7700900321"
-  otp_code_wo         = var.sms_otp
-  otp_code_wo_version = var.sms_otp_version
-  otp_resend_version  = var.sms_resend
-}
-
-resource "idcsmfa_email_factor" "mail" {
-  user_id             = %q
-  otp_code_wo         = var.email_otp
-  otp_code_wo_version = var.email_otp_version
-}
-`
+const selfServiceSecretsConfig = secretsProviderBlock + secretsPasscodeFactors
 
 // TestAccSecrets_selfServiceTraceLogAndState is the trace-log test of the self-service mode:
 // the user's username and password come from the environment (IDCS_USERNAME, IDCS_PASSWORD),
