@@ -468,3 +468,27 @@ func readAll(r *http.Request) ([]byte, error) {
 	r.Body = io.NopCloser(bytes.NewReader(b))
 	return b, err
 }
+
+// TestAccSelfService_preferredFactor: the user makes one of their factors the preferred one
+// (PATCH /admin/v1/Me), as the administrator's /mfa/v1 sees it; refresh reads it back.
+func TestAccSelfService_preferredFactor(t *testing.T) {
+	t.Parallel()
+	u := newSelfServiceUser(t, nil)
+	env := u.env
+	smsID := enrollDirect(t, env, u.id, smsReq("7700900999", true))
+	emailID := enrollDirect(t, env, u.id, emailSkip())
+	cfg := func(factorID string) string {
+		return u.provider() + fmt.Sprintf("\nresource \"idcsmfa_preferred_factor\" \"test\" {\n  user_id   = %q\n  factor_id = %q\n}\n", u.id, factorID)
+	}
+	ssTest(t, u, nil,
+		resource.TestStep{
+			Config: cfg(emailID),
+			Check: resource.ComposeTestCheckFunc(
+				checkServerPreferred(env, u.id, &emailID, client.MethodEmail),
+				resource.TestCheckResourceAttr(preferredAddr, "method", client.MethodEmail),
+			),
+		},
+		resource.TestStep{Config: cfg(smsID), Check: checkServerPreferred(env, u.id, &smsID, client.MethodSMS)},
+		resource.TestStep{Config: cfg(smsID), PlanOnly: true},
+	)
+}
