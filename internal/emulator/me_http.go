@@ -124,8 +124,13 @@ type patchOp struct {
 
 // handlePatchMe is PATCH /admin/v1/Me with the PatchOp paths of reference §6.2: replace (or
 // add) preferredAuthenticationFactor and preferredDevice {"value": deviceId} of the MFA
-// extension. Other paths are Oracle's but not emulated (501). 200 with the Me resource.
+// extension. Other paths are Oracle's but not emulated (501). 200 with the Me resource, shaped
+// by attributes, excludedAttributes and attributeSets like GET.
 func (s *Server) handlePatchMe(r *http.Request, userID string) (reply, error) {
+	proj, e := projectionFromQuery(r.URL.Query())
+	if e != nil {
+		return reply{}, e
+	}
 	var req patchOp
 	if e := decodeMyRequest(r, &req, scimPatchOpSchema); e != nil {
 		return reply{}, e
@@ -159,7 +164,7 @@ func (s *Server) handlePatchMe(r *http.Request, userID string) (reply, error) {
 		if e := s.setMyPreferredLocked(u, strings.ToUpper(method), device); e != nil {
 			return reply{}, e
 		}
-		return scimOK(http.StatusOK, s.meResourceLocked(u, r))
+		return scimOK(http.StatusOK, proj.apply(s.meResourceLocked(u, r)))
 	})
 }
 

@@ -74,6 +74,9 @@ func (s *Server) myEnrollerLocked(r *http.Request, u *userState, method string, 
 	if !strings.EqualFold(req.User.Value, u.ID) {
 		return reply{}, errMyInvalidReference("user.value", req.User.Value)
 	}
+	if u.Locked {
+		return reply{}, mySCIMError(errLocked())
+	}
 	if !s.enabled[method] {
 		return reply{}, mySCIMError(errFactorDisabled(method))
 	}

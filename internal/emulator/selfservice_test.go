@@ -246,9 +246,14 @@ func TestMyValidatorLockout(t *testing.T) {
 	h.wantMyError(tok, 401, msgMaxAttempts, http.MethodPost, pathValidator, validatorBody(dev, rid, "EMAIL", wrong))
 	h.wantMyError(tok, 401, msgUserLocked, http.MethodPost, pathValidator, validatorBody(dev, rid, "EMAIL", h.otp(uid, dev)))
 	h.wantMyError(tok, 401, msgUserLocked, http.MethodPost, pathInitiator, initiatorBody(dev, rid, "EMAIL"))
+	h.wantMyError(tok, 401, msgUserLocked, http.MethodPost, pathEnroller, enrollerBody(uid, "SMS", "countryCode", "+44", "phoneNumber", "1122334455"))
+	h.wantMyError(tok, 401, msgUserLocked, http.MethodPatch, "/admin/v1/Me", map[string]any{"schemas": []string{scimPatchOpSchema},
+		"Operations": []any{map[string]any{"op": "replace", "path": mePreferredFactor, "value": "EMAIL"}}})
 	h.expectError(401, "AUTH-1010", http.MethodPost, factorsPath(uid), map[string]any{"method": "SMS", "countryCode": "+44", "mobileNumber": "1122334455"})
-	// Reads still work, and the locked user gets no new token.
+	// Reads, deletes and the remover still work, and the locked user gets no new token.
 	h.my(tok, 200, http.MethodGet, pathMyDevices, nil)
+	h.my(tok, 200, http.MethodGet, "/admin/v1/Me", nil)
+	h.my(tok, 204, http.MethodDelete, pathMyDevices+"/"+dev, nil)
 	if st, m := h.passwordGrant(DefaultSelfServiceClientID, DefaultSelfServiceClientSecret, "joe", "Passw0rd-joe"); st != 400 || m["error"] != "invalid_grant" {
 		t.Fatalf("password grant of a locked user: %d %v", st, m)
 	}
