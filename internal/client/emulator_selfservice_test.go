@@ -37,6 +37,11 @@ func TestEmulatorSelfServiceEnrollment(t *testing.T) {
 	if err != nil || e.DeviceID == "" || e.RequestID == "" {
 		t.Fatalf("enroll: %+v, %v", e, err)
 	}
+	again, err := c.EnrollMyFactor(ctx, client.MyEnrollRequest{UserID: me.ID, Method: client.MethodSMS, CountryCode: "+44", PhoneNumber: "7700900123"})
+	if err != nil || again.DeviceID != e.DeviceID {
+		t.Fatalf("enrolling the pending number again (what a retry after a lost answer does): %+v, %v; want device %s", again, err, e.DeviceID)
+	}
+	e = again
 	var reqID string
 	for i := 0; i < 2; i++ { // the second is a resend
 		in, err := c.InitiateMyFactor(ctx, client.MyInitiateRequest{DeviceID: e.DeviceID, RequestID: e.RequestID, UserName: me.UserName, Method: client.MethodSMS})

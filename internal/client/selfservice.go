@@ -112,7 +112,11 @@ type MyEnrollment struct {
 // EnrollMyFactor starts an enrollment (POST /admin/v1/MyAuthenticationFactorEnroller, 201).
 // For SMS and EMAIL no passcode is sent yet: InitiateMyFactor sends it. The POST creates a
 // device, so it is retried only when the server certainly did not process it (429, a
-// connection never opened); an ambiguous failure is returned as it is (IsAmbiguous).
+// connection never opened). After an ambiguous failure (5xx, a lost answer) an SMS or EMAIL
+// enrollment is sent again: a new enrollment of the same number, or of EMAIL, restarts the
+// pending one under the same device id (ARCHITECTURE.md decision 3, which the emulator
+// applies to the self-service enroller too), so nothing is made twice. Offline TOTP is not
+// sent again: each enrollment is a new device.
 func (c *Client) EnrollMyFactor(ctx context.Context, req MyEnrollRequest) (*MyEnrollment, error) {
 	body := wireEnroller{
 		Schemas:         []string{scimEnrollerSchema},
@@ -123,7 +127,12 @@ func (c *Client) EnrollMyFactor(ctx context.Context, req MyEnrollRequest) (*MyEn
 		PhoneNumber:     req.PhoneNumber,
 		IsDeviceOffline: req.DeviceOffline,
 	}
-	return postOnce[MyEnrollment](ctx, c, myEnrollerPath, body)
+	restartable := req.Method == MethodSMS || req.Method == MethodEmail
+	return settle(ctx, c, settler[*MyEnrollment]{
+		call:  func() (*MyEnrollment, error) { return postOnce[MyEnrollment](ctx, c, myEnrollerPath, body) },
+		look:  func(err error, _ int) bool { return restartable && isAmbiguous(err) },
+		again: func(error) bool { return true },
+	})
 }
 
 // postOnce sends a self-service POST that acts (creates a device, sends a message, judges a

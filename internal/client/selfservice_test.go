@@ -171,7 +171,7 @@ func compareSelfServiceAnswer(t *testing.T, sample string, out any) {
 		if k == "urn:ietf:params:scim:schemas:oracle:idcs:extension:mfa:User" {
 			continue // compared below through the typed value
 		}
-		if !reflect.DeepEqual(normalize(v), normalize(want[k])) && !(k == "user" && want[k] != nil) {
+		if !reflect.DeepEqual(normalize(v), normalize(want[k])) && (k != "user" || want[k] == nil) {
 			t.Errorf("field %q: parsed %v, sample %v", k, v, want[k])
 		}
 	}
@@ -346,5 +346,40 @@ func TestSCIMMessageIDSentinels(t *testing.T) {
 		`"urn:ietf:params:scim:api:oracle:idcs:extension:messages:Error":{"messageId":"error.common.common.invalidToken"}}`
 	if !tokenRejected(mePath, http.Header{}, []byte(invalidToken)) {
 		t.Error("invalidToken is not taken for a refused token")
+	}
+}
+
+// TestSelfServiceRetries: after a 500 the enroller is sent again (a repeated enrollment
+// restarts the pending one), while the validator never resends a passcode: the device's
+// status says whether it was accepted.
+func TestSelfServiceRetries(t *testing.T) {
+	var mu sync.Mutex
+	calls := map[string]int{}
+	c, _ := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		calls[r.Method+" "+r.URL.Path]++
+		n := calls[r.Method+" "+r.URL.Path]
+		mu.Unlock()
+		switch {
+		case r.URL.Path == myEnrollerPath && n == 1, r.URL.Path == myValidatePath:
+			writeJSON(w, 500, `{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"500","detail":"boom"}`)
+		case r.URL.Path == myEnrollerPath:
+			writeJSON(w, 201, `{"deviceId":"d1","requestId":"r-0123456789","authnFactors":["SMS"]}`)
+		default:
+			writeJSON(w, 200, `{"id":"d1","status":"ENROLLED","authenticationFactors":[{"type":"SMS","status":"ENROLLED"}]}`)
+		}
+	}))
+	e, err := c.EnrollMyFactor(context.Background(), MyEnrollRequest{UserID: "u1", Method: MethodSMS, CountryCode: "+44", PhoneNumber: "7700900123"})
+	if err != nil || e.DeviceID != "d1" || calls["POST "+myEnrollerPath] != 2 {
+		t.Fatalf("enroll after a 500: %+v, %v, %d calls", e, err, calls["POST "+myEnrollerPath])
+	}
+	v, err := c.ValidateMyFactor(context.Background(), MyValidateRequest{DeviceID: "d1", RequestID: "r-0123456789", OTPCode: "123456", Method: MethodSMS})
+	if err != nil || v.Status != ValidationSuccess || calls["POST "+myValidatePath] != 1 || calls["GET "+myDevicesPath+"/d1"] != 1 {
+		t.Fatalf("validate after a 500: %+v, %v, calls %v", v, err, calls)
+	}
+	calls = map[string]int{}
+	_, err = c.EnrollMyFactor(context.Background(), MyEnrollRequest{UserID: "u1", Method: MethodTOTP, DeviceOffline: true})
+	if calls["POST "+myEnrollerPath] != 1 || !IsAmbiguous(err) {
+		t.Fatalf("an offline TOTP enrollment was sent %d times (err %v); want once, its ambiguous failure returned", calls["POST "+myEnrollerPath], err)
 	}
 }
