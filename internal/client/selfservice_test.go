@@ -377,7 +377,9 @@ func TestSelfServiceRetries(t *testing.T) {
 	if err != nil || v.Status != ValidationSuccess || calls["POST "+myValidatePath] != 1 || calls["GET "+myDevicesPath+"/d1"] != 1 {
 		t.Fatalf("validate after a 500: %+v, %v, calls %v", v, err, calls)
 	}
+	mu.Lock()
 	calls = map[string]int{}
+	mu.Unlock()
 	_, err = c.EnrollMyFactor(context.Background(), MyEnrollRequest{UserID: "u1", Method: MethodTOTP, DeviceOffline: true})
 	if calls["POST "+myEnrollerPath] != 1 || !IsAmbiguous(err) {
 		t.Fatalf("an offline TOTP enrollment was sent %d times (err %v); want once, its ambiguous failure returned", calls["POST "+myEnrollerPath], err)
