@@ -302,7 +302,7 @@ var ssCases = []ssCase{
 		dev, _ := h.ssPushEnrolled(c)
 		return c.tok, http.MethodGet, pathMyDevices + "/" + dev, nil
 	}},
-	{entry: "Devices Self Service / Update my device", notEmulated: true, setup: func(h *harness, c ssContext, req map[string]any) (string, string, string, any) {
+	{entry: "Devices Self Service / Update my device", allowDiff: appDeviceDiffs, setup: func(h *harness, c ssContext, req map[string]any) (string, string, string, any) {
 		dev, _ := h.ssPushEnrolled(c)
 		return c.tok, http.MethodPatch, pathMyDevices + "/" + dev, req
 	}},

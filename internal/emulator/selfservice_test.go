@@ -374,3 +374,40 @@ func TestMyAuthenticationFactorsRemover(t *testing.T) {
 	// Nothing left to remove is not an error.
 	h.my(tok, 201, http.MethodPost, pathRemover, body)
 }
+
+func TestPatchMyDeviceRename(t *testing.T) {
+	h := newHarness(t, Config{})
+	uid, tok := h.selfUser("joe")
+	sms := h.mySMS(tok, uid, "1122334455")
+	totp := h.my(tok, 201, http.MethodPost, pathEnroller, enrollerBody(uid, "TOTP", "isDeviceOffline", true))["deviceId"].(string)
+	rename := func(path string, value any) map[string]any {
+		return map[string]any{"schemas": []string{scimPatchOpSchema}, "Operations": []any{map[string]any{"op": "replace", "path": path, "value": value}}}
+	}
+	h.clock.Advance(90e9)
+	d := h.my(tok, 200, http.MethodPatch, pathMyDevices+"/"+totp, rename(scimDeviceSchema+":displayName", "  Joe's iPhone 7 "))
+	meta := d["meta"].(map[string]any)
+	if d["displayName"] != "Joe's iPhone 7" || meta["lastModified"] == meta["created"] {
+		t.Fatalf("renamed device: %v", d)
+	}
+	// The factor has the new name (E1 shows it once enrolled).
+	if fs := h.s.Factors(uid); len(fs) != 2 || fs[1].DisplayName != "Joe's iPhone 7" {
+		t.Fatalf("factors after the rename: %+v", fs)
+	}
+	h.my(tok, 200, http.MethodPatch, pathMyDevices+"/"+totp, rename("displayName", "Work phone"))
+	// E5's rules: phones and e-mail addresses keep their names; a blank name is refused.
+	h.wantMyError(tok, 400, "error.common.validation.invalidValue", http.MethodPatch, pathMyDevices+"/"+sms, rename("displayName", "Mine"))
+	h.wantMyError(tok, 400, "error.common.validation.invalidValue", http.MethodPatch, pathMyDevices+"/"+totp, rename("displayName", "  "))
+	h.wantMyError(tok, 400, "error.common.validation.invalidValue", http.MethodPatch, pathMyDevices+"/"+totp, rename("displayName", 7))
+	h.wantMyError(tok, 501, notEmulatedMessageID, http.MethodPatch, pathMyDevices+"/"+totp, rename(scimDeviceSchema+":status", "INACTIVE"))
+	h.wantMyError(tok, 404, msgDeviceNotFound, http.MethodPatch, pathMyDevices+"/0123456789abcdef0123456789abcdef", rename("displayName", "x"))
+	if d := h.my(tok, 200, http.MethodGet, pathMyDevices+"/"+totp, nil); d["displayName"] != "Work phone" {
+		t.Fatalf("device after refused renames: %v", d)
+	}
+	// Once enrolled, E1 lists it under the name given through self-service.
+	code, _ := h.s.LastOTP(uid, totp)
+	h.my(tok, 201, http.MethodPost, pathValidator, validatorBody(totp, "", "TOTP", code))
+	e1 := h.mustDo(200, http.MethodGet, factorsPath(uid), nil)
+	if fs := e1["factors"].([]any); len(fs) != 2 || fs[1].(map[string]any)["displayName"] != "Work phone" {
+		t.Fatalf("E1 after enrolling the renamed device: %v", e1)
+	}
+}

@@ -51,6 +51,7 @@ func (s *Server) routes() {
 	my("POST /admin/v1/MyAuthenticationFactorsRemover", s.handleMyRemover)
 	my("GET /admin/v1/MyDevices", s.handleListMyDevices)
 	my("GET /admin/v1/MyDevices/{id}", s.handleGetMyDevice)
+	my("PATCH /admin/v1/MyDevices/{id}", s.handlePatchMyDevice)
 	my("DELETE /admin/v1/MyDevices/{id}", s.handleDeleteMyDevice)
 	// Every other /admin/v1 (and /sso/v1) endpoint is Oracle's but not emulated: token first,
 	// then 501 (see errSCIMNotEmulated), never a 404 a client could take for "not found".
