@@ -132,6 +132,11 @@ func TestMySMSEnrollmentSharesStateWithMFA(t *testing.T) {
 	h.wantMyError(bobTok, 400, msgInvalidReference, http.MethodPost, pathValidator, validatorBody(dev, rid, "SMS", second))
 	h.wantMyError(bobTok, 400, msgInvalidReference, http.MethodPost, pathInitiator, initiatorBody(dev, rid, "SMS"))
 	h.wantMyError(tok, 400, msgInvalidReference, http.MethodPost, pathInitiator, withFields(initiatorBody(dev, rid, "SMS"), "userName", "bob"))
+	// A passcode past -otp-validity is a wrong one; a new send gives a fresh one.
+	h.clock.Advance(h.s.cfg.OTPValidity + 1e9)
+	h.wantMyError(tok, 401, msgInvalidPasscode, http.MethodPost, pathValidator, validatorBody(dev, rid, "SMS", second))
+	h.my(tok, 201, http.MethodPost, pathInitiator, initiatorBody(dev, rid, "SMS"))
+	second = h.otp(uid, dev)
 	// The right passcode enrolls the device.
 	v := h.my(tok, 201, http.MethodPost, pathValidator, validatorBody(dev, rid, "SMS", second))
 	if v["status"] != "SUCCESS" || v["mfaStatus"] != "ENROLLED" || v["mfaPreferredDevice"] != dev || v["mfaPreferredAuthenticationFactor"] != "SMS" ||
