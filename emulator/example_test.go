@@ -21,18 +21,12 @@ func Example() {
 	defer ts.Close()
 
 	// The OAuth client credentials grant, as the provider does it.
-	form := url.Values{"grant_type": {"client_credentials"}, "scope": {"urn:opc:idm:__myscopes__"}}
-	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/oauth2/v1/token", strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.SetBasicAuth(emulator.DefaultClientID, emulator.DefaultClientSecret)
-	var token struct {
-		AccessToken string `json:"access_token"`
-	}
-	call(req, &token)
+	token := fetchToken(ts.URL, emulator.DefaultClientID, emulator.DefaultClientSecret,
+		url.Values{"grant_type": {"client_credentials"}, "scope": {"urn:opc:idm:__myscopes__"}})
 
 	api := func(method, path, body string, out any) {
 		req, _ := http.NewRequest(method, ts.URL+path, strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+token.AccessToken)
+		req.Header.Set("Authorization", "Bearer "+token)
 		req.Header.Set("Content-Type", "application/json")
 		call(req, out)
 	}
@@ -61,6 +55,18 @@ func Example() {
 	// success ENROLLED
 }
 
+// fetchToken posts a token request with the application's credentials and returns the token.
+func fetchToken(base, clientID, secret string, form url.Values) string {
+	req, _ := http.NewRequest(http.MethodPost, base+"/oauth2/v1/token", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(clientID, secret)
+	var token struct {
+		AccessToken string `json:"access_token"`
+	}
+	call(req, &token)
+	return token.AccessToken
+}
+
 func call(req *http.Request, out any) {
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -80,19 +86,12 @@ func Example_selfService() {
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
 
-	form := url.Values{"grant_type": {"password"}, "scope": {"urn:opc:idm:__myscopes__"},
-		"username": {"alice"}, "password": {emulator.DemoPassword}}
-	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/oauth2/v1/token", strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.SetBasicAuth(emulator.DefaultSelfServiceClientID, emulator.DefaultSelfServiceClientSecret)
-	var token struct {
-		AccessToken string `json:"access_token"`
-	}
-	call(req, &token)
+	token := fetchToken(ts.URL, emulator.DefaultSelfServiceClientID, emulator.DefaultSelfServiceClientSecret,
+		url.Values{"grant_type": {"password"}, "scope": {"urn:opc:idm:__myscopes__"}, "username": {"alice"}, "password": {emulator.DemoPassword}})
 
 	my := func(path, body string, out any) {
 		req, _ := http.NewRequest(http.MethodPost, ts.URL+"/admin/v1/"+path, strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+token.AccessToken)
+		req.Header.Set("Authorization", "Bearer "+token)
 		req.Header.Set("Content-Type", "application/scim+json")
 		call(req, out)
 	}
