@@ -416,3 +416,44 @@ func TestPatchMyDeviceRename(t *testing.T) {
 		t.Fatalf("E1 after enrolling the renamed device: %v", e1)
 	}
 }
+
+func TestMySecurityQuestions(t *testing.T) {
+	h := newHarness(t, Config{})
+	uid, tok := h.selfUser("joe")
+	setQuestions := func(items ...map[string]any) map[string]any {
+		return map[string]any{"schemas": []string{scimPatchOpSchema}, "Operations": []any{map[string]any{"op": "add", "path": meSecQuestionsPath, "value": items}}}
+	}
+	q := func(id, answer string) map[string]any { return map[string]any{"value": id, "answer": answer, "hintText": "hint"} }
+	sqValidator := func(answers ...map[string]any) map[string]any {
+		return map[string]any{"schemas": []string{schemaValidator}, "authFactor": "SECURITY_QUESTIONS", "scenario": "ENROLLMENT", "securityQuestions": answers}
+	}
+	a := func(id, answer string) map[string]any { return map[string]any{"id": id, "answer": answer} }
+
+	// Before any question is set up, there is nothing to validate.
+	h.wantMyError(tok, 400, "error.common.validation.invalidValue", http.MethodPost, pathValidator, sqValidator(a("FirstPet", "Bouncer")))
+	// E5's rules: three questions from the catalogue; a refusal leaves no factor behind.
+	h.wantMyError(tok, 400, "error.common.validation.invalidValue", http.MethodPatch, "/admin/v1/Me", setQuestions(q("FirstPet", "Bouncer"), q("FirstCar", "Pinto")))
+	h.wantMyError(tok, 400, "error.common.validation.invalidValue", http.MethodPatch, "/admin/v1/Me", setQuestions(q("FirstPet", "Bouncer"), q("FirstCar", "Pinto"), q("NoSuchQuestion", "whatever")))
+	if fs := h.s.Factors(uid); len(fs) != 0 {
+		t.Fatalf("refused questions left factors: %+v", fs)
+	}
+	h.my(tok, 200, http.MethodPatch, "/admin/v1/Me/", setQuestions(q("FirstPet", "Bouncer"), q("FirstCar", "Ford Pinto"), q("FavoriteFood", "Chinese")))
+	// /mfa/v1 lists the SecurityQuestions factor, enrolled.
+	if e1 := h.mustDo(200, http.MethodGet, factorsPath(uid), nil); len(e1["factors"].([]any)) != 1 || e1["factors"].([]any)[0].(map[string]any)["factorId"] != SecurityQuestionsFactorID {
+		t.Fatalf("E1 after PATCH Me secQuestions: %v", e1)
+	}
+	// The validator wants every question, right (ignoring case and spaces); wrong answers count.
+	h.wantMyError(tok, 400, "error.common.validation.invalidValue", http.MethodPost, pathValidator, sqValidator(a("FirstPet", "Bouncer")))
+	h.wantMyError(tok, 401, msgWrongAnswer, http.MethodPost, pathValidator, sqValidator(a("FirstPet", "Bouncer"), a("FirstCar", "Ford Pinto"), a("FavoriteFood", "Thai")))
+	if me := h.my(tok, 200, http.MethodGet, "/admin/v1/Me", nil); me[scimMFAExtension].(map[string]any)["loginAttempts"] != float64(1) {
+		t.Fatalf("loginAttempts after a wrong answer: %v", me[scimMFAExtension])
+	}
+	v := h.my(tok, 201, http.MethodPost, pathValidator, sqValidator(a("FirstPet", " bouncer "), a("FirstCar", "Ford Pinto"), a("FavoriteFood", "CHINESE")))
+	if v["status"] != "SUCCESS" || v["securityQuestionsPresent"] != true || v["userName"] != "joe" || v["securityQuestions"] != nil {
+		t.Fatalf("security-questions validator answer: %v", v)
+	}
+	// The same answers verify the user through /mfa/v1 (V1, V2).
+	v1 := h.initiate(uid, "factorId", SecurityQuestionsFactorID, "method", "SECURITY_QUESTIONS")
+	h.mustDo(200, http.MethodPatch, requestPath(v1), map[string]any{"requestState": v1["requestState"],
+		"securityQuestions": answerAsked(v1, map[string]string{"FirstPet": "Bouncer", "FirstCar": "Ford Pinto", "FavoriteFood": "Chinese"})})
+}

@@ -45,6 +45,9 @@ func (s *Server) routes() {
 	my := func(pattern string, h myHandler) { m.HandleFunc(pattern, s.serve(s.withUserToken(h))) }
 	my("GET /admin/v1/Me", s.handleGetMe)
 	my("PATCH /admin/v1/Me", s.handlePatchMe)
+	// Oracle's security-questions sample sends PATCH /admin/v1/Me/ (a trailing slash).
+	my("GET /admin/v1/Me/{$}", s.handleGetMe)
+	my("PATCH /admin/v1/Me/{$}", s.handlePatchMe)
 	my("POST /admin/v1/MyAuthenticationFactorEnroller", s.handleMyEnroller)
 	my("POST /admin/v1/MyAuthenticationFactorInitiator", s.handleMyInitiator)
 	my("POST /admin/v1/MyAuthenticationFactorValidator", s.handleMyValidator)
