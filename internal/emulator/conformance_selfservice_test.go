@@ -247,11 +247,18 @@ var ssCases = []ssCase{
 		dev, rid := h.ssSent(c, "SMS")
 		return c.tok, http.MethodPost, pathValidator, withFields(req, "deviceId", dev, "requestId", rid, "otpCode", h.otp(c.uid, dev))
 	}},
-	// Security questions through PATCH Me and the validator: not emulated.
-	{entry: "Security Questions Factor / Step 1", notEmulated: true, setup: func(h *harness, c ssContext, req map[string]any) (string, string, string, any) {
+	// Security questions: PATCH Me, then the validator confirms the answers. Oracle's sample
+	// user has a preferred device already.
+	{entry: "Security Questions Factor / Step 1", allowDiff: patchMeDiffs, setup: func(h *harness, c ssContext, req map[string]any) (string, string, string, any) {
+		h.mySMS(c.tok, c.uid, "1122334455")
 		return c.tok, http.MethodPatch, "/admin/v1/Me/", req
 	}},
-	{entry: "Security Questions Factor / Step 2", notEmulated: true, setup: func(h *harness, c ssContext, req map[string]any) (string, string, string, any) {
+	// Oracle's sample echoes the answers; the emulator sends no answer back (they are secrets).
+	{entry: "Security Questions Factor / Step 2", allowDiff: []string{"$.securityQuestions: missing"}, setup: func(h *harness, c ssContext, req map[string]any) (string, string, string, any) {
+		h.mySMS(c.tok, c.uid, "1122334455")
+		h.my(c.tok, 200, http.MethodPatch, "/admin/v1/Me", map[string]any{"schemas": []string{scimPatchOpSchema}, "Operations": []any{map[string]any{
+			"op": "add", "path": meSecQuestionsPath, "value": []map[string]any{
+				{"value": "FavoriteMovie", "answer": "Harry Potter"}, {"value": "FavoriteFood", "answer": "Chinese"}, {"value": "FirstPet", "answer": "Bouncer"}}}}})
 		return c.tok, http.MethodPost, pathValidator, req
 	}},
 	// Offline TOTP.
@@ -302,7 +309,7 @@ var ssCases = []ssCase{
 		dev, _ := h.ssPushEnrolled(c)
 		return c.tok, http.MethodGet, pathMyDevices + "/" + dev, nil
 	}},
-	{entry: "Devices Self Service / Update my device", notEmulated: true, setup: func(h *harness, c ssContext, req map[string]any) (string, string, string, any) {
+	{entry: "Devices Self Service / Update my device", allowDiff: appDeviceDiffs, setup: func(h *harness, c ssContext, req map[string]any) (string, string, string, any) {
 		dev, _ := h.ssPushEnrolled(c)
 		return c.tok, http.MethodPatch, pathMyDevices + "/" + dev, req
 	}},

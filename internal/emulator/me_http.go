@@ -122,9 +122,9 @@ type patchOp struct {
 	} `json:"Operations"`
 }
 
-// handlePatchMe is PATCH /admin/v1/Me with the PatchOp paths of reference §6.2: replace (or
-// add) preferredAuthenticationFactor and preferredDevice {"value": deviceId} of the MFA
-// extension. Other paths are Oracle's but not emulated (501). 200 with the Me resource, shaped
+// handlePatchMe is PATCH /admin/v1/Me with the PatchOp paths of reference §6.2 and §6.3:
+// replace (or add) preferredAuthenticationFactor and preferredDevice {"value": deviceId} of
+// the MFA extension, and the security questions (secQuestions, see setMySecurityQuestionsLocked). Other paths are Oracle's but not emulated (501). 200 with the Me resource, shaped
 // by attributes, excludedAttributes and attributeSets like GET.
 func (s *Server) handlePatchMe(r *http.Request, userID string) (reply, error) {
 	proj, e := projectionFromQuery(r.URL.Query())
@@ -139,6 +139,7 @@ func (s *Server) handlePatchMe(r *http.Request, userID string) (reply, error) {
 		return reply{}, errSCIMMissingAttribute("Operations")
 	}
 	var method, device string
+	var questions []meSecQuestion
 	for _, op := range req.Operations {
 		if o := strings.ToLower(op.Op); o != "replace" && o != "add" {
 			return reply{}, errMyNotEmulated("PATCH /admin/v1/Me with op " + truncate(op.Op, 20))
@@ -156,13 +157,24 @@ func (s *Server) handlePatchMe(r *http.Request, userID string) (reply, error) {
 				return reply{}, errSCIMInvalidValue(mePreferredDevice + " must be {\"value\": \"<device id>\"}.")
 			}
 			device = ref.Value
+		case strings.ToLower(meSecQuestionsPath):
+			if json.Unmarshal(op.Value, &questions) != nil || len(questions) == 0 {
+				return reply{}, errSCIMInvalidValue(meSecQuestionsPath + " must be a list of {\"value\": question id, \"answer\", \"hintText\"}.")
+			}
 		default:
 			return reply{}, errMyNotEmulated("PATCH /admin/v1/Me with path " + truncate(op.Path, 200))
 		}
 	}
 	return s.asMe(userID, func(u *userState) (reply, error) {
-		if e := s.setMyPreferredLocked(u, strings.ToUpper(method), device); e != nil {
-			return reply{}, e
+		if questions != nil {
+			if e := s.setMySecurityQuestionsLocked(u, questions); e != nil {
+				return reply{}, e
+			}
+		}
+		if method != "" || device != "" {
+			if e := s.setMyPreferredLocked(u, strings.ToUpper(method), device); e != nil {
+				return reply{}, e
+			}
 		}
 		return scimOK(http.StatusOK, proj.apply(s.meResourceLocked(u, r)))
 	})

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 )
@@ -22,18 +23,21 @@ func myDeviceLocked(u *userState, f *factor, base string) map[string]any {
 	}
 	userRef := base + "/admin/v1/Users/" + u.ID
 	by := map[string]any{"type": "User", "value": u.ID, "display": meDisplayName(u), "$ref": userRef}
-	ts := f.created.UTC().Format(scimTimestampLayout)
+	created, modified := f.created.UTC().Format(scimTimestampLayout), f.created.UTC().Format(scimTimestampLayout)
+	if !f.modified.IsZero() {
+		modified = f.modified.UTC().Format(scimTimestampLayout)
+	}
 	d := map[string]any{
 		"schemas":               []string{scimDeviceSchema},
 		"id":                    f.ID,
-		"meta":                  map[string]any{"created": ts, "lastModified": ts, "resourceType": "MyDevice", "location": base + "/admin/v1/MyDevices/" + f.ID},
+		"meta":                  map[string]any{"created": created, "lastModified": modified, "resourceType": "MyDevice", "location": base + "/admin/v1/MyDevices/" + f.ID},
 		"displayName":           f.DisplayName,
 		"status":                status,
 		"phoneNumber":           "null",
 		"user":                  map[string]any{"value": u.ID, "$ref": userRef},
 		"authenticationFactors": factors,
 		"isAccRecEnabled":       false,
-		"lastSyncTime":          ts,
+		"lastSyncTime":          modified,
 		"idcsCreatedBy":         by,
 		"idcsLastModifiedBy":    by,
 	}
@@ -130,6 +134,50 @@ func (s *Server) handleDeleteMyDevice(r *http.Request, userID string) (reply, er
 	}
 	s.deleteFactorLocked(u, f.ID)
 	return noContent()
+}
+
+// Paths of PATCH /admin/v1/MyDevices/{id} that rename the device (Oracle's sample uses the
+// first); compared ignoring case.
+var myDeviceNamePaths = []string{strings.ToLower(scimDeviceSchema + ":displayName"), "displayname"}
+
+// handlePatchMyDevice is PATCH /admin/v1/MyDevices/{id} with a PatchOp that replaces
+// displayName (PM-REST "Update my device"): the rules of E5's rename apply (authenticator-app
+// devices only, trimmed, not blank, at most 255 characters) and /mfa/v1 shows the new name.
+// Other paths are Oracle's but not emulated (501). 200 with the device.
+func (s *Server) handlePatchMyDevice(r *http.Request, userID string) (reply, error) {
+	var req patchOp
+	if e := decodeMyRequest(r, &req, scimPatchOpSchema); e != nil {
+		return reply{}, e
+	}
+	if len(req.Operations) == 0 {
+		return reply{}, errSCIMMissingAttribute("Operations")
+	}
+	var name *string
+	for _, op := range req.Operations {
+		if o := strings.ToLower(op.Op); (o != "replace" && o != "add") || !contains(myDeviceNamePaths, strings.ToLower(op.Path)) {
+			return reply{}, errMyNotEmulated("PATCH /admin/v1/MyDevices/{id} with op " + truncate(op.Op, 20) + " on path " + truncate(op.Path, 200))
+		}
+		var v string
+		if json.Unmarshal(op.Value, &v) != nil {
+			return reply{}, errSCIMInvalidValue("displayName must be a string.")
+		}
+		name = &v
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, f, e := s.myDeviceByIDLocked(userID, r.PathValue("id"))
+	if e != nil {
+		return reply{}, e
+	}
+	if u.Locked {
+		return reply{}, mySCIMError(errLocked())
+	}
+	if e := s.renameLocked(f, *name); e != nil {
+		return reply{}, mySCIMError(e)
+	}
+	f.modified = s.now()
+	u.modified = f.modified
+	return scimOK(http.StatusOK, myDeviceLocked(u, f, baseURL(r)))
 }
 
 // myRemoverRequest is MyAuthenticationFactorsRemover's body (reference §6.7).

@@ -281,24 +281,29 @@ type myValidatorRequest struct {
 	OTPCode    flexString `json:"otpCode"`
 	AuthFactor string     `json:"authFactor"`
 	Scenario   string     `json:"scenario"`
+	// SecurityQuestions are the answers of a SECURITY_QUESTIONS validation ({id, answer}).
+	SecurityQuestions []securityQuestionItem `json:"securityQuestions"`
 }
 
 // handleMyValidator is POST /admin/v1/MyAuthenticationFactorValidator with scenario
 // ENROLLMENT: the passcode of a pending SMS or EMAIL device (sent by the initiator) or the
 // code of an offline TOTP app enrolls the device; a wrong one is 401 invalidPasscode and
 // counts towards the lockout, like /mfa/v1's. For PUSH and online TOTP (no otpCode) it is
-// the poll: 404 authenticationstatusnotfound until the app finished the enrollment.
+// the poll: 404 authenticationstatusnotfound until the app finished the enrollment. With
+// authFactor SECURITY_QUESTIONS (no deviceId) it confirms the answers set with PATCH Me.
 // 201 with the user's MFA summary.
 func (s *Server) handleMyValidator(r *http.Request, userID string) (reply, error) {
 	var req myValidatorRequest
 	if e := decodeMyRequest(r, &req, schemaValidator); e != nil {
 		return reply{}, e
 	}
-	if strings.EqualFold(req.AuthFactor, MethodSecurityQuestions) {
-		return reply{}, errMyNotEmulated("self-service security questions (PATCH /admin/v1/Me secQuestions and their validation)")
-	}
 	if e := checkScenario(req.Scenario, true); e != nil {
 		return reply{}, e
+	}
+	if strings.EqualFold(req.AuthFactor, MethodSecurityQuestions) {
+		return s.asMe(userID, func(u *userState) (reply, error) {
+			return s.myValidateSecurityQuestionsLocked(r, u, req.SecurityQuestions)
+		})
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -309,23 +314,27 @@ func (s *Server) handleMyValidator(r *http.Request, userID string) (reply, error
 	if e := s.myValidateLocked(u, f, strings.TrimSpace(string(req.OTPCode))); e != nil {
 		return reply{}, e
 	}
-	base := baseURL(r)
-	return scimOK(http.StatusCreated, map[string]any{
+	body := s.myValidatorSummaryLocked(r, u, method)
+	body["deviceId"], body["requestId"], body["displayName"] = f.ID, f.requestID, f.DisplayName
+	return scimOK(http.StatusCreated, body)
+}
+
+// myValidatorSummaryLocked is the validator's answer after a success: the request's factor and
+// scenario, and the user's MFA summary as Oracle's samples show it.
+func (s *Server) myValidatorSummaryLocked(r *http.Request, u *userState, method string) map[string]any {
+	return map[string]any{
 		"schemas":                          []string{schemaValidator},
-		"deviceId":                         f.ID,
-		"requestId":                        f.requestID,
 		"authFactor":                       method,
 		"scenario":                         scenarioEnroll,
-		"meta":                             map[string]any{"resourceType": "MyAuthenticationFactorValidator", "location": base + "/admin/v1/MyAuthenticationFactorValidator"},
+		"meta":                             map[string]any{"resourceType": "MyAuthenticationFactorValidator", "location": baseURL(r) + "/admin/v1/MyAuthenticationFactorValidator"},
 		"status":                           "SUCCESS",
-		"displayName":                      f.DisplayName,
 		"mfaStatus":                        mfaStatus(u),
 		"mfaPreferredDevice":               u.preferredID,
 		"mfaPreferredAuthenticationFactor": u.preferredMeth,
 		"securityQuestionsPresent":         u.answers != nil,
 		"devicesCount":                     u.enrolledDeviceCount(),
 		"emailFactorEnrolled":              u.emailEnrolled(),
-	})
+	}
 }
 
 // myValidateLocked checks and applies one validation of a device's enrollment.

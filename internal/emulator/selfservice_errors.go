@@ -24,6 +24,7 @@ const (
 	msgInvalidRequestID     = "error.ssocommon.auth.invalidRequestId"
 	msgDeviceNotFound       = "error.common.common.resourceNotFound"
 	msgUnsupportedAuthnType = "error.ssocommon.auth.unsupportedFactor"
+	msgWrongAnswer          = "error.ssocommon.auth.invalidSecurityAnswer"
 )
 
 // mySCIMError converts an /mfa/v1 error of the shared factor logic into the SCIM error a
@@ -38,6 +39,7 @@ func mySCIMError(e *apiError) *scimError {
 		"AUTH-1125": msgFactorDisabled,
 		"AUTH-1031": msgPhoneEnrolled,
 		"AUTH-1109": msgEnrollmentPending,
+		"AUTH-1026": msgWrongAnswer,
 	}[e.Code]
 	scimType := ""
 	if msg == "" {

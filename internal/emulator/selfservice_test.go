@@ -132,6 +132,11 @@ func TestMySMSEnrollmentSharesStateWithMFA(t *testing.T) {
 	h.wantMyError(bobTok, 400, msgInvalidReference, http.MethodPost, pathValidator, validatorBody(dev, rid, "SMS", second))
 	h.wantMyError(bobTok, 400, msgInvalidReference, http.MethodPost, pathInitiator, initiatorBody(dev, rid, "SMS"))
 	h.wantMyError(tok, 400, msgInvalidReference, http.MethodPost, pathInitiator, withFields(initiatorBody(dev, rid, "SMS"), "userName", "bob"))
+	// A passcode past -otp-validity is a wrong one; a new send gives a fresh one.
+	h.clock.Advance(h.s.cfg.OTPValidity + 1e9)
+	h.wantMyError(tok, 401, msgInvalidPasscode, http.MethodPost, pathValidator, validatorBody(dev, rid, "SMS", second))
+	h.my(tok, 201, http.MethodPost, pathInitiator, initiatorBody(dev, rid, "SMS"))
+	second = h.otp(uid, dev)
 	// The right passcode enrolls the device.
 	v := h.my(tok, 201, http.MethodPost, pathValidator, validatorBody(dev, rid, "SMS", second))
 	if v["status"] != "SUCCESS" || v["mfaStatus"] != "ENROLLED" || v["mfaPreferredDevice"] != dev || v["mfaPreferredAuthenticationFactor"] != "SMS" ||
@@ -373,4 +378,82 @@ func TestMyAuthenticationFactorsRemover(t *testing.T) {
 	}
 	// Nothing left to remove is not an error.
 	h.my(tok, 201, http.MethodPost, pathRemover, body)
+}
+
+func TestPatchMyDeviceRename(t *testing.T) {
+	h := newHarness(t, Config{})
+	uid, tok := h.selfUser("joe")
+	sms := h.mySMS(tok, uid, "1122334455")
+	totp := h.my(tok, 201, http.MethodPost, pathEnroller, enrollerBody(uid, "TOTP", "isDeviceOffline", true))["deviceId"].(string)
+	rename := func(path string, value any) map[string]any {
+		return map[string]any{"schemas": []string{scimPatchOpSchema}, "Operations": []any{map[string]any{"op": "replace", "path": path, "value": value}}}
+	}
+	h.clock.Advance(90e9)
+	d := h.my(tok, 200, http.MethodPatch, pathMyDevices+"/"+totp, rename(scimDeviceSchema+":displayName", "  Joe's iPhone 7 "))
+	meta := d["meta"].(map[string]any)
+	if d["displayName"] != "Joe's iPhone 7" || meta["lastModified"] == meta["created"] {
+		t.Fatalf("renamed device: %v", d)
+	}
+	// The factor has the new name (E1 shows it once enrolled).
+	if fs := h.s.Factors(uid); len(fs) != 2 || fs[1].DisplayName != "Joe's iPhone 7" {
+		t.Fatalf("factors after the rename: %+v", fs)
+	}
+	h.my(tok, 200, http.MethodPatch, pathMyDevices+"/"+totp, rename("displayName", "Work phone"))
+	// E5's rules: phones and e-mail addresses keep their names; a blank name is refused.
+	h.wantMyError(tok, 400, "error.common.validation.invalidValue", http.MethodPatch, pathMyDevices+"/"+sms, rename("displayName", "Mine"))
+	h.wantMyError(tok, 400, "error.common.validation.invalidValue", http.MethodPatch, pathMyDevices+"/"+totp, rename("displayName", "  "))
+	h.wantMyError(tok, 400, "error.common.validation.invalidValue", http.MethodPatch, pathMyDevices+"/"+totp, rename("displayName", 7))
+	h.wantMyError(tok, 501, notEmulatedMessageID, http.MethodPatch, pathMyDevices+"/"+totp, rename(scimDeviceSchema+":status", "INACTIVE"))
+	h.wantMyError(tok, 404, msgDeviceNotFound, http.MethodPatch, pathMyDevices+"/0123456789abcdef0123456789abcdef", rename("displayName", "x"))
+	if d := h.my(tok, 200, http.MethodGet, pathMyDevices+"/"+totp, nil); d["displayName"] != "Work phone" {
+		t.Fatalf("device after refused renames: %v", d)
+	}
+	// Once enrolled, E1 lists it under the name given through self-service.
+	code, _ := h.s.LastOTP(uid, totp)
+	h.my(tok, 201, http.MethodPost, pathValidator, validatorBody(totp, "", "TOTP", code))
+	e1 := h.mustDo(200, http.MethodGet, factorsPath(uid), nil)
+	if fs := e1["factors"].([]any); len(fs) != 2 || fs[1].(map[string]any)["displayName"] != "Work phone" {
+		t.Fatalf("E1 after enrolling the renamed device: %v", e1)
+	}
+}
+
+func TestMySecurityQuestions(t *testing.T) {
+	h := newHarness(t, Config{})
+	uid, tok := h.selfUser("joe")
+	setQuestions := func(items ...map[string]any) map[string]any {
+		return map[string]any{"schemas": []string{scimPatchOpSchema}, "Operations": []any{map[string]any{"op": "add", "path": meSecQuestionsPath, "value": items}}}
+	}
+	q := func(id, answer string) map[string]any { return map[string]any{"value": id, "answer": answer, "hintText": "hint"} }
+	sqValidator := func(answers ...map[string]any) map[string]any {
+		return map[string]any{"schemas": []string{schemaValidator}, "authFactor": "SECURITY_QUESTIONS", "scenario": "ENROLLMENT", "securityQuestions": answers}
+	}
+	a := func(id, answer string) map[string]any { return map[string]any{"id": id, "answer": answer} }
+
+	// Before any question is set up, there is nothing to validate.
+	h.wantMyError(tok, 400, "error.common.validation.invalidValue", http.MethodPost, pathValidator, sqValidator(a("FirstPet", "Bouncer")))
+	// E5's rules: three questions from the catalogue; a refusal leaves no factor behind.
+	h.wantMyError(tok, 400, "error.common.validation.invalidValue", http.MethodPatch, "/admin/v1/Me", setQuestions(q("FirstPet", "Bouncer"), q("FirstCar", "Pinto")))
+	h.wantMyError(tok, 400, "error.common.validation.invalidValue", http.MethodPatch, "/admin/v1/Me", setQuestions(q("FirstPet", "Bouncer"), q("FirstCar", "Pinto"), q("NoSuchQuestion", "whatever")))
+	if fs := h.s.Factors(uid); len(fs) != 0 {
+		t.Fatalf("refused questions left factors: %+v", fs)
+	}
+	h.my(tok, 200, http.MethodPatch, "/admin/v1/Me/", setQuestions(q("FirstPet", "Bouncer"), q("FirstCar", "Ford Pinto"), q("FavoriteFood", "Chinese")))
+	// /mfa/v1 lists the SecurityQuestions factor, enrolled.
+	if e1 := h.mustDo(200, http.MethodGet, factorsPath(uid), nil); len(e1["factors"].([]any)) != 1 || e1["factors"].([]any)[0].(map[string]any)["factorId"] != SecurityQuestionsFactorID {
+		t.Fatalf("E1 after PATCH Me secQuestions: %v", e1)
+	}
+	// The validator wants every question, right (ignoring case and spaces); wrong answers count.
+	h.wantMyError(tok, 400, "error.common.validation.invalidValue", http.MethodPost, pathValidator, sqValidator(a("FirstPet", "Bouncer")))
+	h.wantMyError(tok, 401, msgWrongAnswer, http.MethodPost, pathValidator, sqValidator(a("FirstPet", "Bouncer"), a("FirstCar", "Ford Pinto"), a("FavoriteFood", "Thai")))
+	if me := h.my(tok, 200, http.MethodGet, "/admin/v1/Me", nil); me[scimMFAExtension].(map[string]any)["loginAttempts"] != float64(1) {
+		t.Fatalf("loginAttempts after a wrong answer: %v", me[scimMFAExtension])
+	}
+	v := h.my(tok, 201, http.MethodPost, pathValidator, sqValidator(a("FirstPet", " bouncer "), a("FirstCar", "Ford Pinto"), a("FavoriteFood", "CHINESE")))
+	if v["status"] != "SUCCESS" || v["securityQuestionsPresent"] != true || v["userName"] != "joe" || v["securityQuestions"] != nil {
+		t.Fatalf("security-questions validator answer: %v", v)
+	}
+	// The same answers verify the user through /mfa/v1 (V1, V2).
+	v1 := h.initiate(uid, "factorId", SecurityQuestionsFactorID, "method", "SECURITY_QUESTIONS")
+	h.mustDo(200, http.MethodPatch, requestPath(v1), map[string]any{"requestState": v1["requestState"],
+		"securityQuestions": answerAsked(v1, map[string]string{"FirstPet": "Bouncer", "FirstCar": "Ford Pinto", "FavoriteFood": "Chinese"})})
 }

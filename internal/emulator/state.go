@@ -68,7 +68,8 @@ type factor struct {
 	OfflineTOTP  bool
 	SharedSecret string // base32, TOTP only
 	created      time.Time
-	totpSpent    int64 // the last TOTP step whose code was accepted; 0 = none
+	modified     time.Time // last rename; zero: never changed since created
+	totpSpent    int64     // the last TOTP step whose code was accepted; 0 = none
 
 	// Pending OTP enrollment.
 	otp        string

@@ -399,8 +399,8 @@ func TestSDKNotEmulated(t *testing.T) {
 			_, err := c.PutMe(ctx, identitydomains.PutMeRequest{Me: identitydomains.Me{Schemas: []string{"urn:ietf:params:scim:schemas:core:2.0:User"}, UserName: common.String("alice")}})
 			return err
 		},
-		"PatchMyDevice": func(c identitydomains.IdentityDomainsClient) error {
-			_, err := c.PatchMyDevice(ctx, identitydomains.PatchMyDeviceRequest{MyDeviceId: common.String("0123456789abcdef0123456789abcdef"), PatchOp: patch})
+		"ListMyApiKeys": func(c identitydomains.IdentityDomainsClient) error {
+			_, err := c.ListMyApiKeys(ctx, identitydomains.ListMyApiKeysRequest{})
 			return err
 		},
 		"CreateAuthenticationFactorsRemover": func(c identitydomains.IdentityDomainsClient) error {

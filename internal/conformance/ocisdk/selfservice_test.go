@@ -62,7 +62,7 @@ func validator(dev, rid, otp string) identitydomains.CreateMyAuthenticationFacto
 
 // TestSDKSelfService drives the self-service endpoints with the SDK operations that exist for
 // them (GetMe, CreateMyAuthenticationFactorInitiator, CreateMyAuthenticationFactorValidator,
-// ListMyDevices, GetMyDevice, DeleteMyDevice, CreateMyAuthenticationFactorsRemover) and a user
+// ListMyDevices, GetMyDevice, PatchMyDevice, DeleteMyDevice, CreateMyAuthenticationFactorsRemover) and a user
 // token, and checks that the SDK parses each answer and that /mfa/v1 agrees.
 func TestSDKSelfService(t *testing.T) {
 	e := newEnv(t)
@@ -126,6 +126,24 @@ func TestSDKSelfService(t *testing.T) {
 	if err != nil || got.UrnIetfParamsScimSchemasOracleIdcsExtensionMfaUser.PreferredDevice == nil ||
 		str(got.UrnIetfParamsScimSchemasOracleIdcsExtensionMfaUser.PreferredDevice.Value) != dev {
 		t.Fatalf("GetMe after enrollment: %+v %v", got.Me, err)
+	}
+
+	// PatchMyDevice renames an authenticator-app device; /mfa/v1 lists the new name.
+	totp := e.enroll(emulator.AliceID, map[string]any{"method": "TOTP", "offlineTOTP": true, "skipFactorVerification": true, "sharedSecret": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"})["factorId"].(string)
+	var name interface{} = "Alice's tablet"
+	renamed, err := me.PatchMyDevice(ctx, identitydomains.PatchMyDeviceRequest{MyDeviceId: common.String(totp), PatchOp: identitydomains.PatchOp{
+		Schemas: []string{"urn:ietf:params:scim:api:messages:2.0:PatchOp"},
+		Operations: []identitydomains.Operations{{Op: identitydomains.OperationsOpReplace,
+			Path: common.String("urn:ietf:params:scim:schemas:oracle:idcs:Device:displayName"), Value: &name}},
+	}})
+	if err != nil || str(renamed.Id) != totp || str(renamed.DisplayName) != "Alice's tablet" {
+		t.Fatalf("PatchMyDevice: %+v %v", renamed.MyDevice, err)
+	}
+	if f := e.factors(emulator.AliceID); len(f.Factors) != 2 || f.Factors[1].DisplayName != "Alice's tablet" {
+		t.Fatalf("E1 after PatchMyDevice: %+v", f)
+	}
+	if _, err := me.DeleteMyDevice(ctx, identitydomains.DeleteMyDeviceRequest{MyDeviceId: common.String(totp)}); err != nil {
+		t.Fatalf("DeleteMyDevice of one of two devices: %v", err)
 	}
 
 	// The only device: refused without forceDelete, deleted with it.
