@@ -492,3 +492,35 @@ func TestAccSelfService_preferredFactor(t *testing.T) {
 		resource.TestStep{Config: cfg(smsID), PlanOnly: true},
 	)
 }
+
+// TestAccSelfService_modeSwitchWithPendingFactor: a factor left pending by the
+// administrator's mode is finished in self-service mode by changing only the provider block.
+// The stored /mfa/v1 requestState means nothing to the self-service validator, so the first
+// passcode restarts the enrollment (same device) and says so; the new passcode enrolls it.
+func TestAccSelfService_modeSwitchWithPendingFactor(t *testing.T) {
+	t.Parallel()
+	u := newSelfServiceUser(t, backupFor(smsCase))
+	env := u.env
+	var factorID string
+	ssTest(t, u, env.checkDestroy(smsCase.typeName),
+		resource.TestStep{
+			Config: smsCase.configWith(env.providerConfig(), u.id, ""),
+			Check:  captureAttr(smsAddr, "factor_id", &factorID),
+		},
+		resource.TestStep{
+			Config:          u.config(smsCase, otpV1),
+			ConfigVariables: config.Variables{"otp": env.lazyOTP(t, u.id, &factorID)},
+			ExpectError:     diagRE("Enrollment restarted: passcode not submitted", "was restarted and a new passcode was sent"),
+		},
+		resource.TestStep{
+			Config:          u.config(smsCase, otpV1),
+			ConfigVariables: config.Variables{"otp": env.lazyOTP(t, u.id, &factorID)},
+			Check: resource.ComposeTestCheckFunc(
+				resource.TestCheckResourceAttrPtr(smsAddr, "factor_id", &factorID),
+				resource.TestCheckResourceAttr(smsAddr, "status", "ENROLLED"),
+				checkEmulatorFactor(env, u.id, &factorID, emulator.StatusEnrolled),
+				checkMessages(env, u.id, 2),
+			),
+		},
+	)
+}
