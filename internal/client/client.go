@@ -47,6 +47,10 @@ func New(cfg Config) (*Client, error) {
 		return nil, errors.New("no credentials: set client_id and client_secret of a confidential application with the \"MFA Client\" app role, or an access token")
 	case hasCC && (cfg.ClientID == "" || cfg.ClientSecret == ""):
 		return nil, errors.New("client credentials need both client_id and client_secret")
+	case (cfg.Username != "" || cfg.Password != "") && (cfg.Username == "" || cfg.Password == ""):
+		return nil, errors.New("the password grant needs both the user's username and password")
+	case cfg.Username != "" && !hasCC:
+		return nil, errors.New("the password grant needs the client_id and client_secret of a client with the \"Me\" app role")
 	}
 
 	ua := cfg.UserAgent
@@ -116,7 +120,7 @@ func New(cfg Config) (*Client, error) {
 	} else {
 		tokenURL := base.JoinPath("/oauth2/v1/token").String()
 		c.tokens = newCCTokens(tokenURL, cfg, &http.Client{Transport: c.waiter(retrySafe)})
-		c.secrets = []string{cfg.ClientSecret}
+		c.secrets = []string{cfg.ClientSecret, cfg.Password}
 	}
 	return c, nil
 }
@@ -181,7 +185,7 @@ func (c *Client) do(ctx context.Context, r request) error {
 				continue
 			}
 		}
-		return decodeResult(ans.status, ans.header, ans.body, r, secrets)
+		return decodeResult(ans.status, ans.header, ans.body, r, append(secrets, selfServiceSecrets(r.path, payload, ans.body)...))
 	}
 }
 
@@ -272,8 +276,10 @@ func tokenRejected(path string, header http.Header, body []byte) bool {
 	if strings.HasPrefix(path, "/mfa/") {
 		return strings.EqualFold(e.Code, "AUTH-1110")
 	}
-	// SCIM (/admin/v1): only the bearer token can be wrong on the calls this client makes.
-	return !e.Is(ErrInvalidPasscode)
+	// SCIM (/admin/v1): a 401 is about the token unless it judged the user's input (a
+	// passcode, a locked user, a factor turned off, a stale request of the self-service
+	// validator): sending a passcode again with a new token would count it twice.
+	return scimSentinel(e.Code) == nil
 }
 
 // pathf builds a path from a format with %s verbs and path segments, escaping each segment

@@ -77,7 +77,7 @@ func (t *exchangeTransport) RoundTrip(req *http.Request) (*http.Response, error)
 			fields["query"] = req.URL.Query().Encode()
 		}
 		// The server may echo a secret the request carried in a text field of its answer.
-		sent := requestSecrets(req.Header, reqBody)
+		sent := append(requestSecrets(req.Header, reqBody), selfServiceSecrets(req.URL.Path, reqBody, respBody)...)
 		if b := RedactBody(req.Header.Get("Content-Type"), reqBody); b != "" {
 			fields["request_body"] = scrub(b, sent)
 		}

@@ -68,12 +68,16 @@ type factor struct {
 	OfflineTOTP  bool
 	SharedSecret string // base32, TOTP only
 	created      time.Time
-	totpSpent    int64 // the last TOTP step whose code was accepted; 0 = none
+	modified     time.Time // last rename; zero: never changed since created
+	totpSpent    int64     // the last TOTP step whose code was accepted; 0 = none
 
 	// Pending OTP enrollment.
 	otp        string
 	otpExpires time.Time
 	nonce      string // the only requestState nonce currently accepted
+	// requestID is the self-service requestId of the enrollment (MyAuthenticationFactorEnroller),
+	// which the initiator and validator may send back; "" until one is needed.
+	requestID string
 }
 
 func (f *factor) method() string { return f.Methods[0] }

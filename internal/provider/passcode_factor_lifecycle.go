@@ -68,7 +68,8 @@ func (r *passcodeFactorResource) pendingDetail(c *factorModel) string {
 // ModifyPlan marks the status unknown when a passcode will be submitted, and warns when the
 // stored enrollment request cannot be used, so the plan says the enrollment will restart.
 func (r *passcodeFactorResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
+	resp.Diagnostics.Append(r.selfServicePlanDiagnostics(ctx, req)...)
+	if req.Plan.Raw.IsNull() || resp.Diagnostics.HasError() {
 		return
 	}
 	if req.State.Raw.IsNull() {
