@@ -187,6 +187,13 @@ func (h *harness) ssPushEnrolled(c ssContext) (string, string) {
 	return dev, rid
 }
 
+// ssBypassCode creates a bypass code through MyBypassCodes and returns its resource id.
+func (h *harness) ssBypassCode(c ssContext) string {
+	h.t.Helper()
+	m := h.my(c.tok, 201, http.MethodPost, "/admin/v1/MyBypassCodes", map[string]any{"schemas": []string{scimBypassCodeSchema}, "user": userRef(c)})
+	return m["id"].(string)
+}
+
 func userRef(c ssContext) map[string]any { return map[string]any{"value": c.uid} }
 
 // Differences the emulator's answers may have from one of Oracle's samples, each seen in
@@ -282,21 +289,23 @@ var ssCases = []ssCase{
 		dev, rid := h.ssEnroll(c, "PUSH")
 		return c.tok, http.MethodPost, pathValidator, withFields(req, "deviceId", dev, "requestId", rid)
 	}},
-	// Self-service bypass codes: not emulated.
-	{entry: "Bypass Codes Self Service / Create", notEmulated: true, setup: func(h *harness, c ssContext, req map[string]any) (string, string, string, any) {
+	// Self-service bypass codes.
+	{entry: "Bypass Codes Self Service / Create", setup: func(h *harness, c ssContext, req map[string]any) (string, string, string, any) {
 		return c.tok, http.MethodPost, "/admin/v1/MyBypassCodes", withFields(req, "user", userRef(c))
 	}},
-	{entry: "Bypass Codes Self Service / Get", notEmulated: true, setup: func(h *harness, c ssContext, req map[string]any) (string, string, string, any) {
-		return c.tok, http.MethodGet, "/admin/v1/MyBypassCodes/0123456789abcdef0123456789abcdef", nil
+	{entry: "Bypass Codes Self Service / Get", setup: func(h *harness, c ssContext, req map[string]any) (string, string, string, any) {
+		return c.tok, http.MethodGet, "/admin/v1/MyBypassCodes/" + h.ssBypassCode(c), nil
 	}},
-	{entry: "Bypass Codes Self Service / Search for Bypass Codes Using POST", notEmulated: true, setup: func(h *harness, c ssContext, req map[string]any) (string, string, string, any) {
+	{entry: "Bypass Codes Self Service / Search for Bypass Codes Using POST", setup: func(h *harness, c ssContext, req map[string]any) (string, string, string, any) {
+		h.ssBypassCode(c)
 		return c.tok, http.MethodPost, "/admin/v1/MyBypassCodes/.search", req
 	}},
-	{entry: "Bypass Codes Self Service / Search", notEmulated: true, setup: func(h *harness, c ssContext, req map[string]any) (string, string, string, any) {
+	{entry: "Bypass Codes Self Service / Search", setup: func(h *harness, c ssContext, req map[string]any) (string, string, string, any) {
+		h.ssBypassCode(c)
 		return c.tok, http.MethodGet, "/admin/v1/MyBypassCodes", nil
 	}},
-	{entry: "Bypass Codes Self Service / Delete", notEmulated: true, setup: func(h *harness, c ssContext, req map[string]any) (string, string, string, any) {
-		return c.tok, http.MethodDelete, "/admin/v1/MyBypassCodes/0123456789abcdef0123456789abcdef", nil
+	{entry: "Bypass Codes Self Service / Delete", setup: func(h *harness, c ssContext, req map[string]any) (string, string, string, any) {
+		return c.tok, http.MethodDelete, "/admin/v1/MyBypassCodes/" + h.ssBypassCode(c), nil
 	}},
 	// Devices.
 	{entry: "Devices Self Service / Search for devices", setup: func(h *harness, c ssContext, req map[string]any) (string, string, string, any) {

@@ -311,7 +311,7 @@ func TestSCIMSearchViaPOST(t *testing.T) {
 func TestNotEmulatedIsDistinctFromNotFound(t *testing.T) {
 	h := newHarness(t, Config{})
 	for _, tc := range []struct{ method, path string }{
-		{http.MethodGet, "/admin/v1/MyBypassCodes"},
+		{http.MethodGet, "/admin/v1/MyApiKeys"},
 		{http.MethodPost, "/admin/v1/AuthenticationFactorsRemover"},
 		{http.MethodGet, "/admin/v1/MyTrustedUserAgents"},
 		{http.MethodPut, "/admin/v1/Me"},

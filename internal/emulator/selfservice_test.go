@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"encoding/base64"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -74,6 +75,12 @@ func TestMyEndpointsRefuseOtherTokens(t *testing.T) {
 		{http.MethodGet, pathMyDevices},
 		{http.MethodGet, pathMyDevices + "/0123456789abcdef0123456789abcdef"},
 		{http.MethodDelete, pathMyDevices + "/0123456789abcdef0123456789abcdef"},
+		{http.MethodPatch, pathMyDevices + "/0123456789abcdef0123456789abcdef"},
+		{http.MethodPost, "/admin/v1/MyBypassCodes"},
+		{http.MethodGet, "/admin/v1/MyBypassCodes"},
+		{http.MethodPost, "/admin/v1/MyBypassCodes/.search"},
+		{http.MethodGet, "/admin/v1/MyBypassCodes/0123456789abcdef0123456789abcdef"},
+		{http.MethodDelete, "/admin/v1/MyBypassCodes/0123456789abcdef0123456789abcdef"},
 	}
 	authn := h.tokenFor(DefaultAuthenticatorClientID, DefaultAuthenticatorClientSecret)
 	for _, c := range calls {
@@ -423,7 +430,9 @@ func TestMySecurityQuestions(t *testing.T) {
 	setQuestions := func(items ...map[string]any) map[string]any {
 		return map[string]any{"schemas": []string{scimPatchOpSchema}, "Operations": []any{map[string]any{"op": "add", "path": meSecQuestionsPath, "value": items}}}
 	}
-	q := func(id, answer string) map[string]any { return map[string]any{"value": id, "answer": answer, "hintText": "hint"} }
+	q := func(id, answer string) map[string]any {
+		return map[string]any{"value": id, "answer": answer, "hintText": "hint"}
+	}
 	sqValidator := func(answers ...map[string]any) map[string]any {
 		return map[string]any{"schemas": []string{schemaValidator}, "authFactor": "SECURITY_QUESTIONS", "scenario": "ENROLLMENT", "securityQuestions": answers}
 	}
@@ -456,4 +465,44 @@ func TestMySecurityQuestions(t *testing.T) {
 	v1 := h.initiate(uid, "factorId", SecurityQuestionsFactorID, "method", "SECURITY_QUESTIONS")
 	h.mustDo(200, http.MethodPatch, requestPath(v1), map[string]any{"requestState": v1["requestState"],
 		"securityQuestions": answerAsked(v1, map[string]string{"FirstPet": "Bouncer", "FirstCar": "Ford Pinto", "FavoriteFood": "Chinese"})})
+}
+
+func TestMyBypassCodes(t *testing.T) {
+	h := newHarness(t, Config{})
+	uid, tok := h.selfUser("joe")
+	h.emailSkip(uid)
+	create := map[string]any{"schemas": []string{scimBypassCodeSchema}, "user": map[string]any{"value": uid}}
+	c1 := h.my(tok, 201, http.MethodPost, "/admin/v1/MyBypassCodes", create)
+	c2 := h.my(tok, 201, http.MethodPost, "/admin/v1/MyBypassCodes", create)
+	id1, code1 := c1["id"].(string), c1["code"].(string)
+	if len(code1) != 12 || c1["maxUsageCount"] != float64(1) || c1["meta"].(map[string]any)["resourceType"] != "MyBypassCode" || c2["id"] == id1 {
+		t.Fatalf("created codes: %v %v", c1, c2)
+	}
+	h.wantMyError(tok, 400, msgInvalidReference, http.MethodPost, "/admin/v1/MyBypassCodes", withFields(create, "user", map[string]any{"value": AliceID}))
+	if l := h.my(tok, 200, http.MethodGet, "/admin/v1/MyBypassCodes", nil); l["totalResults"] != float64(2) {
+		t.Fatalf("list: %v", l)
+	}
+	search := map[string]any{"schemas": []string{scimSearchSchema}}
+	if l := h.my(tok, 200, http.MethodPost, "/admin/v1/MyBypassCodes/.search", search); l["totalResults"] != float64(2) {
+		t.Fatalf(".search: %v", l)
+	}
+	h.wantMyError(tok, 501, notEmulatedMessageID, http.MethodPost, "/admin/v1/MyBypassCodes/.search", withFields(search, "filter", `code eq "1"`))
+	if g := h.my(tok, 200, http.MethodGet, "/admin/v1/MyBypassCodes/"+id1, nil); g["code"] != code1 {
+		t.Fatalf("GET code: %v", g)
+	}
+	// /mfa/v1 lists the BypassCode pseudo factor, and the code verifies the user once.
+	if e1 := h.mustDo(200, http.MethodGet, factorsPath(uid), nil); !strings.Contains(fmt.Sprint(e1["factors"]), BypassCodeFactorID) {
+		t.Fatalf("E1 with bypass codes: %v", e1)
+	}
+	v1 := h.initiate(uid, "factorId", BypassCodeFactorID, "method", "BYPASSCODE")
+	h.mustDo(200, http.MethodPatch, requestPath(v1), map[string]any{"requestState": v1["requestState"], "bypassCode": code1})
+	h.wantMyError(tok, 404, msgDeviceNotFound, http.MethodGet, "/admin/v1/MyBypassCodes/"+id1, nil)
+	// Another user sees none of them; the owner deletes the other one.
+	bob := h.userToken("bob", DemoPassword)
+	h.wantMyError(bob, 404, msgDeviceNotFound, http.MethodDelete, "/admin/v1/MyBypassCodes/"+c2["id"].(string), nil)
+	h.my(tok, 204, http.MethodDelete, "/admin/v1/MyBypassCodes/"+c2["id"].(string), nil)
+	if l := h.my(tok, 200, http.MethodGet, "/admin/v1/MyBypassCodes", nil); l["totalResults"] != float64(0) {
+		t.Fatalf("list after use and delete: %v", l)
+	}
+	h.wantMyError(h.token, 403, msgNeedsUserToken, http.MethodGet, "/admin/v1/MyBypassCodes", nil)
 }

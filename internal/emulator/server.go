@@ -56,6 +56,11 @@ func (s *Server) routes() {
 	my("GET /admin/v1/MyDevices/{id}", s.handleGetMyDevice)
 	my("PATCH /admin/v1/MyDevices/{id}", s.handlePatchMyDevice)
 	my("DELETE /admin/v1/MyDevices/{id}", s.handleDeleteMyDevice)
+	my("POST /admin/v1/MyBypassCodes", s.handleCreateMyBypassCode)
+	my("GET /admin/v1/MyBypassCodes", s.handleListMyBypassCodes)
+	my("POST /admin/v1/MyBypassCodes/.search", s.handleListMyBypassCodes)
+	my("GET /admin/v1/MyBypassCodes/{id}", s.handleMyBypassCode)
+	my("DELETE /admin/v1/MyBypassCodes/{id}", s.handleMyBypassCode)
 	// Every other /admin/v1 (and /sso/v1) endpoint is Oracle's but not emulated: token first,
 	// then 501 (see errSCIMNotEmulated), never a 404 a client could take for "not found".
 	notEmulated := s.serve(s.withSCIMTokenOnly(func(r *http.Request) (reply, error) {
