@@ -280,7 +280,9 @@ func (u *factorUpdate) activate(ctx context.Context, config tfsdk.Config) {
 	case errors.Is(err, client.ErrAlreadyEnrolled):
 		u.enrolledElsewhere(ctx)
 	case errors.Is(err, client.ErrRequestState):
-		u.restartInsteadOfActivating(ctx, "the identity domain no longer accepts its enrollment request")
+		u.restartInsteadOfActivating(ctx, "the identity domain no longer accepts its enrollment request (it "+
+			"expired, or a new passcode was sent since outside this resource, for example by the idcsmfa_resend_passcode "+
+			"action, which replaces it)")
 	case errors.Is(err, client.ErrInvalidPasscode):
 		u.keepPrevious()
 		u.diags.AddAttributeError(path.Root(attrOTPCodeWO), "Wrong passcode",
