@@ -95,15 +95,25 @@ func actionAttribute(a ephemeralschema.Attribute) (actionschema.Attribute, bool)
 	return nil, false
 }
 
-// inputsOnly drops the "After opening, ..." sentence of a description.
+// inputsOnly drops the "After opening, ..." sentence of a description, and says how an
+// action computes a TOTP code instead of how the ephemeral resource's openings do.
 func inputsOnly(description string) string {
+	if i := strings.Index(description, totpOpeningsSentence); i >= 0 {
+		return description[:i] + "The action waits for the start of the next time step (at most `totp_period`) and " +
+			"answers with that step's code, which nothing can have used yet (the service accepts each code once, " +
+			"RFC 6238 section 5.2)."
+	}
 	for _, cut := range []string{" After opening, ", "; after opening, "} {
 		if i := strings.Index(description, cut); i >= 0 {
-			return description[:i] + "."
+			return strings.TrimSuffix(description[:i], ".") + "."
 		}
 	}
 	return description
 }
+
+// totpOpeningsSentence starts what totp_secret's description says of the ephemeral resource's
+// openings.
+const totpOpeningsSentence = "Terraform opens an ephemeral resource"
 
 func (a *VerifyFactorAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
 	a.client = providerClient(req.ProviderData, &resp.Diagnostics)
