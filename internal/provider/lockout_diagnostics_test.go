@@ -25,7 +25,7 @@ func TestAccPasscodeFactor_wrongPasscodeCountsFailedAttempts(t *testing.T) {
 			},
 			{
 				Config: cfg, ConfigVariables: otpVars(env.lazyOTP(t, userID, &factorID), 1),
-				Check:  resource.TestCheckResourceAttr(k.addr(), "status", "ENROLLED"),
+				Check: resource.TestCheckResourceAttr(k.addr(), "status", "ENROLLED"),
 			},
 		}
 	})
