@@ -181,7 +181,12 @@ func (c *Client) do(ctx context.Context, r request) error {
 				continue
 			}
 		}
-		return decodeResult(ans.status, ans.header, ans.body, r, secrets)
+		err = decodeResult(ans.status, ans.header, ans.body, r, secrets)
+		var apiErr *APIError
+		if errors.As(err, &apiErr) {
+			apiErr.Attempts, apiErr.Elapsed = ans.attempts, ans.elapsed
+		}
+		return err
 	}
 }
 
@@ -211,6 +216,10 @@ type answer struct {
 	header http.Header
 	body   []byte
 	token  string // the bearer token of the last attempt, which refreshBearer may have replaced
+	// attempts is how many times the request was sent (retries and 429 waits included), and
+	// elapsed the time from the first sending to this answer.
+	attempts int
+	elapsed  time.Duration
 }
 
 // send makes one logical exchange, with the retries of r.retry and the waits of 429s.
@@ -219,10 +228,12 @@ func (c *Client) send(ctx context.Context, r request, target string, payload []b
 	if payload != nil {
 		body = bytes.NewReader(payload)
 	}
-	req, err := http.NewRequestWithContext(withAttempts(ctx), r.method, target, body)
+	actx := withAttempts(ctx)
+	req, err := http.NewRequestWithContext(actx, r.method, target, body)
 	if err != nil {
 		return answer{}, err
 	}
+	start := time.Now()
 	req.Header.Set("Accept", "application/json")
 	if payload != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -242,7 +253,8 @@ func (c *Client) send(ctx context.Context, r request, target string, payload []b
 	if resp.Request != nil {
 		used = strings.TrimPrefix(resp.Request.Header.Get("Authorization"), "Bearer ")
 	}
-	return answer{status: resp.StatusCode, header: resp.Header, body: b, token: used}, nil
+	return answer{status: resp.StatusCode, header: resp.Header, body: b, token: used,
+		attempts: attemptsSent(actx), elapsed: time.Since(start)}, nil
 }
 
 // refreshBearer puts the current token on a retried request: a call can wait through several
