@@ -53,14 +53,17 @@ const resendPasscodeDescription = "Sends a new passcode for a pending (`ENROLLME
 	"(Terraform 1.14+: `terraform apply -invoke=action.idcsmfa_resend_passcode.<name>`, or an `action_trigger` in a " +
 	"resource's `lifecycle`). An enrolled factor has nothing to send: the action fails and says so. It changes no " +
 	"state.\n\n" +
-	"**For factors activated out of band.** The API's resend needs the enrollment's latest `requestState`, which " +
-	"only the `idcsmfa_sms_factor` / `idcsmfa_email_factor` resource that enrolled the factor keeps (in its private " +
-	"state), and an action can neither read nor write it. So the action restarts the pending enrollment of the same " +
-	"device (the service keeps the factor id and sends a new passcode), which voids the `requestState` the factor " +
-	"resource keeps. Use it when the passcode is submitted elsewhere while an `idcsmfa_factor_activation` waits. " +
-	"When the factor resource submits the passcode with `otp_code_wo`, change its `otp_resend_version` instead: " +
-	"after this action its next activation cannot use the new passcode, restarts the enrollment (a third passcode) " +
-	"and asks for that one.\n\n" +
+	"**For factors activated out of band, without the API.** The API's resend needs the enrollment's latest " +
+	"`requestState`, which only whoever started the enrollment holds (the `idcsmfa_sms_factor` / " +
+	"`idcsmfa_email_factor` resource, in its private state), and an action can neither read nor write it. So the " +
+	"action restarts the pending enrollment of the same device (the service keeps the factor id and sends a new " +
+	"passcode) and keeps nothing: the new `requestState` is dropped and the previous one is void. The new passcode " +
+	"is therefore for a user who finishes the enrollment where no `requestState` is needed, while an " +
+	"`idcsmfa_factor_activation` waits (Oracle does not document whether a user can finish, in the identity " +
+	"domain's own pages, an enrollment started through `/mfa/v1`). When the passcode is submitted through the API " +
+	"(`otp_code_wo` of the factor resource, or another tool), change the factor resource's `otp_resend_version` " +
+	"instead: after this action, the factor resource's next submission finds its `requestState` void, restarts the " +
+	"enrollment (another passcode) and asks for that one.\n\n" +
 	"Every passcode sent may count towards locking the user (Oracle's verification sample warns so). Needs the " +
 	"**MFA Client** app role; to check, before sending, that `factor_id` is the device described (method and " +
 	"masked number), also a role that reads users (**User Administrator**); without it the action still sends, " +

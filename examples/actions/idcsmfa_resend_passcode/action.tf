@@ -7,8 +7,8 @@ terraform {
   }
 }
 
-# The user's email factor, activated out of band: the passcode is submitted elsewhere while
-# the activation waits (see the guide "Activation flows").
+# The user's email factor, activated out of band: the user finishes the enrollment without
+# the API while the activation waits (see the guide "Activation flows").
 resource "idcsmfa_email_factor" "mail" {
   user_id = "7b3d902ab05b4214bae6b2924ca6be21"
 }
@@ -25,8 +25,8 @@ resource "idcsmfa_factor_activation" "mail" {
 # When the passcode did not arrive or expired, send a new one without changing anything else:
 #   terraform apply -invoke=action.idcsmfa_resend_passcode.mail
 # (For an SMS factor, also give country_code and mobile_number, e.g. from the
-# idcsmfa_sms_factor resource.) A factor whose passcode this workspace submits with
-# otp_code_wo gets a new one with otp_resend_version instead.
+# idcsmfa_sms_factor resource.) The action restarts the enrollment: a passcode submitted
+# through the API (otp_code_wo, another tool) needs otp_resend_version instead.
 action "idcsmfa_resend_passcode" "mail" {
   config {
     user_id   = idcsmfa_email_factor.mail.user_id
