@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -80,8 +81,10 @@ action "idcsmfa_resend_passcode" "again" {
 }
 
 // The out-of-band flow the action is for: an SMS factor enrolled elsewhere, an activation
-// waiting, the user asking for a new passcode. A number that is not the factor's is refused
-// before anything is sent; the right one sends a new passcode for the same factor.
+// waiting, the user asking for a new passcode. Inputs that do not describe the factor (no
+// number: an email factor; another number; an unknown factor) are refused before anything is
+// sent (the right one then finds one passcode sent before it, and one factor); the right
+// number sends a new passcode for the same factor.
 func TestAccResendPasscodeAction_smsOutOfBand(t *testing.T) {
 	skipOnOpenTofu(t, "actions")
 	t.Parallel()
@@ -107,12 +110,28 @@ action "idcsmfa_resend_passcode" "again" {
 		TerraformVersionChecks:   skipBelowActions,
 		Steps: []resource.TestStep{
 			{
-				Config:      env.providerConfig() + action("7700900999") + triggeredBy("idcsmfa_resend_passcode.again", 1),
+				Config: env.providerConfig() + fmt.Sprintf(`
+action "idcsmfa_resend_passcode" "again" {
+  config {
+    user_id   = %q
+    factor_id = %q
+  }
+}
+`, userID, factorID) + triggeredBy("idcsmfa_resend_passcode.again", 1),
+				ExpectError: diagRE("Factor "+factorID+" is an SMS factor, but a configuration without country_code and "+
+					"mobile_number describes an email factor", "Nothing was sent"),
+			},
+			{
+				// Each step a new input: a failed step's terraform_data was created before its action ran.
+				Config:      env.providerConfig() + strings.Replace(action("7700900123"), factorID, strings.Repeat("0", 32), 1) + triggeredBy("idcsmfa_resend_passcode.again", 2),
+				ExpectError: diagRE("The identity domain has no factor "+strings.Repeat("0", 32), "AUTH-1014", "Check user_id and factor_id"),
+			},
+			{
+				Config:      env.providerConfig() + action("7700900999") + triggeredBy("idcsmfa_resend_passcode.again", 3),
 				ExpectError: diagRE("sends to", "which is not +44 7700900999", "Nothing was sent"),
 			},
 			{
-				// A new input: the failed step's terraform_data was created before its action ran.
-				Config: env.providerConfig() + action("7700900123") + triggeredBy("idcsmfa_resend_passcode.again", 2),
+				Config: env.providerConfig() + action("7700900123") + triggeredBy("idcsmfa_resend_passcode.again", 4),
 				Check: resource.ComposeTestCheckFunc(
 					checkMessages(env, userID, 2),
 					checkOTPChanged(env, userID, &factorID, &otp),
@@ -121,7 +140,7 @@ action "idcsmfa_resend_passcode" "again" {
 				),
 			},
 			{
-				Config:      env.providerConfig() + action("7700900123") + triggeredBy("idcsmfa_resend_passcode.again", 3),
+				Config:      env.providerConfig() + action("7700900123") + triggeredBy("idcsmfa_resend_passcode.again", 5),
 				ExpectError: diagRE("Could not resend the passcode", "already enrolled"),
 			},
 		},
