@@ -185,7 +185,12 @@ func (c *Client) do(ctx context.Context, r request) error {
 				continue
 			}
 		}
-		return decodeResult(ans.status, ans.header, ans.body, r, append(secrets, selfServiceSecrets(r.path, payload, ans.body)...))
+		err = decodeResult(ans.status, ans.header, ans.body, r, append(secrets, selfServiceSecrets(r.path, payload, ans.body)...))
+		var apiErr *APIError
+		if errors.As(err, &apiErr) {
+			apiErr.Attempts, apiErr.Elapsed = ans.attempts, ans.elapsed
+		}
+		return err
 	}
 }
 
@@ -215,6 +220,10 @@ type answer struct {
 	header http.Header
 	body   []byte
 	token  string // the bearer token of the last attempt, which refreshBearer may have replaced
+	// attempts is how many times the request was sent (retries and 429 waits included), and
+	// elapsed the time from the first sending to this answer.
+	attempts int
+	elapsed  time.Duration
 }
 
 // send makes one logical exchange, with the retries of r.retry and the waits of 429s.
@@ -223,10 +232,12 @@ func (c *Client) send(ctx context.Context, r request, target string, payload []b
 	if payload != nil {
 		body = bytes.NewReader(payload)
 	}
-	req, err := http.NewRequestWithContext(withAttempts(ctx), r.method, target, body)
+	actx := withAttempts(ctx)
+	req, err := http.NewRequestWithContext(actx, r.method, target, body)
 	if err != nil {
 		return answer{}, err
 	}
+	start := time.Now()
 	req.Header.Set("Accept", "application/json")
 	if payload != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -246,7 +257,8 @@ func (c *Client) send(ctx context.Context, r request, target string, payload []b
 	if resp.Request != nil {
 		used = strings.TrimPrefix(resp.Request.Header.Get("Authorization"), "Bearer ")
 	}
-	return answer{status: resp.StatusCode, header: resp.Header, body: b, token: used}, nil
+	return answer{status: resp.StatusCode, header: resp.Header, body: b, token: used,
+		attempts: attemptsSent(actx), elapsed: time.Since(start)}, nil
 }
 
 // refreshBearer puts the current token on a retried request: a call can wait through several

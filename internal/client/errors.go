@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // Sentinels for errors.Is. An *APIError matches the ones its status and code imply.
@@ -54,6 +55,11 @@ type APIError struct {
 	// no query), e.g. "POST /mfa/v1/users/<userGUID>/factors"; "POST /oauth2/v1/token" for
 	// the token request. Empty only for an APIError built by hand.
 	Operation string
+	// Attempts is how many times the request was sent, retries included (1 when it was not
+	// retried; 0 for an APIError built by hand), and Elapsed the time from the first sending
+	// to this answer: a 5xx after retries says the client gave up, not that it tried once.
+	Attempts int
+	Elapsed  time.Duration
 
 	kind errorKind
 }

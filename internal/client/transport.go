@@ -23,6 +23,14 @@ func withAttempts(ctx context.Context) context.Context {
 	return context.WithValue(ctx, attemptKey{}, &attempts{})
 }
 
+// attemptsSent is how many times a request made with ctx (from withAttempts) was sent.
+func attemptsSent(ctx context.Context) int {
+	if a, ok := ctx.Value(attemptKey{}).(*attempts); ok {
+		return int(a.n.Load())
+	}
+	return 0
+}
+
 // exchangeTransport sits under the retry layer, so it sees every attempt: it sets the
 // User-Agent, reads the whole answer (a connection dropped mid-body is then an error the retry
 // policy sees, not a truncated JSON later), and logs each exchange redacted.

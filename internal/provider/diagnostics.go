@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -60,6 +61,10 @@ const (
 	hintRateLimited = "The identity domain kept answering 429 Too Many Requests after the provider's retries. " +
 		"Lower terraform's -parallelism or apply again later."
 	hintNetwork = "Check that host is the right identity domain URL and is reachable from here."
+	// hintServerError follows a 5xx the client retried until its budget ran out.
+	hintServerError = "The identity domain failed on its side on every attempt. Apply again later; if it keeps " +
+		"failing, check the identity domain's status (OCI Console, Oracle Cloud Infrastructure status page) or " +
+		"give Oracle support the ecId above. To allow more retries, raise the provider's retry settings."
 )
 
 // apiErrorDiagnostic turns an error from the client into one error diagnostic: summary, then
@@ -82,6 +87,10 @@ func apiErrorDetail(err error) string {
 		fmt.Fprintf(&b, "The identity domain refused the token request: %s.", serviceErrorText(err))
 	case errors.As(err, &apiErr):
 		fmt.Fprintf(&b, "The identity domain answered %s.", serviceErrorText(err))
+		if apiErr.Attempts > 1 {
+			fmt.Fprintf(&b, " Terraform sent the request %d times over %s, retrying, and gave up on this answer.",
+				apiErr.Attempts, apiErr.Elapsed.Round(100*time.Millisecond))
+		}
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		fmt.Fprintf(&b, "The operation was interrupted before the identity domain answered: %s", err)
 	default:
@@ -114,6 +123,14 @@ func serviceErrorText(err error) string {
 		text += " (ecId " + apiErr.ECID + ")"
 	}
 	return text
+}
+
+// deleteFailedDiagnostic is apiErrorDiagnostic for a delete, which adds what Terraform does
+// with the object: it stays in state, so the next destroy or apply tries the delete again.
+func deleteFailedDiagnostic(summary string, err error) diag.Diagnostic {
+	return diag.NewErrorDiagnostic(summary, apiErrorDetail(err)+"\n\nThe factor stays in the state, as the identity "+
+		"domain may not have deleted it: run terraform destroy (or apply) again to retry the delete. If it was deleted "+
+		"after all, that run finds it gone and only removes it from the state.")
 }
 
 // apiErrorHint says what to do about an error, or "" when there is nothing specific.
@@ -151,6 +168,8 @@ func apiErrorHint(err error) string {
 		return hintUnauthorized
 	case isSelfServiceRefusal(err):
 		return ""
+	case isAPI && apiErr.StatusCode >= 500 && apiErr.Attempts > 1:
+		return hintServerError
 	case !isAPI && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded):
 		return hintNetwork
 	}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
@@ -22,6 +23,7 @@ var (
 	_ provider.Provider                       = &IDCSMFAProvider{}
 	_ provider.ProviderWithValidateConfig     = &IDCSMFAProvider{}
 	_ provider.ProviderWithEphemeralResources = &IDCSMFAProvider{}
+	_ provider.ProviderWithActions            = &IDCSMFAProvider{}
 )
 
 // IDCSMFAProvider manages users' MFA factors in an Oracle identity domain.
@@ -164,6 +166,7 @@ func (p *IDCSMFAProvider) Configure(ctx context.Context, req provider.ConfigureR
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
+	resp.ActionData = data
 }
 
 func (p *IDCSMFAProvider) Resources(_ context.Context) []func() resource.Resource {
@@ -179,6 +182,14 @@ func (p *IDCSMFAProvider) Resources(_ context.Context) []func() resource.Resourc
 func (p *IDCSMFAProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
 		NewFactorVerificationEphemeralResource,
+	}
+}
+
+// Actions are Terraform 1.14+ operations that change no state.
+func (p *IDCSMFAProvider) Actions(_ context.Context) []func() action.Action {
+	return []func() action.Action{
+		NewResendPasscodeAction,
+		NewVerifyFactorAction,
 	}
 }
 
