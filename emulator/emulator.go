@@ -70,6 +70,8 @@ const (
 	RoleAuthenticatorClient = impl.RoleAuthenticatorClient
 	RoleUserAdmin           = impl.RoleUserAdmin
 	RoleIdentityDomainAdmin = impl.RoleIdentityDomainAdmin
+	// RoleMe lets an application get user tokens with the password grant (self-service).
+	RoleMe = impl.RoleMe
 )
 
 // Factor methods of /mfa/v1.
@@ -102,14 +104,21 @@ const (
 	CarolID = impl.CarolID
 )
 
-// Credentials of the two OAuth clients seeded when Config.Clients is empty: one with the
-// MFA Client and User Administrator roles, one with the Authenticator Client role only.
+// Credentials of the three OAuth clients seeded when Config.Clients is empty: one with the
+// MFA Client and User Administrator roles, one with the Authenticator Client role only, one
+// with the Me role (user tokens for the self-service /admin/v1/Me and My* endpoints).
 const (
 	DefaultClientID                  = impl.DefaultClientID
 	DefaultClientSecret              = impl.DefaultClientSecret
 	DefaultAuthenticatorClientID     = impl.DefaultAuthenticatorClientID
 	DefaultAuthenticatorClientSecret = impl.DefaultAuthenticatorClientSecret
+	// The seeded application with the Me app role, for user tokens (password grant).
+	DefaultSelfServiceClientID     = impl.DefaultSelfServiceClientID
+	DefaultSelfServiceClientSecret = impl.DefaultSelfServiceClientSecret
 )
+
+// DemoPassword is the password of each demo user (alice, bob, carol), for the password grant.
+const DemoPassword = impl.DemoPassword
 
 // MaxBodyBytes bounds every request body; larger bodies are refused with AUTH-1033.
 const MaxBodyBytes = impl.MaxBodyBytes

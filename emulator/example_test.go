@@ -21,18 +21,12 @@ func Example() {
 	defer ts.Close()
 
 	// The OAuth client credentials grant, as the provider does it.
-	form := url.Values{"grant_type": {"client_credentials"}, "scope": {"urn:opc:idm:__myscopes__"}}
-	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/oauth2/v1/token", strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.SetBasicAuth(emulator.DefaultClientID, emulator.DefaultClientSecret)
-	var token struct {
-		AccessToken string `json:"access_token"`
-	}
-	call(req, &token)
+	token := fetchToken(ts.URL, emulator.DefaultClientID, emulator.DefaultClientSecret,
+		url.Values{"grant_type": {"client_credentials"}, "scope": {"urn:opc:idm:__myscopes__"}})
 
 	api := func(method, path, body string, out any) {
 		req, _ := http.NewRequest(method, ts.URL+path, strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+token.AccessToken)
+		req.Header.Set("Authorization", "Bearer "+token)
 		req.Header.Set("Content-Type", "application/json")
 		call(req, out)
 	}
@@ -61,6 +55,18 @@ func Example() {
 	// success ENROLLED
 }
 
+// fetchToken posts a token request with the application's credentials and returns the token.
+func fetchToken(base, clientID, secret string, form url.Values) string {
+	req, _ := http.NewRequest(http.MethodPost, base+"/oauth2/v1/token", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(clientID, secret)
+	var token struct {
+		AccessToken string `json:"access_token"`
+	}
+	call(req, &token)
+	return token.AccessToken
+}
+
 func call(req *http.Request, out any) {
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -70,4 +76,43 @@ func call(req *http.Request, out any) {
 	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
 		panic(err)
 	}
+}
+
+// Self-service: a user gets their own token with the password grant (the application with the
+// Me role) and enrolls their own phone through /admin/v1/My*; the device is the factor /mfa/v1
+// lists, and its passcode is in the same outbox.
+func Example_selfService() {
+	srv := emulator.New(emulator.Config{Seed: 1})
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+
+	token := fetchToken(ts.URL, emulator.DefaultSelfServiceClientID, emulator.DefaultSelfServiceClientSecret,
+		url.Values{"grant_type": {"password"}, "scope": {"urn:opc:idm:__myscopes__"}, "username": {"alice"}, "password": {emulator.DemoPassword}})
+
+	my := func(path, body string, out any) {
+		req, _ := http.NewRequest(http.MethodPost, ts.URL+"/admin/v1/"+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "application/scim+json")
+		call(req, out)
+	}
+	var device struct{ DeviceID, RequestID, PhoneNumber string }
+	my("MyAuthenticationFactorEnroller", `{"schemas":["urn:ietf:params:scim:schemas:oracle:idcs:AuthenticationFactorEnroller"],
+		"user":{"value":"`+emulator.AliceID+`"},"authnFactors":["SMS"],"countryCode":"+44","phoneNumber":"7700900123"}`, &device)
+	fmt.Println(device.PhoneNumber, srv.Factors(emulator.AliceID)[0].ID == device.DeviceID, len(srv.Messages(emulator.AliceID)))
+
+	var sent struct{ UserName string }
+	my("MyAuthenticationFactorInitiator", fmt.Sprintf(`{"schemas":["urn:ietf:params:scim:schemas:oracle:idcs:AuthenticationFactorInitiator"],
+		"deviceId":%q,"requestId":%q,"authFactor":"SMS"}`, device.DeviceID, device.RequestID), &sent)
+	msg := srv.Messages(emulator.AliceID)[0]
+	fmt.Println(sent.UserName, msg.Recipient)
+
+	var valid struct{ Status, MfaStatus string }
+	my("MyAuthenticationFactorValidator", fmt.Sprintf(`{"schemas":["urn:ietf:params:scim:schemas:oracle:idcs:AuthenticationFactorValidator"],
+		"deviceId":%q,"requestId":%q,"otpCode":%q,"authFactor":"SMS","scenario":"ENROLLMENT"}`, device.DeviceID, device.RequestID, msg.OTP), &valid)
+	fmt.Println(valid.Status, valid.MfaStatus, srv.Factors(emulator.AliceID)[0].Status)
+
+	// Output:
+	// XXXXXXX123 true 0
+	// alice +447700900123
+	// SUCCESS ENROLLED ENROLLED
 }

@@ -26,7 +26,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+# Bold headings on a terminal only: a CI log or a file gets plain text.
+if [ -t 1 ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold="" plain=""; fi
+say() { printf '\n%s== %s%s\n' "$bold" "$*" "$plain"; }
 
 command -v terraform >/dev/null || { echo "terraform 1.11+ must be on PATH" >&2; exit 1; }
 command -v curl >/dev/null || { echo "curl must be on PATH" >&2; exit 1; }

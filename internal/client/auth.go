@@ -30,7 +30,10 @@ func (s staticToken) invalidate(string) bool                { return false }
 // the API needs: the fetch is bounded by the caller's context (an oauth2.TokenSource has no
 // context), and a token the server rejected (AUTH-1110) can be dropped and replaced once.
 type ccTokens struct {
-	conf        *clientcredentials.Config
+	conf *clientcredentials.Config
+	// grant fetches a token; conf.Token (client credentials) unless the Config has a user's
+	// Username and Password, then the resource owner password grant (passwordGrant).
+	grant       func(ctx context.Context) (*oauth2.Token, error)
 	httpClient  *http.Client
 	renewBefore time.Duration
 	secrets     []string
@@ -51,7 +54,7 @@ func newCCTokens(tokenURL string, cfg Config, httpClient *http.Client) *ccTokens
 	if renew <= 0 {
 		renew = DefaultTokenRenewBefore
 	}
-	return &ccTokens{
+	s := &ccTokens{
 		conf: &clientcredentials.Config{
 			ClientID:     cfg.ClientID,
 			ClientSecret: cfg.ClientSecret,
@@ -64,6 +67,31 @@ func newCCTokens(tokenURL string, cfg Config, httpClient *http.Client) *ccTokens
 		secrets:     []string{cfg.ClientSecret},
 		now:         time.Now,
 		sem:         make(chan struct{}, 1),
+	}
+	s.grant = s.conf.Token
+	if cfg.Username != "" {
+		s.grant = passwordGrant(tokenURL, scope, cfg)
+		s.secrets = append(s.secrets, cfg.Password)
+	}
+	return s
+}
+
+// passwordGrant is the resource owner password grant of a user's "Me" token (API doc 6.1,
+// Oracle's Postman sample "Obtain ME access_token"): POST /oauth2/v1/token with the client's
+// id and secret in HTTP Basic (a client with the "Me" app role) and
+// grant_type=password&scope=urn:opc:idm:__myscopes__&username=…&password=… in the body. An
+// identity domain that makes the user sign in with MFA refuses it with invalid_grant
+// ("Tenant is MFA enabled…"), an ErrTokenRefused error. The client-credentials token cache
+// (ccTokens) keeps and renews the user's token the same way: no refresh token is asked for.
+func passwordGrant(tokenURL, scope string, cfg Config) func(ctx context.Context) (*oauth2.Token, error) {
+	conf := &oauth2.Config{
+		ClientID:     cfg.ClientID,
+		ClientSecret: cfg.ClientSecret,
+		Endpoint:     oauth2.Endpoint{TokenURL: tokenURL, AuthStyle: oauth2.AuthStyleInHeader},
+		Scopes:       []string{scope},
+	}
+	return func(ctx context.Context) (*oauth2.Token, error) {
+		return conf.PasswordCredentialsToken(ctx, cfg.Username, cfg.Password)
 	}
 }
 
@@ -94,7 +122,7 @@ func (s *ccTokens) token(ctx context.Context) (string, error) {
 	s.fetches.Add(1)
 	fetchCtx := withAttempts(context.WithValue(ctx, oauth2.HTTPClient, s.httpClient))
 	start := s.now()
-	t, err := s.conf.Token(fetchCtx)
+	t, err := s.grant(fetchCtx)
 	if err != nil {
 		return "", s.tokenError(ctx, err)
 	}

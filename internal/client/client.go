@@ -49,6 +49,10 @@ func New(cfg Config) (*Client, error) {
 		return nil, errors.New("no credentials: set client_id and client_secret of a confidential application with the \"MFA Client\" app role, or an access token")
 	case hasCC && (cfg.ClientID == "" || cfg.ClientSecret == ""):
 		return nil, errors.New("client credentials need both client_id and client_secret")
+	case (cfg.Username != "" || cfg.Password != "") && (cfg.Username == "" || cfg.Password == ""):
+		return nil, errors.New("the password grant needs both the user's username and password")
+	case cfg.Username != "" && !hasCC:
+		return nil, errors.New("the password grant needs the client_id and client_secret of a client with the \"Me\" app role")
 	}
 
 	ua := cfg.UserAgent
@@ -122,7 +126,7 @@ func New(cfg Config) (*Client, error) {
 	} else {
 		tokenURL := base.JoinPath("/oauth2/v1/token").String()
 		c.tokens = newCCTokens(tokenURL, cfg, &http.Client{Transport: c.waiter(retrySafe)})
-		c.secrets = []string{cfg.ClientSecret}
+		c.secrets = []string{cfg.ClientSecret, cfg.Password}
 	}
 	return c, nil
 }
@@ -187,7 +191,12 @@ func (c *Client) do(ctx context.Context, r request) error {
 				continue
 			}
 		}
-		return decodeResult(ans.status, ans.header, ans.body, r, secrets)
+		err = decodeResult(ans.status, ans.header, ans.body, r, append(secrets, selfServiceSecrets(r.path, payload, ans.body)...))
+		var apiErr *APIError
+		if errors.As(err, &apiErr) {
+			apiErr.Attempts, apiErr.Elapsed = ans.attempts, ans.elapsed
+		}
+		return err
 	}
 }
 
@@ -217,6 +226,10 @@ type answer struct {
 	header http.Header
 	body   []byte
 	token  string // the bearer token of the last attempt, which refreshBearer may have replaced
+	// attempts is how many times the request was sent (retries and 429 waits included), and
+	// elapsed the time from the first sending to this answer.
+	attempts int
+	elapsed  time.Duration
 }
 
 // send makes one logical exchange, with the retries of r.retry and the waits of 429s.
@@ -225,10 +238,12 @@ func (c *Client) send(ctx context.Context, r request, target string, payload []b
 	if payload != nil {
 		body = bytes.NewReader(payload)
 	}
-	req, err := http.NewRequestWithContext(withAttempts(ctx), r.method, target, body)
+	actx := withAttempts(ctx)
+	req, err := http.NewRequestWithContext(actx, r.method, target, body)
 	if err != nil {
 		return answer{}, err
 	}
+	start := time.Now()
 	req.Header.Set("Accept", "application/json")
 	if payload != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -248,7 +263,8 @@ func (c *Client) send(ctx context.Context, r request, target string, payload []b
 	if resp.Request != nil {
 		used = strings.TrimPrefix(resp.Request.Header.Get("Authorization"), "Bearer ")
 	}
-	return answer{status: resp.StatusCode, header: resp.Header, body: b, token: used}, nil
+	return answer{status: resp.StatusCode, header: resp.Header, body: b, token: used,
+		attempts: attemptsSent(actx), elapsed: time.Since(start)}, nil
 }
 
 // refreshBearer puts the current token on a retried request: a call can wait through several
@@ -278,8 +294,10 @@ func tokenRejected(path string, header http.Header, body []byte) bool {
 	if strings.HasPrefix(path, "/mfa/") {
 		return strings.EqualFold(e.Code, "AUTH-1110")
 	}
-	// SCIM (/admin/v1): only the bearer token can be wrong on the calls this client makes.
-	return !e.Is(ErrInvalidPasscode)
+	// SCIM (/admin/v1): a 401 is about the token unless it judged the user's input (a
+	// passcode, a locked user, a factor turned off, a stale request of the self-service
+	// validator): sending a passcode again with a new token would count it twice.
+	return scimSentinel(e.Code) == nil
 }
 
 // pathf builds a path from a format with %s verbs and path segments, escaping each segment

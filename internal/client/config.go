@@ -34,9 +34,14 @@ type Config struct {
 	ClientID     string
 	ClientSecret string
 	AccessToken  string // alternative to client credentials
-	Scope        string // default urn:opc:idm:__myscopes__
-	UserAgent    string // default terraform-provider-idcsmfa
-	Logger       Logger
+	// Username and Password, with ClientID and ClientSecret, get a user's own token with the
+	// password grant instead of the client's (API doc 6.1): the token the self-service calls
+	// (/admin/v1/Me, My*) need. The client needs the "Me" app role.
+	Username  string
+	Password  string
+	Scope     string // default urn:opc:idm:__myscopes__
+	UserAgent string // default terraform-provider-idcsmfa
+	Logger    Logger
 	// HTTPClient supplies the base transport (and its per-attempt Timeout, if set).
 	// Retries, logging and authentication are layered on top of it.
 	HTTPClient *http.Client

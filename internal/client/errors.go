@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // Sentinels for errors.Is. An *APIError matches the ones its status and code imply.
@@ -21,6 +22,9 @@ var (
 	ErrUserLocked      = errors.New("user locked")
 	ErrTooManyAttempts = errors.New("too many attempts")
 	ErrTokenRefused    = errors.New("token request refused")
+	// ErrOnlyDevice: the self-service API refuses to delete the caller's only device (SCIM 400
+	// error.ssocommon.ssoadmin.mfa.cannotDeleteOnlyExistingDevice, API doc 6.6).
+	ErrOnlyDevice = errors.New("the only device cannot be deleted")
 	// ErrTokenRequest matches every failure of the OAuth token request (POST
 	// /oauth2/v1/token): refused credentials (then ErrTokenRefused matches too), an error
 	// answer, or no answer at all. It tells such an error from one of the API call the token
@@ -51,6 +55,11 @@ type APIError struct {
 	// no query), e.g. "POST /mfa/v1/users/<userGUID>/factors"; "POST /oauth2/v1/token" for
 	// the token request. Empty only for an APIError built by hand.
 	Operation string
+	// Attempts is how many times the request was sent, retries included (1 when it was not
+	// retried; 0 for an APIError built by hand), and Elapsed the time from the first sending
+	// to this answer: a 5xx after retries says the client gave up, not that it tried once.
+	Attempts int
+	Elapsed  time.Duration
 
 	kind errorKind
 }
@@ -78,10 +87,38 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
+// scimSentinels maps the last part of a SCIM messageId (lower case) to a sentinel. Oracle's
+// documentation shows invalidPasscode, invalidPhoneNumber and cannotDeleteOnlyExistingDevice
+// (API doc section 6); the others are the emulator's names for situations Oracle's samples do
+// not show (EMULATOR.md, self-service errors), matched by their last part so that Oracle's
+// own prefix does not matter.
+var scimSentinels = map[string]error{
+	"invalidpasscode":                ErrInvalidPasscode,
+	"cannotdeleteonlyexistingdevice": ErrOnlyDevice,
+	"invalidrequestid":               ErrRequestState,
+	"phonenumberalreadyenrolled":     ErrAlreadyEnrolled,
+	"factoralreadyenrolled":          ErrAlreadyEnrolled,
+	"maxattemptsexceeded":            ErrTooManyAttempts,
+	"userlocked":                     ErrUserLocked,
+	"factornotenabled":               ErrFactorDisabled,
+}
+
+// scimSentinel returns the sentinel of a SCIM messageId ("error.ssocommon.auth.invalidPasscode"), or nil.
+func scimSentinel(code string) error {
+	i := strings.LastIndexByte(code, '.')
+	if i < 0 || !strings.HasPrefix(code, "error.") {
+		return nil
+	}
+	return scimSentinels[strings.ToLower(code[i+1:])]
+}
+
 // Is maps the status and code to the sentinels, so callers branch with errors.Is.
 func (e *APIError) Is(target error) bool {
 	code := strings.ToUpper(e.Code)
 	msg := strings.ToLower(e.Message)
+	if s := scimSentinel(e.Code); s != nil && s == target {
+		return true
+	}
 	switch target {
 	case ErrTokenRefused:
 		return e.kind == kindTokenRefused
@@ -96,7 +133,7 @@ func (e *APIError) Is(target error) bool {
 	case ErrRateLimited:
 		return e.StatusCode == http.StatusTooManyRequests
 	case ErrInvalidPasscode:
-		return code == "AUTH-1105" || strings.HasSuffix(strings.ToLower(e.Code), ".invalidpasscode")
+		return code == "AUTH-1105"
 	case ErrRequestState:
 		return code == "AUTH-1117" || code == "AUTH-1120"
 	case ErrAlreadyEnrolled:

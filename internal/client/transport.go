@@ -23,6 +23,14 @@ func withAttempts(ctx context.Context) context.Context {
 	return context.WithValue(ctx, attemptKey{}, &attempts{})
 }
 
+// attemptsSent is how many times a request made with ctx (from withAttempts) was sent.
+func attemptsSent(ctx context.Context) int {
+	if a, ok := ctx.Value(attemptKey{}).(*attempts); ok {
+		return int(a.n.Load())
+	}
+	return 0
+}
+
 // exchangeTransport sits under the retry layer, so it sees every attempt: it sets the
 // User-Agent, reads the whole answer (a connection dropped mid-body is then an error the retry
 // policy sees, not a truncated JSON later), and logs each exchange redacted.
@@ -77,7 +85,7 @@ func (t *exchangeTransport) RoundTrip(req *http.Request) (*http.Response, error)
 			fields["query"] = req.URL.Query().Encode()
 		}
 		// The server may echo a secret the request carried in a text field of its answer.
-		sent := requestSecrets(req.Header, reqBody)
+		sent := append(requestSecrets(req.Header, reqBody), selfServiceSecrets(req.URL.Path, reqBody, respBody)...)
 		if b := RedactBody(req.Header.Get("Content-Type"), reqBody); b != "" {
 			fields["request_body"] = scrub(b, sent)
 		}

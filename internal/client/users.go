@@ -180,3 +180,23 @@ func (c *Client) UserDevices(ctx context.Context, userGUID string) ([]MFADevice,
 	}
 	return out.MFA.Devices, nil
 }
+
+// UserLoginAttempts returns the user's failed 2-step verification attempts counted towards
+// the lockout (loginAttempts of the SCIM MFA extension, GET /admin/v1/Users/{id}). /mfa/v1
+// answers a wrong passcode (AUTH-1105) without it, and neither API shows the maximum (the
+// domain's MFA settings). Like UserDevices it needs a role that may read users.
+func (c *Client) UserLoginAttempts(ctx context.Context, userGUID string) (int, error) {
+	p, err := pathf(scimUsersPath+"/%s", userGUID)
+	if err != nil {
+		return 0, err
+	}
+	var out wireUser
+	q := url.Values{"attributes": {SCIMMFAExtension + ":loginAttempts"}}
+	if err := c.do(ctx, request{method: http.MethodGet, path: p, query: q, out: &out}); err != nil {
+		return 0, err
+	}
+	if out.MFA == nil {
+		return 0, nil
+	}
+	return out.MFA.LoginAttempts, nil
+}

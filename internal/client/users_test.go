@@ -256,3 +256,16 @@ func TestDeleteUser(t *testing.T) {
 		t.Fatalf("%d DELETE requests, want 2", n)
 	}
 }
+
+func TestUserLoginAttempts(t *testing.T) {
+	c, _ := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/admin/v1/Users/u1" || r.URL.Query().Get("attributes") != SCIMMFAExtension+":loginAttempts" {
+			t.Errorf("request %s %v", r.URL.Path, r.URL.Query())
+		}
+		writeJSON(w, 200, `{"id":"u1","urn:ietf:params:scim:schemas:oracle:idcs:extension:mfa:User":{"loginAttempts":3}}`)
+	}))
+	n, err := c.UserLoginAttempts(context.Background(), "u1")
+	if err != nil || n != 3 {
+		t.Fatalf("got %d, %v; want 3", n, err)
+	}
+}

@@ -43,18 +43,20 @@ func (s *Server) activateLocked(u *userState, f *factor, req completeEnrollmentR
 	if e := s.checkState(req.RequestState, stateKindEnroll, u.ID, f.ID, "", f.nonce); e != nil {
 		return e
 	}
-	code := strings.TrimSpace(string(req.OTPCode))
-	var ok bool
-	if f.OfflineTOTP {
-		ok = s.acceptTOTPLocked(f, code)
-	} else {
-		ok = s.now().Before(f.otpExpires) && otpMatches(code, f.otp)
-	}
-	if !ok {
+	if !s.enrollmentCodeOKLocked(f, strings.TrimSpace(string(req.OTPCode))) {
 		return s.failAttemptLocked(u, errInvalidPasscode())
 	}
 	s.markEnrolledLocked(u, f)
 	return nil
+}
+
+// enrollmentCodeOKLocked checks the code that activates a pending factor: a current code of
+// an offline TOTP app (spending its step), or the latest passcode sent, before it expires.
+func (s *Server) enrollmentCodeOKLocked(f *factor, code string) bool {
+	if f.OfflineTOTP {
+		return s.acceptTOTPLocked(f, code)
+	}
+	return s.now().Before(f.otpExpires) && otpMatches(code, f.otp)
 }
 
 // failAttemptLocked counts a wrong passcode or answer; the attempt that reaches the

@@ -21,6 +21,10 @@ func (s *Server) withBearer(h handler) handler {
 }
 
 func mfaAllowed(t *token, r *http.Request) bool {
+	if t.isUser() {
+		// A user token acts for one user on /admin/v1/Me and My* only (EMULATOR.md).
+		return false
+	}
 	if t.hasRole(RoleMFAClient) {
 		return true
 	}
@@ -40,7 +44,7 @@ func (s *Server) withSCIMAuth(h handler) handler {
 		if t == nil {
 			return reply{}, errSCIMInvalidToken()
 		}
-		if !t.hasRole(RoleUserAdmin, RoleIdentityDomainAdmin) {
+		if t.isUser() || !t.hasRole(RoleUserAdmin, RoleIdentityDomainAdmin) {
 			return reply{}, errSCIMForbidden()
 		}
 		return h(r)

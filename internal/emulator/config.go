@@ -36,6 +36,7 @@ func withDefaults(cfg Config) Config {
 		cfg.Clients = []Client{
 			{ID: DefaultClientID, Secret: DefaultClientSecret, Roles: []string{RoleMFAClient, RoleUserAdmin}},
 			{ID: DefaultAuthenticatorClientID, Secret: DefaultAuthenticatorClientSecret, Roles: []string{RoleAuthenticatorClient}},
+			{ID: DefaultSelfServiceClientID, Secret: DefaultSelfServiceClientSecret, Roles: []string{RoleMe}},
 		}
 	}
 	if len(cfg.Users) == 0 {

@@ -23,6 +23,9 @@ const (
 	RoleAuthenticatorClient = "Authenticator Client"
 	RoleUserAdmin           = "User Administrator"
 	RoleIdentityDomainAdmin = "Identity Domain Administrator"
+	// RoleMe lets an application get user tokens with the password grant (reference §6.1);
+	// a user token works on /admin/v1/Me and the My* endpoints only.
+	RoleMe = "Me"
 )
 
 // Factor methods of /mfa/v1.
@@ -61,7 +64,13 @@ const (
 	DefaultClientSecret              = "emulator-secret"
 	DefaultAuthenticatorClientID     = "authenticator-client"
 	DefaultAuthenticatorClientSecret = "authenticator-secret"
+	// The seeded application with the Me app role, for the password grant (self-service).
+	DefaultSelfServiceClientID     = "selfservice-client"
+	DefaultSelfServiceClientSecret = "selfservice-secret"
 )
+
+// DemoPassword is the password of each demo user (alice, bob, carol), for the password grant.
+const DemoPassword = "Emulator-Passw0rd"
 
 // DefaultEnabledFactors are the factors enabled in a fresh emulated domain.
 var DefaultEnabledFactors = []string{MethodSMS, MethodEmail, MethodTOTP, MethodPush, MethodSecurityQuestions, MethodBypassCode}
@@ -132,6 +141,12 @@ type User struct {
 	Locked     bool   `json:"locked"`
 	GivenName  string `json:"givenName,omitempty"`
 	FamilyName string `json:"familyName,omitempty"`
+	// Password lets the user get a user token with the password grant (self-service, reference
+	// §6.1); empty means the user cannot sign in with a password. It is never shown by the API.
+	Password string `json:"password,omitempty"`
+	// MFARequired says that the user must sign in with MFA: the password grant is refused with
+	// Oracle's invalid_grant "Tenant is MFA enabled. …" (reference §6.1).
+	MFARequired bool `json:"mfaRequired,omitempty"`
 }
 
 // Faults are injected into the Oracle API paths (not /emulator/v1) to test clients.
@@ -257,9 +272,9 @@ func New(cfg Config) *Server {
 // DemoUsers are the users seeded when no users are configured.
 func DemoUsers() []User {
 	return []User{
-		{ID: AliceID, UserName: "alice", Email: "alice@example.com", GivenName: "Alice", FamilyName: "Archer"},
-		{ID: BobID, UserName: "bob", Email: "bob@example.com", GivenName: "Bob", FamilyName: "Baker"},
-		{ID: CarolID, UserName: "carol", Email: "carol@example.com", GivenName: "Carol", FamilyName: "Carter"},
+		{ID: AliceID, UserName: "alice", Email: "alice@example.com", GivenName: "Alice", FamilyName: "Archer", Password: DemoPassword},
+		{ID: BobID, UserName: "bob", Email: "bob@example.com", GivenName: "Bob", FamilyName: "Baker", Password: DemoPassword},
+		{ID: CarolID, UserName: "carol", Email: "carol@example.com", GivenName: "Carol", FamilyName: "Carter", Password: DemoPassword},
 	}
 }
 

@@ -50,28 +50,50 @@ func (s *Server) enrollPhoneLocked(u *userState, method string, req enrollReques
 	if req.MobileNumber == "" {
 		return nil, errMissing("mobileNumber")
 	}
-	cc := strings.TrimSpace(req.CountryCode)
+	cc, num, e := normalizePhone(req.CountryCode, req.MobileNumber)
+	if e != nil {
+		return nil, e
+	}
+	f, e := u.phoneFactorFor(method, cc, num)
+	if e != nil {
+		return nil, e
+	}
+	if f == nil {
+		f = s.newFactorLocked(u, []string{method}, maskPhone(cc, num))
+		f.CountryCode, f.MobileNumber = cc, num
+	}
+	return s.startOrSkipLocked(u, f, req.externalClient, skip), nil
+}
+
+// normalizePhone checks a phone number as E3 and the self-service enroller take it (country
+// code with or without "+", number with spaces, dashes or parentheses): E.164, at most 15
+// digits. A bad one is 400 AUTH-1030.
+func normalizePhone(countryCode, number string) (string, string, *apiError) {
+	cc := strings.TrimSpace(countryCode)
 	if !strings.HasPrefix(cc, "+") {
 		cc = "+" + cc
 	}
-	num := strings.NewReplacer(" ", "", "-", "", "(", "", ")", "").Replace(req.MobileNumber)
+	num := strings.NewReplacer(" ", "", "-", "", "(", "", ")", "").Replace(number)
 	if !countryCodeRE.MatchString(cc) || !mobileNumberRE.MatchString(num) || len(cc)-1+len(num) > 15 {
-		return nil, errPhoneInvalid(cc + req.MobileNumber)
+		return "", "", errPhoneInvalid(cc + number)
 	}
-	// The same number enrolled again: refused when enrolled, restarted when pending
-	// (ARCHITECTURE.md decision 3).
+	return cc, num, nil
+}
+
+// phoneFactorFor finds the user's factor of this method and number: the same number enrolled
+// again is refused when enrolled (AUTH-1031) and restarts the pending enrollment otherwise
+// (ARCHITECTURE.md decision 3). Nil and no error: a new number.
+func (u *userState) phoneFactorFor(method, cc, num string) (*factor, *apiError) {
 	for _, id := range u.factorOrder {
 		f := u.factors[id]
 		if f.method() == method && f.CountryCode == cc && f.MobileNumber == num {
 			if f.Status == StatusEnrolled {
 				return nil, errPhoneEnrolled(cc + num)
 			}
-			return s.startOrSkipLocked(u, f, req.externalClient, skip), nil
+			return f, nil
 		}
 	}
-	f := s.newFactorLocked(u, []string{method}, maskPhone(cc, num))
-	f.CountryCode, f.MobileNumber = cc, num
-	return s.startOrSkipLocked(u, f, req.externalClient, skip), nil
+	return nil, nil
 }
 
 func (s *Server) enrollEmailLocked(u *userState, req enrollRequest, skip bool) (map[string]any, *apiError) {

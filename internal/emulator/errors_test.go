@@ -203,8 +203,8 @@ func TestTokenErrorsAndExpiry(t *testing.T) {
 	if st, body := post("", "", form); st != 401 || !strings.Contains(body, "invalid_client") {
 		t.Fatalf("no credentials: %d %s", st, body)
 	}
-	if st, body := post(DefaultClientID, DefaultClientSecret, "grant_type=password&scope=urn%3Aopc%3Aidm%3A__myscopes__"); st != 400 || !strings.Contains(body, "unsupported_grant_type") {
-		t.Fatalf("password grant: %d %s", st, body)
+	if st, body := post(DefaultClientID, DefaultClientSecret, "grant_type=authorization_code&scope=urn%3Aopc%3Aidm%3A__myscopes__"); st != 400 || !strings.Contains(body, "unsupported_grant_type") {
+		t.Fatalf("authorization code grant: %d %s", st, body)
 	}
 	if st, body := post(DefaultClientID, DefaultClientSecret, "grant_type=client_credentials&scope=openid"); st != 400 || !strings.Contains(body, "invalid_scope") {
 		t.Fatalf("wrong scope: %d %s", st, body)

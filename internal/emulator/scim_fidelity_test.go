@@ -311,10 +311,10 @@ func TestSCIMSearchViaPOST(t *testing.T) {
 func TestNotEmulatedIsDistinctFromNotFound(t *testing.T) {
 	h := newHarness(t, Config{})
 	for _, tc := range []struct{ method, path string }{
-		{http.MethodDelete, "/admin/v1/MyDevices/0123456789abcdef0123456789abcdef"},
+		{http.MethodGet, "/admin/v1/MyApiKeys"},
 		{http.MethodPost, "/admin/v1/AuthenticationFactorsRemover"},
-		{http.MethodPost, "/admin/v1/MyAuthenticationFactorsRemover"},
-		{http.MethodGet, "/admin/v1/Me"},
+		{http.MethodGet, "/admin/v1/MyTrustedUserAgents"},
+		{http.MethodPut, "/admin/v1/Me"},
 		{http.MethodGet, "/admin/v1/Groups"},
 		{http.MethodPatch, "/admin/v1/Users/" + AliceID},
 		{http.MethodPut, "/admin/v1/Users/" + AliceID},

@@ -203,13 +203,9 @@ func projectionFromQuery(q url.Values) (projection, *scimError) {
 // attributes, excludedAttributes and attributeSets.
 func (s *Server) handleSCIMList(r *http.Request) (reply, error) {
 	q := r.URL.Query()
-	start, err := intParam(q.Get("startIndex"), 1)
-	if err != nil {
-		return reply{}, errSCIMNotInteger("startIndex")
-	}
-	count, err := intParam(q.Get("count"), scimDefaultCount)
-	if err != nil {
-		return reply{}, errSCIMNotInteger("count")
+	start, count, e := pageParams(q)
+	if e != nil {
+		return reply{}, e
 	}
 	proj, e := projectionFromQuery(q)
 	if e != nil {
@@ -342,6 +338,19 @@ func (s *Server) scimCandidatesLocked(filter filterNode) []*userState {
 		out = append(out, s.users[id])
 	}
 	return out
+}
+
+// pageParams reads startIndex (default 1) and count (default 50) of a SCIM list.
+func pageParams(q url.Values) (int, int, *scimError) {
+	start, err := intParam(q.Get("startIndex"), 1)
+	if err != nil {
+		return 0, 0, errSCIMNotInteger("startIndex")
+	}
+	count, err := intParam(q.Get("count"), scimDefaultCount)
+	if err != nil {
+		return 0, 0, errSCIMNotInteger("count")
+	}
+	return start, count, nil
 }
 
 func intParam(v string, def int) (int, error) {

@@ -49,6 +49,11 @@ var scimUserAttrs = []scimAttr{
 		{name: "bypassCodes", returned: returnedRequest},
 	}},
 	{name: scimUserStateExt, sub: []scimAttr{{name: "locked"}}},
+	// Rendered for /admin/v1/Me only, as Oracle's Me samples show them (see meResourceLocked).
+	{name: "displayName"},
+	{name: "idcsCreatedBy"},
+	{name: "idcsLastModifiedBy"},
+	{name: scimUserExtension, sub: []scimAttr{{name: "creationMechanism"}}},
 }
 
 // attributeSets values Oracle accepts (SDK AttributeSetsEnum), case-insensitive.

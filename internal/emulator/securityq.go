@@ -147,3 +147,26 @@ var qrPlaceholderPNG = base64.StdEncoding.EncodeToString([]byte{
 	0x00, 0x05, 0xfe, 0x02, 0xfe, 0xa7, 0x35, 0x81, 0x84, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e,
 	0x44, 0xae, 0x42, 0x60, 0x82,
 })
+
+// checkAnswersLocked checks the answers given to the questions asked: each must be answered
+// (400 AUTH-1038), and right, ignoring case and surrounding spaces (else 401 AUTH-1026,
+// counted towards the lockout).
+func (s *Server) checkAnswersLocked(u *userState, asked []string, items []securityQuestionItem) *apiError {
+	if len(items) == 0 {
+		return errMissing("securityQuestions")
+	}
+	given := map[string]string{}
+	for _, q := range items {
+		given[q.ID] = q.Answer
+	}
+	for _, id := range asked {
+		a, ok := given[id]
+		if !ok {
+			return &apiError{http.StatusBadRequest, "AUTH-1038", "Please provide your answer for the \"" + id + "\" security question."}
+		}
+		if !strings.EqualFold(strings.TrimSpace(a), u.answers[id].Answer) {
+			return s.failAttemptLocked(u, errWrongAnswer())
+		}
+	}
+	return nil
+}

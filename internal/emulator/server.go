@@ -41,6 +41,26 @@ func (s *Server) routes() {
 			return reply{}, errSCIMMethodNotAllowed(r.Method, "GET, POST")
 		})))
 	}
+	// Self-service (reference §6): a user's token, the user is "me".
+	my := func(pattern string, h myHandler) { m.HandleFunc(pattern, s.serve(s.withUserToken(h))) }
+	my("GET /admin/v1/Me", s.handleGetMe)
+	my("PATCH /admin/v1/Me", s.handlePatchMe)
+	// Oracle's security-questions sample sends PATCH /admin/v1/Me/ (a trailing slash).
+	my("GET /admin/v1/Me/{$}", s.handleGetMe)
+	my("PATCH /admin/v1/Me/{$}", s.handlePatchMe)
+	my("POST /admin/v1/MyAuthenticationFactorEnroller", s.handleMyEnroller)
+	my("POST /admin/v1/MyAuthenticationFactorInitiator", s.handleMyInitiator)
+	my("POST /admin/v1/MyAuthenticationFactorValidator", s.handleMyValidator)
+	my("POST /admin/v1/MyAuthenticationFactorsRemover", s.handleMyRemover)
+	my("GET /admin/v1/MyDevices", s.handleListMyDevices)
+	my("GET /admin/v1/MyDevices/{id}", s.handleGetMyDevice)
+	my("PATCH /admin/v1/MyDevices/{id}", s.handlePatchMyDevice)
+	my("DELETE /admin/v1/MyDevices/{id}", s.handleDeleteMyDevice)
+	my("POST /admin/v1/MyBypassCodes", s.handleCreateMyBypassCode)
+	my("GET /admin/v1/MyBypassCodes", s.handleListMyBypassCodes)
+	my("POST /admin/v1/MyBypassCodes/.search", s.handleListMyBypassCodes)
+	my("GET /admin/v1/MyBypassCodes/{id}", s.handleMyBypassCode)
+	my("DELETE /admin/v1/MyBypassCodes/{id}", s.handleMyBypassCode)
 	// Every other /admin/v1 (and /sso/v1) endpoint is Oracle's but not emulated: token first,
 	// then 501 (see errSCIMNotEmulated), never a 404 a client could take for "not found".
 	notEmulated := s.serve(s.withSCIMTokenOnly(func(r *http.Request) (reply, error) {

@@ -49,8 +49,9 @@ type userEmail struct {
 
 // bypassCode is an unused bypass code and the id of its SCIM BypassCode resource.
 type bypassCode struct {
-	ID   string
-	Code string
+	ID      string
+	Code    string
+	created time.Time
 }
 
 type securityAnswer struct {
@@ -68,12 +69,16 @@ type factor struct {
 	OfflineTOTP  bool
 	SharedSecret string // base32, TOTP only
 	created      time.Time
-	totpSpent    int64 // the last TOTP step whose code was accepted; 0 = none
+	modified     time.Time // last rename; zero: never changed since created
+	totpSpent    int64     // the last TOTP step whose code was accepted; 0 = none
 
 	// Pending OTP enrollment.
 	otp        string
 	otpExpires time.Time
 	nonce      string // the only requestState nonce currently accepted
+	// requestID is the self-service requestId of the enrollment (MyAuthenticationFactorEnroller),
+	// which the initiator and validator may send back; "" until one is needed.
+	requestID string
 }
 
 func (f *factor) method() string { return f.Methods[0] }
@@ -259,8 +264,9 @@ func (s *Server) CompleteEnrollment(userID, factorID string) error {
 	return nil
 }
 
-// AddBypassCode issues a one-time bypass code for the user (Oracle issues them through
-// /admin/v1/BypassCodes, which the emulator does not implement).
+// AddBypassCode issues a one-time bypass code for the user, as an administrator would (Oracle
+// issues them through /admin/v1/BypassCodes, which the emulator does not implement; the user's
+// own /admin/v1/MyBypassCodes is emulated).
 func (s *Server) AddBypassCode(userID string) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -268,13 +274,19 @@ func (s *Server) AddBypassCode(userID string) (string, error) {
 	if u == nil {
 		return "", ErrUserNotFound
 	}
+	return s.addBypassCodeLocked(u).Code, nil
+}
+
+// addBypassCodeLocked issues a one-time bypass code of 12 digits.
+func (s *Server) addBypassCodeLocked(u *userState) bypassCode {
 	code := s.rng.digits(12)
 	// The resource id is derived from the code rather than drawn from the seeded generator,
 	// so that issuing a code does not change the ids a seeded emulator gives out later.
-	sum := sha256.Sum256([]byte(userID + "/" + code))
-	u.bypassCodes = append(u.bypassCodes, bypassCode{ID: hex.EncodeToString(sum[:16]), Code: code})
-	u.modified = s.now()
-	return code, nil
+	sum := sha256.Sum256([]byte(u.ID + "/" + code))
+	c := bypassCode{ID: hex.EncodeToString(sum[:16]), Code: code, created: s.now()}
+	u.bypassCodes = append(u.bypassCodes, c)
+	u.modified = c.created
+	return c
 }
 
 // LastOTP returns the last passcode issued for the factor (enrollment, verification or

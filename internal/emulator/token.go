@@ -17,9 +17,15 @@ const scopeExpiryPrefix = "urn:opc:resource:expiry="
 
 type token struct {
 	clientID string
-	roles    []string
+	roles    []string // the client's app roles; a user token's are not used (see userID)
 	expires  time.Time
+	// userID is set on a user token (the password grant): the token acts for that user,
+	// on /admin/v1/Me and My* only (EMULATOR.md, self-service).
+	userID string
 }
+
+// isUser says whether the token is a user's (password grant) rather than a client's.
+func (t *token) isUser() bool { return t.userID != "" }
 
 func (t *token) hasRole(roles ...string) bool {
 	for _, have := range t.roles {
@@ -42,7 +48,8 @@ func (s *Server) findClient(id, secret string) *Client {
 	return nil
 }
 
-// handleToken is POST /oauth2/v1/token with the client-credentials grant.
+// handleToken is POST /oauth2/v1/token with the client-credentials grant, or the password
+// grant of a client with the Me app role (reference §6.1).
 func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
 	if err := r.ParseForm(); err != nil {
@@ -67,8 +74,18 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 		writeOAuthError(w, http.StatusUnauthorized, "invalid_client", "Client authentication failed.")
 		return
 	}
-	if gt := r.PostForm.Get("grant_type"); gt != "client_credentials" {
-		writeOAuthError(w, http.StatusBadRequest, "unsupported_grant_type", "The grant type is not supported: only client_credentials is emulated.")
+	issued := &token{clientID: client.ID, roles: client.Roles}
+	switch r.PostForm.Get("grant_type") {
+	case "client_credentials":
+	case "password":
+		userID, e := s.passwordGrant(client, r.PostForm.Get("username"), r.PostForm.Get("password"))
+		if e != nil {
+			writeOAuthError(w, e.status, e.code, e.description)
+			return
+		}
+		issued.userID = userID
+	default:
+		writeOAuthError(w, http.StatusBadRequest, "unsupported_grant_type", "The grant type is not supported: client_credentials and password are emulated.")
 		return
 	}
 	lifetime := s.cfg.TokenLifetime
@@ -93,7 +110,8 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	s.mu.Lock()
 	s.pruneTokensLocked(now)
-	s.tokens[access] = &token{clientID: client.ID, roles: client.Roles, expires: now.Add(lifetime)}
+	issued.expires = now.Add(lifetime)
+	s.tokens[access] = issued
 	s.mu.Unlock()
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Pragma", "no-cache")

@@ -216,21 +216,8 @@ func (s *Server) verifyLocked(u *userState, f *factor, v *verification, req comp
 			return s.failAttemptLocked(u, errInvalidPasscode())
 		}
 	case MethodSecurityQuestions:
-		if len(req.SecurityQuestions) == 0 {
-			return errMissing("securityQuestions")
-		}
-		given := map[string]string{}
-		for _, q := range req.SecurityQuestions {
-			given[q.ID] = q.Answer
-		}
-		for _, id := range v.questions {
-			a, ok := given[id]
-			if !ok {
-				return &apiError{http.StatusBadRequest, "AUTH-1038", "Please provide your answer for the \"" + id + "\" security question."}
-			}
-			if !strings.EqualFold(strings.TrimSpace(a), u.answers[id].Answer) {
-				return s.failAttemptLocked(u, errWrongAnswer())
-			}
+		if e := s.checkAnswersLocked(u, v.questions, req.SecurityQuestions); e != nil {
+			return e
 		}
 	case MethodBypassCode:
 		if req.BypassCode == "" {

@@ -3,6 +3,7 @@ package examplescheck
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -15,6 +16,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/hashicorp/go-version"
 )
 
 // providerVersion is the version the locally built provider has in the filesystem mirror: a
@@ -217,4 +220,26 @@ func (l *lockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
+}
+
+// hasActions reports whether the CLI runs actions: Terraform 1.14 or later. OpenTofu, told
+// by its binary's name (its version numbers overlap Terraform's), has none.
+func (h *harness) hasActions(t *testing.T) bool {
+	t.Helper()
+	out, err := run(h.root, h.env(), time.Minute, h.terraform, "version", "-json")
+	if err != nil {
+		t.Fatalf("%s version -json: %v\n%s", h.terraform, err, out)
+	}
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	// OpenTofu may print a warning before the JSON.
+	if err := json.Unmarshal([]byte(out[max(strings.Index(out, "{"), 0):]), &v); err != nil {
+		t.Fatalf("reading %s version -json: %v\n%s", h.terraform, err, out)
+	}
+	if strings.Contains(filepath.Base(h.terraform), "tofu") {
+		return false
+	}
+	got, err := version.NewVersion(v.Version)
+	return err == nil && !got.LessThan(version.Must(version.NewVersion("1.14.0")))
 }

@@ -336,6 +336,10 @@ func (r *secretRecorder) collect(body []byte) {
 			r.seen = append(r.seen, s)
 		}
 	}
+	// The self-service requestId (beside a deviceId) is as secret as a requestState.
+	if s, ok := doc["requestId"].(string); ok && s != "" && doc["deviceId"] != nil {
+		r.seen = append(r.seen, s)
+	}
 }
 
 func (r *secretRecorder) values() []string {

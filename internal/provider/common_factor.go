@@ -369,7 +369,7 @@ func (r *factorResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	defer r.forgetListing(userID.ValueString())
 	err := r.api.DeleteFactor(ctx, userID.ValueString(), factorID.ValueString())
 	if err != nil && !errors.Is(err, client.ErrNotFound) {
-		resp.Diagnostics.Append(apiErrorDiagnostic(fmt.Sprintf("Could not delete %s factor %s", r.kind.label, factorID.ValueString()), err))
+		resp.Diagnostics.Append(deleteFailedDiagnostic(fmt.Sprintf("Could not delete %s factor %s", r.kind.label, factorID.ValueString()), err))
 	}
 }
 

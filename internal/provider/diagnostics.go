@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -15,13 +16,28 @@ import (
 const (
 	hintTokenRefused = "The token request was refused. Check client_id and client_secret (or IDCS_CLIENT_ID / " +
 		"IDCS_CLIENT_SECRET): the confidential application must be activated, allow the client credentials grant, " +
-		"and have the \"MFA Client\" app role."
+		"and have the \"MFA Client\" app role. In self-service mode (username and password), the application must " +
+		"allow the resource owner password grant and have the \"Me\" app role, and the user's username and password " +
+		"must be right; a domain whose sign-on policy makes users sign in with MFA refuses the password grant " +
+		"(invalid_grant \"Tenant is MFA enabled\"): use a user's access_token with self_service = true instead."
 	hintUnauthorized = "The identity domain did not accept the access token. If you set access_token (or " +
 		"IDCS_ACCESS_TOKEN), get a fresh one carrying the \"MFA Client\" scope; otherwise check that the confidential " +
-		"application still has the \"MFA Client\" app role."
+		"application still has the \"MFA Client\" app role. " + hintUserTokenOnAdminAPI
 	hintForbidden = "The OAuth client is not allowed to do this. Grant the \"MFA Client\" app role to the confidential " +
 		"application (Domains > Integrated applications > the application > App roles); \"Authenticator Client\" " +
-		"can only read factors and verify users."
+		"can only read factors and verify users. " + hintUserTokenOnAdminAPI
+	hintUserTokenOnAdminAPI = "If the token is a user's own token (a password grant or a user's sign-in), it cannot " +
+		"manage factors through the administrator's /mfa/v1 API: set self_service = true to manage that user's own factors."
+	hintSelfServiceToken = "Self-service mode acts as the signed-in user, so it needs a token issued to a user: the " +
+		"password grant (username + password, with client_id and client_secret of an application that has the \"Me\" " +
+		"app role) or an access_token a user got with scope urn:opc:idm:__myscopes__ from an application with the \"Me\" " +
+		"app role (or the Authenticated Client role). A client-credentials token (client_id + client_secret alone, or " +
+		"an administrator application's access_token) has no user: to manage users' factors with it, remove " +
+		"self_service (and username/password) so that the provider uses the MFA Client role's /mfa/v1 API."
+	hintOnlyDevice = "The identity domain keeps at least one 2-step verification device per user, and the user " +
+		"cannot delete their last one themselves. Enroll another factor first (then this one can be deleted), or have " +
+		"an administrator delete it (the provider without self_service, with the MFA Client role), or keep it: remove " +
+		"the resource from the configuration with a removed {} block (lifecycle { destroy = false }) or terraform state rm."
 	hintUserNotFound = "Check user_id: it must be the GUID (the SCIM user id, 32 lower-case hexadecimal characters, not " +
 		"the OCID) of an existing user of this identity domain, not the user name."
 	hintUserLocked = "The user's account is locked (too many failed sign-ins or passcodes, or locked by an " +
@@ -53,6 +69,10 @@ const (
 		"apply again once the network path is sound."
 	hintNotSent = "Terraform was stopping (interrupted or cancelled) before this request was sent, so nothing was " +
 		"changed; apply again to do it."
+	// hintServerError follows a 5xx the client retried until its budget ran out.
+	hintServerError = "The identity domain failed on its side on every attempt. Apply again later; if it keeps " +
+		"failing, check the identity domain's status (OCI Console, Oracle Cloud Infrastructure status page) or " +
+		"give Oracle support the ecId above. To allow more retries, raise the provider's retry settings."
 )
 
 // apiErrorDiagnostic turns an error from the client into one error diagnostic: summary, then
@@ -75,6 +95,10 @@ func apiErrorDetail(err error) string {
 		fmt.Fprintf(&b, "The identity domain refused the token request: %s.", serviceErrorText(err))
 	case errors.As(err, &apiErr):
 		fmt.Fprintf(&b, "The identity domain answered %s.", serviceErrorText(err))
+		if apiErr.Attempts > 1 {
+			fmt.Fprintf(&b, " Terraform sent the request %d times over %s, retrying, and gave up on this answer.",
+				apiErr.Attempts, apiErr.Elapsed.Round(100*time.Millisecond))
+		}
 	case errors.Is(err, client.ErrNotSent):
 		fmt.Fprintf(&b, "Not sent: %s.", err)
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
@@ -111,14 +135,26 @@ func serviceErrorText(err error) string {
 	return text
 }
 
+// deleteFailedDiagnostic is apiErrorDiagnostic for a delete, which adds what Terraform does
+// with the object: it stays in state, so the next destroy or apply tries the delete again.
+func deleteFailedDiagnostic(summary string, err error) diag.Diagnostic {
+	return diag.NewErrorDiagnostic(summary, apiErrorDetail(err)+"\n\nThe factor stays in the state, as the identity "+
+		"domain may not have deleted it: run terraform destroy (or apply) again to retry the delete. If it was deleted "+
+		"after all, that run finds it gone and only removes it from the state.")
+}
+
 // apiErrorHint says what to do about an error, or "" when there is nothing specific.
 func apiErrorHint(err error) string {
 	var apiErr *client.APIError
 	isAPI := errors.As(err, &apiErr)
 	switch {
+	case errors.Is(err, errWrongTokenKind):
+		return hintSelfServiceToken
 	case errors.Is(err, client.ErrTokenRefused):
 		return hintTokenRefused
-	case isAPI && strings.EqualFold(apiErr.Code, "AUTH-1030"):
+	case errors.Is(err, client.ErrOnlyDevice):
+		return hintOnlyDevice
+	case isAPI && (strings.EqualFold(apiErr.Code, "AUTH-1030") || strings.HasSuffix(strings.ToLower(apiErr.Code), ".invalidphonenumber")):
 		return hintInvalidPhone
 	case errors.Is(err, client.ErrAlreadyEnrolled):
 		return hintAlreadyEnrolled
@@ -146,6 +182,10 @@ func apiErrorHint(err error) string {
 		return hintConnectionLost
 	case errors.Is(err, client.ErrUnauthorized):
 		return hintUnauthorized
+	case isSelfServiceRefusal(err):
+		return ""
+	case isAPI && apiErr.StatusCode >= 500 && apiErr.Attempts > 1:
+		return hintServerError
 	case !isAPI && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded):
 		return hintNetwork
 	}

@@ -120,7 +120,7 @@ func activationTimeoutsBlock(ctx context.Context) schema.Block {
 }
 
 func (r *FactorActivationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = providerClient(req.ProviderData, &resp.Diagnostics)
+	r.client = providerFactors(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *FactorActivationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -162,6 +162,19 @@ func (r *FactorActivationResource) Read(ctx context.Context, req resource.ReadRe
 	userID, factorID := state.UserID.ValueString(), state.FactorID.ValueString()
 
 	factor, err := r.client.GetFactor(ctx, userID, factorID)
+	// An import reads the factor here, once: an activation that is not there to be imported
+	// says why, instead of Terraform's "Cannot import non-existent remote object".
+	imported := isImported(ctx, req.Private)
+	if imported && err == nil && factor.FactorStatus != client.FactorStatusEnrolled {
+		resp.Diagnostics.AddError("Cannot import the activation of a pending factor", importPendingDetail(userID, factorID, factor.FactorStatus))
+		return
+	}
+	if imported && errors.Is(err, client.ErrNotFound) {
+		resp.Diagnostics.AddError("Cannot import the activation of an unknown factor",
+			fmt.Sprintf("The identity domain has no factor %s for user %s (%s). Check the import id <user_id>/<factor_id>.",
+				factorID, userID, serviceErrorText(err)))
+		return
+	}
 	if errors.Is(err, client.ErrNotFound) {
 		tflog.Info(ctx, "factor no longer exists; removing the activation from state", map[string]any{"user_id": userID, "factor_id": factorID})
 		resp.State.RemoveResource(ctx)
@@ -182,9 +195,25 @@ func (r *FactorActivationResource) Read(ctx context.Context, req resource.ReadRe
 		return
 	}
 
+	if imported {
+		// Only the import's own read is refused above: later, a factor no longer enrolled
+		// removes the activation from state like any other.
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyImported, nil)...)
+	}
 	state.ID = types.StringValue(factorResourceID(userID, factorID))
 	resp.Diagnostics.Append(state.setFactorState(ctx, factor)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// importPendingDetail says why a pending factor's activation cannot be imported, what to
+// import instead, and when the activation can be imported.
+func importPendingDetail(userID, factorID, status string) string {
+	return fmt.Sprintf("Factor %s of user %s is still %s: its passcode has not been submitted, and an "+
+		"idcsmfa_factor_activation records a factor that is enrolled, so there is nothing to import yet.\n\n"+
+		"Import the factor itself instead, into the idcsmfa_sms_factor or idcsmfa_email_factor resource that "+
+		"manages it (import id %s), and let this activation be created by the next apply: it waits until the "+
+		"passcode is submitted. Or import the activation once the factor is ENROLLED.",
+		factorID, userID, status, factorResourceID(userID, factorID))
 }
 
 // Update can only change timeouts (everything else replaces), so it only records the plan.
@@ -212,6 +241,7 @@ func (r *FactorActivationResource) ImportState(ctx context.Context, req resource
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrID), factorResourceID(userID, factorID))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrUserID), userID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrFactorID), factorID)...)
+	resp.Diagnostics.Append(markImported(ctx, resp.Private)...)
 }
 
 func (m *factorActivationModel) setFactorState(ctx context.Context, f *client.FactorState) diag.Diagnostics {

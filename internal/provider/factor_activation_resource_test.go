@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/emulator"
 )
 
@@ -286,6 +287,57 @@ func TestAccFactorActivation_badInput(t *testing.T) {
 			name: "activation with a factor_id that is an import id",
 			steps: failedBesideProvider(activation(func(userID string) string { return userID + "/" + strings.Repeat("f", 32) }),
 				diagRE("factor_id must be a factor id: 32 hexadecimal characters")),
+		},
+	})
+}
+
+// Importing the activation of a pending factor says that it is pending, what to import
+// instead and when (it used to end in "Cannot import non-existent remote object"); once the
+// factor is enrolled, the same import works and plans no change.
+func TestAccFactorActivation_importPendingFactor(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	env.requireEmulator(t, "completing an enrollment out of band")
+	userID := env.newUser(t)
+	factorID := enrollDirect(t, env, userID, client.EnrollRequest{Method: client.MethodEmail})
+	cfg := env.providerConfig() + fmt.Sprintf(`
+resource "idcsmfa_factor_activation" "test" {
+  user_id   = %q
+  factor_id = %q
+}
+`, userID, factorID)
+	importID := func(*terraform.State) (string, error) { return userID + "/" + factorID, nil }
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		TerraformVersionChecks:   skipBelow1_11,
+		Steps: []resource.TestStep{
+			{
+				Config:             cfg,
+				ResourceName:       "idcsmfa_factor_activation.test",
+				ImportState:        true,
+				ImportStatePersist: true,
+				ImportStateIdFunc:  importID,
+				ExpectError: diagRE("Cannot import the activation of a pending factor", "is still ENROLLMENT_INITIATED",
+					"Import the factor itself instead", "idcsmfa_email_factor", userID+"/"+factorID,
+					"import the activation once the factor is ENROLLED"),
+			},
+			{
+				PreConfig: func() {
+					if err := env.Emulator.CompleteEnrollment(userID, factorID); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:             cfg,
+				ResourceName:       "idcsmfa_factor_activation.test",
+				ImportState:        true,
+				ImportStatePersist: true,
+				ImportStateIdFunc:  importID,
+			},
+			{
+				Config:   cfg,
+				PlanOnly: true,
+				Check:    resource.TestCheckResourceAttr("idcsmfa_factor_activation.test", "status", "ENROLLED"),
+			},
 		},
 	})
 }

@@ -3,16 +3,22 @@ package provider
 import (
 	"context"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
 )
 
-// factorAPI is every call the factor resources make to the identity domain: the consumer's
-// view of the client, so that the resources do not care which API carries it. Today the
-// administrator's /mfa/v1 API (*client.Client) implements it; the self-service /admin/v1/My*
-// API will implement the same calls for the provider's self-service mode.
+// factorAPI is every call the factor resources (and idcsmfa_factor_activation,
+// idcsmfa_user_factors) make to the identity domain: the consumer's view of the client, so
+// that the resources do not care which API carries it. The administrator's /mfa/v1 API
+// (*client.Client) implements it; the self-service /admin/v1/Me and My* API
+// (selfServiceAPI, selfservice_api.go) implements the same calls for the provider's
+// self-service mode. Configure picks one.
 type factorAPI interface {
 	// ListFactors returns the user's enrolled factors (E1).
 	ListFactors(ctx context.Context, userGUID string) (*client.UserFactors, error)
+	// FindUserFactors looks a user up by name or GUID and returns the enrolled factors (E2).
+	FindUserFactors(ctx context.Context, userID string, idType client.UserIDType) (*client.UserFactors, error)
 	// GetFactor returns one factor, pending or enrolled (E4); client.ErrNotFound when gone.
 	GetFactor(ctx context.Context, userGUID, factorID string) (*client.FactorState, error)
 	// UserDevices returns the user's devices from SCIM, pending ones with their method; it
@@ -33,3 +39,11 @@ type factorAPI interface {
 }
 
 var _ factorAPI = (*client.Client)(nil)
+
+// providerFactors is providerDataFrom for objects that need only the factor API.
+func providerFactors(data any, diags *diag.Diagnostics) factorAPI {
+	if d := providerDataFrom(data, diags); d != nil {
+		return d.factors
+	}
+	return nil
+}

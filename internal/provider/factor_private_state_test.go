@@ -276,6 +276,9 @@ func newProtoHarness(t *testing.T, host string, env *testEnv, typeName string) *
 		"client_id":     tftypes.NewValue(tftypes.String, env.ClientID),
 		"client_secret": tftypes.NewValue(tftypes.String, env.ClientSecret),
 		"access_token":  tftypes.NewValue(tftypes.String, nil),
+		"username":      tftypes.NewValue(tftypes.String, nil),
+		"password":      tftypes.NewValue(tftypes.String, nil),
+		"self_service":  tftypes.NewValue(tftypes.Bool, nil),
 	}))
 	if resp, err := srv.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &cfg}); err != nil || hasErrors(resp.Diagnostics) {
 		t.Fatalf("configure: %v %v", err, resp.Diagnostics)

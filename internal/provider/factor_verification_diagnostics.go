@@ -49,7 +49,7 @@ func verificationDiagnostic(who, answered string, err error) diag.Diagnostic {
 		return diag.NewErrorDiagnostic(summary, capitalize(err.Error())+". Nothing was submitted, and Terraform does "+
 			"not wait for a person to type a passcode.\n\n"+hintRegisterTrustedCert)
 	case errors.As(err, &miss):
-		at, _ := (&factorVerificationModel{}).answerFor(miss.Method)
+		at, _ := (&verificationInputs{}).answerFor(miss.Method)
 		if at == "" {
 			return diag.NewErrorDiagnostic(summary, capitalize(err.Error())+".")
 		}

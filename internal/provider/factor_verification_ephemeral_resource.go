@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/ephemeral/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -58,21 +59,27 @@ func NewFactorVerificationEphemeralResource() ephemeral.EphemeralResource {
 }
 
 type factorVerificationModel struct {
-	UserID          types.String   `tfsdk:"user_id"`
-	UserName        types.String   `tfsdk:"user_name"`
-	FactorID        types.String   `tfsdk:"factor_id"`
-	Method          types.String   `tfsdk:"method"`
-	TOTPSecret      types.String   `tfsdk:"totp_secret"`
-	TOTPPeriod      types.Int64    `tfsdk:"totp_period"`
-	TOTPDigits      types.Int64    `tfsdk:"totp_digits"`
-	TOTPAlgorithm   types.String   `tfsdk:"totp_algorithm"`
-	PrivateKeyPEM   types.String   `tfsdk:"private_key_pem"`
-	CertificatePEM  types.String   `tfsdk:"certificate_pem"`
-	BypassCode      types.String   `tfsdk:"bypass_code"`
-	SecurityAnswers types.Map      `tfsdk:"security_answers"`
-	Verified        types.Bool     `tfsdk:"verified"`
-	DisplayName     types.String   `tfsdk:"display_name"`
-	Timeouts        timeouts.Value `tfsdk:"timeouts"`
+	verificationInputs
+	Verified    types.Bool     `tfsdk:"verified"`
+	DisplayName types.String   `tfsdk:"display_name"`
+	Timeouts    timeouts.Value `tfsdk:"timeouts"`
+}
+
+// verificationInputs are what one verification needs: whom, which factor, and the answer.
+// The ephemeral resource and the idcsmfa_verify_factor action share them.
+type verificationInputs struct {
+	UserID          types.String `tfsdk:"user_id"`
+	UserName        types.String `tfsdk:"user_name"`
+	FactorID        types.String `tfsdk:"factor_id"`
+	Method          types.String `tfsdk:"method"`
+	TOTPSecret      types.String `tfsdk:"totp_secret"`
+	TOTPPeriod      types.Int64  `tfsdk:"totp_period"`
+	TOTPDigits      types.Int64  `tfsdk:"totp_digits"`
+	TOTPAlgorithm   types.String `tfsdk:"totp_algorithm"`
+	PrivateKeyPEM   types.String `tfsdk:"private_key_pem"`
+	CertificatePEM  types.String `tfsdk:"certificate_pem"`
+	BypassCode      types.String `tfsdk:"bypass_code"`
+	SecurityAnswers types.Map    `tfsdk:"security_answers"`
 }
 
 func (r *FactorVerificationEphemeralResource) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
@@ -203,20 +210,27 @@ func (r *FactorVerificationEphemeralResource) ValidateConfig(ctx context.Context
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	resp.Diagnostics.Append(m.validate()...)
+}
+
+// validate names the input the chosen method needs, and checks the key pair when it is known.
+func (m *verificationInputs) validate() diag.Diagnostics {
+	var diags diag.Diagnostics
 	if need, given := m.answerFor(m.Method.ValueString()); need != "" && !given {
-		resp.Diagnostics.AddAttributeError(path.Root(need), "Missing answer for "+m.Method.ValueString(),
+		diags.AddAttributeError(path.Root(need), "Missing answer for "+m.Method.ValueString(),
 			fmt.Sprintf("Verifying a %s factor needs %s%s.", m.Method.ValueString(), need, inputHint(need)))
 	}
 	if known(m.PrivateKeyPEM) && known(m.CertificatePEM) {
 		if _, err := client.ParseExternalClientKey(m.PrivateKeyPEM.ValueString(), m.CertificatePEM.ValueString()); err != nil {
-			resp.Diagnostics.Append(keyPairDiagnostic(err))
+			diags.Append(keyPairDiagnostic(err))
 		}
 	}
+	return diags
 }
 
 // answerFor names the attribute that answers a method, and whether the configuration sets
 // it (an unknown value counts as set: it is known when the verification runs).
-func (m *factorVerificationModel) answerFor(method string) (string, bool) {
+func (m *verificationInputs) answerFor(method string) (string, bool) {
 	switch method {
 	case client.MethodTOTP:
 		return attrTOTPSecret, !m.TOTPSecret.IsNull()
@@ -246,10 +260,28 @@ func (r *FactorVerificationEphemeralResource) Open(ctx context.Context, req ephe
 	}
 	timeout, diags := m.Timeouts.Open(ctx, defaultVerificationTimeout)
 	resp.Diagnostics.Append(diags...)
-	answers := map[string]string{}
-	resp.Diagnostics.Append(m.SecurityAnswers.ElementsAs(ctx, &answers, false)...)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	res, d := m.verify(ctx, r.client, timeout, r.pushPollInterval)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	m.UserID, m.FactorID = types.StringValue(res.UserGUID), types.StringValue(res.FactorID)
+	m.Method, m.DisplayName = types.StringValue(res.Method), types.StringValue(res.DisplayName)
+	m.Verified = types.BoolValue(true)
+	resp.Diagnostics.Append(resp.Result.Set(ctx, &m)...)
+}
+
+// verify runs one whole verification (client.Verify) within timeout; a failure comes back
+// as the one diagnostic verificationDiagnostic renders, which holds no secret.
+func (m *verificationInputs) verify(ctx context.Context, c *client.Client, timeout, pushPollInterval time.Duration) (*client.VerifyResult, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	answers := map[string]string{}
+	diags.Append(m.SecurityAnswers.ElementsAs(ctx, &answers, false)...)
+	if diags.HasError() {
+		return nil, diags
 	}
 	vr := client.VerifyRequest{
 		UserID: m.UserID.ValueString(), UserIDType: client.UserIDTypeGUID,
@@ -259,21 +291,25 @@ func (r *FactorVerificationEphemeralResource) Open(ctx context.Context, req ephe
 			Digits: int(m.TOTPDigits.ValueInt64()), Algorithm: m.TOTPAlgorithm.ValueString()},
 		ExternalClientKeyPEM: m.PrivateKeyPEM.ValueString(), ExternalClientCertificatePEM: m.CertificatePEM.ValueString(),
 		BypassCode: m.BypassCode.ValueString(), SecurityAnswers: answers,
-		PushPollInterval: r.pushPollInterval,
+		PushPollInterval: pushPollInterval,
 	}
-	who := m.UserID.ValueString()
 	if !m.UserName.IsNull() {
-		vr.UserID, vr.UserIDType, who = m.UserName.ValueString(), client.UserIDTypeName, m.UserName.ValueString()
+		vr.UserID, vr.UserIDType = m.UserName.ValueString(), client.UserIDTypeName
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	res, err := r.client.Verify(ctx, vr)
+	res, err := c.Verify(ctx, vr)
 	if err != nil {
-		resp.Diagnostics.Append(verificationDiagnostic(who, m.Method.ValueString(), err))
-		return
+		diags.Append(verificationDiagnostic(m.who(), m.Method.ValueString(), err))
+		return nil, diags
 	}
-	m.UserID, m.FactorID = types.StringValue(res.UserGUID), types.StringValue(res.FactorID)
-	m.Method, m.DisplayName = types.StringValue(res.Method), types.StringValue(res.DisplayName)
-	m.Verified = types.BoolValue(true)
-	resp.Diagnostics.Append(resp.Result.Set(ctx, &m)...)
+	return res, diags
+}
+
+// who names the user as the configuration does.
+func (m *verificationInputs) who() string {
+	if !m.UserName.IsNull() {
+		return m.UserName.ValueString()
+	}
+	return m.UserID.ValueString()
 }

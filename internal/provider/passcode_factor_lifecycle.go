@@ -92,7 +92,8 @@ func (r *passcodeFactorResource) pendingDetail(c *factorModel) string {
 // ModifyPlan marks the status unknown when a passcode will be submitted, and warns when the
 // stored enrollment request cannot be used, so the plan says the enrollment will restart.
 func (r *passcodeFactorResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
+	resp.Diagnostics.Append(r.selfServicePlanDiagnostics(ctx, req)...)
+	if req.Plan.Raw.IsNull() || resp.Diagnostics.HasError() {
 		return
 	}
 	if req.State.Raw.IsNull() {
@@ -304,7 +305,9 @@ func (u *factorUpdate) activate(ctx context.Context, config tfsdk.Config) {
 	case errors.Is(err, client.ErrAlreadyEnrolled):
 		u.enrolledElsewhere(ctx)
 	case errors.Is(err, client.ErrRequestState):
-		u.restartInsteadOfActivating(ctx, "the identity domain no longer accepts its enrollment request")
+		u.restartInsteadOfActivating(ctx, "the identity domain no longer accepts its enrollment request (it "+
+			"expired, or a new passcode was sent since outside this resource, for example by the idcsmfa_resend_passcode "+
+			"action, which replaces it)")
 	case isLostAnswer(err):
 		u.lostActivation(ctx, err)
 	case errors.Is(err, client.ErrInvalidPasscode):
@@ -313,7 +316,7 @@ func (u *factorUpdate) activate(ctx context.Context, config tfsdk.Config) {
 			apiErrorDetail(err)+fmt.Sprintf("\n\nFactor %s stays ENROLLMENT_INITIATED and the state keeps the previous "+
 				"otp_code_wo_version, so nothing is lost: check the code in otp_code_wo and apply again, or change "+
 				"otp_resend_version to have a new passcode sent to %s and apply again with it. %s",
-				factorID, orUnknown(p.DisplayName.ValueString(), "the user"), lockoutWarning))
+				factorID, orUnknown(p.DisplayName.ValueString(), "the user"), lockoutText(ctx, u.r.api, userID)))
 	default:
 		u.keepPrevious()
 		u.diags.Append(apiErrorDiagnostic(fmt.Sprintf("Could not submit the passcode of %s factor %s", u.r.kind.label, factorID), err))

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
@@ -22,6 +23,7 @@ var (
 	_ provider.Provider                       = &IDCSMFAProvider{}
 	_ provider.ProviderWithValidateConfig     = &IDCSMFAProvider{}
 	_ provider.ProviderWithEphemeralResources = &IDCSMFAProvider{}
+	_ provider.ProviderWithActions            = &IDCSMFAProvider{}
 )
 
 // IDCSMFAProvider manages users' MFA factors in an Oracle identity domain.
@@ -40,6 +42,9 @@ type providerModel struct {
 	ClientID     types.String `tfsdk:"client_id"`
 	ClientSecret types.String `tfsdk:"client_secret"`
 	AccessToken  types.String `tfsdk:"access_token"`
+	Username     types.String `tfsdk:"username"`
+	Password     types.String `tfsdk:"password"`
+	SelfService  types.Bool   `tfsdk:"self_service"`
 }
 
 func (p *IDCSMFAProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -54,7 +59,11 @@ func (p *IDCSMFAProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			"Authenticate either with the client credentials of a confidential application with the app roles the " +
 			"objects need (MFA Client for the factor resources, Authenticator Client for reading factors, User " +
 			"Administrator for `idcsmfa_users`) (`client_id` + `client_secret`), or with an `access_token` obtained elsewhere. " +
-			"Every attribute can also come from an environment variable; a value in the configuration wins.",
+			"Every attribute can also come from an environment variable; a value in the configuration wins.\n\n" +
+			"**Self-service mode** (`username` + `password`, or `self_service = true` with a user's `access_token`): the " +
+			"provider acts as the signed-in user and manages that user's own factors through the identity domain's " +
+			"self-service endpoints (`/admin/v1/Me`, `/admin/v1/My*`), for domains where no application holds the MFA " +
+			"Client role. See the guide \"Self-service enrollment\".",
 		Attributes: map[string]schema.Attribute{
 			attrHost: schema.StringAttribute{
 				Optional: true,
@@ -78,7 +87,30 @@ func (p *IDCSMFAProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				Sensitive: true,
 				MarkdownDescription: "An OAuth access token carrying the **MFA Client** scope, used instead of client credentials " +
 					"(it is not renewed: it must outlive the run). Falls back to `" + envAccessToken + "`. " +
-					"Conflicts with `client_id` and `client_secret`.",
+					"Conflicts with `client_id` and `client_secret`. With `self_service = true`, a token issued to a user " +
+					"(scope `urn:opc:idm:__myscopes__`), whose own factors the provider then manages.",
+			},
+			attrUsername: schema.StringAttribute{
+				Optional:  true,
+				Sensitive: true,
+				MarkdownDescription: "Self-service: the sign-in name of the user whose own factors the provider manages. The " +
+					"provider gets the user's token with the OAuth password grant, authenticated by `client_id` and " +
+					"`client_secret` of an application that allows that grant and has the **Me** app role. Falls back to `" +
+					envUsername + "`. Implies `self_service`. Conflicts with `access_token`.",
+			},
+			attrPassword: schema.StringAttribute{
+				Optional:  true,
+				Sensitive: true,
+				MarkdownDescription: "Self-service: the user's password, for the password grant. Falls back to `" + envPassword +
+					"`. Never logged nor stored in state. The identity domain refuses the grant when its sign-on policy " +
+					"makes the user sign in with MFA (`invalid_grant` \"Tenant is MFA enabled\"): use a user's `access_token` then.",
+			},
+			attrSelfService: schema.BoolAttribute{
+				Optional: true,
+				MarkdownDescription: "Self-service mode: the factor resources and `idcsmfa_user_factors` manage the signed-in " +
+					"user's own factors through `/admin/v1/Me` and `/admin/v1/My*` instead of `/mfa/v1`. Set it to `true` with " +
+					"an `access_token` issued to a user; `username` implies it. Falls back to `" + envSelfService + "` " +
+					"(`true`/`false`). Default `false`: the administrator's `/mfa/v1` API.",
 			},
 		},
 	}
@@ -112,8 +144,10 @@ func (p *IDCSMFAProvider) Configure(ctx context.Context, req provider.ConfigureR
 		ClientID:     settings.ClientID,
 		ClientSecret: settings.ClientSecret,
 		AccessToken:  settings.AccessToken,
+		Username:     settings.Username,
+		Password:     settings.Password,
 		UserAgent:    "terraform-provider-idcsmfa/" + p.version,
-		Logger:       newTFLogLogger(settings.ClientSecret, settings.AccessToken),
+		Logger:       newTFLogLogger(settings.ClientSecret, settings.AccessToken, settings.Password),
 	})
 	if err != nil {
 		// Credentials were checked above, so what the client refuses is the host.
@@ -121,13 +155,18 @@ func (p *IDCSMFAProvider) Configure(ctx context.Context, req provider.ConfigureR
 		return
 	}
 	tflog.Debug(ctx, "idcsmfa provider configured", map[string]any{
-		"host": settings.Host, "auth": settings.authKind(),
+		"host": settings.Host, "auth": settings.authKind(), "self_service": settings.SelfService,
 	})
 
-	data := &providerData{client: c, factors: c, listings: newFactorListings(c)}
+	var api factorAPI = c
+	if settings.SelfService {
+		api = newSelfServiceAPI(c)
+	}
+	data := &providerData{client: c, factors: api, listings: newFactorListings(api)}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
+	resp.ActionData = data
 }
 
 func (p *IDCSMFAProvider) Resources(_ context.Context) []func() resource.Resource {
@@ -143,6 +182,14 @@ func (p *IDCSMFAProvider) Resources(_ context.Context) []func() resource.Resourc
 func (p *IDCSMFAProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
 		NewFactorVerificationEphemeralResource,
+	}
+}
+
+// Actions are Terraform 1.14+ operations that change no state.
+func (p *IDCSMFAProvider) Actions(_ context.Context) []func() action.Action {
+	return []func() action.Action{
+		NewResendPasscodeAction,
+		NewVerifyFactorAction,
 	}
 }
 

@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -17,11 +18,17 @@ const (
 	attrClientID     = "client_id"
 	attrClientSecret = "client_secret"
 	attrAccessToken  = "access_token"
+	attrUsername     = "username"
+	attrPassword     = "password"
+	attrSelfService  = "self_service"
 
 	envHost         = "IDCS_HOST"
 	envClientID     = "IDCS_CLIENT_ID"
 	envClientSecret = "IDCS_CLIENT_SECRET"
 	envAccessToken  = "IDCS_ACCESS_TOKEN"
+	envUsername     = "IDCS_USERNAME"
+	envPassword     = "IDCS_PASSWORD"
+	envSelfService  = "IDCS_SELF_SERVICE"
 
 	exampleHost = "https://idcs-0123456789abcdef0123456789abcdef.identity.oraclecloud.com"
 )
@@ -31,10 +38,18 @@ var hostPath = path.Root(attrHost)
 // providerSettings are the values the client is built from, after environment fallbacks.
 type providerSettings struct {
 	Host, ClientID, ClientSecret, AccessToken string
+	// Username and Password: the user's credentials for the password grant (self-service).
+	Username, Password string
+	// SelfService: the provider acts as the signed-in user through /admin/v1/Me and My*
+	// (API doc section 6) instead of an administrator's /mfa/v1. Implied by Username.
+	SelfService bool
 }
 
 func (s providerSettings) authKind() string {
-	if s.AccessToken != "" {
+	switch {
+	case s.Username != "":
+		return "password"
+	case s.AccessToken != "":
 		return "access_token"
 	}
 	return "client_credentials"
@@ -53,8 +68,22 @@ func validateStaticProviderConfig(cfg providerModel) diag.Diagnostics {
 	if known(cfg.AccessToken) && (known(cfg.ClientID) || known(cfg.ClientSecret)) {
 		diags.AddAttributeError(path.Root(attrAccessToken), "Conflicting provider credentials", conflictDetail)
 	}
+	if known(cfg.AccessToken) && (known(cfg.Username) || known(cfg.Password)) {
+		diags.AddAttributeError(path.Root(attrUsername), "Conflicting provider credentials", userConflictDetail)
+	}
+	if !cfg.SelfService.IsNull() && !cfg.SelfService.IsUnknown() && !cfg.SelfService.ValueBool() && known(cfg.Username) {
+		diags.AddAttributeError(path.Root(attrSelfService), "Conflicting provider mode", selfServiceOffDetail)
+	}
 	return diags
 }
+
+const userConflictDetail = "Both an access token and a user's username/password are set. For self-service, use either " +
+	"username + password (the password grant, with the client_id and client_secret of a client that has the \"Me\" app " +
+	"role) or access_token with self_service = true (a token issued to the user), not both: remove one of them."
+
+const selfServiceOffDetail = "self_service is false but username is set: a username and password sign the user in, " +
+	"which is the self-service mode. Remove self_service (username implies it), or remove username and password to " +
+	"manage factors as an administrator."
 
 const conflictDetail = "Both an access token and client credentials are set. Use either client_id + client_secret " +
 	"(the confidential application's client credentials, env IDCS_CLIENT_ID / IDCS_CLIENT_SECRET) or access_token " +
@@ -83,6 +112,8 @@ func resolveProviderConfig(cfg providerModel, getenv func(string) string) (provi
 		{attrClientID, envClientID, cfg.ClientID},
 		{attrClientSecret, envClientSecret, cfg.ClientSecret},
 		{attrAccessToken, envAccessToken, cfg.AccessToken},
+		{attrUsername, envUsername, cfg.Username},
+		{attrPassword, envPassword, cfg.Password},
 	} {
 		if a.v.IsUnknown() {
 			diags.AddAttributeError(path.Root(a.name), "Unknown provider attribute "+a.name,
@@ -94,12 +125,32 @@ func resolveProviderConfig(cfg providerModel, getenv func(string) string) (provi
 		return providerSettings{}, diags
 	}
 
+	if cfg.SelfService.IsUnknown() {
+		diags.AddAttributeError(path.Root(attrSelfService), "Unknown provider attribute "+attrSelfService,
+			"The value of self_service is not known until apply, but the provider needs it to plan. Set it statically "+
+				"or through the "+envSelfService+" environment variable.")
+		return providerSettings{}, diags
+	}
+
 	s := providerSettings{Host: pick(cfg.Host, getenv(envHost))}
-	if known(cfg.ClientID) || known(cfg.ClientSecret) || known(cfg.AccessToken) {
+	if known(cfg.ClientID) || known(cfg.ClientSecret) || known(cfg.AccessToken) || known(cfg.Username) || known(cfg.Password) {
 		s.ClientID, s.ClientSecret, s.AccessToken = cfg.ClientID.ValueString(), cfg.ClientSecret.ValueString(), cfg.AccessToken.ValueString()
+		s.Username, s.Password = cfg.Username.ValueString(), cfg.Password.ValueString()
 	} else {
 		s.ClientID, s.ClientSecret, s.AccessToken = getenv(envClientID), getenv(envClientSecret), getenv(envAccessToken)
+		s.Username, s.Password = getenv(envUsername), getenv(envPassword)
 	}
+	// The user's own credentials may come from the environment beside the Me-role client
+	// written in the block: the password is the one value a configuration should not hold.
+	if !known(cfg.Username) && !known(cfg.Password) && !known(cfg.AccessToken) && s.AccessToken == "" {
+		s.Username, s.Password = getenv(envUsername), getenv(envPassword)
+	}
+	if cfg.SelfService.IsNull() {
+		s.SelfService = s.Username != "" || isTrue(getenv(envSelfService))
+	} else {
+		s.SelfService = cfg.SelfService.ValueBool()
+	}
+	diags.Append(checkSelfServiceSettings(s)...)
 
 	if s.Host == "" {
 		diags.AddAttributeError(hostPath, "Missing identity domain host",
@@ -112,20 +163,18 @@ func resolveProviderConfig(cfg providerModel, getenv func(string) string) (provi
 	switch {
 	case hasClientCreds && s.AccessToken != "":
 		diags.AddAttributeError(path.Root(attrAccessToken), "Conflicting provider credentials", conflictDetail)
-	case s.AccessToken != "":
+	case s.AccessToken != "", s.Username != "" && !hasClientCreds: // the latter: checkSelfServiceSettings
 	case s.ClientID != "" && s.ClientSecret == "":
-		diags.AddAttributeError(path.Root(attrClientSecret), "Missing client_secret",
-			fmt.Sprintf("client_id is set but client_secret is not. Set client_secret in the provider block or the %s "+
-				"environment variable to the confidential application's client secret.", envClientSecret))
+		diags.Append(missingHalf(attrClientID, attrClientSecret, envClientSecret, "the confidential application's client secret"))
 	case s.ClientID == "" && s.ClientSecret != "":
-		diags.AddAttributeError(path.Root(attrClientID), "Missing client_id",
-			fmt.Sprintf("client_secret is set but client_id is not. Set client_id in the provider block or the %s "+
-				"environment variable to the confidential application's client ID.", envClientID))
+		diags.Append(missingHalf(attrClientSecret, attrClientID, envClientID, "the confidential application's client ID"))
 	case !hasClientCreds:
 		diags.AddError("Missing provider credentials",
 			fmt.Sprintf("The provider needs either client credentials or an access token. Set client_id and client_secret "+
 				"(or %s and %s) to a confidential application that allows the client credentials grant and has the "+
-				"\"MFA Client\" app role, or set access_token (or %s).", envClientID, envClientSecret, envAccessToken))
+				"\"MFA Client\" app role, or set access_token (or %s). For self-service (a user managing their own factors), "+
+				"set username and password (or %s and %s) with the client_id and client_secret of an application with the "+
+				"\"Me\" app role.", envClientID, envClientSecret, envAccessToken, envUsername, envPassword))
 	}
 	return s, diags
 }
@@ -137,4 +186,40 @@ func pick(v types.String, fallback string) string {
 		return v.ValueString()
 	}
 	return fallback
+}
+
+func isTrue(v string) bool { b, err := strconv.ParseBool(v); return err == nil && b }
+
+// checkSelfServiceSettings checks the self-service credentials: username and password
+// together, with the Me-role client's id and secret (the password grant, API doc 6.1), never
+// with an access token; or self_service with a user's access token.
+func checkSelfServiceSettings(s providerSettings) diag.Diagnostics {
+	var diags diag.Diagnostics
+	switch {
+	case s.Username != "" && s.AccessToken != "":
+		diags.AddAttributeError(path.Root(attrUsername), "Conflicting provider credentials", userConflictDetail)
+	case s.Username != "" && s.Password == "":
+		diags.Append(missingHalf(attrUsername, attrPassword, envPassword, "the user's password (the password grant of self-service)"))
+	case s.Username == "" && s.Password != "":
+		diags.Append(missingHalf(attrPassword, attrUsername, envUsername, "the user's sign-in name"))
+	case s.Username != "" && (s.ClientID == "" || s.ClientSecret == ""):
+		diags.AddAttributeError(path.Root(attrClientID), "Missing client credentials for the password grant",
+			"username and password are exchanged for the user's token with the password grant, which the identity domain "+
+				"allows only to a client: set client_id and client_secret (or "+envClientID+" / "+envClientSecret+") to an "+
+				"application that allows the resource owner password grant and has the \"Me\" app role.")
+	case s.SelfService && s.Username == "" && s.AccessToken == "":
+		diags.AddAttributeError(path.Root(attrSelfService), "Missing the user's credentials",
+			"self_service is true, which acts as the signed-in user, but neither a user's username and password nor an "+
+				"access_token is set: client credentials give a token of the application, which has no user. Set username "+
+				"and password (or "+envUsername+" / "+envPassword+") or a user's access_token (or "+envAccessToken+").")
+	}
+	return diags
+}
+
+// missingHalf is the error of a credential pair with one half set: set is there, missing
+// (whose environment variable is env) is not, and should hold what.
+func missingHalf(set, missing, env, what string) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root(missing), "Missing "+missing,
+		fmt.Sprintf("%s is set but %s is not. Set %s in the provider block or the %s environment variable to %s.",
+			set, missing, missing, env, what))
 }

@@ -3,9 +3,7 @@ package provider
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -362,22 +360,5 @@ func TestAccProvider_accessToken(t *testing.T) {
 func fetchEmulatorToken(t *testing.T, env *testEnv) string {
 	t.Helper()
 	form := url.Values{"grant_type": {"client_credentials"}, "scope": {"urn:opc:idm:__myscopes__"}}
-	req, err := http.NewRequest(http.MethodPost, env.Host+"/oauth2/v1/token", strings.NewReader(form.Encode()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.SetBasicAuth(env.ClientID, env.ClientSecret)
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("token request: %s", err)
-	}
-	defer func() { _ = resp.Body.Close() }()
-	var body struct {
-		AccessToken string `json:"access_token"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || body.AccessToken == "" {
-		t.Fatalf("token answer (HTTP %d): %v", resp.StatusCode, err)
-	}
-	return body.AccessToken
+	return fetchToken(t, env.Host, form, env.ClientID, env.ClientSecret)
 }

@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -163,6 +164,10 @@ func (w *wireSecrets) collect(body []byte) {
 			set[s] = true
 		}
 	}
+	// The self-service requestId (beside a deviceId) plays the requestState's part.
+	if s, ok := doc["requestId"].(string); ok && s != "" && doc["deviceId"] != nil {
+		w.requestStates[s] = true
+	}
 }
 
 func (w *wireSecrets) snapshot() (tokens, states, codes []string) {
@@ -187,7 +192,8 @@ func containsPasscode(haystack, code string) bool {
 	return regexp.MustCompile(`(^|[^0-9])` + regexp.QuoteMeta(code) + `([^0-9]|$)`).MatchString(haystack)
 }
 
-const secretsTestConfig = `
+// secretsProviderBlock is the provider block of the trace-log tests: host, client_id, client_secret.
+const secretsProviderBlock = `
 terraform {
   required_providers {
     idcsmfa = {
@@ -202,7 +208,10 @@ provider "idcsmfa" {
   client_secret = %q
 }
 
-variable "sms_otp" {
+`
+
+// secretsPasscodeFactors are an SMS and an email factor of one user (twice %q), with their passcode variables.
+const secretsPasscodeFactors = `variable "sms_otp" {
   type      = string
   default   = null
   ephemeral = true
@@ -244,6 +253,9 @@ resource "idcsmfa_email_factor" "mail" {
   otp_code_wo_version = var.email_otp_version
 }
 
+`
+
+const secretsTestConfig = secretsProviderBlock + secretsPasscodeFactors + `
 variable "totp_secret" {
   type      = string
   default   = null
@@ -503,5 +515,106 @@ func (s *stateFile) assertNoSecretInAttributes(t *testing.T, requestStates, pass
 				}
 			}
 		}
+	}
+}
+
+const selfServiceSecretsConfig = secretsProviderBlock + secretsPasscodeFactors
+
+// TestAccSecrets_selfServiceTraceLogAndState is the trace-log test of the self-service mode:
+// the user's username and password come from the environment (IDCS_USERNAME, IDCS_PASSWORD),
+// the factors are enrolled through My*, a new SMS passcode is asked for, a wrong one and then
+// the right ones are submitted, then plan and destroy. Nothing terraform printed, and nothing
+// in the state once enrolled, may hold the password, the client secret, a user token, a
+// requestId or a passcode.
+func TestAccSecrets_selfServiceTraceLogAndState(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1")
+	}
+	t.Parallel()
+	clientSecret := "me-secret-" + randomSuffix(t) + randomSuffix(t) + randomSuffix(t)
+	password := "Pw-" + randomSuffix(t) + randomSuffix(t) + randomSuffix(t)
+	env := newTestEnv(t, func(c *emulator.Config) {
+		c.Clients = []emulator.Client{
+			{ID: "idcsmfa-me-trace", Secret: clientSecret, Roles: []string{emulator.RoleMe}},
+			{ID: emulator.DefaultClientID, Secret: emulator.DefaultClientSecret, Roles: []string{emulator.RoleMFAClient, emulator.RoleUserAdmin}},
+		}
+		c.OTPLength = 10
+	})
+	env.requireEmulator(t, selfServiceNeeds)
+	wire := newWireSecrets()
+	srv := httptest.NewServer(wire.wrap(env.Emulator))
+	t.Cleanup(srv.Close)
+	name := "tf-ss-trace-" + randomSuffix(t)
+	u, err := env.Emulator.AddUser(emulator.User{UserName: name, Email: name + "@example.com", Password: password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A device of the user's own that stays, so that destroy may delete both factors.
+	enrollDirect(t, env, u.ID, smsReq("7700900999", true))
+
+	cli := newCLIRun(t, "TF_LOG=TRACE", "IDCS_USERNAME="+name, "IDCS_PASSWORD="+password)
+	cli.writeConfig(fmt.Sprintf(selfServiceSecretsConfig, srv.URL, "idcsmfa-me-trace", clientSecret, u.ID, u.ID))
+	const wrongPasscode = "9081726354"
+	applyArgs := []string{"apply", "-auto-approve", "-input=false", "-no-color"}
+
+	cli.mustRun(0, nil, applyArgs...)
+	st := readStateFile(t, filepath.Join(cli.dir, "terraform.tfstate"))
+	smsID := st.attribute(t, "idcsmfa_sms_factor", "factor_id")
+	emailID := st.attribute(t, "idcsmfa_email_factor", "factor_id")
+	_, ids, _ := wire.snapshot()
+	if len(ids) < 2 || !st.privateContainsAny(ids) {
+		t.Fatalf("%d requestIds recorded, in private state: %t; the checks would prove nothing\n%s", len(ids), st.privateContainsAny(ids), st.privateDump())
+	}
+	st.assertNoSecretInAttributes(t, ids, nil)
+
+	cli.mustRun(0, []string{"TF_VAR_sms_resend=1"}, applyArgs...)
+	_, out := cli.run([]string{"TF_VAR_sms_resend=1", "TF_VAR_sms_otp=" + wrongPasscode, "TF_VAR_sms_otp_version=1"}, applyArgs...)
+	if !strings.Contains(out, "error.ssocommon.auth.invalidPasscode") {
+		t.Fatalf("a wrong passcode should fail with the SCIM invalidPasscode; output (last 3000 bytes):\n%s", lastBytes(out, 3000))
+	}
+	good := []string{"TF_VAR_sms_resend=1", "TF_VAR_sms_otp=" + env.otp(t, u.ID, smsID), "TF_VAR_sms_otp_version=2",
+		"TF_VAR_email_otp=" + env.otp(t, u.ID, emailID), "TF_VAR_email_otp_version=1"}
+	cli.mustRun(0, good, applyArgs...)
+	cli.mustRun(0, good, "plan", "-input=false", "-no-color", "-detailed-exitcode")
+	st = readStateFile(t, filepath.Join(cli.dir, "terraform.tfstate"))
+
+	tokens, ids, sentCodes := wire.snapshot()
+	passcodes := append(sentCodes, wrongPasscode)
+	for _, m := range env.Emulator.Messages(u.ID) {
+		passcodes = append(passcodes, m.OTP)
+	}
+	if len(tokens) == 0 || len(ids) < 2 || len(passcodes) < 4 {
+		t.Fatalf("recorded %d tokens, %d requestIds, %d passcodes: too few for the checks to mean anything", len(tokens), len(ids), len(passcodes))
+	}
+	st.assertNoSecretInAttributes(t, ids, passcodes)
+	if st.privateContainsAny(ids) {
+		t.Errorf("a requestId is still in private state after enrollment:\n%s", st.privateDump())
+	}
+	for _, code := range passcodes {
+		if containsPasscode(st.privateDecoded, code) || containsPasscode(st.raw, code) {
+			t.Errorf("a passcode is in the state file")
+		}
+	}
+	cli.mustRun(0, good, "destroy", "-auto-approve", "-input=false", "-no-color")
+
+	log := cli.output.String()
+	if !strings.Contains(log, "[TRACE]") || !strings.Contains(log, "/admin/v1/MyAuthenticationFactorValidator") {
+		t.Fatalf("the captured output has no TRACE lines of the self-service calls")
+	}
+	for what, values := range map[string][]string{"password": {password, url.QueryEscape(password)}, "client secret": {clientSecret},
+		"access token": tokens, "requestId": ids} {
+		for _, v := range values {
+			if strings.Contains(log, v) {
+				t.Errorf("the TRACE output contains a %s (%d characters)", what, len(v))
+			}
+		}
+	}
+	for _, code := range passcodes {
+		if containsPasscode(log, code) {
+			t.Errorf("the TRACE output contains a passcode")
+		}
+	}
+	if m := bearerValue.FindString(log); m != "" {
+		t.Errorf("the TRACE output contains an unredacted bearer token (%d characters)", len(m))
 	}
 }

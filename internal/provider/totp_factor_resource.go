@@ -172,7 +172,8 @@ const totpFactorDescription = "Enrolls a user's **offline TOTP** factor (RFC 623
 // app is enrolled by that person in the domain's self-service pages, where the secret never
 // leaves the two ends.
 func (r *TOTPFactorResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() {
+	resp.Diagnostics.Append(r.selfServicePlanDiagnostics(ctx, req)...)
+	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() || resp.Diagnostics.HasError() {
 		return
 	}
 	var secret types.String

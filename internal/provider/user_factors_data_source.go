@@ -24,7 +24,7 @@ var (
 
 // UserFactorsDataSource reads one user's enrolled factors and preferred method (E1/E2).
 type UserFactorsDataSource struct {
-	client *client.Client
+	client factorAPI // the caller's own factors in self-service mode
 }
 
 // NewUserFactorsDataSource is the constructor the provider registers.
@@ -106,7 +106,7 @@ func (d *UserFactorsDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 }
 
 func (d *UserFactorsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = providerClient(req.ProviderData, &resp.Diagnostics)
+	d.client = providerFactors(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *UserFactorsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

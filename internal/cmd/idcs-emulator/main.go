@@ -63,7 +63,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.listen, "listen", "127.0.0.1:8765", "address to listen on (port 0 picks a free port)")
 	fs.StringVar(&o.clientID, "client-id", emulator.DefaultClientID, "OAuth client id of the MFA Client + User Administrator application")
 	fs.StringVar(&o.clientSecret, "client-secret", emulator.DefaultClientSecret, "OAuth client secret of that application")
-	fs.StringVar(&o.usersFile, "users", "", "JSON file with an array of users {id, userName, email, locked}; default: demo users alice, bob, carol")
+	fs.StringVar(&o.usersFile, "users", "", "JSON file with an array of users {id, userName, email, locked, password, mfaRequired}; default: demo users alice, bob, carol")
 	fs.StringVar(&o.enabledFactors, "enabled-factors", strings.Join(emulator.DefaultEnabledFactors, ","), "comma-separated factors enabled in the domain")
 	fs.IntVar(&o.otpLength, "otp-length", 6, "digits of an SMS, PHONE_CALL or EMAIL passcode (Oracle's smsPasscodeLength/emailPasscodeLength, 4-10)")
 	fs.DurationVar(&o.totpPeriod, "totp-period", 30*time.Second, "TOTP time step (Oracle's totpSettings.timeStepInSecs, whole seconds from 30s to 300s)")
@@ -97,6 +97,7 @@ func buildConfig(o options, stderr io.Writer) (emulator.Config, error) {
 		Clients: []emulator.Client{
 			{ID: o.clientID, Secret: o.clientSecret, Roles: []string{emulator.RoleMFAClient, emulator.RoleUserAdmin}},
 			{ID: emulator.DefaultAuthenticatorClientID, Secret: emulator.DefaultAuthenticatorClientSecret, Roles: []string{emulator.RoleAuthenticatorClient}},
+			{ID: emulator.DefaultSelfServiceClientID, Secret: emulator.DefaultSelfServiceClientSecret, Roles: []string{emulator.RoleMe}},
 		},
 		OTPLength:               o.otpLength,
 		TOTPPeriod:              o.totpPeriod,

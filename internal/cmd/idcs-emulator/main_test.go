@@ -36,7 +36,7 @@ func TestCommandServesAndStopsCleanly(t *testing.T) {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
 	users := filepath.Join(dir, "users.json")
-	if err := os.WriteFile(users, []byte(`[{"id":"0123456789abcdef0123456789abcdef","userName":"ci.user","email":"ci.user@example.com","locked":false},{"userName":"no.id"}]`), 0o600); err != nil {
+	if err := os.WriteFile(users, []byte(`[{"id":"0123456789abcdef0123456789abcdef","userName":"ci.user","email":"ci.user@example.com","locked":false,"password":"ci-user-pw"},{"userName":"no.id"}]`), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -76,6 +76,36 @@ func TestCommandServesAndStopsCleanly(t *testing.T) {
 	_ = resp.Body.Close()
 	if resp.StatusCode != 200 || tok.AccessToken == "" {
 		t.Fatalf("token: %d", resp.StatusCode)
+	}
+	// The file's password gives the user a token (password grant with the Me application)
+	// that reads /admin/v1/Me.
+	form = url.Values{"grant_type": {"password"}, "scope": {"urn:opc:idm:__myscopes__"}, "username": {"ci.user"}, "password": {"ci-user-pw"}}
+	req, _ = http.NewRequest(http.MethodPost, base+"/oauth2/v1/token", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(emulator.DefaultSelfServiceClientID, emulator.DefaultSelfServiceClientSecret)
+	var userTok struct {
+		AccessToken string `json:"access_token"`
+	}
+	if resp, err = http.DefaultClient.Do(req); err != nil {
+		t.Fatal(err)
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&userTok)
+	_ = resp.Body.Close()
+	if resp.StatusCode != 200 || userTok.AccessToken == "" {
+		t.Fatalf("password grant: %d", resp.StatusCode)
+	}
+	req, _ = http.NewRequest(http.MethodGet, base+"/admin/v1/Me", nil)
+	req.Header.Set("Authorization", "Bearer "+userTok.AccessToken)
+	if resp, err = http.DefaultClient.Do(req); err != nil {
+		t.Fatal(err)
+	}
+	var me struct {
+		ID string `json:"id"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&me)
+	_ = resp.Body.Close()
+	if resp.StatusCode != 200 || me.ID != "0123456789abcdef0123456789abcdef" {
+		t.Fatalf("GET /admin/v1/Me with the file user's token: %d %q", resp.StatusCode, me.ID)
 	}
 	req, _ = http.NewRequest(http.MethodPost, base+"/mfa/v1/users/0123456789abcdef0123456789abcdef/factors", strings.NewReader(`{"method":"EMAIL"}`))
 	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)

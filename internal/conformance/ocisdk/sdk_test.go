@@ -395,25 +395,16 @@ func TestSDKNotEmulated(t *testing.T) {
 			_, err := c.PutUser(ctx, identitydomains.PutUserRequest{UserId: common.String(emulator.AliceID), User: newUser("alice", "alice@example.com")})
 			return err
 		},
-		"GetMe": func(c identitydomains.IdentityDomainsClient) error {
-			_, err := c.GetMe(ctx, identitydomains.GetMeRequest{})
+		"PutMe": func(c identitydomains.IdentityDomainsClient) error {
+			_, err := c.PutMe(ctx, identitydomains.PutMeRequest{Me: identitydomains.Me{Schemas: []string{"urn:ietf:params:scim:schemas:core:2.0:User"}, UserName: common.String("alice")}})
 			return err
 		},
-		"ListMyDevices": func(c identitydomains.IdentityDomainsClient) error {
-			_, err := c.ListMyDevices(ctx, identitydomains.ListMyDevicesRequest{})
-			return err
-		},
-		"DeleteMyDevice": func(c identitydomains.IdentityDomainsClient) error {
-			_, err := c.DeleteMyDevice(ctx, identitydomains.DeleteMyDeviceRequest{MyDeviceId: common.String("0123456789abcdef0123456789abcdef"), ForceDelete: common.Bool(true)})
+		"ListMyApiKeys": func(c identitydomains.IdentityDomainsClient) error {
+			_, err := c.ListMyApiKeys(ctx, identitydomains.ListMyApiKeysRequest{})
 			return err
 		},
 		"CreateAuthenticationFactorsRemover": func(c identitydomains.IdentityDomainsClient) error {
 			_, err := c.CreateAuthenticationFactorsRemover(ctx, identitydomains.CreateAuthenticationFactorsRemoverRequest{AuthenticationFactorsRemover: remover})
-			return err
-		},
-		"CreateMyAuthenticationFactorsRemover": func(c identitydomains.IdentityDomainsClient) error {
-			_, err := c.CreateMyAuthenticationFactorsRemover(ctx, identitydomains.CreateMyAuthenticationFactorsRemoverRequest{MyAuthenticationFactorsRemover: identitydomains.MyAuthenticationFactorsRemover{
-				Schemas: remover.Schemas, User: &identitydomains.MyAuthenticationFactorsRemoverUser{Value: common.String(emulator.AliceID)}}})
 			return err
 		},
 		"ListGroups": func(c identitydomains.IdentityDomainsClient) error {
@@ -444,12 +435,12 @@ func TestSDKNotEmulated(t *testing.T) {
 	// "not emulated" call is sent once.
 	e.emu.ResetStats()
 	policy := common.DefaultRetryPolicy()
-	_, err := e.sdk.GetMe(ctx, identitydomains.GetMeRequest{RequestMetadata: common.RequestMetadata{RetryPolicy: &policy}})
-	if se := serviceError(t, "GetMe with the default retry policy", err); se.GetHTTPStatusCode() != 501 {
-		t.Errorf("GetMe with the default retry policy: %d", se.GetHTTPStatusCode())
+	_, err := e.sdk.ListMyTrustedUserAgents(ctx, identitydomains.ListMyTrustedUserAgentsRequest{RequestMetadata: common.RequestMetadata{RetryPolicy: &policy}})
+	if se := serviceError(t, "ListMyTrustedUserAgents with the default retry policy", err); se.GetHTTPStatusCode() != 501 {
+		t.Errorf("ListMyTrustedUserAgents with the default retry policy: %d", se.GetHTTPStatusCode())
 	}
 	if n := e.emu.Stats().Requests["GET /admin/v1/"]; n != 1 {
-		t.Errorf("GetMe with the default retry policy was sent %d times (stats %v), want once", n, e.emu.Stats().Requests)
+		t.Errorf("ListMyTrustedUserAgents with the default retry policy was sent %d times (stats %v), want once", n, e.emu.Stats().Requests)
 	}
 	// The user the PATCH and PUT named is unchanged.
 	if u := e.getUser(emulator.AliceID, ""); str(u.Name.GivenName) != "Alice" {

@@ -1,0 +1,106 @@
+package emulator
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// passwordGrant asks for a user token with the given client and returns the status and the
+// decoded answer (a token or an OAuth error).
+func (h *harness) passwordGrant(clientID, secret, userName, password string) (int, map[string]any) {
+	h.t.Helper()
+	form := url.Values{"grant_type": {"password"}, "scope": {scopeMyScopes}, "username": {userName}, "password": {password}}
+	req, _ := http.NewRequest(http.MethodPost, h.hs.URL+"/oauth2/v1/token", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(clientID, secret)
+	resp, err := h.hs.Client().Do(req)
+	if err != nil {
+		h.t.Fatalf("token request: %v", err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	var m map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&m)
+	return resp.StatusCode, m
+}
+
+// userToken is a user token of userName (password grant with the self-service client).
+func (h *harness) userToken(userName, password string) string {
+	h.t.Helper()
+	st, m := h.passwordGrant(DefaultSelfServiceClientID, DefaultSelfServiceClientSecret, userName, password)
+	tok, _ := m["access_token"].(string)
+	if st != http.StatusOK || tok == "" {
+		h.t.Fatalf("password grant for %s: %d %v", userName, st, m)
+	}
+	return tok
+}
+
+// selfUser adds a user with a password and returns their id and user token.
+func (h *harness) selfUser(name string) (string, string) {
+	h.t.Helper()
+	u, err := h.s.AddUser(User{UserName: name, Email: name + "@example.com", GivenName: "Joe", FamilyName: "Bloggs", Password: "Passw0rd-" + name})
+	if err != nil {
+		h.t.Fatalf("AddUser: %v", err)
+	}
+	return u.ID, h.userToken(name, "Passw0rd-"+name)
+}
+
+// my sends a self-service request with tok and fails unless the status is want.
+func (h *harness) my(tok string, want int, method, path string, body any) map[string]any {
+	h.t.Helper()
+	st, m, raw := h.doWith(tok, method, path, body)
+	if st != want {
+		h.t.Fatalf("%s %s: %d, want %d: %s", method, path, st, want, raw)
+	}
+	return m
+}
+
+// wantMyError checks a SCIM error answer: status (also as the body's string) and messageId.
+func (h *harness) wantMyError(tok string, status int, messageID, method, path string, body any) map[string]any {
+	h.t.Helper()
+	st, m, raw := h.doWith(tok, method, path, body)
+	ext, _ := m[scimOracleErrSchema].(map[string]any)
+	if st != status || m["status"] != strconv.Itoa(status) || ext["messageId"] != messageID {
+		h.t.Fatalf("%s %s: got %d %v, want %d %s: %s", method, path, st, ext["messageId"], status, messageID, raw)
+	}
+	if _, ok := m["detail"].(string); !ok {
+		h.t.Fatalf("%s %s: SCIM error without detail: %s", method, path, raw)
+	}
+	return m
+}
+
+func enrollerBody(userID string, factor string, kv ...any) map[string]any {
+	return withFields(map[string]any{"schemas": []string{schemaEnroller}, "user": map[string]any{"value": userID}, "authnFactors": []string{factor}}, kv...)
+}
+
+func initiatorBody(deviceID, requestID, factor string) map[string]any {
+	return map[string]any{"schemas": []string{schemaInitiator}, "deviceId": deviceID, "requestId": requestID, "authFactor": factor}
+}
+
+func validatorBody(deviceID, requestID, factor, otp string) map[string]any {
+	b := map[string]any{"schemas": []string{schemaValidator}, "deviceId": deviceID, "requestId": requestID, "authFactor": factor, "scenario": "ENROLLMENT"}
+	if otp != "" {
+		b["otpCode"] = otp
+	}
+	return b
+}
+
+const (
+	pathEnroller  = "/admin/v1/MyAuthenticationFactorEnroller"
+	pathInitiator = "/admin/v1/MyAuthenticationFactorInitiator"
+	pathValidator = "/admin/v1/MyAuthenticationFactorValidator"
+	pathRemover   = "/admin/v1/MyAuthenticationFactorsRemover"
+	pathMyDevices = "/admin/v1/MyDevices"
+)
+
+// mySMS enrolls an SMS device through the self-service round trip and returns its id.
+func (h *harness) mySMS(tok, userID, number string) string {
+	h.t.Helper()
+	m := h.my(tok, 201, http.MethodPost, pathEnroller, enrollerBody(userID, "SMS", "countryCode", "+44", "phoneNumber", number))
+	dev, rid := m["deviceId"].(string), m["requestId"].(string)
+	h.my(tok, 201, http.MethodPost, pathInitiator, initiatorBody(dev, rid, "SMS"))
+	h.my(tok, 201, http.MethodPost, pathValidator, validatorBody(dev, rid, "SMS", h.otp(userID, dev)))
+	return dev
+}

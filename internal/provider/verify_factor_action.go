@@ -1,0 +1,155 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/action"
+	actionschema "github.com/hashicorp/terraform-plugin-framework/action/schema"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	ephemeralschema "github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
+
+	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
+)
+
+var (
+	_ action.ActionWithConfigure      = &VerifyFactorAction{}
+	_ action.ActionWithValidateConfig = &VerifyFactorAction{}
+)
+
+// VerifyFactorAction is idcsmfa_verify_factor: one verification of an enrolled factor, on the
+// engine of the ephemeral resource idcsmfa_factor_verification (client.Verify), for
+// Terraform 1.14+ actions. The outcome is a progress message or an error diagnostic.
+type VerifyFactorAction struct {
+	client *client.Client
+	// pushPollInterval is the wait between PUSH polls; 0 means the client's default.
+	pushPollInterval time.Duration
+}
+
+// NewVerifyFactorAction is the constructor the provider lists.
+func NewVerifyFactorAction() action.Action { return &VerifyFactorAction{} }
+
+func (a *VerifyFactorAction) Metadata(_ context.Context, req action.MetadataRequest, resp *action.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_verify_factor"
+}
+
+const verifyFactorDescription = "Runs one verification of a user's enrolled factor (Terraform 1.14+: `terraform " +
+	"apply -invoke=action.idcsmfa_verify_factor.<name>`, or an `action_trigger` in a resource's `lifecycle`, for " +
+	"example to prove a factor works right after it is enrolled). It is the verification of the ephemeral resource " +
+	"`idcsmfa_factor_verification`, with the same inputs: `POST /mfa/v1/requests`, then the answer. The action " +
+	"reports the verified factor as a progress message and fails with an error diagnostic when the factor does not " +
+	"verify; no input and no passcode appears in either, and nothing is stored.\n\n" +
+	"It verifies the user's preferred factor, or the backup factor `factor_id` with its `method`, and answers with " +
+	"no person involved: a code computed from `totp_secret` (TOTP); the passcode the service returns encrypted to " +
+	"the application's trusted client certificate, decrypted with `private_key_pem` (SMS, EMAIL, PHONE_CALL: the " +
+	"user is not notified); `bypass_code`; `security_answers`. PUSH waits for the user to approve, at most 5 minutes.\n\n" +
+	"**Secrets.** Give `totp_secret`, `private_key_pem`, `bypass_code` and `security_answers` through `sensitive` " +
+	"variables or other sensitive values: the plan shows an action's inputs, and an action cannot mark its own " +
+	"inputs sensitive, so a literal is printed. Terraform refuses ephemeral values here (an action's inputs are not " +
+	"write-only), and keeps the sensitive values in a saved plan file like any other; where that matters, use the " +
+	"ephemeral resource, which takes ephemeral values.\n\n" +
+	"**Lockout.** The service counts every wrong answer, and may count every passcode it sends, towards locking the " +
+	"user: each invocation is one verification, and the action never retries an answer. Needs the **MFA Client** " +
+	"or **Authenticator Client** app role."
+
+// verifyFactorInputs are the ephemeral resource's inputs the action takes: all of them but
+// its timeouts, which an action has no block for.
+var verifyFactorInputs = []string{attrUserID, attrUserName, attrFactorID, attrMethod, attrTOTPSecret, "totp_period",
+	"totp_digits", "totp_algorithm", attrPrivateKeyPEM, attrCertificatePEM, attrBypassCode, attrSecurityAnswers}
+
+// Schema is the ephemeral resource's inputs, descriptions and validators, as action
+// attributes: one source for both, so that they cannot drift apart.
+func (a *VerifyFactorAction) Schema(ctx context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
+	var eph ephemeral.SchemaResponse
+	(&FactorVerificationEphemeralResource{}).Schema(ctx, ephemeral.SchemaRequest{}, &eph)
+	attrs := map[string]actionschema.Attribute{}
+	for _, name := range verifyFactorInputs {
+		a, ok := actionAttribute(eph.Schema.Attributes[name])
+		if !ok {
+			resp.Diagnostics.AddError("Invalid action schema", fmt.Sprintf("Attribute %s of idcsmfa_factor_verification "+
+				"has no action form. This is a bug in the provider; please report it.", name))
+			continue
+		}
+		attrs[name] = a
+	}
+	resp.Schema = actionschema.Schema{MarkdownDescription: verifyFactorDescription, Attributes: attrs}
+}
+
+// actionAttribute turns an optional input of the ephemeral resource into an action
+// attribute. "After opening, ..." sentences describe the ephemeral resource's results,
+// which an action has none of; they come last in each description and are cut.
+func actionAttribute(a ephemeralschema.Attribute) (actionschema.Attribute, bool) {
+	switch a := a.(type) {
+	case ephemeralschema.StringAttribute:
+		return actionschema.StringAttribute{Optional: true, Validators: a.Validators,
+			MarkdownDescription: inputsOnly(a.MarkdownDescription)}, true
+	case ephemeralschema.Int64Attribute:
+		return actionschema.Int64Attribute{Optional: true, Validators: a.Validators,
+			MarkdownDescription: inputsOnly(a.MarkdownDescription)}, true
+	case ephemeralschema.MapAttribute:
+		return actionschema.MapAttribute{Optional: true, ElementType: a.ElementType,
+			Validators: a.Validators, MarkdownDescription: inputsOnly(a.MarkdownDescription)}, true
+	}
+	return nil, false
+}
+
+// inputsOnly drops the "After opening, ..." sentence of a description, and says how an
+// action computes a TOTP code instead of how the ephemeral resource's openings do.
+func inputsOnly(description string) string {
+	if i := strings.Index(description, totpOpeningsSentence); i >= 0 {
+		return description[:i] + "The action waits for the start of the next time step (at most `totp_period`) and " +
+			"answers with that step's code, which nothing can have used yet (the service accepts each code once, " +
+			"RFC 6238 section 5.2)."
+	}
+	for _, cut := range []string{" After opening, ", "; after opening, "} {
+		if i := strings.Index(description, cut); i >= 0 {
+			return strings.TrimSuffix(description[:i], ".") + "."
+		}
+	}
+	return description
+}
+
+// totpOpeningsSentence starts what totp_secret's description says of the ephemeral resource's
+// openings.
+const totpOpeningsSentence = "Terraform opens an ephemeral resource"
+
+func (a *VerifyFactorAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
+	a.client = providerClient(req.ProviderData, &resp.Diagnostics)
+}
+
+// ValidateConfig says at plan time which input the chosen method needs, as the ephemeral
+// resource does.
+func (a *VerifyFactorAction) ValidateConfig(ctx context.Context, req action.ValidateConfigRequest, resp *action.ValidateConfigResponse) {
+	var m verificationInputs
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(m.validate()...)
+}
+
+func (a *VerifyFactorAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
+	var m verificationInputs
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Verifying %s of user %s.",
+		verifiedWhat(m.FactorID.ValueString(), m.Method.ValueString()), m.who())})
+	res, diags := m.verify(ctx, a.client, defaultVerificationTimeout, a.pushPollInterval)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Verified: %s factor %s (%s) of user %s.",
+		res.Method, res.FactorID, orUnknown(res.DisplayName, "no display name"), res.UserGUID)})
+}
+
+func verifiedWhat(factorID, method string) string {
+	if factorID == "" {
+		return "the preferred factor"
+	}
+	return fmt.Sprintf("%s factor %s", method, factorID)
+}
