@@ -210,6 +210,13 @@ func (a *selfServiceAPI) Enroll(ctx context.Context, userGUID string, req client
 	if err != nil {
 		return nil, err
 	}
+	// The enroller, the initiator and the clean-up are one change of the service: once the
+	// enroller is sent, Terraform's stop must not leave a device behind between them.
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("enrolling %s: %w (%w)", req.Method, client.ErrNotSent, err)
+	}
+	ctx, cancel := reconcileContext(ctx)
+	defer cancel()
 	e, err := a.c.EnrollMyFactor(ctx, client.MyEnrollRequest{UserID: me.ID, Method: req.Method,
 		CountryCode: req.CountryCode, PhoneNumber: req.MobileNumber})
 	if err != nil {
