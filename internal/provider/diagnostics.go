@@ -176,6 +176,9 @@ func apiErrorHint(err error) string {
 		return hintRateLimited
 	case errors.Is(err, client.ErrNotSent):
 		return hintNotSent
+	case isAPI && apiErr.StatusCode >= 500 && apiErr.Attempts > 1:
+		// Retried: an idempotent call (a delete, a read) that failed on the service's side.
+		return hintServerError
 	case client.IsAmbiguous(err) && !isRead(err):
 		return hintMayHaveHappened
 	case client.IsAmbiguous(err) && !isAPI:
@@ -184,8 +187,6 @@ func apiErrorHint(err error) string {
 		return hintUnauthorized
 	case isSelfServiceRefusal(err):
 		return ""
-	case isAPI && apiErr.StatusCode >= 500 && apiErr.Attempts > 1:
-		return hintServerError
 	case !isAPI && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded):
 		return hintNetwork
 	}
