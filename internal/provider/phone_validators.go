@@ -203,7 +203,9 @@ func (maskedNumberOnlyImported) Description(context.Context) string {
 	return "Refuses a masked number for a factor that would be enrolled: it stands only for an imported factor."
 }
 
-func (m maskedNumberOnlyImported) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
+func (m maskedNumberOnlyImported) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
 
 func (maskedNumberOnlyImported) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
 	if req.PlanValue.IsNull() || req.PlanValue.IsUnknown() || req.Plan.Raw.IsNull() {

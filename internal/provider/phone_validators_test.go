@@ -123,7 +123,7 @@ func TestProvider_mobileNumberAgainstCountryCode(t *testing.T) {
 func TestProvider_maskedNumberPair(t *testing.T) {
 	ctx := context.Background()
 	for _, tc := range []struct {
-		cc, number string
+		cc, number  string
 		ccOK, numOK bool
 	}{
 		{"", "+44XXXXXXX123", true, true},
