@@ -45,18 +45,22 @@ func userIdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, res
 	}}
 }
 
-// setFactorIdentity records a factor's identity. identity is nil when the resource is served
-// without identity support; there is then nothing to set.
+// setFactorIdentity records a factor's identity unless the response already carries one.
+// The framework fills a response's identity with the prior one, and an identity never
+// changes, so on a refresh of a resource whose state has its identity there is nothing to
+// do; that keeps identity from costing the refresh of unchanged factors (BENCHMARKS.md). It
+// is set when there is none yet: after create, and on the first refresh of a state written
+// before identities. identity is nil when the resource is served without identity support.
 func setFactorIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, userID, factorID string) diag.Diagnostics {
-	if identity == nil {
+	if identity == nil || !identity.Raw.IsFullyNull() {
 		return nil
 	}
 	return identity.Set(ctx, factorIdentity{UserID: types.StringValue(userID), FactorID: types.StringValue(factorID)})
 }
 
-// setUserIdentity records the identity of what a user has one of.
+// setUserIdentity records the identity of what a user has one of, as setFactorIdentity.
 func setUserIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, userID string) diag.Diagnostics {
-	if identity == nil {
+	if identity == nil || !identity.Raw.IsFullyNull() {
 		return nil
 	}
 	return identity.SetAttribute(ctx, path.Root(attrUserID), userID)
@@ -107,6 +111,10 @@ func importFactorIDs(ctx context.Context, req resource.ImportStateRequest, resp 
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrID), factorResourceID(userID, factorID))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrUserID), userID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrFactorID), factorID)...)
-	resp.Diagnostics.Append(setFactorIdentity(ctx, resp.Identity, userID, factorID)...)
+	if resp.Identity != nil {
+		// Always: an import block's identity is replaced by the ids as parsed.
+		resp.Diagnostics.Append(resp.Identity.Set(ctx, factorIdentity{UserID: types.StringValue(userID),
+			FactorID: types.StringValue(factorID)})...)
+	}
 	return !resp.Diagnostics.HasError()
 }
