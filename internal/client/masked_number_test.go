@@ -30,3 +30,22 @@ func TestMaskedNumberMatches(t *testing.T) {
 		}
 	}
 }
+
+func TestSplitMaskedNumber(t *testing.T) {
+	for _, tc := range []struct{ in, lead, tail string }{
+		{"+44XXXXXXX123", "+44", "123"},
+		{"91******0143", "91", "0143"},
+		{"+1••••••4567", "+1", "4567"},
+		{"XXXX99", "", "99"},
+	} {
+		lead, tail, ok := SplitMaskedNumber(tc.in)
+		if !ok || lead != tc.lead || tail != tc.tail {
+			t.Errorf("SplitMaskedNumber(%q) = %q, %q, %t; want %q, %q, true", tc.in, lead, tail, ok, tc.lead, tc.tail)
+		}
+	}
+	for _, in := range []string{"7700900123", "+44XXXXXXX", "+44 XXX 123", "+44XX12XX34", "a44XX12", ""} {
+		if _, _, ok := SplitMaskedNumber(in); ok {
+			t.Errorf("SplitMaskedNumber(%q) accepted a string that is not a masked number", in)
+		}
+	}
+}

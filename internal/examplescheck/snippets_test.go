@@ -16,7 +16,7 @@ import (
 
 // The documents whose snippets must work as written.
 var snippetDocs = []string{"README.md", "EMULATOR.md", "docs/guides/activation-flows.md", "docs/guides/testing-with-the-emulator.md",
-	"docs/guides/self-service-enrollment.md"}
+	"docs/guides/self-service-enrollment.md", "docs/guides/existing-factors.md"}
 
 // Markers are HTML comments, which GitHub and the Terraform Registry do not render, on the
 // line right before a fenced block:

@@ -6,7 +6,10 @@ package provider
 // runner (a configuration that must fail, then the proof that nothing was created).
 
 import (
+	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -17,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/emulator"
@@ -331,4 +335,29 @@ func failedConfig(k passcodeKindCase, cfg func(env *testEnv, userID string) stri
 // provider block (an activation, a data source), probed with an SMS factor.
 func failedBesideProvider(cfg func(env *testEnv, userID string) string, want *regexp.Regexp) func(*testing.T, *testEnv, string) []resource.TestStep {
 	return failedConfig(smsCase, func(env *testEnv, userID string) string { return env.providerConfig() + cfg(env, userID) }, want)
+}
+
+// usingOpenTofu tells whether the CLI under test is OpenTofu (TF_ACC_PROVIDER_HOST, which
+// OpenTofu runs need, or the binary's name): its version numbers do not say which features it
+// has (OpenTofu 1.12 has no list resources and no actions).
+func usingOpenTofu() bool {
+	return os.Getenv("TF_ACC_PROVIDER_HOST") == "registry.opentofu.org" ||
+		strings.Contains(filepath.Base(os.Getenv("TF_ACC_TERRAFORM_PATH")), "tofu")
+}
+
+// skipOnOpenTofu skips a test of a feature OpenTofu does not have.
+func skipOnOpenTofu(t *testing.T, feature string) {
+	t.Helper()
+	if usingOpenTofu() {
+		t.Skipf("OpenTofu has no %s", feature)
+	}
+}
+
+// openTofuLacks is skipOnOpenTofu as a TerraformVersionChecks entry.
+type openTofuLacks struct{ feature string }
+
+func (o openTofuLacks) CheckTerraformVersion(_ context.Context, _ tfversion.CheckTerraformVersionRequest, resp *tfversion.CheckTerraformVersionResponse) {
+	if usingOpenTofu() {
+		resp.Skip = "OpenTofu has no " + o.feature
+	}
 }

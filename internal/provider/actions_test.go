@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -19,16 +18,6 @@ import (
 
 // skipBelowActions skips a test of actions on a Terraform older than 1.14, which has none.
 var skipBelowActions = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)}
-
-// skipOnOpenTofu skips a test of a feature OpenTofu does not have. Its version numbers
-// overlap Terraform's, so the version checks alone cannot tell.
-func skipOnOpenTofu(t *testing.T, feature string) {
-	t.Helper()
-	if os.Getenv("TF_ACC_PROVIDER_HOST") == "registry.opentofu.org" ||
-		strings.HasPrefix(filepath.Base(os.Getenv("TF_ACC_TERRAFORM_PATH")), "tofu") {
-		t.Skipf("OpenTofu has no %s", feature)
-	}
-}
 
 // triggeredBy is a terraform_data resource whose creation (and each change of input)
 // invokes the action: the way plugin-testing runs actions.

@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
@@ -149,10 +150,17 @@ func (r *factorResource) Configure(_ context.Context, req resource.ConfigureRequ
 // does, the state Terraform sent (which the framework put in resp.State) is returned without
 // decoding it. Anything the listing cannot settle (pending, imported, unlisted) is read with
 // its own E4 request. A factor that no longer exists is removed from state, so the next plan
-// creates it again.
+// creates it again. The identity is set first, from the ids in state, so that every way out
+// (unchanged, removed, refreshed) carries it, also for a state written before identities.
 func (r *factorResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	listed, unchanged := r.listedFactor(ctx, req)
-	if unchanged {
+	keys, diags := readFactorKeys(ctx, req.State)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(setFactorIdentity(ctx, resp.Identity, keys.userID.ValueString(), keys.factorID.ValueString())...)
+	listed, unchanged := r.listedFactor(ctx, req, keys)
+	if unchanged || resp.Diagnostics.HasError() {
 		return
 	}
 	m := r.newState()
@@ -171,32 +179,43 @@ func (r *factorResource) Read(ctx context.Context, req resource.ReadRequest, res
 	r.readOne(ctx, req, resp, m)
 }
 
+// factorKeys are the few attributes Read looks at before deciding whether to decode the
+// whole model: the ids, and what decides whether the shared listing settles the refresh.
+type factorKeys struct {
+	userID, factorID, status, displayName types.String
+	methods                               types.List
+}
+
+// readFactorKeys reads the factorKeys from state, one attribute at a time (cheaper than
+// decoding the model).
+func readFactorKeys(ctx context.Context, state tfsdk.State) (k factorKeys, diags diag.Diagnostics) {
+	for name, dst := range map[string]any{attrUserID: &k.userID, attrFactorID: &k.factorID, attrStatus: &k.status,
+		attrDisplayName: &k.displayName, attrMethods: &k.methods} {
+		if diags = state.GetAttribute(ctx, path.Root(name), dst); diags.HasError() {
+			return k, diags
+		}
+	}
+	return k, nil
+}
+
 // listedFactor returns the factor as the user's shared listing shows it, when the listing
 // settles the refresh: the state says ENROLLED with a display name, the factor was not
 // imported, no enrollment is stored, and the listing shows it with this kind's method.
 // unchanged reports that the listing shows what the state already holds.
-func (r *factorResource) listedFactor(ctx context.Context, req resource.ReadRequest) (listed *client.Factor, unchanged bool) {
-	var userID, factorID, status, displayName types.String
-	var methods types.List
-	for name, dst := range map[string]any{attrUserID: &userID, attrFactorID: &factorID, attrStatus: &status,
-		attrDisplayName: &displayName, attrMethods: &methods} {
-		if req.State.GetAttribute(ctx, path.Root(name), dst).HasError() {
-			return nil, false
-		}
-	}
-	if r.listings == nil || status.ValueString() != client.FactorStatusEnrolled || displayName.ValueString() == "" ||
+func (r *factorResource) listedFactor(ctx context.Context, req resource.ReadRequest, k factorKeys) (listed *client.Factor, unchanged bool) {
+	if r.listings == nil || k.status.ValueString() != client.FactorStatusEnrolled || k.displayName.ValueString() == "" ||
 		isImported(ctx, req.Private) || hasEnrollment(ctx, req.Private) {
 		return nil, false
 	}
-	list, err := r.listings.get(ctx, userID.ValueString())
+	list, err := r.listings.get(ctx, k.userID.ValueString())
 	if err != nil {
 		return nil, false
 	}
-	f := findFactor(list, factorID.ValueString())
+	f := findFactor(list, k.factorID.ValueString())
 	if f == nil || !slices.Contains(f.Methods, r.kind.method) || f.DisplayName == "" {
 		return nil, false
 	}
-	return f, f.DisplayName == displayName.ValueString() && sameStrings(methods, f.Methods)
+	return f, f.DisplayName == k.displayName.ValueString() && sameStrings(k.methods, f.Methods)
 }
 
 // readOne reads a factor the listing could not settle with its own request (E4), which
@@ -373,17 +392,17 @@ func (r *factorResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	}
 }
 
-// ImportState accepts "<user_id>/<factor_id>"; Read then fills in the rest from the service.
+// ImportState accepts "<user_id>/<factor_id>", or the identity {user_id, factor_id} of an
+// import block; Read then fills in the rest from the service.
 func (r *factorResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	userID, factorID, diags := parseFactorResourceID(req.ID)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	if importFactorIDs(ctx, req, resp) {
+		resp.Diagnostics.Append(markImported(ctx, resp.Private)...)
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrID), factorResourceID(userID, factorID))...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrUserID), userID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrFactorID), factorID)...)
-	resp.Diagnostics.Append(markImported(ctx, resp.Private)...)
+}
+
+// IdentitySchema: a factor is named by user_id and factor_id.
+func (r *factorResource) IdentitySchema(ctx context.Context, req resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	factorIdentitySchema(ctx, req, resp)
 }
 
 // forgetListing drops the user's shared listing after this provider changed their factors.

@@ -8,7 +8,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
@@ -124,6 +123,7 @@ func (r *FactorActivationResource) Configure(_ context.Context, req resource.Con
 }
 
 func (r *FactorActivationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer identityFromState(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	var plan factorActivationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -160,6 +160,8 @@ func (r *FactorActivationResource) Read(ctx context.Context, req resource.ReadRe
 		return
 	}
 	userID, factorID := state.UserID.ValueString(), state.FactorID.ValueString()
+	// First, so that every way out (removed, refreshed) carries the identity.
+	resp.Diagnostics.Append(setFactorIdentity(ctx, resp.Identity, userID, factorID)...)
 
 	factor, err := r.client.GetFactor(ctx, userID, factorID)
 	// An import reads the factor here, once: an activation that is not there to be imported
@@ -218,6 +220,7 @@ func importPendingDetail(userID, factorID, status string) string {
 
 // Update can only change timeouts (everything else replaces), so it only records the plan.
 func (r *FactorActivationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer identityFromState(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	var plan factorActivationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -232,16 +235,16 @@ func (r *FactorActivationResource) Delete(ctx context.Context, _ resource.Delete
 	tflog.Debug(ctx, "forgetting the factor activation; the factor itself is left as it is")
 }
 
+// ImportState accepts "<user_id>/<factor_id>" or the identity {user_id, factor_id}.
 func (r *FactorActivationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	userID, factorID, diags := parseFactorResourceID(req.ID)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	if importFactorIDs(ctx, req, resp) {
+		resp.Diagnostics.Append(markImported(ctx, resp.Private)...)
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrID), factorResourceID(userID, factorID))...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrUserID), userID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrFactorID), factorID)...)
-	resp.Diagnostics.Append(markImported(ctx, resp.Private)...)
+}
+
+// IdentitySchema: the activation is named by its factor's user_id and factor_id.
+func (r *FactorActivationResource) IdentitySchema(ctx context.Context, req resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	factorIdentitySchema(ctx, req, resp)
 }
 
 func (m *factorActivationModel) setFactorState(ctx context.Context, f *client.FactorState) diag.Diagnostics {

@@ -17,6 +17,7 @@ import (
 // Create enrolls the factor. Unless skip_verification is set, the service sends a passcode
 // and the factor stays ENROLLMENT_INITIATED; its requestState goes to private state only.
 func (r *passcodeFactorResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer identityFromState(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	m := r.newModel()
 	resp.Diagnostics.Append(req.Plan.Get(ctx, m)...)
 	if resp.Diagnostics.HasError() {
@@ -230,6 +231,7 @@ func nextVersion(v types.Int64) int64 {
 // Update submits a passcode or asks for a new one. An enrolled factor is never asked to
 // verify again, whatever the write-only values say.
 func (r *passcodeFactorResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer identityFromState(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	plan, prior, cfg := r.newModel(), r.newModel(), r.newModel()
 	resp.Diagnostics.Append(req.Plan.Get(ctx, plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, prior)...)

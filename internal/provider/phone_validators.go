@@ -6,10 +6,10 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
@@ -30,9 +30,40 @@ const e164MaxDigits = 15
 // country: "+44 07700 900123" is not a number.
 var nationalZeroCountries = map[string]bool{"+39": true, "+378": true, "+379": true, "+225": true, "+241": true, "+242": true}
 
-func countryCodeValidator() validator.String {
-	return stringvalidator.RegexMatches(countryCodeRegexp,
-		`must be "+" followed by the country calling code (1 to 4 digits, no leading zero), e.g. "+44"`)
+// countryCodeValidator checks the country calling code. The one other value it accepts is
+// "", beside a masked mobile_number: that pair is how an imported SMS factor is written (see
+// importedPhoneText).
+func countryCodeValidator() validator.String { return countryCodeCheck{} }
+
+type countryCodeCheck struct{}
+
+var _ validator.String = countryCodeCheck{}
+
+func (countryCodeCheck) Description(context.Context) string {
+	return `must be "+" followed by the country calling code (1 to 4 digits, no leading zero), e.g. "+44"; ` +
+		`or "" beside the masked mobile_number of an imported factor`
+}
+
+func (v countryCodeCheck) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (countryCodeCheck) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	cc := req.ConfigValue.ValueString()
+	if countryCodeRegexp.MatchString(cc) {
+		return
+	}
+	if cc == "" {
+		number, known := configuredString(ctx, req.Config, attrMobileNumber)
+		if _, _, masked := client.SplitMaskedNumber(number); !known || masked {
+			return
+		}
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid country code",
+		fmt.Sprintf(`Attribute %s must be "+" followed by the country calling code (1 to 4 digits, no leading zero), `+
+			`e.g. "+44"; got %q. (An empty country_code goes only with the masked mobile_number of an imported factor.)`,
+			req.Path, cc))
 }
 
 // mobileNumberValidator checks the national number on its own (digits, 4 to 14 of them) and,
@@ -56,6 +87,14 @@ func (mobileNumberCheck) ValidateString(ctx context.Context, req validator.Strin
 		return
 	}
 	number := req.ConfigValue.ValueString()
+	if _, _, masked := client.SplitMaskedNumber(number); masked {
+		if cc, known := configuredString(ctx, req.Config, attrCountryCode); known && cc != "" {
+			resp.Diagnostics.AddAttributeError(req.Path, "Masked mobile number",
+				fmt.Sprintf("Attribute %s is %q, a masked number as the identity domain shows it. %s", req.Path, number,
+					importedPhoneText(number)))
+		}
+		return
+	}
 	if !mobileNumberRegexp.MatchString(number) {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid mobile number",
 			fmt.Sprintf(`Attribute %s must be the national number without the country code: digits only (no spaces, `+
@@ -81,19 +120,42 @@ func (mobileNumberCheck) ValidateString(ctx context.Context, req validator.Strin
 	}
 }
 
+// importedPhoneText says what the masked number of an imported SMS factor means and what
+// to write instead. The service never shows a factor's number, only a masked one: after
+// import, and in generated configuration (terraform plan or query -generate-config-out),
+// country_code = "" with the masked mobile_number stands for the factor as the service
+// shows it. That pair validates and plans no change; it cannot enroll a new factor.
+func importedPhoneText(masked string) string {
+	lead, tail, _ := client.SplitMaskedNumber(masked)
+	return fmt.Sprintf("The identity domain never shows an SMS factor's number, only a masked one: %q shows the "+
+		"leading digits %q (the country calling code, perhaps with the first digits) and the last digits %q. "+
+		"Generated configuration writes it with country_code = \"\": that pair stands for the imported factor and "+
+		"plans no change, but cannot enroll a new factor. To enroll one, or to record the real number, write it in: "+
+		"country_code = \"+<country calling code>\" and mobile_number = the national number whose last digits are %q "+
+		"(a number consistent with the masked one plans no change).",
+		masked, lead, tail, tail)
+}
+
+// configuredString reads a known string attribute of the same configuration; known is false
+// when it is null, unknown or not there.
+func configuredString(ctx context.Context, config tfsdk.Config, name string) (value string, known bool) {
+	if config.Schema == nil || config.Raw.IsNull() {
+		return "", false
+	}
+	var v types.String
+	if config.GetAttribute(ctx, path.Root(name), &v).HasError() || v.IsNull() || v.IsUnknown() {
+		return "", false
+	}
+	return v.ValueString(), true
+}
+
 // configuredCountryCode reads a valid, known country_code from the same configuration.
 func configuredCountryCode(ctx context.Context, req validator.StringRequest) (string, bool) {
-	if req.Config.Schema == nil || req.Config.Raw.IsNull() {
-		return "", false
+	cc, known := configuredString(ctx, req.Config, attrCountryCode)
+	if !known || !countryCodeRegexp.MatchString(cc) {
+		return "", false // unknown, or invalid: the country code's own validator reports it
 	}
-	var cc types.String
-	if req.Config.GetAttribute(ctx, path.Root(attrCountryCode), &cc).HasError() || cc.IsNull() || cc.IsUnknown() {
-		return "", false
-	}
-	if !countryCodeRegexp.MatchString(cc.ValueString()) {
-		return "", false // the country code's own validator reports it
-	}
-	return cc.ValueString(), true
+	return cc, true
 }
 
 // keepImportedPhone keeps the placeholder a factor got on import (the masked number, which is
@@ -124,7 +186,48 @@ func (keepImportedPhone) PlanModifyString(ctx context.Context, req planmodifier.
 	if !client.IsMaskedNumber(stateNumber.ValueString()) || !known(cfgCountry) || !known(cfgNumber) {
 		return
 	}
-	if client.MaskedNumberMatches(display.ValueString(), cfgCountry.ValueString(), cfgNumber.ValueString()) {
+	if client.MaskedNumberMatches(display.ValueString(), cfgCountry.ValueString(), cfgNumber.ValueString()) &&
+		!userChanges(ctx, req.Plan, req.State) {
 		resp.PlanValue = req.StateValue
 	}
+}
+
+// maskedNumberOnlyImported refuses, at plan time, a masked mobile_number that would enroll a
+// factor: a create, or a replacement (another user_id or another number). A masked number
+// stands only for the imported factor it was read from (importedPhoneText).
+type maskedNumberOnlyImported struct{}
+
+var _ planmodifier.String = maskedNumberOnlyImported{}
+
+func (maskedNumberOnlyImported) Description(context.Context) string {
+	return "Refuses a masked number for a factor that would be enrolled: it stands only for an imported factor."
+}
+
+func (m maskedNumberOnlyImported) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (maskedNumberOnlyImported) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if req.PlanValue.IsNull() || req.PlanValue.IsUnknown() || req.Plan.Raw.IsNull() {
+		return
+	}
+	number := req.PlanValue.ValueString()
+	if _, _, masked := client.SplitMaskedNumber(number); !masked {
+		return
+	}
+	if req.State.Raw.IsNull() || !req.StateValue.Equal(req.PlanValue) || userChanges(ctx, req.Plan, req.State) {
+		resp.Diagnostics.AddAttributeError(req.Path, "A masked number cannot enroll a factor",
+			fmt.Sprintf("Attribute %s is %q, and this plan would enroll a new SMS factor with it. %s", req.Path, number,
+				importedPhoneText(number)))
+	}
+}
+
+// userChanges reports whether the plan moves the factor to another user (a replacement).
+func userChanges(ctx context.Context, plan tfsdk.Plan, state tfsdk.State) bool {
+	var planUser, stateUser types.String
+	if plan.GetAttribute(ctx, path.Root(attrUserID), &planUser).HasError() ||
+		state.GetAttribute(ctx, path.Root(attrUserID), &stateUser).HasError() {
+		return false
+	}
+	return known(planUser) && !planUser.Equal(stateUser)
 }

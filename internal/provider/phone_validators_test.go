@@ -117,3 +117,34 @@ func TestProvider_mobileNumberAgainstCountryCode(t *testing.T) {
 		}
 	}
 }
+
+// TestProvider_maskedNumberPair: country_code "" goes with a masked mobile_number (how an
+// imported factor is written), and neither goes with anything else.
+func TestProvider_maskedNumberPair(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		cc, number  string
+		ccOK, numOK bool
+	}{
+		{"", "+44XXXXXXX123", true, true},
+		{"", "91******0143", true, true},
+		{"", "7700900123", false, true},       // empty country code with a real number
+		{"+44", "+44XXXXXXX123", true, false}, // masked number with a country code
+		{"+44", "7700900123", true, true},
+		{"", "+44XXXXXXX", false, false}, // no visible last digits: not a mask the service shows
+	} {
+		cc := tc.cc
+		req := validator.StringRequest{Config: phoneConfig(&cc, tc.number)}
+		ccResp, numResp := &validator.StringResponse{}, &validator.StringResponse{}
+		req.Path, req.ConfigValue = path.Root(attrCountryCode), types.StringValue(tc.cc)
+		countryCodeValidator().ValidateString(ctx, req, ccResp)
+		req.Path, req.ConfigValue = path.Root(attrMobileNumber), types.StringValue(tc.number)
+		mobileNumberValidator().ValidateString(ctx, req, numResp)
+		if got := !ccResp.Diagnostics.HasError(); got != tc.ccOK {
+			t.Errorf("country_code %q beside %q: valid = %t, want %t (%v)", tc.cc, tc.number, got, tc.ccOK, ccResp.Diagnostics)
+		}
+		if got := !numResp.Diagnostics.HasError(); got != tc.numOK {
+			t.Errorf("mobile_number %q beside %q: valid = %t, want %t (%v)", tc.number, tc.cc, got, tc.numOK, numResp.Diagnostics)
+		}
+	}
+}

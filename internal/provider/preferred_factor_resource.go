@@ -128,10 +128,12 @@ func (r *PreferredFactorResource) ModifyPlan(ctx context.Context, req resource.M
 }
 
 func (r *PreferredFactorResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer identityFromState(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	r.apply(ctx, req.Plan, &resp.State, &resp.Diagnostics)
 }
 
 func (r *PreferredFactorResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer identityFromState(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	r.apply(ctx, req.Plan, &resp.State, &resp.Diagnostics)
 }
 
@@ -216,6 +218,8 @@ func (r *PreferredFactorResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 	userID := state.UserID.ValueString()
+	// First, so that every way out (removed, refreshed) carries the identity.
+	resp.Diagnostics.Append(setUserIdentity(ctx, resp.Identity, userID)...)
 	list, err := r.listings.get(ctx, userID)
 	if errors.Is(err, client.ErrNotFound) {
 		resp.State.RemoveResource(ctx)
@@ -244,15 +248,27 @@ func (r *PreferredFactorResource) Delete(ctx context.Context, req resource.Delet
 			state.FactorID.ValueString(), state.UserID.ValueString()))
 }
 
-// ImportState accepts the user's GUID.
+// ImportState accepts the user's GUID, as the string id or the identity {user_id}.
 func (r *PreferredFactorResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if !guidRegexp.MatchString(req.ID) {
+	userID := req.ID
+	if userID == "" && req.Identity != nil {
+		var id types.String
+		resp.Diagnostics.Append(req.Identity.GetAttribute(ctx, path.Root(attrUserID), &id)...)
+		userID = id.ValueString()
+	}
+	if !guidRegexp.MatchString(userID) {
 		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("The import ID of idcsmfa_preferred_factor is the "+
-			"user's GUID (the SCIM user id): 32 lower-case hexadecimal characters, e.g. %s; not the OCID. Got %q.", exampleUserID, req.ID))
+			"user's GUID (the SCIM user id): 32 lower-case hexadecimal characters, e.g. %s; not the OCID. Got %q.", exampleUserID, userID))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrID), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrUserID), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrID), userID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrUserID), userID)...)
+	resp.Diagnostics.Append(setUserIdentity(ctx, resp.Identity, userID)...)
+}
+
+// IdentitySchema: a user has one preferred factor, named by user_id.
+func (r *PreferredFactorResource) IdentitySchema(ctx context.Context, req resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	userIdentitySchema(ctx, req, resp)
 }
 
 // preferredFactorIDValidator accepts a factor id (32 hexadecimal characters) or

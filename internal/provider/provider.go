@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -24,6 +25,7 @@ var (
 	_ provider.ProviderWithValidateConfig     = &IDCSMFAProvider{}
 	_ provider.ProviderWithEphemeralResources = &IDCSMFAProvider{}
 	_ provider.ProviderWithActions            = &IDCSMFAProvider{}
+	_ provider.ProviderWithListResources      = &IDCSMFAProvider{}
 )
 
 // IDCSMFAProvider manages users' MFA factors in an Oracle identity domain.
@@ -167,6 +169,7 @@ func (p *IDCSMFAProvider) Configure(ctx context.Context, req provider.ConfigureR
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
 	resp.ActionData = data
+	resp.ListResourceData = data
 }
 
 func (p *IDCSMFAProvider) Resources(_ context.Context) []func() resource.Resource {
@@ -176,6 +179,15 @@ func (p *IDCSMFAProvider) Resources(_ context.Context) []func() resource.Resourc
 		NewTOTPFactorResource,
 		NewFactorActivationResource,
 		NewPreferredFactorResource,
+	}
+}
+
+// ListResources are the factor resource types `terraform query` lists (Terraform 1.14+).
+func (p *IDCSMFAProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewSMSFactorListResource,
+		NewEmailFactorListResource,
+		NewTOTPFactorListResource,
 	}
 }
 

@@ -79,15 +79,23 @@ const smsFactorDescription = "Enrolls a user's **SMS** factor: the identity doma
 	"The SMS factor must be enabled in the identity domain (Security > MFA > Factors) and the OAuth client needs " +
 	"the **MFA Client** app role.\n\n" +
 	"`country_code` and `mobile_number` are stored in the state in clear, as configured (`display_name` holds the " +
-	"masked number the service shows): protect the state. Import with `<user_id>/<factor_id>`: the service shows " +
-	"only the masked number (e.g. `+44XXXXXXX123`), so right after import `mobile_number` holds it and " +
-	"`country_code` is empty; a configuration whose number is consistent with it plans no change."
+	"masked number the service shows): protect the state. Import with `<user_id>/<factor_id>`, or by identity " +
+	"(`user_id` and `factor_id`, Terraform 1.12+).\n\n" +
+	"**The masked number.** The service never shows a factor's number, only a masked one: `+44XXXXXXX123` is " +
+	"the country calling code `+44` (perhaps with the first digits), hidden digits, and the last digits `123`. " +
+	"After import the state holds it in `mobile_number`, with `country_code = \"\"`, and generated configuration " +
+	"(`terraform plan -generate-config-out`, `terraform query -generate-config-out`) writes exactly that pair: it " +
+	"validates and plans no change, and stands for the imported factor only. A plan that would enroll a factor " +
+	"with a masked number (a new resource, another user, another number) fails and says what to write in. To " +
+	"record the real number, write it in: a number consistent with the masked one plans no change, any other " +
+	"number replaces the factor."
 
 func smsFactorAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		attrCountryCode: schema.StringAttribute{
 			Required: true,
-			MarkdownDescription: "Stored in the state in clear. Country calling code with its `+`, e.g. `\"+44\"`. " +
+			MarkdownDescription: "Stored in the state in clear. Country calling code with its `+`, e.g. `\"+44\"`; or `\"\"` " +
+				"beside the masked `mobile_number` of an imported factor (see above). " +
 				"Changing it replaces the factor. " +
 				"After import the service cannot show it, so the state holds `\"\"` until the number changes; a " +
 				"configured number consistent with the masked `display_name` plans no change.",
@@ -99,11 +107,12 @@ func smsFactorAttributes() map[string]schema.Attribute {
 			MarkdownDescription: "National mobile number without the country code and without the trunk 0 used inside " +
 				"the country, digits only, e.g. `\"7700900123\"` (not `\"07700900123\"`); at most 15 digits with the " +
 				"country code. Stored in the state in clear. Changing it replaces the factor. After import the state holds the masked number the service shows " +
+				"(which generated configuration writes, with `country_code = \"\"`: it stands for the imported factor and cannot enroll one) " +
 				"(e.g. `+44XXXXXXX123`): a configured number whose visible digits match plans no change, any other " +
 				"number plans a replacement. For a factor imported while still pending, the masked number comes from the " +
 				"user's devices in SCIM (see `methods`).",
 			Validators:    []validator.String{mobileNumberValidator()},
-			PlanModifiers: []planmodifier.String{keepImportedPhone{}, stringplanmodifier.RequiresReplace()},
+			PlanModifiers: []planmodifier.String{keepImportedPhone{}, maskedNumberOnlyImported{}, stringplanmodifier.RequiresReplace()},
 		},
 	}
 }

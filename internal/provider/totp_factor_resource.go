@@ -196,6 +196,7 @@ func versionRaised(_ context.Context, req planmodifier.Int64Request, resp *int64
 
 // Create enrolls the factor in one request with the secret and a code computed from it.
 func (r *TOTPFactorResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer identityFromState(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	var m totpFactorModel
 	var secret types.String
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
@@ -260,6 +261,7 @@ func (r *TOTPFactorResource) Create(ctx context.Context, req resource.CreateRequ
 
 // Update renames the factor; the code parameters are only recorded.
 func (r *TOTPFactorResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer identityFromState(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	var plan, prior totpFactorModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
