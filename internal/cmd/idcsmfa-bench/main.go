@@ -34,7 +34,8 @@ type options struct {
 	parallelism                            int
 	runs                                   int
 	rateLimit                              float64
-	latency                                time.Duration
+	latency                                time.Duration   // of the run in progress
+	latencies                              []time.Duration // -latency: one whole run each
 	workDir                                string
 	keep                                   bool
 	timeout                                time.Duration
@@ -42,7 +43,7 @@ type options struct {
 
 func main() {
 	var o options
-	var sizes string
+	var sizes, latencies string
 	flag.StringVar(&o.provider, "provider", "", "built provider binary (terraform-provider-idcsmfa)")
 	flag.StringVar(&o.emulator, "emulator", "", "built idcs-emulator binary")
 	flag.StringVar(&o.wrapper, "wrapper", "", "built rsswrap binary (records the provider's peak RSS)")
@@ -53,7 +54,7 @@ func main() {
 	flag.IntVar(&o.parallelism, "parallelism", 10, "terraform -parallelism (10 is terraform's default)")
 	flag.IntVar(&o.runs, "runs", 5, "cycles of the six phases per size; the tables show the median")
 	flag.Float64Var(&o.rateLimit, "rate-limit", 10, "requests per second for the rate-limited apply (0 skips it)")
-	flag.DurationVar(&o.latency, "latency", 0, "latency the emulator adds to every API request (a real domain answers after tens of milliseconds)")
+	flag.StringVar(&latencies, "latency", "0,80ms", "comma-separated latencies the emulator adds to every API request, one whole run each (a real domain answers after tens of milliseconds)")
 	flag.StringVar(&o.workDir, "workdir", "", "directory for configurations, state and logs (default: a new temporary directory)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the work directory")
 	flag.DurationVar(&o.timeout, "timeout", 20*time.Minute, "give up after this long")
@@ -65,6 +66,17 @@ func main() {
 			fatalf("-sizes: %q is not a positive number", s)
 		}
 		o.sizes = append(o.sizes, n)
+	}
+	for _, s := range strings.Split(latencies, ",") {
+		s = strings.TrimSpace(s)
+		if s == "0" {
+			s = "0s"
+		}
+		d, err := time.ParseDuration(s)
+		if err != nil || d < 0 {
+			fatalf("-latency: %q is not a duration such as 0 or 80ms", s)
+		}
+		o.latencies = append(o.latencies, d)
 	}
 	if o.runs < 1 {
 		fatalf("-runs must be at least 1")
@@ -165,15 +177,19 @@ func runAll(ctx context.Context, o options) (results []sizeResult, err error) {
 		return nil, err
 	}
 
-	for _, n := range o.sizes {
-		dir := filepath.Join(root, fmt.Sprintf("n%d", n))
-		if err := os.MkdirAll(filepath.Join(dir, "logs"), 0o700); err != nil {
-			return results, err
-		}
-		r, err := runSize(ctx, o, dir, cfgs, newWorkload(n, o.perUser))
-		results = append(results, r)
-		if err != nil {
-			return results, fmt.Errorf("size %d: %w (work directory %s)", n, err, root)
+	for _, latency := range o.latencies {
+		o.latency = latency
+		for _, n := range o.sizes {
+			dir := filepath.Join(root, fmt.Sprintf("n%d-%s", n, latency))
+			if err := os.MkdirAll(filepath.Join(dir, "logs"), 0o700); err != nil {
+				return results, err
+			}
+			r, err := runSize(ctx, o, dir, cfgs, newWorkload(n, o.perUser))
+			r.latency = latency
+			results = append(results, r)
+			if err != nil {
+				return results, fmt.Errorf("size %d, latency %s: %w (work directory %s)", n, latency, err, root)
+			}
 		}
 	}
 	return results, nil

@@ -11,7 +11,7 @@ import (
 // They are built in a strings.Builder, which cannot fail, and printed once.
 
 func printSize(out *strings.Builder, r sizeResult, o options) {
-	fmt.Fprintf(out, "\n### %s, -parallelism=%d, %s API latency, median of %d runs\n\n", r.w.describe(), o.parallelism, o.latency, o.runs)
+	fmt.Fprintf(out, "\n### %s, -parallelism=%d, %s API latency, median of %d runs\n\n", r.w.describe(), o.parallelism, r.latency, o.runs)
 	fmt.Fprintln(out, "| phase | idcsmfa | floor (terraform_data) | ratio | framework floor (no-op provider) | ratio | API requests | of which token | provider peak RSS | provider CPU | provider processes |")
 	fmt.Fprintln(out, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
 	for _, p := range r.phases {
@@ -22,6 +22,9 @@ func printSize(out *strings.Builder, r sizeResult, o options) {
 		fmt.Fprintf(out, "| %s | %s | %s | %s | %s | %s | %d | %d | %s | %s | %d |\n",
 			p.name, spread(p.walls), spread(p.floorWalls), ratio(p.wall(), p.floor()), noop, noopRatio,
 			totalRequests(p.stats), p.stats.TokenRequests, mib(p.usage.peakKiB), secs(p.usage.cpu), p.usage.processes)
+	}
+	if r.latency > 0 {
+		printLatencyFloors(out, r, o.parallelism)
 	}
 	if r.loadBefore != "" {
 		fmt.Fprintf(out, "\nLoad average (1, 5, 15 min) before: %s; after: %s.\n", r.loadBefore, r.loadAfter)
@@ -48,6 +51,25 @@ func printSize(out *strings.Builder, r sizeResult, o options) {
 	}
 }
 
+// printLatencyFloors compares each phase with what its requests cost at this latency on top of
+// each floor: floor + (requests / parallelism) x latency. That is the time a provider that
+// added nothing but its calls would take against a domain this far away (Terraform runs at most
+// -parallelism operations at once, each waiting for its calls in turn).
+func printLatencyFloors(out *strings.Builder, r sizeResult, parallelism int) {
+	fmt.Fprintf(out, "\nAgainst the latency floors (floor + requests / %d x %s):\n\n", parallelism, r.latency)
+	fmt.Fprintln(out, "| phase | idcsmfa | terraform_data + latency | ratio | no-op provider + latency | ratio |")
+	fmt.Fprintln(out, "|---|--:|--:|--:|--:|--:|")
+	for _, p := range r.phases {
+		calls := time.Duration(float64(totalRequests(p.stats)) / float64(parallelism) * float64(r.latency))
+		floor := p.floor() + calls
+		noop, noopRatio := "-", "-"
+		if len(p.noopWalls) > 0 {
+			noop, noopRatio = secs(p.noop()+calls), ratio(p.wall(), p.noop()+calls)
+		}
+		fmt.Fprintf(out, "| %s | %s | %s | %s | %s | %s |\n", p.name, secs(p.wall()), secs(floor), ratio(p.wall(), floor), noop, noopRatio)
+	}
+}
+
 // refreshTargetSize is the N issue 9 sets the refresh target for: "refresh of 500 factors".
 const refreshTargetSize = 500
 
@@ -58,7 +80,7 @@ func printTargets(out *strings.Builder, results []sizeResult) {
 	for _, r := range results {
 		for _, p := range r.phases {
 			if p.name == "refresh-only plan" {
-				fmt.Fprintf(out, "- N=%d refresh-only plan: %s of the terraform_data floor", r.w.factors, ratio(p.wall(), p.floor()))
+				fmt.Fprintf(out, "- N=%d, %s latency, refresh-only plan: %s of the terraform_data floor", r.w.factors, r.latency, ratio(p.wall(), p.floor()))
 				if r.w.factors == refreshTargetSize {
 					fmt.Fprintf(out, " (target 1.5x): %s", verdict(p.wall(), p.floor(), 1.5))
 				} else {
@@ -77,8 +99,8 @@ func printTargets(out *strings.Builder, results []sizeResult) {
 		}
 		if l := r.limited; l != nil {
 			floor := time.Duration(float64(l.needed) / l.rate * float64(time.Second))
-			fmt.Fprintf(out, "- N=%d apply under %.0f req/s: %s of the rate-limit floor (target 1.2x): %s\n",
-				r.w.factors, l.rate, ratio(l.wall, floor), verdict(l.wall, floor, 1.2))
+			fmt.Fprintf(out, "- N=%d, %s latency, apply under %.0f req/s: %s of the rate-limit floor (target 1.2x): %s\n",
+				r.w.factors, r.latency, l.rate, ratio(l.wall, floor), verdict(l.wall, floor, 1.2))
 		}
 	}
 }

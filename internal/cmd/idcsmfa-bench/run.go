@@ -81,6 +81,7 @@ type sizeResult struct {
 	phases                []phaseResult
 	limited               *limitedResult
 	loadBefore, loadAfter string
+	latency               time.Duration // the emulator's added API latency
 }
 
 func runSize(ctx context.Context, o options, dir string, cfgs cliConfigs, w workload) (res sizeResult, err error) {
