@@ -32,9 +32,10 @@ func TestExamplesRun(t *testing.T) {
 			t.Parallel()
 			work := t.TempDir()
 			copyTF(t, dir, work)
-			if declares(t, work, `action "`) && !h.hasActions(t) {
-				t.Skipf("%s declares actions, which this CLI does not have (Terraform 1.14+; not OpenTofu): "+
-					"run make examples with TF_ACC_TERRAFORM_PATH set to a newer Terraform", rel)
+			queries, _ := filepath.Glob(filepath.Join(work, "*.tfquery.hcl"))
+			if (declares(t, work, `action "`) || len(queries) > 0) && !h.hasActions(t) {
+				t.Skipf("%s declares actions or list resources, which this CLI does not have (Terraform 1.14+; not OpenTofu): "+
+					"make examples runs it again on a newer Terraform", rel)
 			}
 			if !declares(t, work, "required_providers") {
 				t.Fatalf("%s has no required_providers block: without it terraform init looks for hashicorp/idcsmfa", rel)
@@ -58,6 +59,13 @@ func TestExamplesRun(t *testing.T) {
 			}
 			tf(2*time.Minute, "apply", "-auto-approve", "-input=false")
 			stop()
+			if len(queries) > 0 {
+				// The query lists the factors the example's apply enrolled.
+				// A result line names its identity; an empty list only warns "returned 0 results".
+				if out := tf(2*time.Minute, "query"); !strings.Contains(out, "factor_id=") {
+					t.Fatalf("terraform query in %s listed nothing:\n%s", rel, out)
+				}
+			}
 			// A check block's scoped data source is read on every plan, which -detailed-exitcode
 			// counts as a change: what matters is that nothing is added, changed or destroyed.
 			if out, err := run(work, env, time.Minute, h.terraform, "plan", "-input=false", "-detailed-exitcode", "-no-color"); err != nil &&
@@ -162,7 +170,7 @@ func copyTF(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 	for _, e := range entries {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".tf") {
+		if e.IsDir() || !(strings.HasSuffix(e.Name(), ".tf") || strings.HasSuffix(e.Name(), ".tfquery.hcl")) {
 			continue
 		}
 		b, err := os.ReadFile(filepath.Join(from, e.Name()))

@@ -372,7 +372,7 @@ func (r *factorResource) alreadyEnrolledDiagnostic(ctx context.Context, summary,
 // over, ready to paste once `to` names the resource.
 func importBlockText(k factorKind, userID string, f client.Factor) string {
 	return fmt.Sprintf("It is factor %s (%s). To manage it with this resource, add this block to the configuration, "+
-		"with `to` set to this resource's address (Terraform shows it after \"with\" below, e.g. %s.<name>), "+
+		"with `to` set to this resource's address (Terraform prints it on the \"with\" line of this error, e.g. %s.<name>), "+
 		"and apply again:\n\nimport {\n  to = %s.<name>\n  id = %q\n}",
 		f.FactorID, orUnknown(f.DisplayName, k.label), k.typeName, k.typeName, factorResourceID(userID, f.FactorID))
 }

@@ -117,10 +117,12 @@ func apiErrorDetail(err error) string {
 // "HTTP 401 AUTH-1105: Invalid passcode. (ecId 0a1b...)", the service's message as it is. It
 // is the one rendering of the client's error facts; errors that are not answers (network)
 // keep their own text. The client's errors never carry secrets, so the text is safe to show.
+// It never ends with a full stop of its own (callers end their sentence), so a message such as
+// "Invalid passcode." does not come out as "Invalid passcode..".
 func serviceErrorText(err error) string {
 	var apiErr *client.APIError
 	if !errors.As(err, &apiErr) {
-		return err.Error()
+		return strings.TrimRight(err.Error(), ".")
 	}
 	text := fmt.Sprintf("HTTP %d", apiErr.StatusCode)
 	if apiErr.Code != "" {
@@ -132,7 +134,7 @@ func serviceErrorText(err error) string {
 	if apiErr.ECID != "" {
 		text += " (ecId " + apiErr.ECID + ")"
 	}
-	return text
+	return strings.TrimRight(text, ".")
 }
 
 // deleteFailedDiagnostic is apiErrorDiagnostic for a delete, which adds what Terraform does

@@ -29,7 +29,7 @@ func TestProvider_apiErrorDiagnostic(t *testing.T) {
 		{"phone already enrolled", &client.APIError{StatusCode: 400, Code: "AUTH-1031", Message: "already enrolled"},
 			[]string{"AUTH-1031", "import it", "<user_id>/<factor_id>"}},
 		{"wrong passcode", &client.APIError{StatusCode: 401, Code: "AUTH-1105", Message: "Invalid passcode."},
-			[]string{"AUTH-1105", "passcode was wrong"}},
+			[]string{"AUTH-1105: Invalid passcode.\n", "passcode was wrong"}},
 		{"expired request", &client.APIError{StatusCode: 401, Code: "AUTH-1117", Message: "expired"},
 			[]string{"AUTH-1117", "new passcode"}},
 		{"no role", &client.APIError{StatusCode: 401, Code: "AUTH-1034", Message: "You are not authorized to perform this action."},
@@ -54,6 +54,9 @@ func TestProvider_apiErrorDiagnostic(t *testing.T) {
 			d := apiErrorDiagnostic("Summary", tc.err)
 			if strings.Contains(d.Detail(), "may have been carried out") && strings.Contains(d.Detail(), "reachable") {
 				t.Errorf("detail both says the request may have been carried out and blames host:\n%s", d.Detail())
+			}
+			if strings.Contains(d.Detail(), "..") {
+				t.Errorf("detail has a doubled full stop:\n%s", d.Detail())
 			}
 			if d.Summary() != "Summary" {
 				t.Errorf("summary = %q", d.Summary())

@@ -12,10 +12,10 @@ import (
 
 const hintRegisterTrustedCert = "Register the certificate as a Trusted Client Certificate of the OAuth application " +
 	"(identity domain console: Integrated applications > the application > OAuth configuration > Client configuration > " +
-	"Add trusted client certificate, or the application's trustedCertificates), then open this resource again."
+	"Add trusted client certificate, or the application's trustedCertificates), then verify again."
 
 const lockoutNote = "The identity domain counts each wrong answer towards locking the user, so Terraform does not " +
-	"retry it: fix the answer before opening the resource again."
+	"retry it: fix the answer before the next verification (opening the ephemeral resource, or invoking the action, again)."
 
 // keyPairDiagnostic names the attribute a key-material error is about.
 func keyPairDiagnostic(err error) diag.Diagnostic {

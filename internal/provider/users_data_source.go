@@ -188,7 +188,7 @@ func listUsersErrorDetail(err error, filter types.String) string {
 			"and a quoted value, joined with and/or, for example userName sw \"ci-\".", filter.ValueString())
 	case apiErr.StatusCode == http.StatusUnauthorized || apiErr.StatusCode == http.StatusForbidden:
 		detail += "\n\nListing users needs the User Administrator (or Identity Domain Administrator) app role on the " +
-			"confidential application, besides MFA Client."
+			"confidential application, in addition to the role it has (MFA Client or Authenticator Client)."
 	}
 	return detail
 }
