@@ -72,7 +72,7 @@ const (
 	// hintServerError follows a 5xx the client retried until its budget ran out.
 	hintServerError = "The identity domain failed on its side on every attempt. Apply again later; if it keeps " +
 		"failing, check the identity domain's status (OCI Console, Oracle Cloud Infrastructure status page) or " +
-		"give Oracle support the ecId above. To allow more retries, raise the provider's retry settings."
+		"give Oracle support the ecId above."
 )
 
 // apiErrorDiagnostic turns an error from the client into one error diagnostic: summary, then
