@@ -145,16 +145,23 @@ func passcodeAttributes(k factorKind, sentTo string) map[string]schema.Attribute
 			Validators: []validator.Int64{int64validator.AtLeast(1)},
 		},
 		attrTakeOverPending: schema.BoolAttribute{
-			Optional:      true,
-			Computed:      true,
-			PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
-			MarkdownDescription: "Set to `true` to let this factor's creation take over a **pending** enrollment of the same device (" +
+			// Not computed: left out, it is null in the plan, so that removing it plans a
+			// change (updates read it; a state still saying true would not say what they do).
+			Optional: true,
+			MarkdownDescription: "Set to `true` to let this factor take over a **pending** enrollment of the same device (" +
 				sentTo + "): one still `ENROLLMENT_INITIATED`, another workspace's or one the person started. Default " +
 				"`false`: such a create fails, naming the pending factor and the `import {}` block that adopts it. Taking over " +
 				"restarts that enrollment under the same factor id and sends a new passcode, which **voids the passcode the " +
 				"other party holds**. Finding pending enrollments needs the **User Administrator** app role (they are " +
-				"visible only in the user's SCIM record); without it the create warns and goes on. Only read at creation: " +
-				"removing it afterwards plans no change.",
+				"visible only in the user's SCIM record); without it the create warns and goes on.\n\n" +
+				"Updates read it too: when a passcode is submitted (`otp_code_wo_version`) or a resend asked for " +
+				"(`otp_resend_version`) after someone else restarted the enrollment or had a passcode resent (another " +
+				"workspace with this attribute, the person, the `idcsmfa_resend_passcode` action), the identity domain " +
+				"refuses the request this resource holds (`AUTH-1120`) and the apply fails, sending nothing, unless this is " +
+				"`true`: then the enrollment is restarted here, voiding the other party's passcode. Adding it to an existing " +
+				"factor plans an in-place update that changes nothing on the server and sends nothing: it only records the " +
+				"value for the next submission or resend. Removing it plans an in-place update to null, which changes " +
+				"nothing on the server either.",
 		},
 		attrOTPResendVersion: schema.Int64Attribute{
 			Optional: true,
