@@ -93,7 +93,9 @@ const passcodeSafetyDescription = "\n\n" +
 	"was killed outright, the next apply's error gives the `import {}` block of each factor the killed run made.\n\n" +
 	"**Someone else's pending enrollment.** Enrolling a device that is already being enrolled would restart that " +
 	"enrollment and void the passcode its owner holds, so the create fails instead, naming the pending factor and " +
-	"its `import {}` block, unless `take_over_pending_enrollment` is `true`. The check reads the user's devices in " +
+	"its `import {}` block, unless `take_over_pending_enrollment` is `true`. Likewise, when someone else restarts " +
+	"the enrollment after this resource did, a passcode submission or resend fails and sends nothing, unless " +
+	"`take_over_pending_enrollment` is `true`. The check at creation reads the user's devices in " +
 	"SCIM: with the **MFA Client** role alone (no **User Administrator**), it cannot run, and the create warns and " +
 	"goes on. See the [activation flows guide](../guides/activation-flows.md#when-things-go-wrong-half-way)."
 
@@ -145,22 +147,30 @@ func passcodeAttributes(k factorKind, sentTo string) map[string]schema.Attribute
 			Validators: []validator.Int64{int64validator.AtLeast(1)},
 		},
 		attrTakeOverPending: schema.BoolAttribute{
-			Optional:      true,
-			Computed:      true,
-			PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
-			MarkdownDescription: "Set to `true` to let this factor's creation take over a **pending** enrollment of the same device (" +
+			// Not computed: left out, it is null in the plan, so that removing it plans a
+			// change (updates read it; a state still saying true would not say what they do).
+			Optional: true,
+			MarkdownDescription: "Set to `true` to let this factor take over a **pending** enrollment of the same device (" +
 				sentTo + "): one still `ENROLLMENT_INITIATED`, another workspace's or one the person started. Default " +
 				"`false`: such a create fails, naming the pending factor and the `import {}` block that adopts it. Taking over " +
 				"restarts that enrollment under the same factor id and sends a new passcode, which **voids the passcode the " +
 				"other party holds**. Finding pending enrollments needs the **User Administrator** app role (they are " +
-				"visible only in the user's SCIM record); without it the create warns and goes on. Only read at creation: " +
-				"removing it afterwards plans no change.",
+				"visible only in the user's SCIM record); without it the create warns and goes on. " +
+				"Updates read it too: when a passcode is submitted (`otp_code_wo_version`) or a resend asked for " +
+				"(`otp_resend_version`) after someone else restarted the enrollment or had a passcode resent (another " +
+				"workspace with this attribute, the person, the `idcsmfa_resend_passcode` action), the identity domain " +
+				"refuses the request this resource holds (`AUTH-1120`) and the apply fails, sending nothing, unless this is " +
+				"`true`: then the enrollment is restarted here, voiding the other party's passcode. Adding it to an existing " +
+				"factor plans an in-place update that changes nothing on the server and sends nothing: it only records the " +
+				"value for the next submission or resend. Removing it plans an in-place update to null, which changes " +
+				"nothing on the server either.",
 		},
 		attrOTPResendVersion: schema.Int64Attribute{
 			Optional: true,
 			MarkdownDescription: "Change this number to have a new passcode sent to a pending factor (`resendOtp`). If the " +
 				"enrollment request has expired (or the factor was imported), the enrollment is restarted instead, which " +
-				"also sends a new passcode; the plan warns about it. Ignored once the factor is `ENROLLED`.",
+				"also sends a new passcode; the plan warns about it. If someone else restarted the enrollment since, nothing is " +
+				"sent unless `take_over_pending_enrollment` is `true`. Ignored once the factor is `ENROLLED`.",
 			Validators: []validator.Int64{int64validator.AtLeast(1)},
 		},
 	}

@@ -29,10 +29,6 @@ func (r *passcodeFactorResource) Create(ctx context.Context, req resource.Create
 
 	userID := c.UserID.ValueString()
 	takeOver := in.TakeOverPending.ValueBool()
-	if in.TakeOverPending.IsUnknown() {
-		// Left out of the configuration: null, as after an import, so that both plan no change.
-		in.TakeOverPending = types.BoolNull()
-	}
 	pc, ok := r.checkPendingDevice(ctx, userID, m, takeOver, &resp.Diagnostics)
 	if !ok {
 		return
@@ -85,7 +81,7 @@ func (r *passcodeFactorResource) pendingDetail(c *factorModel) string {
 		"the passcode is submitted and nothing else is needed; otherwise submit it in one of two ways:\n"+
 		"  1. set otp_code_wo to the passcode and change otp_code_wo_version (Terraform 1.11+), then apply again; or\n"+
 		"  2. let another tool, pipeline stage or workspace submit it while an idcsmfa_factor_activation resource "+
-		"waits for this factor (if one does in this apply, nothing else is needed).\n"+
+		"waits for this factor.\n"+
 		"If the passcode does not arrive or expires, change otp_resend_version to have a new one sent.",
 		orUnknown(c.DisplayName.ValueString(), "the user's "+r.kind.label+" channel"), c.FactorID.ValueString())
 }
@@ -304,12 +300,18 @@ func (u *factorUpdate) activate(ctx context.Context, config tfsdk.Config) {
 	case err == nil:
 		p.Status = types.StringValue(client.FactorStatusEnrolled)
 		u.diags.Append(clearEnrollment(ctx, u.private)...)
+		u.diags.Append(setResendLost(ctx, u.private, false)...)
 	case errors.Is(err, client.ErrAlreadyEnrolled):
 		u.enrolledElsewhere(ctx)
+	case errors.Is(err, client.ErrRequestState) && u.restartedElsewhere(ctx, enr, err):
+		if !u.takeOverInUpdate() {
+			u.refuseRestartedElsewhere(enr, "the passcode in otp_code_wo, which belongs to the voided request, was not submitted")
+			return
+		}
+		u.restartInsteadOfActivating(ctx, u.restartedElsewhereWhy())
 	case errors.Is(err, client.ErrRequestState):
 		u.restartInsteadOfActivating(ctx, "the identity domain no longer accepts its enrollment request (it "+
-			"expired, or a new passcode was sent since outside this resource, for example by the idcsmfa_resend_passcode "+
-			"action, which replaces it)")
+			"expired, or a resend of this resource whose answer was lost replaced it)")
 	case isLostAnswer(err):
 		u.lostActivation(ctx, err)
 	case errors.Is(err, client.ErrInvalidPasscode):
@@ -353,6 +355,7 @@ func (u *factorUpdate) resend(ctx context.Context) {
 		switch {
 		case err == nil:
 			u.diags.Append(writeEnrollment(ctx, u.private, e.RequestState, u.r.now())...)
+			u.diags.Append(setResendLost(ctx, u.private, false)...)
 			u.diags.AddWarning("New passcode sent", fmt.Sprintf("A new passcode was sent to %s for factor %s. %s",
 				orUnknown(p.DisplayName.ValueString(), "the user"), factorID, finishHint))
 			return
@@ -360,18 +363,30 @@ func (u *factorUpdate) resend(ctx context.Context) {
 			u.enrolledElsewhere(ctx)
 			return
 		case isLostAnswer(err):
+			u.diags.Append(setResendLost(ctx, u.private, true)...)
 			u.lostResend(ctx, err)
 			return
 		case !errors.Is(err, client.ErrRequestState):
 			u.keepPrevious()
 			u.diags.Append(apiErrorDiagnostic(fmt.Sprintf("Could not resend the passcode of %s factor %s", u.r.kind.label, factorID), err))
 			return
+		case u.restartedElsewhere(ctx, enr, err):
+			if !u.takeOverInUpdate() {
+				u.refuseRestartedElsewhere(enr, "no new passcode was requested")
+				return
+			}
+			if u.restart(ctx) && p.Status.ValueString() != client.FactorStatusEnrolled {
+				u.diags.AddWarning("Pending enrollment taken over", fmt.Sprintf("A new passcode was sent to %s for factor "+
+					"%s because %s. %s", orUnknown(p.DisplayName.ValueString(), "the user"), factorID,
+					u.restartedElsewhereWhy(), finishHint))
+			}
+			return
 		}
 	}
 	if u.restart(ctx) && p.Status.ValueString() != client.FactorStatusEnrolled {
 		u.diags.AddWarning("Enrollment restarted", fmt.Sprintf("The enrollment request of factor %s could no longer be "+
-			"used, so the enrollment was restarted and a new passcode was sent to %s. %s", factorID,
-			orUnknown(p.DisplayName.ValueString(), "the user"), finishHint))
+			"used (it expired, or the factor was imported), so the enrollment was restarted and a new passcode was sent to "+
+			"%s. %s", factorID, orUnknown(p.DisplayName.ValueString(), "the user"), finishHint))
 	}
 }
 
@@ -390,6 +405,7 @@ func (u *factorUpdate) enrolledElsewhere(ctx context.Context) {
 	p := u.plan.factor()
 	p.Status = types.StringValue(client.FactorStatusEnrolled)
 	u.diags.Append(clearEnrollment(ctx, u.private)...)
+	u.diags.Append(setResendLost(ctx, u.private, false)...)
 	u.diags.AddWarning(capitalize(u.r.kind.label)+" factor already enrolled: nothing was sent",
 		fmt.Sprintf("Factor %s was enrolled outside this apply after the plan was made (the passcode was submitted "+
 			"elsewhere), so no passcode was sent or submitted and the enrollment was not restarted. The state now "+
@@ -431,6 +447,7 @@ func (u *factorUpdate) restart(ctx context.Context) bool {
 		return true
 	}
 	u.diags.Append(writeEnrollment(ctx, u.private, e.RequestState, u.r.now())...)
+	u.diags.Append(setResendLost(ctx, u.private, false)...)
 	return true
 }
 

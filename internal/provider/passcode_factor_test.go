@@ -848,7 +848,7 @@ func pendingRequest(k passcodeKindCase) client.EnrollRequest {
 // restart that enrollment silently, voiding the other party's passcode. It now fails before
 // sending anything, naming the factor and its import {} block; with
 // take_over_pending_enrollment = true it takes the enrollment over (same factor id, one new
-// passcode), and removing the attribute afterwards plans no change.
+// passcode); removing or adding the attribute afterwards plans an update that sends nothing.
 func TestAccPasscodeFactor_pendingEnrollmentIsNotTakenOver(t *testing.T) {
 	forEachPasscodeKind(t, func(t *testing.T, k passcodeKindCase) {
 		env := newTestEnv(t)
@@ -888,9 +888,28 @@ func TestAccPasscodeFactor_pendingEnrollmentIsNotTakenOver(t *testing.T) {
 					),
 				},
 				{
-					// Only the create reads it: leaving it out now changes nothing.
-					Config:   k.config(env, userID, ""),
-					PlanOnly: true,
+					// Updates read it too, so leaving it out plans an update to null, which sends nothing.
+					Config: k.config(env, userID, ""),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(k.addr(), plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(k.addr(), tfjsonpath.New("take_over_pending_enrollment"), knownvalue.Null()),
+					}},
+					Check: resource.ComposeTestCheckFunc(
+						resource.TestCheckNoResourceAttr(k.addr(), "take_over_pending_enrollment"),
+						checkMessages(env, userID, 2),
+					),
+				},
+				{
+					// Adding it back plans an update too, and sends nothing either.
+					Config: takeOver,
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(k.addr(), plancheck.ResourceActionUpdate),
+					}},
+					Check: resource.ComposeTestCheckFunc(
+						resource.TestCheckResourceAttr(k.addr(), "take_over_pending_enrollment", "true"),
+						resource.TestCheckResourceAttr(k.addr(), "status", emulator.StatusInitiated),
+						checkMessages(env, userID, 2),
+					),
 				},
 			},
 		})
@@ -1029,5 +1048,102 @@ func TestAccPasscodeFactor_pendingCheckWithoutRoleWarns(t *testing.T) {
 	cli.mustRun(0, nil, "destroy", "-auto-approve", "-input=false", "-no-color")
 	if err := checkNoFactorsLeft(env, userID)(nil); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestAccPasscodeFactor_restartedElsewhereIsNotTakenBack (issue 16, item 5): two owners of
+// one pending enrollment, "a" and "b" (standing for two workspaces), on the same user and
+// device. b takes a's enrollment over on purpose; a then submits the passcode it holds. That
+// used to restart the enrollment again (a new passcode, b's voided, and b would do the same
+// back). Now a's submission, and a resend by b once a took it back, fail saying the
+// enrollment was restarted elsewhere, and send nothing; with take_over_pending_enrollment =
+// true, a restarts it (one new passcode), whose passcode finishes the factor, and b's next
+// refresh sees it ENROLLED.
+func TestAccPasscodeFactor_restartedElsewhereIsNotTakenBack(t *testing.T) {
+	forEachPasscodeKind(t, func(t *testing.T, k passcodeKindCase) {
+		env := newTestEnv(t)
+		env.requireEmulator(t, "the outbox")
+		userID := env.newUser(t)
+		var factorID, codeA string
+		addrA, addrB := k.typeName+".a", k.typeName+".b"
+		// b == "" leaves b out of the configuration; " " is b without extras.
+		cfg := func(a, b string) string {
+			c := env.providerConfig() + otpVariables + k.resource("a", userID, a)
+			if b != "" {
+				c += k.resource("b", userID, b)
+			}
+			return c
+		}
+		const takeOver = "  take_over_pending_enrollment = true\n"
+		restartedElsewhere := diagRE("Enrollment restarted outside this resource: nothing was sent", "AUTH-1120",
+			"another Terraform workspace with take_over_pending_enrollment = true", "idcsmfa_resend_passcode",
+			"the enrollment was not restarted", "finish the enrollment where it was restarted", "sees the factor ENROLLED",
+			"set take_over_pending_enrollment = true", "stops working")
+		sent := func(want int) func() { return func() { checkSent(t, env, userID, want) } }
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			TerraformVersionChecks:   skipBelow1_11,
+			CheckDestroy:             resource.ComposeTestCheckFunc(env.checkDestroy(k.typeName), checkNoFactorsLeft(env, userID)),
+			Steps: []resource.TestStep{
+				{
+					Config: cfg("", ""),
+					Check: resource.ComposeTestCheckFunc(captureAttr(addrA, "factor_id", &factorID),
+						func(*terraform.State) error { codeA = env.otp(t, userID, factorID); return nil }),
+				},
+				{
+					// b takes a's pending enrollment over: one new passcode, the same factor.
+					Config: cfg("", takeOver),
+					Check: resource.ComposeTestCheckFunc(resource.TestCheckResourceAttrPtr(addrB, "factor_id", &factorID),
+						checkMessages(env, userID, 2)),
+				},
+				{
+					// a submits the passcode it holds: refused, nothing sent.
+					Config:          cfg(otpFromVariables, takeOver),
+					ConfigVariables: otpVars(lazyVariable(func() string { return codeA }), 1),
+					ExpectError:     restartedElsewhere,
+				},
+				{
+					// The state kept a's previous otp_code_wo_version: with the flag, the same
+					// submission restarts the enrollment here.
+					PreConfig:       sent(2),
+					Config:          cfg(otpFromVariables+takeOver, takeOver),
+					ConfigVariables: otpVars(lazyVariable(func() string { return codeA }), 1),
+					ExpectError: diagRE("Enrollment restarted: passcode not submitted", "outside this resource",
+						"take_over_pending_enrollment is true", "taken over", "a new passcode was sent"),
+				},
+				{
+					// b, whose request a has now voided, asks for a new passcode without the flag: refused.
+					PreConfig:   sent(3),
+					Config:      cfg(takeOver, "  otp_resend_version = 1\n"),
+					ExpectError: restartedElsewhere,
+				},
+				{
+					// a submits the passcode of its restart; b's refresh sees the factor enrolled.
+					PreConfig:       sent(3),
+					Config:          cfg(otpFromVariables+takeOver, " "),
+					ConfigVariables: otpVars(env.lazyOTP(t, userID, &factorID), 1),
+					Check: resource.ComposeTestCheckFunc(
+						resource.TestCheckResourceAttr(addrA, "status", emulator.StatusEnrolled),
+						checkEmulatorFactor(env, userID, &factorID, emulator.StatusEnrolled),
+						checkMessages(env, userID, 3)),
+				},
+				{
+					Config:          cfg(otpFromVariables+takeOver, " "),
+					ConfigVariables: otpVars(env.lazyOTP(t, userID, &factorID), 1),
+					Check: resource.ComposeTestCheckFunc(
+						resource.TestCheckResourceAttr(addrB, "status", emulator.StatusEnrolled),
+						countEmulatorFactors(env, userID, 1), checkMessages(env, userID, 3)),
+				},
+			},
+		})
+	})
+}
+
+// checkSent fails the test unless userID has been sent want passcodes: a step's PreConfig,
+// after a failed step, which has no Check.
+func checkSent(t *testing.T, env *testEnv, userID string, want int) {
+	t.Helper()
+	if n := len(env.Emulator.Messages(userID)); n != want {
+		t.Errorf("%d passcode(s) sent so far, want %d", n, want)
 	}
 }

@@ -11,7 +11,9 @@ import (
 
 // A resend by the action on an email factor the resource enrolled: a new passcode goes out;
 // the resource's requestState is void, so its next activation with the action's passcode
-// restarts the enrollment and asks for the newest passcode, which then enrolls the factor.
+// fails without sending anything (a restart outside the resource is not taken back); with
+// take_over_pending_enrollment = true it restarts the enrollment and asks for the newest
+// passcode, which then enrolls the factor.
 // Once enrolled, the action refuses: nothing to send.
 func TestAccResendPasscodeAction_emailThenActivation(t *testing.T) {
 	skipOnOpenTofu(t, "actions")
@@ -29,6 +31,7 @@ action "idcsmfa_resend_passcode" "again" {
 }
 `, userID)
 	withOTP := emailResource("test", userID, otpFromVariables) + otpVariables
+	withTakeOver := emailResource("test", userID, otpFromVariables+"  take_over_pending_enrollment = true\n") + otpVariables
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		TerraformVersionChecks:   skipBelowActions,
@@ -51,14 +54,23 @@ action "idcsmfa_resend_passcode" "again" {
 				),
 			},
 			{
-				// The action's passcode cannot be submitted with the resource's requestState.
+				// The action's passcode cannot be submitted with the resource's requestState, which
+				// the action's resend voided: a restart outside the resource, not taken back.
 				Config:          env.providerConfig() + withOTP + action + triggeredBy("idcsmfa_resend_passcode.again", 1),
 				ConfigVariables: otpVars(env.lazyOTP(t, userID, &factorID), 1),
-				ExpectError: diagRE("Enrollment restarted: passcode not submitted", "no longer accepts its enrollment request",
-					"idcsmfa_resend_passcode", "new passcode"),
+				ExpectError: diagRE("Enrollment restarted outside this resource: nothing was sent", "idcsmfa_resend_passcode",
+					"take_over_pending_enrollment = true"),
 			},
 			{
-				Config:          env.providerConfig() + withOTP + action + triggeredBy("idcsmfa_resend_passcode.again", 1),
+				// With the opt-in, the resource restarts the enrollment and asks for the newest passcode.
+				PreConfig:       func() { checkSent(t, env, userID, 2) },
+				Config:          env.providerConfig() + withTakeOver + action + triggeredBy("idcsmfa_resend_passcode.again", 1),
+				ConfigVariables: otpVars(env.lazyOTP(t, userID, &factorID), 1),
+				ExpectError: diagRE("Enrollment restarted: passcode not submitted", "take_over_pending_enrollment is true",
+					"new passcode"),
+			},
+			{
+				Config:          env.providerConfig() + withTakeOver + action + triggeredBy("idcsmfa_resend_passcode.again", 1),
 				ConfigVariables: otpVars(env.lazyOTP(t, userID, &factorID), 1),
 				Check: resource.ComposeTestCheckFunc(
 					resource.TestCheckResourceAttr("idcsmfa_email_factor.test", "status", "ENROLLED"),
