@@ -57,6 +57,12 @@ func (r *passcodeFactorResource) checkPendingDevice(ctx context.Context, userID 
 	case errors.Is(err, client.ErrNotFound):
 		// No such user: the enrollment's own answer (AUTH-3018) says so, with its hint.
 		return pc, true
+	case err != nil && ctx.Err() != nil:
+		// Terraform is stopping (Ctrl-C, a cancelled job): the enrollment was never sent.
+		diags.AddError(fmt.Sprintf("Interrupted: the %s factor of user %s was not enrolled", r.kind.label, userID),
+			"Terraform was stopping before the enrollment request was sent, so nothing was created on the identity "+
+				"domain and nothing needs cleaning up. Apply again to enroll it.")
+		return pc, false
 	case err != nil:
 		diags.Append(apiErrorDiagnostic(fmt.Sprintf("Could not check for a pending enrollment of the %s factor of user %s",
 			r.kind.label, userID), err))

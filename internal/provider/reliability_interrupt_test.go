@@ -160,6 +160,10 @@ func TestAccReliability_interruptedApplyConverges(t *testing.T) {
 		t.Fatalf("the interrupted apply left %d of %d factors: it was not interrupted in the middle; output:\n%s",
 			left, interruptShape.factors(), lastBytes(out, 3000))
 	}
+	// A create stopped before its enrollment went out says so, not that a lookup failed.
+	if strings.Contains(out, "Could not check for a pending enrollment") && strings.Contains(out, "context canceled") {
+		t.Errorf("an interrupted create reports a failed pending-enrollment check instead of the interruption:\n%s", lastBytes(out, 3000))
+	}
 	st := readStateFile(t, filepath.Join(cli.dir, "terraform.tfstate"))
 	if !strings.Contains(st.privateDecoded, "requestState") {
 		t.Errorf("no pending factor kept its requestState in private state after the interruption")
