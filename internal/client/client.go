@@ -34,6 +34,9 @@ type Client struct {
 	commitTimeout time.Duration
 }
 
+// Host is the identity domain's base URL, normalized (scheme, host, no trailing slash).
+func (c *Client) Host() string { return c.base.String() }
+
 // New validates cfg and returns a Client. No request is made: the token is fetched by the
 // first API call.
 func New(cfg Config) (*Client, error) {

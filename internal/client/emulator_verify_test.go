@@ -67,7 +67,7 @@ func TestEmulatorVerifyTOTP(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The first enrolled factor is the preferred one: no factor id needed.
-	res, err := c.Verify(ctx, client.VerifyRequest{UserID: "alice", UserIDType: client.UserIDTypeName, TOTPSecret: offlineSecret, Now: clock})
+	res, err := c.Verify(ctx, client.VerifyRequest{UserID: "alice", UserIDType: client.UserIDTypeName, TOTPSecret: offlineSecret, Clock: funcClock(clock)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func TestEmulatorVerifyTOTP(t *testing.T) {
 	// Within the same step the code was used: TOTPFreshStep waits for the next step and
 	// answers with its code. Named as a backup factor, with the domain's defaults spelled out.
 	backup := client.VerifyRequest{UserID: emulator.AliceID, FactorID: e.FactorID, Method: client.MethodTOTP,
-		TOTPSecret: offlineSecret, TOTP: client.DefaultTOTPParams(), Now: clock}
+		TOTPSecret: offlineSecret, TOTP: client.DefaultTOTPParams(), Clock: funcClock(clock)}
 	fresh := backup
 	fresh.TOTPFreshStep = true
 	if _, err := c.Verify(ctx, fresh); err != nil {
@@ -308,5 +308,18 @@ func TestEmulatorVerifyPush(t *testing.T) {
 	}
 	if n := requests(emu, pollRequests); n < 2 {
 		t.Errorf("%d polls in 150 ms at 20 ms intervals", n)
+	}
+}
+
+// funcClock is a client.Clock reading now and waiting for real.
+type funcClock func() time.Time
+
+func (f funcClock) Now() time.Time { return f() }
+func (f funcClock) Sleep(ctx context.Context, d time.Duration) error {
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(d):
+		return nil
 	}
 }

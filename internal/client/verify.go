@@ -104,9 +104,24 @@ type VerifyRequest struct {
 	// PushPollInterval is the wait between two V3 polls; 0 means DefaultPushPollInterval.
 	// A PUSH verification lasts until approval, rejection or the context's deadline.
 	PushPollInterval time.Duration
-	// Now is the clock for TOTP codes; nil means time.Now.
-	Now func() time.Time
+	// Clock is the time a TOTP code is computed for (RFC 6238's T) and the wait for the
+	// next time step (TOTPFreshStep); nil means the real clock.
+	Clock Clock
 }
+
+// Clock is the time TOTP codes are computed for and how a wait for a time step passes.
+// Tests give an emulator's clock, whose Sleep moves it forward instead of waiting.
+type Clock interface {
+	Now() time.Time
+	// Sleep returns after d, or with ctx's error when ctx ends first.
+	Sleep(ctx context.Context, d time.Duration) error
+}
+
+// realClock is the wall clock.
+type realClock struct{}
+
+func (realClock) Now() time.Time                                   { return time.Now() }
+func (realClock) Sleep(ctx context.Context, d time.Duration) error { return sleep(ctx, d) }
 
 // VerifyResult is what a successful verification verified.
 type VerifyResult struct {
@@ -222,18 +237,18 @@ func (req VerifyRequest) missing(method string, key *ExternalClientKey, asked []
 func (req VerifyRequest) answer(ctx context.Context, method string, key *ExternalClientKey, v *Verification) (VerificationAnswer, error) {
 	switch method {
 	case MethodTOTP:
-		now := time.Now
-		if req.Now != nil {
-			now = req.Now
+		clock := req.Clock
+		if clock == nil {
+			clock = realClock{}
 		}
-		at := now()
+		at := clock.Now()
 		if req.TOTPFreshStep {
 			p, _, err := req.TOTP.withDefaults()
 			if err != nil {
 				return VerificationAnswer{}, err
 			}
 			wait := p.Period - time.Duration(at.UnixNano())%p.Period
-			if err := sleep(ctx, wait); err != nil {
+			if err := clock.Sleep(ctx, wait); err != nil {
 				return VerificationAnswer{}, fmt.Errorf("waiting %s for the next TOTP time step: %w", wait.Round(time.Second), err)
 			}
 			at = at.Add(wait)

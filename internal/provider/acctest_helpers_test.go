@@ -117,6 +117,25 @@ func (c *acctestClock) Advance(d time.Duration) {
 	c.offset += d
 }
 
+// Sleep moves the clock forward by d at once: a TOTP verification's wait for a fresh time
+// step passes without waiting (testClockFor).
+func (c *acctestClock) Sleep(ctx context.Context, d time.Duration) error {
+	c.Advance(d)
+	return ctx.Err()
+}
+
+// acctestClocks holds each in-process emulator's clock by host, for testClockFor.
+var acctestClocks sync.Map
+
+func init() {
+	testClockFor = func(host string) client.Clock {
+		if c, ok := acctestClocks.Load(host); ok {
+			return c.(*acctestClock)
+		}
+		return nil
+	}
+}
+
 func withClock(c *acctestClock) func(*emulator.Config) {
 	return func(cfg *emulator.Config) { cfg.Now = c.Now }
 }

@@ -117,14 +117,26 @@ func newTestEnv(t *testing.T, opts ...func(*emulator.Config)) *testEnv {
 		env.ClientSecret = os.Getenv("IDCS_CLIENT_SECRET")
 		env.AccessToken = os.Getenv("IDCS_ACCESS_TOKEN")
 	} else {
+		// Every emulator runs on a clock of its own, which the TOTP verifications of this
+		// test move forward instead of waiting for the next time step (testClockFor).
+		// (A test that brings its own clock, withClock, keeps it and waits for real.)
 		cfg := emulator.Config{}
 		for _, opt := range opts {
 			opt(&cfg)
+		}
+		var clock *acctestClock
+		if cfg.Now == nil {
+			clock = &acctestClock{}
+			cfg.Now = clock.Now
 		}
 		env.Emulator = emulator.New(cfg)
 		srv := httptest.NewServer(env.secrets.wrap(env.Emulator))
 		t.Cleanup(srv.Close)
 		env.Host = srv.URL
+		if clock != nil {
+			acctestClocks.Store(srv.URL, clock)
+			t.Cleanup(func() { acctestClocks.Delete(srv.URL) })
+		}
 		env.ClientID = "idcsmfa-emulator"
 		env.ClientSecret = "emulator-secret"
 	}

@@ -274,6 +274,12 @@ func (r *FactorVerificationEphemeralResource) Open(ctx context.Context, req ephe
 	resp.Diagnostics.Append(resp.Result.Set(ctx, &m)...)
 }
 
+// testClockFor, set only by the acceptance tests, gives the clock of the emulator at a host:
+// TOTP codes are then computed at its time, and the wait for a fresh time step moves it
+// forward instead of waiting. Nothing in a build users run sets it, so nothing a user
+// configures can shift the codes the provider computes (nil: the real clock).
+var testClockFor func(host string) client.Clock
+
 // verify runs one whole verification (client.Verify) within timeout; a failure comes back
 // as the one diagnostic verificationDiagnostic renders, which holds no secret.
 func (m *verificationInputs) verify(ctx context.Context, c *client.Client, timeout, pushPollInterval time.Duration) (*client.VerifyResult, diag.Diagnostics) {
@@ -292,6 +298,9 @@ func (m *verificationInputs) verify(ctx context.Context, c *client.Client, timeo
 		ExternalClientKeyPEM: m.PrivateKeyPEM.ValueString(), ExternalClientCertificatePEM: m.CertificatePEM.ValueString(),
 		BypassCode: m.BypassCode.ValueString(), SecurityAnswers: answers,
 		PushPollInterval: pushPollInterval,
+	}
+	if testClockFor != nil {
+		vr.Clock = testClockFor(c.Host())
 	}
 	if !m.UserName.IsNull() {
 		vr.UserID, vr.UserIDType = m.UserName.ValueString(), client.UserIDTypeName
