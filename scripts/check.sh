@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# make check: the whole test suite, as README's test command and .ci/run run it.
+#
+# The steps are the Makefile's targets. They run in lanes side by side, because most of the
+# suite waits on terraform processes and the emulator rather than on the CPU:
+#   - one lane per CLI runs the acceptance suite (Terraform on PATH, Terraform
+#     $TERRAFORM_LATEST and OpenTofu $TOFU_VERSION, the newer two built by build-cli.sh,
+#     which starts at once in the background and is cached between runs);
+#   - one lane runs the static checks, the unit and race tests, Oracle's SDK against the
+#     emulator, then (once the newest Terraform is there) the docs check, the examples, the
+#     documentation snippets and the demo.
+# Each step's output goes to .check/<step>.log and is printed only when the step fails. A
+# failed step fails the run, and the other steps still run, so one run reports every failure.
+# The run ends with each step's wall time, the ten slowest acceptance tests per CLI, and the
+# acceptance counts per CLI (last, so that the log ends on what was tested).
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+make_=(make --no-print-directory)
+build_cli=$("${make_[@]}" -s print-BUILD_CLI)
+tf_latest_version=$("${make_[@]}" -s print-TERRAFORM_LATEST)
+tofu_version=$("${make_[@]}" -s print-TOFU_VERSION)
+out=.check
+rm -rf "$out" && mkdir -p "$out"
+: >"$out/steps.tsv"
+run_start=$(date +%s)
+
+# step NAME COMMAND...: runs COMMAND with its output in .check/NAME.log and records its wall
+# time and exit status in .check/steps.tsv.
+step() {
+  local name=$1 start status=0 wall
+  shift
+  start=$(date +%s)
+  "$@" >"$out/$name.log" 2>&1 || status=$?
+  wall=$(($(date +%s) - start))
+  printf '%s\t%s\t%s\t%s\n' "$name" "$((start - run_start))" "$wall" "$status" >>"$out/steps.tsv"
+  if [ "$status" -eq 0 ]; then
+    printf '==> %-22s passed in %4ss\n' "$name" "$wall"
+  else
+    printf '\n==> %s FAILED (exit %s) after %ss; the end of its log (all of it in %s/%s.log):\n' "$name" "$status" "$wall" "$out" "$name"
+    tail -n 80 "$out/$name.log" | sed 's/^/    /'
+    echo
+  fi
+  return "$status"
+}
+
+# The newer CLIs: built once (minutes when cold), then reused from build-cli.sh's cache.
+cli() { "$build_cli" "$1" "$2" >"$out/cli-$1-$2.path"; }
+step "build-terraform-$tf_latest_version" cli terraform "$tf_latest_version" &
+tf_build=$!
+step "build-tofu-$tofu_version" cli tofu "$tofu_version" &
+tofu_build=$!
+
+acceptance() { # acceptance NAME BIN
+  "${make_[@]}" testacc-one CLI_NAME="$1" CLI_BIN="$2"
+}
+
+lane_terraform() {
+  step "testacc-terraform" acceptance terraform "$("${make_[@]}" -s print-TF_ACC_TERRAFORM_PATH)"
+}
+lane_terraform_latest() {
+  wait "$tf_build" 2>/dev/null
+  local bin
+  bin=$(cat "$out/cli-terraform-$tf_latest_version.path" 2>/dev/null) || bin=""
+  [ -x "$bin" ] || { echo "==> testacc-terraform-$tf_latest_version: not run, the CLI did not build" >&2; return 1; }
+  step "testacc-terraform-$tf_latest_version" acceptance "terraform-$tf_latest_version" "$bin"
+}
+lane_tofu() {
+  wait "$tofu_build" 2>/dev/null
+  local bin
+  bin=$(cat "$out/cli-tofu-$tofu_version.path" 2>/dev/null) || bin=""
+  [ -x "$bin" ] || { echo "==> testacc-tofu-$tofu_version: not run, the CLI did not build" >&2; return 1; }
+  step "testacc-tofu-$tofu_version" acceptance "tofu-$tofu_version" "$bin"
+}
+lane_checks() {
+  local status=0
+  step fmtcheck "${make_[@]}" fmtcheck || status=1
+  step lint "${make_[@]}" lint || status=1
+  step test "${make_[@]}" test || status=1
+  step conformance-sdk "${make_[@]}" conformance-sdk || status=1
+  # The rest needs the newest Terraform (the docs read the action schemas, the newest
+  # examples run on it).
+  wait "$tf_build" 2>/dev/null
+  step docscheck "${make_[@]}" docscheck || status=1
+  step examples "${make_[@]}" examples || status=1
+  step snippets "${make_[@]}" snippets || status=1
+  step demo "${make_[@]}" demo || status=1
+  return "$status"
+}
+
+# Every package and test binary compiled once, before the lanes would each compile the same.
+step compile go test -count=1 -run '^$' ./...
+
+pids=()
+lane_terraform &
+pids+=($!)
+lane_terraform_latest &
+pids+=($!)
+lane_tofu &
+pids+=($!)
+lane_checks &
+pids+=($!)
+failed=0
+for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+wait
+
+echo
+echo "== Wall time of each step (seconds from the start, and its own), $(nproc) cores"
+printf '%-28s %6s %6s  %s\n' step start wall result
+sort -t$'\t' -k2,2n "$out/steps.tsv" | while IFS=$'\t' read -r name start wall status; do
+  result=passed
+  [ "$status" -eq 0 ] || { result="FAILED ($status)"; failed=1; }
+  printf '%-28s %6s %6s  %s\n' "$name" "$start" "$wall" "$result"
+done
+echo "whole run: $(($(date +%s) - run_start))s"
+if awk -F'\t' '$4 != 0 { bad = 1 } END { exit !bad }' "$out/steps.tsv"; then failed=1; fi
+
+for log in .testacc-terraform.log ".testacc-terraform-$tf_latest_version.log" ".testacc-tofu-$tofu_version.log"; do
+  [ -f "$log" ] || continue
+  echo
+  echo "== The ten slowest acceptance tests on ${log#.testacc-}"
+  sed -n 's/^--- \(PASS\|FAIL\): \([^ ]*\) (\([0-9.]*\)s)$/\3 \1 \2/p' "$log" | sort -rn | head -n 10 |
+    awk '{ printf "%8.1fs  %s  %s\n", $1, $2, $3 }'
+done
+
+echo
+echo "== Acceptance tests per CLI"
+cat .testacc-terraform.summary ".testacc-terraform-$tf_latest_version.summary" ".testacc-tofu-$tofu_version.summary" 2>/dev/null | tee .testacc.summary
+[ "$(wc -l <.testacc.summary)" -eq 3 ] || { echo "an acceptance suite did not report its counts"; failed=1; }
+if [ "$failed" -ne 0 ]; then
+  echo "make check FAILED: see the steps marked FAILED above"
+  exit 1
+fi
+echo "make check passed"
