@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # make check: the whole test suite, as README's test command and .ci/run run it.
 #
-# The steps are the Makefile's targets. They run in lanes side by side, because most of the
-# suite waits on terraform processes and the emulator rather than on the CPU:
+# The steps are the Makefile's targets. They run in lanes side by side, so that what one lane
+# waits for (the newer CLIs' builds, the emulator's answer latency, real TOTP time steps in
+# the examples) is time the others use:
 #   - one lane per CLI runs the acceptance suite (Terraform on PATH, Terraform
 #     $TERRAFORM_LATEST and OpenTofu $TOFU_VERSION, the newer two built by build-cli.sh,
 #     which starts at once in the background and is cached between runs);
@@ -46,11 +47,8 @@ step() {
 }
 
 # The newer CLIs: built once (minutes when cold), then reused from build-cli.sh's cache.
-cli() { "$build_cli" "$1" "$2" >"$out/cli-$1-$2.path"; }
-step "build-terraform-$tf_latest_version" cli terraform "$tf_latest_version" &
-tf_build=$!
-step "build-tofu-$tofu_version" cli tofu "$tofu_version" &
-tofu_build=$!
+step "build-terraform-$tf_latest_version" "$build_cli" terraform "$tf_latest_version" &
+step "build-tofu-$tofu_version" "$build_cli" tofu "$tofu_version" &
 
 acceptance() { # acceptance NAME BIN
   "${make_[@]}" testacc-one CLI_NAME="$1" CLI_BIN="$2"
@@ -59,19 +57,12 @@ acceptance() { # acceptance NAME BIN
 lane_terraform() {
   step "testacc-terraform" acceptance terraform "$("${make_[@]}" -s print-TF_ACC_TERRAFORM_PATH)"
 }
-lane_terraform_latest() {
-  wait "$tf_build" 2>/dev/null
+# lane_built_cli CLI VERSION: the acceptance suite on a CLI that build-cli.sh builds. Its
+# lock makes this wait for the build started above, then gives the cached binary.
+lane_built_cli() {
   local bin
-  bin=$(cat "$out/cli-terraform-$tf_latest_version.path" 2>/dev/null) || bin=""
-  [ -x "$bin" ] || { echo "==> testacc-terraform-$tf_latest_version: not run, the CLI did not build" >&2; return 1; }
-  step "testacc-terraform-$tf_latest_version" acceptance "terraform-$tf_latest_version" "$bin"
-}
-lane_tofu() {
-  wait "$tofu_build" 2>/dev/null
-  local bin
-  bin=$(cat "$out/cli-tofu-$tofu_version.path" 2>/dev/null) || bin=""
-  [ -x "$bin" ] || { echo "==> testacc-tofu-$tofu_version: not run, the CLI did not build" >&2; return 1; }
-  step "testacc-tofu-$tofu_version" acceptance "tofu-$tofu_version" "$bin"
+  bin=$("$build_cli" "$1" "$2" 2>/dev/null) || { echo "==> testacc-$1-$2: not run, the CLI did not build" >&2; return 1; }
+  step "testacc-$1-$2" acceptance "$1-$2" "$bin"
 }
 lane_checks() {
   local status=0
@@ -81,7 +72,7 @@ lane_checks() {
   step conformance-sdk "${make_[@]}" conformance-sdk || status=1
   # The rest needs the newest Terraform (the docs read the action schemas, the newest
   # examples run on it).
-  wait "$tf_build" 2>/dev/null
+  "$build_cli" terraform "$tf_latest_version" >/dev/null 2>&1
   step docscheck "${make_[@]}" docscheck || status=1
   step examples "${make_[@]}" examples || status=1
   step snippets "${make_[@]}" snippets || status=1
@@ -95,9 +86,9 @@ step compile go test -count=1 -run '^$' ./...
 pids=()
 lane_terraform &
 pids+=($!)
-lane_terraform_latest &
+lane_built_cli terraform "$tf_latest_version" &
 pids+=($!)
-lane_tofu &
+lane_built_cli tofu "$tofu_version" &
 pids+=($!)
 lane_checks &
 pids+=($!)
@@ -119,8 +110,8 @@ if awk -F'\t' '$4 != 0 { bad = 1 } END { exit !bad }' "$out/steps.tsv"; then fai
 for log in .testacc-terraform.log ".testacc-terraform-$tf_latest_version.log" ".testacc-tofu-$tofu_version.log"; do
   [ -f "$log" ] || continue
   echo
-  echo "== The ten slowest acceptance tests on ${log#.testacc-}"
-  sed -n 's/^--- \(PASS\|FAIL\): \([^ ]*\) (\([0-9.]*\)s)$/\3 \1 \2/p' "$log" | sort -rn | head -n 10 |
+  echo "== The ten slowest acceptance tests (and subtests) on $(basename "${log#.testacc-}" .log)"
+  sed -n 's/^ *--- \(PASS\|FAIL\): \([^ ]*\) (\([0-9.]*\)s)$/\3 \1 \2/p' "$log" | sort -rn | head -n 10 |
     awk '{ printf "%8.1fs  %s  %s\n", $1, $2, $3 }'
 done
 
