@@ -119,6 +119,10 @@ echo
 echo "== Acceptance tests per CLI"
 cat .testacc-terraform.summary ".testacc-terraform-$tf_latest_version.summary" ".testacc-tofu-$tofu_version.summary" 2>/dev/null | tee .testacc.summary
 [ "$(wc -l <.testacc.summary)" -eq 3 ] || { echo "an acceptance suite did not report its counts"; failed=1; }
+if [ -n "${TESTACC_RUN:-}" ]; then
+  echo "make check ran only the acceptance tests matching TESTACC_RUN=$TESTACC_RUN: a partial run, not a pass"
+  failed=1
+fi
 if [ "$failed" -ne 0 ]; then
   echo "make check FAILED: see the steps marked FAILED above"
   exit 1
