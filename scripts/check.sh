@@ -27,15 +27,30 @@ rm -rf "$out" && mkdir -p "$out"
 : >"$out/steps.tsv"
 run_start=$(date +%s)
 
+# cpu_seconds FILE: the user + system time of the children in the output of `times`.
+cpu_seconds() {
+  sed -n 2p "$1" 2>/dev/null | awk '{
+    t = 0
+    for (i = 1; i <= 2; i++) { split($i, p, /[ms]/); t += p[1] * 60 + p[2] }
+    printf "%d", t
+  }'
+}
+
 # step NAME COMMAND...: runs COMMAND with its output in .check/NAME.log and records its wall
-# time and exit status in .check/steps.tsv.
+# time, exit status and CPU time in .check/steps.tsv.
 step() {
   local name=$1 start status=0 wall
   shift
   start=$(date +%s)
-  "$@" >"$out/$name.log" 2>&1 || status=$?
+  # In a subshell, so that `times` gives the CPU time of this step's processes alone.
+  (
+    rc=0
+    "$@" >"$out/$name.log" 2>&1 || rc=$?
+    times >"$out/$name.times"
+    exit "$rc"
+  ) || status=$?
   wall=$(($(date +%s) - start))
-  printf '%s\t%s\t%s\t%s\n' "$name" "$((start - run_start))" "$wall" "$status" >>"$out/steps.tsv"
+  printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$((start - run_start))" "$wall" "$status" "$(cpu_seconds "$out/$name.times")" >>"$out/steps.tsv"
   if [ "$status" -eq 0 ]; then
     printf '==> %-22s passed in %4ss\n' "$name" "$wall"
   else
@@ -97,14 +112,17 @@ for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
 wait
 
 echo
-echo "== Wall time of each step (seconds from the start, and its own), $(nproc) cores"
-printf '%-28s %6s %6s  %s\n' step start wall result
-sort -t$'\t' -k2,2n "$out/steps.tsv" | while IFS=$'\t' read -r name start wall status; do
+run_wall=$(($(date +%s) - run_start))
+echo "== Each step: when it started, its wall time and its CPU time (user + system), in seconds"
+printf '%-28s %6s %6s %6s  %s\n' step start wall cpu result
+sort -t$'\t' -k2,2n "$out/steps.tsv" | while IFS=$'\t' read -r name start wall status cpu; do
   result=passed
-  [ "$status" -eq 0 ] || { result="FAILED ($status)"; failed=1; }
-  printf '%-28s %6s %6s  %s\n' "$name" "$start" "$wall" "$result"
+  [ "$status" -eq 0 ] || result="FAILED ($status)"
+  printf '%-28s %6s %6s %6s  %s\n' "$name" "$start" "$wall" "${cpu:-?}" "$result"
 done
-echo "whole run: $(($(date +%s) - run_start))s"
+cores=$(nproc)
+cpu_total=$(awk -F'\t' '{ t += $5 } END { print t + 0 }' "$out/steps.tsv")
+echo "whole run: ${run_wall}s of wall time; ${cpu_total}s of CPU time, $((100 * cpu_total / (run_wall * cores + 1)))% of the ${cores} cores over the run; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 if awk -F'\t' '$4 != 0 { bad = 1 } END { exit !bad }' "$out/steps.tsv"; then failed=1; fi
 
 for log in .testacc-terraform.log ".testacc-terraform-$tf_latest_version.log" ".testacc-tofu-$tofu_version.log"; do
