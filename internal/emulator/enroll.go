@@ -31,6 +31,11 @@ func (s *Server) enrollLocked(u *userState, req enrollRequest) (map[string]any, 
 	if skip && method != MethodSMS && method != MethodEmail && (method != MethodTOTP || !offline) {
 		return nil, errInvalidRequest("skipFactorVerification applies to SMS, EMAIL and offline TOTP only.")
 	}
+	if method != MethodSecurityQuestions {
+		if e := s.checkDeviceLimitLocked(u); e != nil {
+			return nil, e
+		}
+	}
 	switch method {
 	case MethodSMS, MethodPhoneCall:
 		return s.enrollPhoneLocked(u, method, req, skip)
