@@ -34,13 +34,13 @@ type userState struct {
 	// passwordFailures counts wrong passwords in a row on the password grant (the password
 	// policy's lockout, apart from the MFA one).
 	passwordFailures int
-	factors        map[string]*factor
-	factorOrder    []string // factor ids in creation order
-	preferredID    string
-	preferredMeth  string
-	answers        map[string]securityAnswer // question id -> answer; set once SQ is enrolled
-	bypassCodes    []bypassCode              // unused bypass codes
-	emails         []userEmail               // SCIM emails, as created; User.Email is the primary one
+	factors          map[string]*factor
+	factorOrder      []string // factor ids in creation order
+	preferredID      string
+	preferredMeth    string
+	answers          map[string]securityAnswer // question id -> answer; set once SQ is enrolled
+	bypassCodes      []bypassCode              // unused bypass codes
+	emails           []userEmail               // SCIM emails, as created; User.Email is the primary one
 }
 
 // userEmail is one of a user's SCIM e-mail addresses.
