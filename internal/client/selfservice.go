@@ -54,6 +54,7 @@ func isSelfServicePath(path string) bool { return strings.HasPrefix(path, selfSe
 type Me struct {
 	ID       string        `json:"id"`
 	UserName string        `json:"userName"`
+	Emails   []SCIMEmail   `json:"emails,omitempty"`
 	MFA      *MFAExtension `json:"urn:ietf:params:scim:schemas:oracle:idcs:extension:mfa:User,omitempty"`
 }
 
