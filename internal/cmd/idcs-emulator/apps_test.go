@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -114,4 +115,38 @@ func findUser(t *testing.T, base, tok, name string) string {
 		t.Fatalf("find %s: %d", name, st)
 	}
 	return list.Resources[0].ID
+}
+
+// Issue 27 item 9: EMULATOR.md's flag table lists every flag of the command, and nothing else.
+func TestEveryFlagIsInEmulatorMD(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "..", "..", "EMULATOR.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, table, ok := strings.Cut(string(doc), "| Flag | Default | Meaning |")
+	if !ok {
+		t.Fatal("EMULATOR.md has no flag table")
+	}
+	documented := map[string]bool{}
+	for _, line := range strings.Split(table, "\n")[2:] {
+		if !strings.HasPrefix(line, "|") {
+			break
+		}
+		cell := strings.Trim(strings.Split(line, "|")[1], " `")
+		if name, _, _ := strings.Cut(cell, " "); strings.HasPrefix(name, "-") {
+			documented[strings.TrimPrefix(name, "-")] = true
+		}
+	}
+	fs := flag.NewFlagSet("x", flag.ContinueOnError)
+	var o options
+	registerFlags(fs, &o)
+	fs.VisitAll(func(f *flag.Flag) {
+		if !documented[f.Name] {
+			t.Errorf("-%s is not in EMULATOR.md's flag table", f.Name)
+		}
+		delete(documented, f.Name)
+	})
+	for name := range documented {
+		t.Errorf("EMULATOR.md's flag table lists -%s, which the command does not have", name)
+	}
 }

@@ -62,6 +62,18 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	var o options
 	fs := flag.NewFlagSet("idcs-emulator", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	registerFlags(fs, &o)
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	return o, nil
+}
+
+// registerFlags defines the command's flags on fs, writing into o.
+func registerFlags(fs *flag.FlagSet, o *options) {
 	fs.StringVar(&o.listen, "listen", "127.0.0.1:8765", "address to listen on (port 0 picks a free port)")
 	fs.StringVar(&o.clientID, "client-id", emulator.DefaultClientID, "OAuth client id of the MFA Client + User Administrator application")
 	fs.StringVar(&o.clientSecret, "client-secret", emulator.DefaultClientSecret, "OAuth client secret of that application")
@@ -94,13 +106,6 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return err
 	})
 	o.policy.register(fs)
-	if err := fs.Parse(args); err != nil {
-		return o, err
-	}
-	if fs.NArg() > 0 {
-		return o, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
-	}
-	return o, nil
 }
 
 func buildConfig(o options, stderr io.Writer) (emulator.Config, error) {
