@@ -72,7 +72,7 @@ func (s *Server) setSecurityQuestionsLocked(u *userState, f *factor, items []sec
 		switch op {
 		case "remove":
 			if _, ok := next[it.ID]; !ok {
-				return errInvalidRequest("The " + it.ID + " security question is not set.")
+				return errInvalidRequest("The " + truncate(it.ID, maxEchoed) + " security question is not set.")
 			}
 			delete(next, it.ID)
 			continue
@@ -82,7 +82,7 @@ func (s *Server) setSecurityQuestionsLocked(u *userState, f *factor, items []sec
 			}
 		case "replace":
 			if _, ok := next[it.ID]; !ok {
-				return errInvalidRequest("The " + it.ID + " security question is not set.")
+				return errInvalidRequest("The " + truncate(it.ID, maxEchoed) + " security question is not set.")
 			}
 		case "":
 		default:
@@ -118,16 +118,16 @@ func (s *Server) setSecurityQuestionsLocked(u *userState, f *factor, items []sec
 func (s *Server) checkAnswer(it securityQuestionItem) *apiError {
 	a := strings.TrimSpace(it.Answer)
 	if a == "" {
-		return &apiError{http.StatusBadRequest, "AUTH-1038", "Please provide your answer for the \"" + it.ID + "\" security question."}
+		return &apiError{http.StatusBadRequest, "AUTH-1038", "Please provide your answer for the \"" + truncate(it.ID, maxEchoed) + "\" security question."}
 	}
 	minLen, maxLen := s.cfg.SecurityAnswerMinLength, s.cfg.SecurityAnswerMaxLength
 	if n := utf8.RuneCountInString(a); n < minLen {
-		return &apiError{http.StatusBadRequest, "AUTH-1021", fmt.Sprintf("The answer to the \"%s\" security question must have at least %d characters.", it.ID, minLen)}
+		return &apiError{http.StatusBadRequest, "AUTH-1021", fmt.Sprintf("The answer to the \"%s\" security question must have at least %d characters.", truncate(it.ID, maxEchoed), minLen)}
 	} else if n > maxLen {
-		return &apiError{http.StatusBadRequest, "AUTH-1041", fmt.Sprintf("Your answer to the \"%s\" security question can't exceed %d characters.", it.ID, maxLen)}
+		return &apiError{http.StatusBadRequest, "AUTH-1041", fmt.Sprintf("Your answer to the \"%s\" security question can't exceed %d characters.", truncate(it.ID, maxEchoed), maxLen)}
 	}
 	if utf8.RuneCountInString(it.HintText) > maxLen {
-		return &apiError{http.StatusBadRequest, "AUTH-1042", fmt.Sprintf("Your hint to the \"%s\" security question can't exceed %d characters.", it.ID, maxLen)}
+		return &apiError{http.StatusBadRequest, "AUTH-1042", fmt.Sprintf("Your hint to the \"%s\" security question can't exceed %d characters.", truncate(it.ID, maxEchoed), maxLen)}
 	}
 	if it.HintText != "" && strings.EqualFold(strings.TrimSpace(it.HintText), a) {
 		return &apiError{http.StatusBadRequest, "AUTH-1023", "The hint can't be the same as the answer of a security question."}
@@ -159,7 +159,7 @@ func (s *Server) checkAnswersLocked(u *userState, asked []string, items []securi
 	for _, id := range asked {
 		a, ok := given[id]
 		if !ok {
-			return &apiError{http.StatusBadRequest, "AUTH-1038", "Please provide your answer for the \"" + id + "\" security question."}
+			return &apiError{http.StatusBadRequest, "AUTH-1038", "Please provide your answer for the \"" + truncate(id, maxEchoed) + "\" security question."}
 		}
 		if !strings.EqualFold(strings.TrimSpace(a), u.answers[id].Answer) {
 			return s.failAttemptLocked(u, errWrongAnswer())

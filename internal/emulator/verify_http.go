@@ -83,7 +83,7 @@ func (s *Server) pickFactorLocked(u *userState, factorID, method string) (string
 		return "", "", errDeviceNotFound(factorID)
 	}
 	if !f.hasMethod(method) {
-		return "", "", errInvalidRequest("method " + method + " is not a method of factor " + factorID + ".")
+		return "", "", errInvalidRequest("method " + truncate(method, maxEchoed) + " is not a method of factor " + truncate(factorID, maxEchoed) + ".")
 	}
 	return factorID, method, nil
 }
@@ -148,7 +148,7 @@ func (s *Server) startVerificationLocked(u *userState, v *verification, ext exte
 }
 
 func errRequestNotFound(id string) *apiError {
-	return &apiError{http.StatusNotFound, "AUTH-1111", "The request provided is invalid. Please look at the error message for validation error details. No request with ID " + id + "."}
+	return &apiError{http.StatusNotFound, "AUTH-1111", "The request provided is invalid. Please look at the error message for validation error details. No request with ID " + truncate(id, maxEchoed) + "."}
 }
 
 // handleCompleteVerification is V2: submit a passcode, answers or bypass code, or resend.
