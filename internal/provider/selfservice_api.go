@@ -155,7 +155,7 @@ func (a *selfServiceAPI) ListFactors(ctx context.Context, userGUID string) (*cli
 // Oracle's device sample, while the validator answers the address itself): the caller's
 // address it masks, so that a read agrees with what the enrollment recorded. A name that
 // masks none of them is kept.
-func unmaskedEmail(name string, emails []client.SCIMEmail) string {
+func unmaskedEmail(name string, emails []client.MeEmail) string {
 	local, domain, ok := strings.Cut(name, "@")
 	if !ok || !strings.Contains(local, "XXX") {
 		return name
