@@ -21,14 +21,14 @@ const (
 
 func (s *Server) securityQuestionResource(base string, q securityQuestion) map[string]any {
 	at := s.started.UTC().Format(scimTimestampLayout)
-	return map[string]any{
+	return withSystemApp(map[string]any{
 		"schemas":      []string{securityQuestionSchema},
 		"id":           q.ID,
 		"type":         "default",
 		"active":       true,
 		"questionText": []map[string]any{{"value": q.Text, "locale": "en", "default": true}},
 		"meta":         map[string]any{"resourceType": "SecurityQuestion", "created": at, "lastModified": at, "location": base + securityQuestionsPath + "/" + q.ID},
-	}
+	}, base)
 }
 
 // securityQuestionValues are a question's values for a filter or sortBy: id, type, active and
@@ -123,7 +123,7 @@ func (s *Server) handleSecurityQuestionGet(r *http.Request) (reply, error) {
 }
 
 func (s *Server) secQSettings(r *http.Request) map[string]any {
-	return map[string]any{
+	return withSystemApp(map[string]any{
 		"schemas":             []string{secQSettingsSchema},
 		"id":                  secQSettingsID,
 		"meta":                s.singletonMeta(baseURL(r), secQSettingsID, secQSettingsPath),
@@ -131,7 +131,7 @@ func (s *Server) secQSettings(r *http.Request) map[string]any {
 		"numQuestionsToAns":   s.cfg.SecurityQuestionsToAnswer,
 		"minAnswerLength":     s.cfg.SecurityAnswerMinLength,
 		"maxFieldLength":      s.cfg.SecurityAnswerMaxLength,
-	}
+	}, baseURL(r))
 }
 
 // handleSecQSettingsList is GET /admin/v1/SecurityQuestionSettings.

@@ -110,7 +110,20 @@ func (s *Server) authnSettings(r *http.Request) map[string]any {
 		},
 		"compliancePolicy": []map[string]any{},
 	}
-	return body
+	return withSystemApp(body, base)
+}
+
+// systemApp is who created and last changed the domain's settings and default questions: in
+// Oracle's samples the system application "idcssm".
+func systemApp(base string) map[string]any {
+	const id = "1dc55000000000000000000000000001"
+	return map[string]any{"type": "App", "value": id, "display": "idcssm", "$ref": base + "/admin/v1/Apps/" + id}
+}
+
+// withSystemApp adds idcsCreatedBy and idcsLastModifiedBy to a resource the domain made.
+func withSystemApp(m map[string]any, base string) map[string]any {
+	m["idcsCreatedBy"], m["idcsLastModifiedBy"] = systemApp(base), systemApp(base)
+	return m
 }
 
 // singletonMeta is the meta of a settings resource, created when the domain was.
