@@ -56,8 +56,9 @@ func (c Config) validatePolicy() error {
 	if c.SecurityQuestionsToAnswer < 0 || c.SecurityQuestionsToAnswer > toSetUp {
 		return fmt.Errorf("security questions to answer (numQuestionsToAns) %d: allowed 1 to the number set up, %d", c.SecurityQuestionsToAnswer, toSetUp)
 	}
-	if cmp.Or(c.SecurityAnswerMinLength, defaultAnswerMinLength) > cmp.Or(c.SecurityAnswerMaxLength, defaultAnswerMaxLength) {
-		return fmt.Errorf("security answer length: the minimum %d is above the maximum %d", cmp.Or(c.SecurityAnswerMinLength, defaultAnswerMinLength), cmp.Or(c.SecurityAnswerMaxLength, defaultAnswerMaxLength))
+	minLen, maxLen := cmp.Or(c.SecurityAnswerMinLength, defaultAnswerMinLength), cmp.Or(c.SecurityAnswerMaxLength, defaultAnswerMaxLength)
+	if minLen > maxLen {
+		return fmt.Errorf("security answer length: the minimum %d is above the maximum %d", minLen, maxLen)
 	}
 	switch strings.ToLower(c.MFAEnrollmentType) {
 	case "", "optional", "required":
