@@ -83,9 +83,6 @@ func (s *Server) myEnrollerLocked(r *http.Request, u *userState, method string, 
 	if name, off := s.userEnrollmentDisabled(method, method == MethodTOTP && req.IsDeviceOffline.True()); off {
 		return reply{}, errMyUserEnrollmentDisabled(name)
 	}
-	if e := s.checkDeviceLimitLocked(u); e != nil {
-		return reply{}, mySCIMError(e)
-	}
 	f, e := s.myEnrollLocked(u, method, req)
 	if e != nil {
 		return reply{}, e
@@ -140,6 +137,9 @@ func (s *Server) myEnrollLocked(u *userState, method string, req myEnrollerReque
 			return nil, mySCIMError(e)
 		}
 		if f == nil {
+			if e := s.checkDeviceLimitLocked(u); e != nil {
+				return nil, mySCIMError(e)
+			}
 			f = s.newFactorLocked(u, []string{MethodSMS}, maskPhone(cc, num))
 			f.CountryCode, f.MobileNumber = cc, num
 		}
@@ -159,7 +159,13 @@ func (s *Server) myEnrollLocked(u *userState, method string, req myEnrollerReque
 				return f, nil
 			}
 		}
+		if e := s.checkDeviceLimitLocked(u); e != nil {
+			return nil, mySCIMError(e)
+		}
 		return s.newFactorLocked(u, []string{MethodEmail}, u.Email), nil
+	}
+	if e := s.checkDeviceLimitLocked(u); e != nil {
+		return nil, mySCIMError(e)
 	}
 	methods, offline := []string{MethodTOTP}, req.IsDeviceOffline.True()
 	if method == MethodPush {

@@ -212,7 +212,9 @@ func (s *Server) userEnrollmentDisabled(method string, offline bool) (string, bo
 }
 
 // checkDeviceLimitLocked refuses a new device when the user has the domain's maximum of
-// enrolled devices: Oracle's AUTH-1005.
+// enrolled devices: Oracle's AUTH-1005. It is called where an enrollment would create a
+// device, so that restarting a pending enrollment or re-enrolling an enrolled number still
+// gets its own answer.
 func (s *Server) checkDeviceLimitLocked(u *userState) *apiError {
 	if u.enrolledDeviceCount() >= s.cfg.MaxEnrolledDevices {
 		return errMaxDevices()

@@ -195,7 +195,11 @@ func TestDeviceLimit(t *testing.T) {
 	uid, tok := h.selfUser("dina")
 	h.enrolledSMS(uid, "7700900001")
 	h.expectError(400, "AUTH-1005", http.MethodPost, factorsPath(uid), map[string]any{"method": "EMAIL"})
+	h.expectError(400, "AUTH-1005", http.MethodPost, factorsPath(uid), map[string]any{"method": "TOTP", "offlineTOTP": true})
 	h.wantMyError(tok, 400, msgMaxDevices, http.MethodPost, pathEnroller, enrollerBody(uid, "EMAIL"))
+	h.wantMyError(tok, 400, msgMaxDevices, http.MethodPost, pathEnroller, enrollerBody(uid, "SMS", "countryCode", "+44", "phoneNumber", "7700900009"))
+	// The number already enrolled still gets its own answer, not the limit's.
+	h.expectError(400, "AUTH-1031", http.MethodPost, factorsPath(uid), map[string]any{"method": "SMS", "countryCode": "+44", "mobileNumber": "7700900001"})
 	// Security questions are not a device.
 	h.mustDo(200, http.MethodPost, factorsPath(uid), map[string]any{"method": "SECURITY_QUESTIONS"})
 }
