@@ -70,6 +70,8 @@ const (
 	RoleAuthenticatorClient = impl.RoleAuthenticatorClient
 	RoleUserAdmin           = impl.RoleUserAdmin
 	RoleIdentityDomainAdmin = impl.RoleIdentityDomainAdmin
+	// RoleSecurityAdmin reads the domain's MFA and security-question settings.
+	RoleSecurityAdmin = impl.RoleSecurityAdmin
 	// RoleMe lets an application get user tokens with the password grant (self-service).
 	RoleMe = impl.RoleMe
 )

@@ -54,7 +54,18 @@ func isSelfServicePath(path string) bool { return strings.HasPrefix(path, selfSe
 type Me struct {
 	ID       string        `json:"id"`
 	UserName string        `json:"userName"`
+	Emails   []MeEmail     `json:"emails,omitempty"`
 	MFA      *MFAExtension `json:"urn:ietf:params:scim:schemas:oracle:idcs:extension:mfa:User,omitempty"`
+}
+
+// MeEmail is one of the caller's addresses, as Oracle's Me samples show them. The provider
+// reads them to undo MyDevices' mask of an EMAIL device's name.
+type MeEmail struct {
+	Value     string `json:"value"`
+	Type      string `json:"type"`
+	Primary   bool   `json:"primary"`
+	Secondary bool   `json:"secondary"`
+	Verified  bool   `json:"verified"`
 }
 
 // Me reads the caller (GET /admin/v1/Me). A client-credentials token has no user: the

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // flexBool accepts what Oracle's samples send for boolean flags: JSON booleans and the
@@ -174,9 +175,21 @@ func decodeRequest(r *http.Request, v any) *apiError {
 	return decodeJSON(data, v)
 }
 
+// truncate shortens an echoed input to at most n bytes (and "..."), cut at a character
+// boundary, so that no answer grows with what the client sent.
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
 	return s[:n] + "..."
 }
+
+// maxEchoed is the most of one input value an error message quotes; maxMessage bounds a
+// whole message or detail, whatever it quotes (see writeMFAError and scimError.write).
+const (
+	maxEchoed  = 100
+	maxMessage = 1000
+)

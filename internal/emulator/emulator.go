@@ -109,7 +109,44 @@ type Config struct {
 	// EMULATOR.md, inferences.
 	ResendKeepsRequestState bool
 	TokenLifetime           time.Duration
-	Faults                  Faults
+
+	// The rest of the domain's MFA policy, as Oracle's AuthenticationFactorSettings and
+	// SecurityQuestionSettings hold it (GET /admin/v1/AuthenticationFactorSettings and
+	// /admin/v1/SecurityQuestionSettings show them, with the fields above). Zero values take
+	// the defaults; Validate gives Oracle's ranges.
+
+	// TOTPTolerance is how many TOTP steps either side of now a code may come from, shown as
+	// totpSettings.timeStepTolerance: 1 to 3 (Oracle documents 2 to 3; see EMULATOR.md).
+	// Default 1, RFC 6238's recommendation.
+	TOTPTolerance int
+	// MaxEnrolledDevices is endpointRestrictions.maxEnrolledDevices: a user who has this many
+	// enrolled devices (SMS, PHONE_CALL, EMAIL, TOTP and PUSH factors) cannot enroll another.
+	// 1 to 20; default 20.
+	MaxEnrolledDevices int
+	// UserEnrollmentDisabledFactors are the factors users may not enroll themselves with
+	// MyAuthenticationFactorEnroller (an administrator still can through /mfa/v1): any of
+	// SMS, EMAIL, TOTP, OFFLINETOTP, PUSH, PHONE_CALL.
+	UserEnrollmentDisabledFactors []string
+	// MFAEnrollmentType is mfaEnrollmentType, "Optional" (default) or "Required"; shown only.
+	MFAEnrollmentType string
+	// BypassCodeLength is bypassCodeSettings.length, the digits of a bypass code: 8 to 20;
+	// default 12.
+	BypassCodeLength int
+	// BypassCodeMaxActive is bypassCodeSettings.maxActive: how many unused bypass codes a user
+	// may hold; MyBypassCodes refuses one more. 1 to 6; default 5 (Oracle's sample).
+	BypassCodeMaxActive int
+	// PasswordMaxIncorrectAttempts is the password policy's maxIncorrectAttempts: that many
+	// wrong passwords in a row on the password grant lock the user. Default 5; negative: never.
+	PasswordMaxIncorrectAttempts int
+	// SecurityQuestionsToSetUp is numQuestionsToSetup (default 3), SecurityQuestionsToAnswer
+	// numQuestionsToAns (default 1), SecurityAnswerMinLength minAnswerLength (default 6) and
+	// SecurityAnswerMaxLength maxFieldLength (default 100), Oracle's sample values.
+	SecurityQuestionsToSetUp  int
+	SecurityQuestionsToAnswer int
+	SecurityAnswerMinLength   int
+	SecurityAnswerMaxLength   int
+
+	Faults Faults
 	// Seed makes ids, passcodes and fault decisions deterministic when non-zero.
 	Seed int64
 	// Now is the clock; tests move it to expire tokens, passcodes and requestStates.
@@ -210,6 +247,7 @@ type FactorInfo struct {
 // Server is the emulated identity domain. It is safe for concurrent use.
 type Server struct {
 	cfg     Config
+	started time.Time // when the domain was created (meta of its settings)
 	mux     *http.ServeMux
 	rng     *lockedRand
 	sealer  *stateSealer
@@ -241,6 +279,7 @@ func New(cfg Config) *Server {
 	cfg = withDefaults(cfg)
 	s := &Server{
 		cfg:      cfg,
+		started:  cfg.Now(),
 		totp:     newTOTPParams(cfg.TOTPPeriod, cfg.TOTPDigits, cfg.TOTPAlgorithm),
 		rng:      newLockedRand(cfg.Seed),
 		sealer:   newStateSealer(),
@@ -255,6 +294,7 @@ func New(cfg Config) *Server {
 		buckets:  map[string]*bucket{},
 		stats:    Stats{Requests: map[string]int{}},
 	}
+	s.totp.tolerance = int64(cfg.TOTPTolerance)
 	for _, m := range cfg.EnabledFactors {
 		s.enabled[m] = true
 	}

@@ -59,6 +59,9 @@ func (s *Server) enrollPhoneLocked(u *userState, method string, req enrollReques
 		return nil, e
 	}
 	if f == nil {
+		if e := s.checkDeviceLimitLocked(u); e != nil {
+			return nil, e
+		}
 		f = s.newFactorLocked(u, []string{method}, maskPhone(cc, num))
 		f.CountryCode, f.MobileNumber = cc, num
 	}
@@ -109,6 +112,9 @@ func (s *Server) enrollEmailLocked(u *userState, req enrollRequest, skip bool) (
 			return s.startOrSkipLocked(u, f, req.externalClient, skip), nil
 		}
 	}
+	if e := s.checkDeviceLimitLocked(u); e != nil {
+		return nil, e
+	}
 	f := s.newFactorLocked(u, []string{MethodEmail}, u.Email)
 	return s.startOrSkipLocked(u, f, req.externalClient, skip), nil
 }
@@ -139,6 +145,10 @@ func (s *Server) enrollAppLocked(u *userState, method string, req enrollRequest,
 	if method == MethodPush {
 		methods = []string{MethodPush, MethodTOTP} // PUSH always co-enrolls TOTP
 		offline = false
+	}
+	// A new device each time, so the domain's device limit applies to every one.
+	if e := s.checkDeviceLimitLocked(u); e != nil {
+		return nil, e
 	}
 	if skip {
 		return s.enrollSharedSecretLocked(u, req)

@@ -26,16 +26,16 @@ func errLockedNow() *apiError {
 	return &apiError{http.StatusUnauthorized, "AUTH-1027", "You have exceeded the maximum number of 2-Step Verification attempts. Reset your password to unlock your account. Contact your system administrator if you can't reset your password."}
 }
 func errFactorDisabled(method string) *apiError {
-	return &apiError{http.StatusUnauthorized, "AUTH-1125", fmt.Sprintf("The %s factor has been disabled.", method)}
+	return &apiError{http.StatusUnauthorized, "AUTH-1125", fmt.Sprintf("The %s factor has been disabled.", truncate(method, maxEchoed))}
 }
 func errUnsupportedFactor(supported string) *apiError {
 	return &apiError{http.StatusBadRequest, "AUTH-1115", fmt.Sprintf("The authentication factor passed in the request is not supported. Supported factors are %s.", supported)}
 }
 func errDeviceNotFound(id string) *apiError {
-	return &apiError{http.StatusNotFound, "AUTH-1014", fmt.Sprintf("The device with ID %s is not found. Contact your system administrator.", id)}
+	return &apiError{http.StatusNotFound, "AUTH-1014", fmt.Sprintf("The device with ID %s is not found. Contact your system administrator.", truncate(id, maxEchoed))}
 }
 func errMissing(param string) *apiError {
-	return &apiError{http.StatusBadRequest, "AUTH-1001", fmt.Sprintf("Invalid request. The required parameter '%s' is missing from the request.", param)}
+	return &apiError{http.StatusBadRequest, "AUTH-1001", fmt.Sprintf("Invalid request. The required parameter '%s' is missing from the request.", truncate(param, maxEchoed))}
 }
 func errInvalidRequest(detail string) *apiError {
 	return &apiError{http.StatusBadRequest, "AUTH-1111", "The request provided is invalid. Please look at the error message for validation error details. " + detail}
@@ -47,13 +47,19 @@ func errAlreadyEnrolled() *apiError {
 	return &apiError{http.StatusBadRequest, "AUTH-1111", "Factor is already enrolled."}
 }
 func errEnrollFailed(reason string) *apiError {
-	return &apiError{http.StatusBadRequest, "AUTH-1003", fmt.Sprintf("Your request to enroll failed because: %s. Contact your system administrator.", reason)}
+	return &apiError{http.StatusBadRequest, "AUTH-1003", fmt.Sprintf("Your request to enroll failed because: %s. Contact your system administrator.", truncate(reason, maxEchoed))}
 }
 func errPhoneInvalid(number string) *apiError {
-	return &apiError{http.StatusBadRequest, "AUTH-1030", fmt.Sprintf("Your phone number %s is not valid.", number)}
+	return &apiError{http.StatusBadRequest, "AUTH-1030", fmt.Sprintf("Your phone number %s is not valid.", truncate(number, maxEchoed))}
 }
 func errPhoneEnrolled(number string) *apiError {
-	return &apiError{http.StatusBadRequest, "AUTH-1031", fmt.Sprintf("The phone number %s is already enrolled for the user.", number)}
+	return &apiError{http.StatusBadRequest, "AUTH-1031", fmt.Sprintf("The phone number %s is already enrolled for the user.", truncate(number, maxEchoed))}
+}
+
+// errMaxDevices is a new device for a user who has the domain's maximum of enrolled devices
+// (endpointRestrictions.maxEnrolledDevices): Oracle's AUTH-1005 (its table's words).
+func errMaxDevices() *apiError {
+	return &apiError{http.StatusBadRequest, "AUTH-1005", "The maximum number of 2-Step Verification methods is already enrolled."}
 }
 func errInvalidPasscode() *apiError {
 	return &apiError{http.StatusUnauthorized, "AUTH-1105", "Invalid passcode."}
@@ -112,7 +118,7 @@ func (s *Server) writeMFAError(w http.ResponseWriter, e *apiError) {
 	writeJSON(w, e.Status, map[string]any{
 		"status": "failed",
 		"ecId":   ecid,
-		"cause":  []map[string]string{{"code": e.Code, "message": e.Message}},
+		"cause":  []map[string]string{{"code": e.Code, "message": truncate(e.Message, maxMessage)}},
 	})
 }
 

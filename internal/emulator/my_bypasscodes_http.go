@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 )
@@ -51,13 +52,21 @@ func (s *Server) handleCreateMyBypassCode(r *http.Request, userID string) (reply
 		if !s.enabled[MethodBypassCode] {
 			return reply{}, mySCIMError(errFactorDisabled(MethodBypassCode))
 		}
+		if n := s.cfg.BypassCodeMaxActive; len(u.bypassCodes) >= n {
+			return reply{}, errMyMaxBypassCodes(n)
+		}
 		return scimOK(http.StatusCreated, myBypassCodeLocked(u, s.addBypassCodeLocked(u), baseURL(r)))
 	})
 }
 
 // handleListMyBypassCodes is GET /admin/v1/MyBypassCodes and POST …/.search (a SearchRequest
-// without filter): a ListResponse of the caller's unused codes. A filter is not emulated.
+// without filter): a ListResponse of the caller's unused codes, paged by startIndex and count
+// (query or body) like the other lists. A filter is not emulated.
 func (s *Server) handleListMyBypassCodes(r *http.Request, userID string) (reply, error) {
+	start, count, e := pageParams(r.URL.Query())
+	if e != nil {
+		return reply{}, e
+	}
 	if r.Method == http.MethodPost {
 		var req scimSearchRequest
 		if e := decodeSCIMBody(r, &req); e != nil {
@@ -69,19 +78,34 @@ func (s *Server) handleListMyBypassCodes(r *http.Request, userID string) (reply,
 		if req.Filter != nil {
 			return reply{}, errMyNotEmulated("a filter on /admin/v1/MyBypassCodes")
 		}
+		start, count = ptrOr(req.StartIndex, start), ptrOr(req.Count, count)
 	} else if r.URL.Query().Has("filter") {
 		return reply{}, errMyNotEmulated("a filter on /admin/v1/MyBypassCodes")
 	}
+	start, count = max(start, 1), min(max(count, 0), scimMaxCount)
 	return s.asMe(userID, func(u *userState) (reply, error) {
 		resources := []map[string]any{}
-		for _, c := range u.bypassCodes {
-			resources = append(resources, myBypassCodeLocked(u, c, baseURL(r)))
+		for i := start - 1; i < len(u.bypassCodes) && len(resources) < count; i++ {
+			resources = append(resources, myBypassCodeLocked(u, u.bypassCodes[i], baseURL(r)))
 		}
 		return scimOK(http.StatusOK, map[string]any{
-			"schemas": []string{scimListSchema}, "totalResults": len(resources), "Resources": resources,
-			"startIndex": 1, "itemsPerPage": scimDefaultCount,
+			"schemas": []string{scimListSchema}, "totalResults": len(u.bypassCodes), "Resources": resources,
+			"startIndex": start, "itemsPerPage": count,
 		})
 	})
+}
+
+func ptrOr(p *int, def int) int {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+// errMyMaxBypassCodes is one more bypass code than bypassCodeSettings.maxActive allows.
+// Oracle's answer is not documented: this one is the emulator's (EMULATOR.md, inferences).
+func errMyMaxBypassCodes(n int) *scimError {
+	return newSCIMError(http.StatusBadRequest, "invalidValue", fmt.Sprintf("You already have %d unused bypass codes, the most this domain allows (bypassCodeSettings.maxActive); delete one first.", n), msgMaxBypassCodes)
 }
 
 // handleMyBypassCode is GET and DELETE /admin/v1/MyBypassCodes/{id}: 200 with the code, or 204;

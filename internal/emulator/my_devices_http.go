@@ -11,7 +11,9 @@ const scimDeviceSchema = "urn:ietf:params:scim:schemas:oracle:idcs:Device"
 // myDeviceLocked renders a factor as Oracle's Device resource (reference §6.6, PM-REST
 // "Search for devices"): status ENROLLED, or INITIATED while pending; one
 // authenticationFactors entry per method; phoneNumber is the string "null" for a device
-// without a phone, as in Oracle's samples.
+// without a phone, as in Oracle's samples. As in that sample, an enrolled PUSH device's PUSH
+// factor is INPROGRESS beside its ENROLLED TOTP, and an EMAIL device's name is the masked
+// address ("joeXXXXX@example.com").
 func myDeviceLocked(u *userState, f *factor, base string) map[string]any {
 	status := "ENROLLED"
 	if f.Status != StatusEnrolled {
@@ -19,7 +21,15 @@ func myDeviceLocked(u *userState, f *factor, base string) map[string]any {
 	}
 	factors := make([]map[string]any, 0, len(f.Methods))
 	for _, m := range f.Methods {
-		factors = append(factors, map[string]any{"type": m, "status": status})
+		st := status
+		if m == MethodPush && status == "ENROLLED" {
+			st = "INPROGRESS"
+		}
+		factors = append(factors, map[string]any{"type": m, "status": st})
+	}
+	name := f.DisplayName
+	if f.method() == MethodEmail {
+		name = maskEmail(name)
 	}
 	userRef := base + "/admin/v1/Users/" + u.ID
 	by := map[string]any{"type": "User", "value": u.ID, "display": meDisplayName(u), "$ref": userRef}
@@ -31,7 +41,7 @@ func myDeviceLocked(u *userState, f *factor, base string) map[string]any {
 		"schemas":               []string{scimDeviceSchema},
 		"id":                    f.ID,
 		"meta":                  map[string]any{"created": created, "lastModified": modified, "resourceType": "MyDevice", "location": base + "/admin/v1/MyDevices/" + f.ID},
-		"displayName":           f.DisplayName,
+		"displayName":           name,
 		"status":                status,
 		"phoneNumber":           "null",
 		"user":                  map[string]any{"value": u.ID, "$ref": userRef},
@@ -46,6 +56,19 @@ func myDeviceLocked(u *userState, f *factor, base string) map[string]any {
 		d["countryCode"] = f.CountryCode
 	}
 	return d
+}
+
+// maskEmail masks an address as Oracle's device sample does: the first three characters of
+// the local part, then XXXXX, then the domain.
+func maskEmail(addr string) string {
+	local, domain, ok := strings.Cut(addr, "@")
+	if !ok {
+		return addr
+	}
+	if r := []rune(local); len(r) > 3 {
+		local = string(r[:3])
+	}
+	return local + "XXXXX@" + domain
 }
 
 // myDevicesLocked is the user's devices in enrollment order: every factor but the security
@@ -71,25 +94,13 @@ func (s *Server) handleListMyDevices(r *http.Request, userID string) (reply, err
 	if e != nil {
 		return reply{}, e
 	}
+	dq, e := newDeviceQuery(q)
+	if e != nil {
+		return reply{}, e
+	}
 	start, count = max(start, 1), min(max(count, 0), scimMaxCount)
 	return s.asMe(userID, func(u *userState) (reply, error) {
-		return myDeviceList(r, u, start, count)
-	})
-}
-
-// myDeviceList is one page of the user's devices as a ListResponse.
-func myDeviceList(r *http.Request, u *userState, start, count int) (reply, error) {
-	devices := u.myDevices()
-	resources := []map[string]any{}
-	for i := start - 1; i < len(devices) && len(resources) < count; i++ {
-		resources = append(resources, myDeviceLocked(u, devices[i], baseURL(r)))
-	}
-	return scimOK(http.StatusOK, map[string]any{
-		"schemas":      []string{scimListSchema},
-		"totalResults": len(devices),
-		"Resources":    resources,
-		"startIndex":   start,
-		"itemsPerPage": count,
+		return myDeviceList(r, u, dq, start, count)
 	})
 }
 
@@ -109,13 +120,17 @@ func (s *Server) myDeviceByIDLocked(userID, id string) (*userState, *factor, *sc
 // handleGetMyDevice is GET /admin/v1/MyDevices/{id}: 200 with the device, 404 for an id
 // that is not one of the caller's devices.
 func (s *Server) handleGetMyDevice(r *http.Request, userID string) (reply, error) {
+	dq, qe := newDeviceQuery(r.URL.Query())
+	if qe != nil {
+		return reply{}, qe
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u, f, e := s.myDeviceByIDLocked(userID, r.PathValue("id"))
 	if e != nil {
 		return reply{}, e
 	}
-	return scimOK(http.StatusOK, myDeviceLocked(u, f, baseURL(r)))
+	return scimOK(http.StatusOK, dq.shape(myDeviceLocked(u, f, baseURL(r))))
 }
 
 // handleDeleteMyDevice is DELETE /admin/v1/MyDevices/{id}: 204, the factor is gone from

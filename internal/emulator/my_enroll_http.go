@@ -80,6 +80,9 @@ func (s *Server) myEnrollerLocked(r *http.Request, u *userState, method string, 
 	if !s.enabled[method] {
 		return reply{}, mySCIMError(errFactorDisabled(method))
 	}
+	if name, off := s.userEnrollmentDisabled(method, method == MethodTOTP && req.IsDeviceOffline.True()); off {
+		return reply{}, errMyUserEnrollmentDisabled(name)
+	}
 	f, e := s.myEnrollLocked(u, method, req)
 	if e != nil {
 		return reply{}, e
@@ -134,6 +137,9 @@ func (s *Server) myEnrollLocked(u *userState, method string, req myEnrollerReque
 			return nil, mySCIMError(e)
 		}
 		if f == nil {
+			if e := s.checkDeviceLimitLocked(u); e != nil {
+				return nil, mySCIMError(e)
+			}
 			f = s.newFactorLocked(u, []string{MethodSMS}, maskPhone(cc, num))
 			f.CountryCode, f.MobileNumber = cc, num
 		}
@@ -153,7 +159,13 @@ func (s *Server) myEnrollLocked(u *userState, method string, req myEnrollerReque
 				return f, nil
 			}
 		}
+		if e := s.checkDeviceLimitLocked(u); e != nil {
+			return nil, mySCIMError(e)
+		}
 		return s.newFactorLocked(u, []string{MethodEmail}, u.Email), nil
+	}
+	if e := s.checkDeviceLimitLocked(u); e != nil {
+		return nil, mySCIMError(e)
 	}
 	methods, offline := []string{MethodTOTP}, req.IsDeviceOffline.True()
 	if method == MethodPush {
@@ -337,11 +349,16 @@ func (s *Server) myValidatorSummaryLocked(r *http.Request, u *userState, method 
 	}
 }
 
-// myValidateLocked checks and applies one validation of a device's enrollment.
+// myValidateLocked checks and applies one validation of a device's enrollment. The device
+// validated becomes the preferred one, whatever the user had before: Oracle's samples (Offline
+// OTP Step 2, PUSH Step 2, SMS Step 3) answer it as mfaPreferredDevice / the factor as
+// mfaPreferredAuthenticationFactor, "the factor set as the preferred method". /mfa/v1 keeps
+// its own rule (the first device enrolled), which its samples show.
 func (s *Server) myValidateLocked(u *userState, f *factor, code string) *scimError {
 	appEnrolled := f.hasMethod(MethodTOTP) && !f.OfflineTOTP
 	switch {
 	case appEnrolled && f.Status == StatusEnrolled && code == "":
+		u.preferredID, u.preferredMeth = f.ID, f.method()
 		return nil // the poll after the app finished: success
 	case f.Status == StatusEnrolled:
 		return errMyAlreadyEnrolled()
@@ -360,6 +377,7 @@ func (s *Server) myValidateLocked(u *userState, f *factor, code string) *scimErr
 		return mySCIMError(s.failAttemptLocked(u, errInvalidPasscode()))
 	}
 	s.markEnrolledLocked(u, f)
+	u.preferredID, u.preferredMeth = f.ID, f.method()
 	return nil
 }
 

@@ -37,11 +37,12 @@ type totpParams struct {
 	digits    int
 	algorithm string
 	newHash   func() hash.Hash
+	tolerance int64 // steps either side of now that match accepts (Config.TOTPTolerance)
 }
 
 func newTOTPParams(period time.Duration, digits int, algorithm string) totpParams {
 	name := strings.ToUpper(algorithm)
-	return totpParams{period: int64(period / time.Second), digits: digits, algorithm: name, newHash: totpHashes[name]}
+	return totpParams{period: int64(period / time.Second), digits: digits, algorithm: name, newHash: totpHashes[name], tolerance: totpTolerance}
 }
 
 // step is RFC 6238's T = floor((unix time - T0) / X).
@@ -66,8 +67,9 @@ func (p totpParams) code(key []byte, step int64) string {
 	return fmt.Sprintf("%0*d", p.digits, bin%mod)
 }
 
-// totpTolerance is how many steps either side of now a code may come from: RFC 6238 §5.2
-// recommends at most one step of allowance for network delay and clock drift.
+// totpTolerance is how many steps either side of now a code may come from unless the domain
+// says otherwise: RFC 6238 §5.2 recommends at most one step of allowance for network delay
+// and clock drift.
 const totpTolerance = 1
 
 // match says which step in now's window (previous, current, next) has code as its code,
@@ -75,7 +77,7 @@ const totpTolerance = 1
 // not be accepted again). spent 0 means none was accepted yet.
 func (p totpParams) match(key []byte, code string, now time.Time, spent int64) (int64, bool) {
 	cur := p.step(now)
-	for st := cur - totpTolerance; st <= cur+totpTolerance; st++ {
+	for st := cur - p.tolerance; st <= cur+p.tolerance; st++ {
 		if st > spent && otpMatches(code, p.code(key, st)) {
 			return st, true
 		}

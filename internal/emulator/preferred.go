@@ -44,7 +44,7 @@ func (s *Server) setPreferredLocked(u *userState, factorID, method string) *apiE
 	case f.Status != StatusEnrolled:
 		return &apiError{http.StatusBadRequest, "AUTH-1109", "Enrollment in the One-Time Passcode authentication method is pending verification."}
 	case !f.hasMethod(method):
-		return errInvalidRequest("preferredMethod " + method + " is not a method of factor " + factorID + ".")
+		return errInvalidRequest("preferredMethod " + truncate(method, maxEchoed) + " is not a method of factor " + truncate(factorID, maxEchoed) + ".")
 	}
 	u.preferredID, u.preferredMeth = f.ID, method
 	u.modified = s.now()

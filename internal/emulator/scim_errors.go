@@ -35,7 +35,7 @@ func (e *scimError) Error() string { return fmt.Sprintf("%d %s %s", e.Status, e.
 func (e *scimError) write(w http.ResponseWriter) {
 	body := map[string]any{
 		"schemas":           []string{scimErrorSchema, scimOracleErrSchema},
-		"detail":            e.Detail,
+		"detail":            truncate(e.Detail, maxMessage),
 		"status":            strconv.Itoa(e.Status),
 		scimOracleErrSchema: map[string]any{"messageId": e.MessageID},
 	}
@@ -49,14 +49,19 @@ func (e *scimError) write(w http.ResponseWriter) {
 		// "code" and "message" are what the OCI SDKs read from an error body (their
 		// ServiceError's GetCode and GetMessage); SCIM clients read detail and messageId.
 		body["code"] = ociNotImplementedCode
-		body["message"] = e.Detail
+		body["message"] = body["detail"]
 		w.Header().Set(notEmulatedHeader, "true")
 	}
 	writeBody(w, e.Status, scimContentType, body)
 }
 
 func errSCIMUserNotFound(id string) *scimError {
-	return newSCIMError(http.StatusNotFound, "", "Resource "+id+" of type User not found.", "error.common.common.resourceNotFound")
+	return errSCIMResourceNotFound(id, "User")
+}
+
+// errSCIMResourceNotFound is an id that names no resource of the type.
+func errSCIMResourceNotFound(id, resourceType string) *scimError {
+	return newSCIMError(http.StatusNotFound, "", "Resource "+truncate(id, maxEchoed)+" of type "+resourceType+" not found.", "error.common.common.resourceNotFound")
 }
 
 // The emulator's own answer to a request for an Oracle endpoint it does not emulate: 501 Not
@@ -130,7 +135,7 @@ func errSCIMInvalidValue(detail string) *scimError {
 	return newSCIMError(http.StatusBadRequest, "invalidValue", detail, "error.common.validation.invalidValue")
 }
 func errSCIMUserNameTaken(userName string) *scimError {
-	return newSCIMError(http.StatusConflict, "uniqueness", "A user with userName "+strconv.Quote(userName)+" already exists.", "error.common.validation.uniquenessConstraintViolation")
+	return newSCIMError(http.StatusConflict, "uniqueness", "A user with userName "+strconv.Quote(truncate(userName, maxEchoed))+" already exists.", "error.common.validation.uniquenessConstraintViolation")
 }
 func errSCIMInvalidToken() *scimError {
 	return newSCIMError(http.StatusUnauthorized, "", "Invalid or expired access token.", "error.common.common.invalidToken")

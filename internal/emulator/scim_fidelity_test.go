@@ -529,10 +529,10 @@ func TestSecurityQuestionOpsAnyCase(t *testing.T) {
 	h.enroll(u, map[string]any{"method": "SECURITY_QUESTIONS"})
 	sq := factorsPath(u) + "/" + SecurityQuestionsFactorID
 	h.mustDo(http.StatusOK, http.MethodPatch, sq, map[string]any{"securityQuestions": []map[string]any{
-		{"id": "FavoriteBook", "answer": "book1"}, {"id": "FavoriteFood", "answer": "food1"}, {"id": "FirstCar", "answer": "car11"}}})
+		{"id": "FavoriteBook", "answer": "book-11"}, {"id": "FavoriteFood", "answer": "food-11"}, {"id": "FirstCar", "answer": "car-111"}}})
 	for _, op := range []string{"REPLACE", "replace", "Replace"} {
 		h.mustDo(http.StatusOK, http.MethodPatch, sq, map[string]any{"securityQuestions": []map[string]any{{"op": op, "id": "FirstCar", "answer": "car-" + op}}})
 	}
-	h.mustDo(http.StatusOK, http.MethodPatch, sq, map[string]any{"securityQuestions": []map[string]any{{"op": "ADD", "id": "FirstPet", "answer": "pet11"}}})
+	h.mustDo(http.StatusOK, http.MethodPatch, sq, map[string]any{"securityQuestions": []map[string]any{{"op": "ADD", "id": "FirstPet", "answer": "pet-111"}}})
 	h.mustDo(http.StatusOK, http.MethodPatch, sq, map[string]any{"securityQuestions": []map[string]any{{"op": "REMOVE", "id": "FirstPet"}}})
 }

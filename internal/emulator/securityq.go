@@ -2,8 +2,10 @@ package emulator
 
 import (
 	"encoding/base64"
+	"fmt"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 )
 
 type securityQuestion struct{ ID, Text string }
@@ -26,14 +28,6 @@ var securityQuestionCatalog = []securityQuestion{
 	{"FirstTimeOnPlane", "Where'd you go the first time you flew?"},
 	{"FavoriteSportsPerson", "Who's your favorite player?"},
 }
-
-// Domain security-question settings. Oracle's defaults are not documented for /mfa/v1;
-// these match its samples (three questions set up, one asked at verification).
-const (
-	minSecurityQuestions = 3
-	minAnswerLength      = 4
-	maxAnswerLength      = 255
-)
 
 func questionText(id string) (string, bool) {
 	for _, q := range securityQuestionCatalog {
@@ -68,7 +62,7 @@ func (s *Server) setSecurityQuestionsLocked(u *userState, f *factor, items []sec
 	seen := map[string]bool{}
 	for _, it := range items {
 		if _, ok := questionText(it.ID); !ok {
-			return &apiError{http.StatusBadRequest, "AUTH-1039", "The ID of the " + it.ID + " security question isn't valid."}
+			return &apiError{http.StatusBadRequest, "AUTH-1039", "The ID of the " + truncate(it.ID, maxEchoed) + " security question isn't valid."}
 		}
 		if seen[it.ID] {
 			return &apiError{http.StatusBadRequest, "AUTH-1024", "You can select a security question only once."}
@@ -78,7 +72,7 @@ func (s *Server) setSecurityQuestionsLocked(u *userState, f *factor, items []sec
 		switch op {
 		case "remove":
 			if _, ok := next[it.ID]; !ok {
-				return errInvalidRequest("The " + it.ID + " security question is not set.")
+				return errInvalidRequest("The " + truncate(it.ID, maxEchoed) + " security question is not set.")
 			}
 			delete(next, it.ID)
 			continue
@@ -88,13 +82,13 @@ func (s *Server) setSecurityQuestionsLocked(u *userState, f *factor, items []sec
 			}
 		case "replace":
 			if _, ok := next[it.ID]; !ok {
-				return errInvalidRequest("The " + it.ID + " security question is not set.")
+				return errInvalidRequest("The " + truncate(it.ID, maxEchoed) + " security question is not set.")
 			}
 		case "":
 		default:
 			return errUnsupportedOp("add, replace, remove")
 		}
-		if e := checkAnswer(it); e != nil {
+		if e := s.checkAnswer(it); e != nil {
 			return e
 		}
 		next[it.ID] = securityAnswer{Answer: strings.TrimSpace(it.Answer), Hint: it.HintText}
@@ -107,8 +101,8 @@ func (s *Server) setSecurityQuestionsLocked(u *userState, f *factor, items []sec
 		}
 		answers[key] = true
 	}
-	if len(next) < minSecurityQuestions {
-		return &apiError{http.StatusBadRequest, "AUTH-1022", "You must set up 3 security questions to use the Security Questions feature."}
+	if n := s.cfg.SecurityQuestionsToSetUp; len(next) < n {
+		return &apiError{http.StatusBadRequest, "AUTH-1022", fmt.Sprintf("You must set up %d security questions to use the Security Questions feature.", n)}
 	}
 	u.answers = next
 	if f.Status != StatusEnrolled {
@@ -118,19 +112,22 @@ func (s *Server) setSecurityQuestionsLocked(u *userState, f *factor, items []sec
 	return nil
 }
 
-func checkAnswer(it securityQuestionItem) *apiError {
+// checkAnswer applies the domain's SecurityQuestionSettings: an answer of minAnswerLength to
+// maxFieldLength characters, a hint of at most maxFieldLength (Oracle's settings sample: 6
+// and 100; the SDK's maxFieldLength is at most 100).
+func (s *Server) checkAnswer(it securityQuestionItem) *apiError {
 	a := strings.TrimSpace(it.Answer)
 	if a == "" {
-		return &apiError{http.StatusBadRequest, "AUTH-1038", "Please provide your answer for the \"" + it.ID + "\" security question."}
+		return &apiError{http.StatusBadRequest, "AUTH-1038", "Please provide your answer for the \"" + truncate(it.ID, maxEchoed) + "\" security question."}
 	}
-	if len(a) < minAnswerLength {
-		return &apiError{http.StatusBadRequest, "AUTH-1021", "The answer to the \"" + it.ID + "\" security question must have at least 4 characters."}
+	minLen, maxLen := s.cfg.SecurityAnswerMinLength, s.cfg.SecurityAnswerMaxLength
+	if n := utf8.RuneCountInString(a); n < minLen {
+		return &apiError{http.StatusBadRequest, "AUTH-1021", fmt.Sprintf("The answer to the \"%s\" security question must have at least %d characters.", truncate(it.ID, maxEchoed), minLen)}
+	} else if n > maxLen {
+		return &apiError{http.StatusBadRequest, "AUTH-1041", fmt.Sprintf("Your answer to the \"%s\" security question can't exceed %d characters.", truncate(it.ID, maxEchoed), maxLen)}
 	}
-	if len(a) > maxAnswerLength {
-		return &apiError{http.StatusBadRequest, "AUTH-1041", "Your answer to the \"" + it.ID + "\" security question can't exceed 255 characters."}
-	}
-	if len(it.HintText) > maxAnswerLength {
-		return &apiError{http.StatusBadRequest, "AUTH-1042", "Your hint to the \"" + it.ID + "\" security question can't exceed 255 characters."}
+	if utf8.RuneCountInString(it.HintText) > maxLen {
+		return &apiError{http.StatusBadRequest, "AUTH-1042", fmt.Sprintf("Your hint to the \"%s\" security question can't exceed %d characters.", truncate(it.ID, maxEchoed), maxLen)}
 	}
 	if it.HintText != "" && strings.EqualFold(strings.TrimSpace(it.HintText), a) {
 		return &apiError{http.StatusBadRequest, "AUTH-1023", "The hint can't be the same as the answer of a security question."}
@@ -162,7 +159,7 @@ func (s *Server) checkAnswersLocked(u *userState, asked []string, items []securi
 	for _, id := range asked {
 		a, ok := given[id]
 		if !ok {
-			return &apiError{http.StatusBadRequest, "AUTH-1038", "Please provide your answer for the \"" + id + "\" security question."}
+			return &apiError{http.StatusBadRequest, "AUTH-1038", "Please provide your answer for the \"" + truncate(id, maxEchoed) + "\" security question."}
 		}
 		if !strings.EqualFold(strings.TrimSpace(a), u.answers[id].Answer) {
 			return s.failAttemptLocked(u, errWrongAnswer())

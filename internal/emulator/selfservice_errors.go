@@ -25,6 +25,9 @@ const (
 	msgDeviceNotFound       = "error.common.common.resourceNotFound"
 	msgUnsupportedAuthnType = "error.ssocommon.auth.unsupportedFactor"
 	msgWrongAnswer          = "error.ssocommon.auth.invalidSecurityAnswer"
+	msgMaxDevices           = "error.ssocommon.ssoadmin.mfa.maxDevicesEnrolled"
+	msgMaxBypassCodes       = "error.ssocommon.ssoadmin.mfa.maxBypassCodesActive"
+	msgUserEnrollDisabled   = "error.ssocommon.auth.factorNotEnabledForUserEnrollment"
 )
 
 // mySCIMError converts an /mfa/v1 error of the shared factor logic into the SCIM error a
@@ -40,6 +43,7 @@ func mySCIMError(e *apiError) *scimError {
 		"AUTH-1031": msgPhoneEnrolled,
 		"AUTH-1109": msgEnrollmentPending,
 		"AUTH-1026": msgWrongAnswer,
+		"AUTH-1005": msgMaxDevices,
 	}[e.Code]
 	scimType := ""
 	if msg == "" {
@@ -89,6 +93,13 @@ func errMyRequestID() *scimError {
 // errMyUnsupported is an authFactor or authnFactors value the endpoint does not take.
 func errMyUnsupported(attr, value string, supported []string) *scimError {
 	return newSCIMError(http.StatusBadRequest, "invalidValue", attr+" "+truncate(value, 50)+" is not supported here; supported: "+strings.Join(supported, ", ")+".", msgUnsupportedAuthnType)
+}
+
+// errMyUserEnrollmentDisabled is a factor the domain lists in userEnrollmentDisabledFactors:
+// users may not enroll it themselves. Oracle's answer is not documented; 401 as for a factor
+// disabled in the domain (EMULATOR.md, inferences).
+func errMyUserEnrollmentDisabled(factor string) *scimError {
+	return newSCIMError(http.StatusUnauthorized, "", "Users of this domain may not enroll the "+factor+" factor themselves (userEnrollmentDisabledFactors); an administrator can.", msgUserEnrollDisabled)
 }
 
 // errMyNotEmulated is a self-service request Oracle serves and the emulator does not (for

@@ -214,7 +214,8 @@ func TestMyEmailAndOfflineTOTP(t *testing.T) {
 	h.wantMyError(tok, 400, msgUnsupportedAuthnType, http.MethodPost, pathInitiator, initiatorBody(dev, rid, "TOTP"))
 	h.wantMyError(tok, 400, "error.common.validation.missingRequiredAttribute", http.MethodPost, pathValidator, validatorBody(dev, rid, "TOTP", ""))
 	v := h.my(tok, 201, http.MethodPost, pathValidator, validatorBody(dev, rid, "TOTP", h.totpAt(secret, h.clock.Now())))
-	if v["devicesCount"] != float64(2) || v["emailFactorEnrolled"] != true || v["mfaPreferredAuthenticationFactor"] != "EMAIL" {
+	// As Oracle's Offline OTP Step 2 sample: the device just validated is the preferred one.
+	if v["devicesCount"] != float64(2) || v["emailFactorEnrolled"] != true || v["mfaPreferredAuthenticationFactor"] != "TOTP" || v["mfaPreferredDevice"] != dev {
 		t.Fatalf("validator after EMAIL and TOTP: %v", v)
 	}
 	if fs := h.s.Factors(uid); len(fs) != 2 || fs[1].ID != dev || fs[1].Status != StatusEnrolled || fs[1].Method != MethodTOTP {

@@ -23,7 +23,9 @@ const mfaRequiredDescription = "Tenant is MFA enabled. Use Multi-Factor Authenti
 // invalid_request; an unknown user, a user without a password or a wrong password, one
 // invalid_grant that does not say which; a locked user, invalid_grant; a user who must use
 // MFA to sign in, Oracle's invalid_grant "Tenant is MFA enabled…". A wrong password does not
-// count towards the MFA lockout (that counter is for second factors).
+// count towards the MFA lockout (that counter is for second factors) but towards the password
+// policy's: Config.PasswordMaxIncorrectAttempts wrong passwords in a row lock the user, as
+// Oracle's password policy (maxIncorrectAttempts) does; a right one resets the count.
 func (s *Server) passwordGrant(client *Client, userName, password string) (string, *oauthError) {
 	if !(&token{roles: client.Roles}).hasRole(RoleMe) {
 		return "", &oauthError{http.StatusBadRequest, "unauthorized_client", "The client is not allowed to use the password grant: it needs the " + RoleMe + " app role."}
@@ -34,12 +36,25 @@ func (s *Server) passwordGrant(client *Client, userName, password string) (strin
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u := s.userByNameLocked(userName)
-	if u == nil || u.Password == "" || !samePassword(u.Password, password) {
-		return "", &oauthError{http.StatusBadRequest, "invalid_grant", "The user name or password is incorrect."}
+	wrong := &oauthError{http.StatusBadRequest, "invalid_grant", "The user name or password is incorrect."}
+	if u == nil || u.Password == "" {
+		return "", wrong
+	}
+	if !samePassword(u.Password, password) {
+		if u.Locked {
+			return "", wrong
+		}
+		u.passwordFailures++
+		if n := s.cfg.PasswordMaxIncorrectAttempts; n > 0 && u.passwordFailures >= n {
+			u.Locked = true
+			u.modified = s.now()
+		}
+		return "", wrong
 	}
 	if u.Locked {
 		return "", &oauthError{http.StatusBadRequest, "invalid_grant", "The user account is locked."}
 	}
+	u.passwordFailures = 0
 	if u.MFARequired {
 		return "", &oauthError{http.StatusBadRequest, "invalid_grant", mfaRequiredDescription}
 	}

@@ -61,6 +61,18 @@ func (s *Server) routes() {
 	my("POST /admin/v1/MyBypassCodes/.search", s.handleListMyBypassCodes)
 	my("GET /admin/v1/MyBypassCodes/{id}", s.handleMyBypassCode)
 	my("DELETE /admin/v1/MyBypassCodes/{id}", s.handleMyBypassCode)
+	// The domain's settings: application tokens of the roles that read them; the security
+	// questions and their settings also with a user's token (see withSettingsAuth).
+	settings := func(pattern string, usersMayRead bool, h handler) {
+		m.HandleFunc(pattern, s.serve(s.withSettingsAuth(usersMayRead, h)))
+	}
+	settings("GET "+authnSettingsPath, false, s.handleAuthnSettingsList)
+	settings("POST "+authnSettingsPath+"/.search", false, s.handleAuthnSettingsSearch)
+	settings("GET "+authnSettingsPath+"/{id}", false, s.handleAuthnSettingsGet)
+	settings("GET "+securityQuestionsPath, true, s.handleSecurityQuestionsList)
+	settings("GET "+securityQuestionsPath+"/{id}", true, s.handleSecurityQuestionGet)
+	settings("GET "+secQSettingsPath, true, s.handleSecQSettingsList)
+	settings("GET "+secQSettingsPath+"/{id}", true, s.handleSecQSettingsGet)
 	// Every other /admin/v1 (and /sso/v1) endpoint is Oracle's but not emulated: token first,
 	// then 501 (see errSCIMNotEmulated), never a 404 a client could take for "not found".
 	notEmulated := s.serve(s.withSCIMTokenOnly(func(r *http.Request) (reply, error) {

@@ -31,13 +31,16 @@ type userState struct {
 	created        time.Time
 	modified       time.Time
 	failedAttempts int
-	factors        map[string]*factor
-	factorOrder    []string // factor ids in creation order
-	preferredID    string
-	preferredMeth  string
-	answers        map[string]securityAnswer // question id -> answer; set once SQ is enrolled
-	bypassCodes    []bypassCode              // unused bypass codes
-	emails         []userEmail               // SCIM emails, as created; User.Email is the primary one
+	// passwordFailures counts wrong passwords in a row on the password grant (the password
+	// policy's lockout, apart from the MFA one).
+	passwordFailures int
+	factors          map[string]*factor
+	factorOrder      []string // factor ids in creation order
+	preferredID      string
+	preferredMeth    string
+	answers          map[string]securityAnswer // question id -> answer; set once SQ is enrolled
+	bypassCodes      []bypassCode              // unused bypass codes
+	emails           []userEmail               // SCIM emails, as created; User.Email is the primary one
 }
 
 // userEmail is one of a user's SCIM e-mail addresses.
@@ -176,7 +179,7 @@ func (s *Server) SetLocked(userID string, locked bool) error {
 	}
 	u.Locked = locked
 	if !locked {
-		u.failedAttempts = 0
+		u.failedAttempts, u.passwordFailures = 0, 0
 	}
 	u.modified = s.now()
 	return nil
@@ -256,7 +259,7 @@ func (s *Server) CompleteEnrollment(userID, factorID string) error {
 	}
 	if f.ID == SecurityQuestionsFactorID {
 		u.answers = map[string]securityAnswer{}
-		for _, q := range securityQuestionCatalog[:minSecurityQuestions] {
+		for _, q := range securityQuestionCatalog[:s.cfg.SecurityQuestionsToSetUp] {
 			u.answers[q.ID] = securityAnswer{Answer: "answer-" + q.ID}
 		}
 	}
@@ -277,9 +280,9 @@ func (s *Server) AddBypassCode(userID string) (string, error) {
 	return s.addBypassCodeLocked(u).Code, nil
 }
 
-// addBypassCodeLocked issues a one-time bypass code of 12 digits.
+// addBypassCodeLocked issues a one-time bypass code of bypassCodeSettings.length digits.
 func (s *Server) addBypassCodeLocked(u *userState) bypassCode {
-	code := s.rng.digits(12)
+	code := s.rng.digits(s.cfg.BypassCodeLength)
 	// The resource id is derived from the code rather than drawn from the seeded generator,
 	// so that issuing a code does not change the ids a seeded emulator gives out later.
 	sum := sha256.Sum256([]byte(u.ID + "/" + code))

@@ -83,7 +83,7 @@ func (s *Server) pickFactorLocked(u *userState, factorID, method string) (string
 		return "", "", errDeviceNotFound(factorID)
 	}
 	if !f.hasMethod(method) {
-		return "", "", errInvalidRequest("method " + method + " is not a method of factor " + factorID + ".")
+		return "", "", errInvalidRequest("method " + truncate(method, maxEchoed) + " is not a method of factor " + truncate(factorID, maxEchoed) + ".")
 	}
 	return factorID, method, nil
 }
@@ -123,16 +123,23 @@ func (s *Server) startVerificationLocked(u *userState, v *verification, ext exte
 			ids = append(ids, id)
 		}
 		sort.Strings(ids)
-		if len(ids) > 0 {
-			// Oracle asks a policy-driven number of questions; its samples ask one.
-			id := ids[int(s.rng.bytes(1)[0])%len(ids)]
-			v.questions = []string{id}
+		// Oracle asks the settings' numQuestionsToAns questions, drawn from those set up
+		// (its samples ask one, the default).
+		asked := []map[string]string{}
+		for len(ids) > 0 && len(v.questions) < s.cfg.SecurityQuestionsToAnswer {
+			i := int(s.rng.bytes(1)[0]) % len(ids)
+			id := ids[i]
+			ids = append(ids[:i:i], ids[i+1:]...)
+			v.questions = append(v.questions, id)
 			text, _ := questionText(id)
 			q := map[string]string{"id": id, "localizedText": text}
 			if h := u.answers[id].Hint; h != "" {
 				q["hintText"] = h
 			}
-			body["securityQuestions"] = []map[string]string{q}
+			asked = append(asked, q)
+		}
+		if len(asked) > 0 {
+			body["securityQuestions"] = asked
 		}
 	}
 	v.nonce = s.rng.hexID()
@@ -141,7 +148,7 @@ func (s *Server) startVerificationLocked(u *userState, v *verification, ext exte
 }
 
 func errRequestNotFound(id string) *apiError {
-	return &apiError{http.StatusNotFound, "AUTH-1111", "The request provided is invalid. Please look at the error message for validation error details. No request with ID " + id + "."}
+	return &apiError{http.StatusNotFound, "AUTH-1111", "The request provided is invalid. Please look at the error message for validation error details. No request with ID " + truncate(id, maxEchoed) + "."}
 }
 
 // handleCompleteVerification is V2: submit a passcode, answers or bypass code, or resend.

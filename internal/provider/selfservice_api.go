@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -129,20 +130,44 @@ func (a *selfServiceAPI) ListFactors(ctx context.Context, userGUID string) (*cli
 	if err != nil {
 		return nil, err
 	}
+	// The preferred factor is in the caller's MFA extension; read it fresh, it changes.
+	fresh, meErr := a.c.Me(ctx)
 	out := &client.UserFactors{UserGUID: me.ID, Factors: []client.Factor{}}
 	for _, d := range devices {
 		if factorStatus(d.Status) == client.FactorStatusEnrolled {
-			out.Factors = append(out.Factors, client.Factor{FactorID: d.ID, Methods: d.Methods(), DisplayName: d.DisplayName})
+			name := d.DisplayName
+			if meErr == nil && slices.Contains(d.Methods(), client.MethodEmail) {
+				name = unmaskedEmail(name, fresh.Emails)
+			}
+			out.Factors = append(out.Factors, client.Factor{FactorID: d.ID, Methods: d.Methods(), DisplayName: name})
 		}
 	}
-	// The preferred factor is in the caller's MFA extension; read it fresh, it changes.
-	if fresh, err := a.c.Me(ctx); err == nil && fresh.MFA != nil {
+	if meErr == nil && fresh.MFA != nil {
 		out.PreferredMethod = fresh.MFA.PreferredAuthenticationFactor
 		if fresh.MFA.PreferredDevice != nil {
 			out.PreferredFactorID = fresh.MFA.PreferredDevice.Value
 		}
 	}
 	return out, nil
+}
+
+// unmaskedEmail undoes MyDevices' mask of an EMAIL device's name ("joeXXXXX@example.com" in
+// Oracle's device sample, while the validator answers the address itself): the caller's
+// address it masks, so that a read agrees with what the enrollment recorded. A name that
+// masks none of them is kept.
+func unmaskedEmail(name string, emails []client.MeEmail) string {
+	local, domain, ok := strings.Cut(name, "@")
+	if !ok || !strings.Contains(local, "XXX") {
+		return name
+	}
+	prefix := strings.TrimRight(local, "X")
+	for _, e := range emails {
+		l, d, ok := strings.Cut(e.Value, "@")
+		if ok && strings.EqualFold(d, domain) && strings.HasPrefix(l, prefix) {
+			return e.Value
+		}
+	}
+	return name
 }
 
 // FindUserFactors serves idcsmfa_user_factors by user name or GUID: only the caller's.

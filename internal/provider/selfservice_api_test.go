@@ -173,3 +173,20 @@ func TestSelfServiceHints(t *testing.T) {
 		}
 	}
 }
+
+// MyDevices masks an EMAIL device's name as Oracle's device sample does; a read gives back the
+// caller's address it masks, and leaves other names alone.
+func TestUnmaskedEmail(t *testing.T) {
+	emails := []client.MeEmail{{Value: "joe.bloggs@example.com", Primary: true}, {Value: "jb@home.example"}}
+	for _, c := range []struct{ name, want string }{
+		{"joeXXXXX@example.com", "joe.bloggs@example.com"},
+		{"jbXXXXX@home.example", "jb@home.example"},
+		{"joe.bloggs@example.com", "joe.bloggs@example.com"},
+		{"annXXXXX@example.com", "annXXXXX@example.com"},
+		{"+44XXXXXXX123", "+44XXXXXXX123"},
+	} {
+		if got := unmaskedEmail(c.name, emails); got != c.want {
+			t.Errorf("unmaskedEmail(%q) = %q, want %q", c.name, got, c.want)
+		}
+	}
+}

@@ -13,7 +13,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -54,12 +53,27 @@ type options struct {
 	seed              int64
 	trustedCert       string
 	quiet             bool
+	showVersion       bool
+	apps              []emulator.Client
+	policy            policyFlags
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
 	var o options
 	fs := flag.NewFlagSet("idcs-emulator", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	registerFlags(fs, &o)
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	return o, nil
+}
+
+// registerFlags defines the command's flags on fs, writing into o.
+func registerFlags(fs *flag.FlagSet, o *options) {
 	fs.StringVar(&o.listen, "listen", "127.0.0.1:8765", "address to listen on (port 0 picks a free port)")
 	fs.StringVar(&o.clientID, "client-id", emulator.DefaultClientID, "OAuth client id of the MFA Client + User Administrator application")
 	fs.StringVar(&o.clientSecret, "client-secret", emulator.DefaultClientSecret, "OAuth client secret of that application")
@@ -83,13 +97,15 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.Int64Var(&o.seed, "seed", 0, "non-zero: deterministic ids, passcodes and fault decisions")
 	fs.StringVar(&o.trustedCert, "trusted-cert", "", "PEM file of trusted client certificates (for userFlowControlledByExternalClient + x5t); more can be added at run time through /emulator/v1/trusted-certs")
 	fs.BoolVar(&o.quiet, "quiet", false, "do not log requests to stderr")
-	if err := fs.Parse(args); err != nil {
-		return o, err
-	}
-	if fs.NArg() > 0 {
-		return o, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
-	}
-	return o, nil
+	fs.BoolVar(&o.showVersion, "version", false, "print the version and exit")
+	fs.Func("app", "another application, `ID:SECRET:ROLE[,ROLE...]` (repeatable), e.g. audit:s3cret:Authenticator Client,User Administrator; roles: "+strings.Join(knownRoles, ", "), func(v string) error {
+		app, err := parseApp(v)
+		if err == nil {
+			o.apps = append(o.apps, app)
+		}
+		return err
+	})
+	o.policy.register(fs)
 }
 
 func buildConfig(o options, stderr io.Writer) (emulator.Config, error) {
@@ -121,6 +137,9 @@ func buildConfig(o options, stderr io.Writer) (emulator.Config, error) {
 	if err := checkDomainSettings(o); err != nil {
 		return cfg, err
 	}
+	if err := o.policy.apply(&cfg); err != nil {
+		return cfg, err
+	}
 	for _, f := range strings.Split(o.enabledFactors, ",") {
 		f = strings.ToUpper(strings.TrimSpace(f))
 		switch f {
@@ -136,11 +155,16 @@ func buildConfig(o options, stderr io.Writer) (emulator.Config, error) {
 		return cfg, errors.New("-enabled-factors: at least one factor must be enabled")
 	}
 	if o.usersFile != "" {
-		users, err := readUsers(o.usersFile)
+		users, apps, err := readUsers(o.usersFile)
 		if err != nil {
 			return cfg, err
 		}
 		cfg.Users = users
+		cfg.Clients = append(cfg.Clients, apps...)
+	}
+	cfg.Clients = append(cfg.Clients, o.apps...)
+	if err := checkApps(cfg.Clients); err != nil {
+		return cfg, err
 	}
 	if o.trustedCert != "" {
 		certs, err := readCerts(o.trustedCert)
@@ -184,25 +208,38 @@ func checkDomainSettings(o options) error {
 }
 
 // readUsers loads the -users file and checks it the way the server will, so that a bad
-// entry stops the command instead of being skipped.
-func readUsers(path string) ([]emulator.User, error) {
+// entry stops the command instead of being skipped. The file is an array of users, or an
+// object {"users": [...], "applications": [{"id", "secret", "roles"}]}.
+func readUsers(path string) ([]emulator.User, []emulator.Client, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("-users: %w", err)
+		return nil, nil, fmt.Errorf("-users: %w", err)
 	}
-	var users []emulator.User
+	var file struct {
+		Users        []emulator.User   `json:"users"`
+		Applications []emulator.Client `json:"applications"`
+	}
+	target := any(&file.Users)
+	if trimmed := strings.TrimSpace(string(data)); strings.HasPrefix(trimmed, "{") {
+		target = &file
+	}
 	dec := json.NewDecoder(strings.NewReader(string(data)))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&users); err != nil {
-		return nil, fmt.Errorf("-users %s: want a JSON array of {id, userName, email, locked}: %w", path, err)
+	if err := dec.Decode(target); err != nil {
+		return nil, nil, fmt.Errorf("-users %s: want a JSON array of {id, userName, email, locked, password, mfaRequired}, or {\"users\": [...], \"applications\": [{\"id\", \"secret\", \"roles\"}]}: %w", path, err)
 	}
-	if len(users) == 0 {
-		return nil, fmt.Errorf("-users %s: no users", path)
+	if len(file.Users) == 0 {
+		return nil, nil, fmt.Errorf("-users %s: no users", path)
 	}
-	if err := emulator.ValidateUsers(users); err != nil {
-		return nil, fmt.Errorf("-users %s: %w", path, err)
+	if err := emulator.ValidateUsers(file.Users); err != nil {
+		return nil, nil, fmt.Errorf("-users %s: %w", path, err)
 	}
-	return users, nil
+	for i, a := range file.Applications {
+		if err := checkApp(a); err != nil {
+			return nil, nil, fmt.Errorf("-users %s: application %d: %w", path, i+1, err)
+		}
+	}
+	return file.Users, file.Applications, nil
 }
 
 func readCerts(path string) ([]*x509.Certificate, error) {
@@ -225,6 +262,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		return err
 	}
+	if o.showVersion {
+		_, err := fmt.Fprintln(stdout, "idcs-emulator", buildVersion())
+		return err
+	}
 	cfg, err := buildConfig(o, stderr)
 	if err != nil {
 		return err
@@ -233,7 +274,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: emulator.New(cfg), ReadHeaderTimeout: 10 * time.Second}
+	srv := newHTTPServer(emulator.New(cfg))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	errc := make(chan error, 1)

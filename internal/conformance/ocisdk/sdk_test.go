@@ -411,8 +411,8 @@ func TestSDKNotEmulated(t *testing.T) {
 			_, err := c.ListGroups(ctx, identitydomains.ListGroupsRequest{})
 			return err
 		},
-		"GetAuthenticationFactorSetting": func(c identitydomains.IdentityDomainsClient) error {
-			_, err := c.GetAuthenticationFactorSetting(ctx, identitydomains.GetAuthenticationFactorSettingRequest{AuthenticationFactorSettingId: common.String("AuthenticationFactorSettings")})
+		"PatchSecurityQuestionSetting": func(c identitydomains.IdentityDomainsClient) error {
+			_, err := c.PatchSecurityQuestionSetting(ctx, identitydomains.PatchSecurityQuestionSettingRequest{SecurityQuestionSettingId: common.String("SecurityQuestionSettings"), PatchOp: patch})
 			return err
 		},
 		"ListMyTrustedUserAgents": func(c identitydomains.IdentityDomainsClient) error {
