@@ -101,7 +101,7 @@ func (r *PreferredFactorResource) Schema(_ context.Context, _ resource.SchemaReq
 
 func (r *PreferredFactorResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	if d := providerDataFrom(req.ProviderData, &resp.Diagnostics); d != nil {
-		r.api, r.listings = d.factors, d.listings
+		r.api, r.listings = d.api, d.listings
 	}
 }
 

@@ -10,20 +10,19 @@ import (
 	actionschema "github.com/hashicorp/terraform-plugin-framework/action/schema"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	ephemeralschema "github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
-
-	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
 )
 
 var (
 	_ action.ActionWithConfigure      = &VerifyFactorAction{}
 	_ action.ActionWithValidateConfig = &VerifyFactorAction{}
+	_ action.ActionWithModifyPlan     = &VerifyFactorAction{}
 )
 
 // VerifyFactorAction is idcsmfa_verify_factor: one verification of an enrolled factor, on the
 // engine of the ephemeral resource idcsmfa_factor_verification (client.Verify), for
 // Terraform 1.14+ actions. The outcome is a progress message or an error diagnostic.
 type VerifyFactorAction struct {
-	client *client.Client
+	api factorAPI
 	// pushPollInterval is the wait between PUSH polls; 0 means the client's default.
 	pushPollInterval time.Duration
 }
@@ -116,12 +115,20 @@ func inputsOnly(description string) string {
 const totpOpeningsSentence = "Terraform opens an ephemeral resource"
 
 func (a *VerifyFactorAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
-	a.client = providerClient(req.ProviderData, &resp.Diagnostics)
+	a.api = providerAPI(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan refuses the action at plan time in self-service mode: the plan of an
+// invocation (or of the resource whose action_trigger names it) runs with the provider
+// configured, which ValidateConfig may not.
+func (a *VerifyFactorAction) ModifyPlan(_ context.Context, _ action.ModifyPlanRequest, resp *action.ModifyPlanResponse) {
+	resp.Diagnostics.Append(requireAdminAPI(a.api, "idcsmfa_verify_factor")...)
 }
 
 // ValidateConfig says at plan time which input the chosen method needs, as the ephemeral
 // resource does.
 func (a *VerifyFactorAction) ValidateConfig(ctx context.Context, req action.ValidateConfigRequest, resp *action.ValidateConfigResponse) {
+	resp.Diagnostics.Append(requireAdminAPI(a.api, "idcsmfa_verify_factor")...)
 	var m verificationInputs
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
@@ -133,12 +140,13 @@ func (a *VerifyFactorAction) ValidateConfig(ctx context.Context, req action.Vali
 func (a *VerifyFactorAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
 	var m verificationInputs
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	resp.Diagnostics.Append(requireAdminAPI(a.api, "idcsmfa_verify_factor")...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Verifying %s of user %s.",
 		verifiedWhat(m.FactorID.ValueString(), m.Method.ValueString()), m.who())})
-	res, diags := m.verify(ctx, a.client, defaultVerificationTimeout, a.pushPollInterval)
+	res, diags := m.verify(ctx, a.api.admin(), defaultVerificationTimeout, a.pushPollInterval)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
