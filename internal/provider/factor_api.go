@@ -59,9 +59,9 @@ type adminAPI struct{ *client.Client }
 
 var _ factorAPI = adminAPI{}
 
-func (adminAPI) mode() apiMode                                { return adminMode }
-func (adminAPI) managesUser(context.Context, string) error    { return nil }
-func (a adminAPI) admin() *client.Client                      { return a.Client }
+func (adminAPI) mode() apiMode                             { return adminMode }
+func (adminAPI) managesUser(context.Context, string) error { return nil }
+func (a adminAPI) admin() *client.Client                   { return a.Client }
 
 // apiMode is which API Configure chose.
 type apiMode int

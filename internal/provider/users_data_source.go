@@ -19,7 +19,7 @@ import (
 )
 
 var (
-	_ datasource.DataSource              = &UsersDataSource{}
+	_ datasource.DataSource                   = &UsersDataSource{}
 	_ datasource.DataSourceWithConfigure      = &UsersDataSource{}
 	_ datasource.DataSourceWithValidateConfig = &UsersDataSource{}
 )
