@@ -113,10 +113,10 @@ func allMatrixPoints() []matrixPoint {
 
 // remedies are the environment variables each "missing" error tells the user to set.
 var remedies = map[string][]string{
-	"Missing client_secret":                              {envClientSecret},
-	"Missing client_id":                                  {envClientID},
-	"Missing password":                                   {envPassword},
-	"Missing username":                                   {envUsername},
+	"Missing client_secret": {envClientSecret},
+	"Missing client_id":     {envClientID},
+	"Missing password":      {envPassword},
+	"Missing username":      {envUsername},
 	"Missing client credentials for the password grant":  {envClientID, envClientSecret},
 	"Missing the user's credentials":                     {envUsername, envPassword},
 	"Missing provider credentials":                       {envClientID, envClientSecret},
