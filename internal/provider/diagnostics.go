@@ -99,18 +99,24 @@ func apiErrorDiagnostic(summary string, err error) diag.Diagnostic {
 // apiErrorDetail is the detail text of apiErrorDiagnostic, for callers building their own
 // diagnostic (for example an attribute error): what the service answered, then the hint.
 func apiErrorDetail(err error) string {
+	if errors.Is(err, client.ErrTokenRefused) && !firstReport(err) {
+		// Reported in full once (see firstReport); the other objects of the run say only this.
+		return fmt.Sprintf("Not sent: the identity domain refused the provider's credentials (%s) at the first request "+
+			"of this run, and the provider does not send refused credentials again. The error that says so in full names "+
+			"what to check.", grantName(err))
+	}
+	return fullErrorDetail(err)
+}
+
+// fullErrorDetail is apiErrorDetail without the once-only rule of token refusals, for a
+// caller that has claimed the refusal's report itself (firstReport).
+func fullErrorDetail(err error) string {
 	if err == nil {
 		return ""
 	}
 	var b strings.Builder
 	var apiErr *client.APIError
 	switch {
-	case errors.Is(err, client.ErrTokenRefused) && !firstReport(err):
-		// Reported in full once (see firstReport); the other objects of the run say only this.
-		fmt.Fprintf(&b, "Not sent: the identity domain refused the provider's credentials (%s) at the first request of "+
-			"this run, and the provider does not send refused credentials again. The error that says so in full names "+
-			"what to check.", grantName(err))
-		return b.String()
 	case errors.Is(err, client.ErrTokenRefused):
 		fmt.Fprintf(&b, "The identity domain refused the token request (%s): %s.", grantName(err), serviceErrorText(err))
 	case errors.As(err, &apiErr):
@@ -235,16 +241,6 @@ func firstReport(err error) bool {
 	}
 	_, seen := reportedRefusals.LoadOrStore(apiErr, struct{}{})
 	return !seen
-}
-
-// refusalReported reports whether err is a token refusal already reported in full.
-func refusalReported(err error) bool {
-	var apiErr *client.APIError
-	if !errors.Is(err, client.ErrTokenRefused) || !errors.As(err, &apiErr) {
-		return false
-	}
-	_, seen := reportedRefusals.Load(apiErr)
-	return seen
 }
 
 // grantName names the grant of a token request's error, as a reader knows it.

@@ -358,9 +358,12 @@ func (r *factorResource) selfServicePlanDiagnostics(ctx context.Context, req res
 		switch {
 		case errors.As(err, &nc):
 			diags.AddAttributeError(path.Root(attrUserID), "user_id is not the signed-in user", capitalize(err.Error())+".")
-		case refusalReported(err):
-			// The refused sign-in is reported once, in full, by the object that met it first;
-			// this plan fails with it.
+		case errors.Is(err, client.ErrTokenRefused):
+			// A refused sign-in is one error for the whole plan, not one per resource: the first
+			// resource to meet it reports it in full, and the plan fails with it.
+			if firstReport(err) {
+				diags.AddError("The identity domain refused the provider's credentials", fullErrorDetail(err))
+			}
 		default:
 			diags.Append(apiErrorDiagnostic("Could not read the signed-in user (GET /admin/v1/Me)", err))
 		}

@@ -206,12 +206,46 @@ func TestAccSelfService_queryThroughCLI(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(cli.dir, "mine.tfquery.hcl"), []byte(q), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cli.mustRun(0, nil, "init", "-input=false", "-no-color")
 	out := cli.mustRun(0, nil, "query", "-no-color")
 	if !strings.Contains(out, emailID) {
 		t.Errorf("terraform query did not list the user's email factor %s:\n%s", emailID, lastBytes(out, 3000))
 	}
 	if strings.Contains(out, "self_service = true") || strings.Contains(out, "401") {
 		t.Errorf("terraform query in self-service mode failed or advised self_service = true:\n%s", lastBytes(out, 3000))
+	}
+}
+
+// TestAccSelfService_wrongPasswordOneError: a wrong password is one error for the whole plan,
+// naming the password grant and what to check, not a long error about client tokens and
+// roles once per resource (issue 25, item 4d); the refused password is sent once.
+func TestAccSelfService_wrongPasswordOneError(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1")
+	}
+	t.Parallel()
+	u := newSelfServiceUser(t, nil)
+	cli := newCLIRun(t, "IDCS_CLIENT_ID="+emulator.DefaultSelfServiceClientID,
+		"IDCS_CLIENT_SECRET="+emulator.DefaultSelfServiceClientSecret, "IDCS_PASSWORD=not-the-password")
+	cfg := fmt.Sprintf("provider \"idcsmfa\" {\n  host     = %q\n  username = %q\n}\n", u.host, u.name)
+	for i, number := range []string{"7700900501", "7700900502", "7700900503"} {
+		cfg += fmt.Sprintf("\nresource \"idcsmfa_sms_factor\" \"f%d\" {\n  user_id       = %q\n  country_code  = \"+44\"\n  mobile_number = %q\n}\n", i, u.id, number)
+	}
+	cfg += fmt.Sprintf("\nresource \"idcsmfa_email_factor\" \"e\" {\n  user_id = %q\n}\n", u.id)
+	cli.writeProviderConfig(cfg)
+	u.env.Emulator.ResetStats()
+	out := cli.mustRun(1, nil, "plan", "-input=false", "-no-color")
+	if n := strings.Count(out, "Error: "); n != 1 {
+		t.Errorf("the plan printed %d errors for one wrong password, want 1:\n%s", n, lastBytes(out, 6000))
+	}
+	if !diagRE("refused the provider's credentials", "password grant", "Check username and password", "IDCS_PASSWORD").MatchString(out) {
+		t.Errorf("the error does not name the password grant and what to check:\n%s", lastBytes(out, 3000))
+	}
+	for _, wrong := range []string{"MFA Client", "client credentials grant", "needs a token issued to a user", "remove self_service"} {
+		if strings.Contains(out, wrong) {
+			t.Errorf("the error speaks of %q, which is not about a wrong password:\n%s", wrong, lastBytes(out, 3000))
+		}
+	}
+	if n := u.env.Emulator.Stats().TokenRequests; n != 1 {
+		t.Errorf("%d token requests for one plan, want 1: the refused password was sent again", n)
 	}
 }
