@@ -255,6 +255,9 @@ func (r *PreferredFactorResource) ImportState(ctx context.Context, req resource.
 		var id types.String
 		resp.Diagnostics.Append(req.Identity.GetAttribute(ctx, path.Root(attrUserID), &id)...)
 		userID = id.ValueString()
+		if resp.Diagnostics.Append(identityIDDiagnostics(attrUserID, userID, guidRegexp, userIDInIdentity)...); resp.Diagnostics.HasError() {
+			return
+		}
 	}
 	if !guidRegexp.MatchString(userID) {
 		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("The import ID of idcsmfa_preferred_factor is the "+
