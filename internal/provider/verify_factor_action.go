@@ -44,11 +44,13 @@ const verifyFactorDescription = "Runs one verification of a user's enrolled fact
 	"no person involved: a code computed from `totp_secret` (TOTP); the passcode the service returns encrypted to " +
 	"the application's trusted client certificate, decrypted with `private_key_pem` (SMS, EMAIL, PHONE_CALL: the " +
 	"user is not notified); `bypass_code`; `security_answers`. PUSH waits for the user to approve, at most 5 minutes.\n\n" +
-	"**Secrets.** Give `totp_secret`, `private_key_pem`, `bypass_code` and `security_answers` through `sensitive` " +
-	"variables or other sensitive values: the plan shows an action's inputs, and an action cannot mark its own " +
-	"inputs sensitive, so a literal is printed. Terraform refuses ephemeral values here (an action's inputs are not " +
-	"write-only), and keeps the sensitive values in a saved plan file like any other; where that matters, use the " +
-	"ephemeral resource, which takes ephemeral values.\n\n" +
+	"**Secrets.** `totp_secret`, `private_key_pem`, `bypass_code` and `security_answers` are write-only: give " +
+	"them through `ephemeral = true` variables (or another ephemeral value). Then the secret is in neither a saved " +
+	"plan file (`terraform plan -out`, including `-invoke`) nor the state; Terraform asks for the ephemeral " +
+	"variables again when it applies a saved plan (set them in the environment, `TF_VAR_...`, for both commands). A " +
+	"value that is not ephemeral (a `sensitive` variable, a literal) is kept in a saved plan file in clear, as every " +
+	"variable is: `terraform show -json` of the file prints it. The action never writes a secret to the state, and " +
+	"no input appears in its messages.\n\n" +
 	"**Lockout.** The service counts every wrong answer, and may count every passcode it sends, towards locking the " +
 	"user: each invocation is one verification, and the action never retries an answer. Needs the **MFA Client** " +
 	"or **Authenticator Client** app role."
@@ -79,19 +81,32 @@ func (a *VerifyFactorAction) Schema(ctx context.Context, _ action.SchemaRequest,
 // actionAttribute turns an optional input of the ephemeral resource into an action
 // attribute. "After opening, ..." sentences describe the ephemeral resource's results,
 // which an action has none of; they come last in each description and are cut.
+//
+// A sensitive input becomes write-only: an action cannot mark an input sensitive, but a
+// write-only one takes ephemeral values (an `ephemeral = true` variable, an ephemeral
+// resource's attribute), which Terraform keeps out of saved plan files and the state.
 func actionAttribute(a ephemeralschema.Attribute) (actionschema.Attribute, bool) {
 	switch a := a.(type) {
 	case ephemeralschema.StringAttribute:
-		return actionschema.StringAttribute{Optional: true, Validators: a.Validators,
-			MarkdownDescription: inputsOnly(a.MarkdownDescription)}, true
+		return actionschema.StringAttribute{Optional: true, WriteOnly: a.Sensitive, Validators: a.Validators,
+			MarkdownDescription: inputsOnly(a.MarkdownDescription) + writeOnlyNote(a.Sensitive)}, true
 	case ephemeralschema.Int64Attribute:
 		return actionschema.Int64Attribute{Optional: true, Validators: a.Validators,
 			MarkdownDescription: inputsOnly(a.MarkdownDescription)}, true
 	case ephemeralschema.MapAttribute:
-		return actionschema.MapAttribute{Optional: true, ElementType: a.ElementType,
-			Validators: a.Validators, MarkdownDescription: inputsOnly(a.MarkdownDescription)}, true
+		return actionschema.MapAttribute{Optional: true, WriteOnly: a.Sensitive, ElementType: a.ElementType,
+			Validators: a.Validators, MarkdownDescription: inputsOnly(a.MarkdownDescription) + writeOnlyNote(a.Sensitive)}, true
 	}
 	return nil, false
+}
+
+// writeOnlyNote ends the description of a write-only (secret) input of the action.
+func writeOnlyNote(secret bool) string {
+	if !secret {
+		return ""
+	}
+	return " Write-only: give it an ephemeral value (an `ephemeral = true` variable) and it is in no plan file and " +
+		"no state; a non-ephemeral variable's value is kept in a saved plan file (`-out`), as every variable is."
 }
 
 // inputsOnly drops the "After opening, ..." sentence of a description, and says how an
