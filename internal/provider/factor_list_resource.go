@@ -102,7 +102,9 @@ func (r *factorListResource) ListResourceConfigSchema(_ context.Context, _ list.
 			"-generate-config-out=FILE` writes an import block and a resource block per factor that plan no change "+
 			"after import. Only enrolled factors are listed (the service's listing shows no pending ones). "+
 			"Listing by `user_id` or `user_name` needs the **MFA Client** or **Authenticator Client** app role; a "+
-			"`filter` also needs **User Administrator**, which lists users (as for the `idcsmfa_users` data source).",
+			"`filter` also needs **User Administrator**, which lists users (as for the `idcsmfa_users` data source). In "+
+			"self-service mode, the signed-in user's own factors are listed (`/admin/v1/MyDevices`, by `user_name` or "+
+			"`user_id`); a `filter` is refused at plan time.",
 			r.kind.label),
 		Attributes: map[string]schema.Attribute{
 			attrUserID: schema.StringAttribute{

@@ -196,7 +196,7 @@ const factorVerificationDescription = "Proves that a user's factor works: openin
 	"**Lockout.** The service counts every wrong answer, and may count every passcode it sends, towards locking the " +
 	"user. The resource never retries an answer, and stops before answering when it cannot answer (a certificate " +
 	"the application does not trust, a question without an answer). Needs the **MFA Client** or **Authenticator " +
-	"Client** app role."
+	"Client** app role; not available in self-service mode (refused at plan time)."
 
 func (r *FactorVerificationEphemeralResource) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
 	r.api = providerAPI(req.ProviderData, &resp.Diagnostics)

@@ -70,7 +70,8 @@ const resendPasscodeDescription = "Sends a new passcode for a pending (`ENROLLME
 	"Every passcode sent may count towards locking the user (Oracle's verification sample warns so). Needs the " +
 	"**MFA Client** app role; to check, before sending, that `factor_id` is the device described (method and " +
 	"masked number), also a role that reads users (**User Administrator**); without it the action still sends, " +
-	"and fails afterwards if the service restarted another factor."
+	"and fails afterwards if the service restarted another factor. Not available in self-service mode (refused at " +
+	"plan time): there, raise the factor resource's `otp_resend_version`."
 
 func (a *ResendPasscodeAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
 	resp.Schema = schema.Schema{

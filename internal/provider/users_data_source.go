@@ -65,7 +65,8 @@ func (d *UsersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 			"extension, for audits such as \"who has no MFA\". It pages through every matching user with the largest " +
 			"page the service allows and asks only for the attributes it outputs, so it stays cheap for thousands of " +
 			"users. The OAuth client needs the *User Administrator* role (or Identity Domain Administrator) to list users. " +
-			"No read-only alternative to User Administrator is documented.",
+			"No read-only alternative to User Administrator is documented. Not available in self-service mode (refused at " +
+			"plan time): use a provider configuration with an administrator's application.",
 		Attributes: map[string]schema.Attribute{
 			"filter": schema.StringAttribute{
 				Optional: true,

@@ -53,7 +53,7 @@ const verifyFactorDescription = "Runs one verification of a user's enrolled fact
 	"no input appears in its messages.\n\n" +
 	"**Lockout.** The service counts every wrong answer, and may count every passcode it sends, towards locking the " +
 	"user: each invocation is one verification, and the action never retries an answer. Needs the **MFA Client** " +
-	"or **Authenticator Client** app role."
+	"or **Authenticator Client** app role; not available in self-service mode (refused at plan time)."
 
 // verifyFactorInputs are the ephemeral resource's inputs the action takes: all of them but
 // its timeouts, which an action has no block for.
