@@ -69,3 +69,21 @@ func TestProvider_apiErrorDiagnostic(t *testing.T) {
 		})
 	}
 }
+
+// TestProvider_selfServiceHintsAdviseNothingInEffect: a 401 or 403 of a self-service call
+// (which only the self-service mode makes) is told about the user's token and the Me role,
+// never to set self_service = true, which is in effect; the same answers of /mfa/v1 (the
+// administrator's mode) keep that advice.
+func TestProvider_selfServiceHintsAdviseNothingInEffect(t *testing.T) {
+	for _, op := range []string{"GET /admin/v1/MyDevices", "GET /admin/v1/Me", "POST /admin/v1/MyAuthenticationFactorInitiator"} {
+		for _, status := range []int{401, 403} {
+			d := apiErrorDetail(&client.APIError{StatusCode: status, Operation: op, Message: "Not allowed."})
+			if strings.Contains(d, "self_service = true") || !strings.Contains(d, `"Me" app role`) {
+				t.Errorf("%s HTTP %d: %s", op, status, d)
+			}
+		}
+	}
+	if d := apiErrorDetail(&client.APIError{StatusCode: 401, Operation: "GET /mfa/v1/users/u/factors"}); !strings.Contains(d, "self_service = true") {
+		t.Errorf("a 401 of /mfa/v1 lost the advice for a user's token: %s", d)
+	}
+}
