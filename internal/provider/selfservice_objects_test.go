@@ -249,3 +249,21 @@ func TestAccSelfService_wrongPasswordOneError(t *testing.T) {
 		t.Errorf("%d token requests for one plan, want 1: the refused password was sent again", n)
 	}
 }
+
+// TestAccSelfService_clientFromEnvironment: username and password in the provider block, the
+// Me-role application's credentials in IDCS_CLIENT_ID / IDCS_CLIENT_SECRET (issue 25, item
+// 4b): the common setup works through terraform (it used to fail with "Missing client
+// credentials for the password grant", naming the very variables it ignored). Not parallel:
+// it sets the process environment the in-process provider reads.
+func TestAccSelfService_clientFromEnvironment(t *testing.T) {
+	u := newSelfServiceUser(t, nil)
+	t.Setenv(envClientID, emulator.DefaultSelfServiceClientID)
+	t.Setenv(envClientSecret, emulator.DefaultSelfServiceClientSecret)
+	t.Setenv(envAccessToken, "")
+	cfg := fmt.Sprintf("provider \"idcsmfa\" {\n  host     = %q\n  username = %q\n  password = %q\n}\n", u.host, u.name,
+		selfServicePassword) + fmt.Sprintf("\ndata \"idcsmfa_user_factors\" \"me\" {\n  user_name = %q\n}\n", u.name)
+	ssTest(t, u, nil, resource.TestStep{
+		Config: cfg,
+		Check:  resource.TestCheckResourceAttr("data.idcsmfa_user_factors.me", "user_id", u.id),
+	})
+}
