@@ -9,12 +9,13 @@ import (
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
 )
 
-// factorAPI is every call the factor resources (and idcsmfa_factor_activation,
-// idcsmfa_user_factors) make to the identity domain: the consumer's view of the client, so
-// that the resources do not care which API carries it. The administrator's /mfa/v1 API
-// (*client.Client) implements it; the self-service /admin/v1/Me and My* API
-// (selfServiceAPI, selfservice_api.go) implements the same calls for the provider's
-// self-service mode. Configure picks one.
+// factorAPI is the API the provider's Configure chose, once, for every object: the factor
+// calls every mode offers (the consumer's view of the client, so that the objects do not
+// care which API carries them), and the mode as a property, so that an object that only one
+// mode serves refuses at plan time instead of asking which implementation it holds. The
+// administrator's /mfa/v1 API (adminAPI) implements it; the self-service /admin/v1/Me and
+// My* API (selfServiceAPI, selfservice_api.go) implements the same calls for the provider's
+// self-service mode.
 type factorAPI interface {
 	// ListFactors returns the user's enrolled factors (E1).
 	ListFactors(ctx context.Context, userGUID string) (*client.UserFactors, error)
