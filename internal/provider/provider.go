@@ -59,7 +59,11 @@ func (p *IDCSMFAProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			"Authenticate either with the client credentials of a confidential application with the app roles the " +
 			"objects need (MFA Client for the factor resources, Authenticator Client for reading factors, User " +
 			"Administrator for `idcsmfa_users`) (`client_id` + `client_secret`), or with an `access_token` obtained elsewhere. " +
-			"Every attribute can also come from an environment variable; a value in the configuration wins.\n\n" +
+			"Every attribute can also come from its environment variable, each on its own: a value in the configuration " +
+			"wins, and the variable fills in what the block leaves out (the Me-role application in `IDCS_CLIENT_ID` / " +
+			"`IDCS_CLIENT_SECRET` beside a `username` in the block, for example). Environment credentials that cannot go " +
+			"with the block's are ignored: `IDCS_ACCESS_TOKEN` when the block sets a client or a user, the others when it " +
+			"sets `access_token`, and `IDCS_USERNAME` / `IDCS_PASSWORD` when `self_service = false`.\n\n" +
 			"**Self-service mode** (`username` + `password`, or `self_service = true` with a user's `access_token`): the " +
 			"provider acts as the signed-in user and manages that user's own factors through the identity domain's " +
 			"self-service endpoints (`/admin/v1/Me`, `/admin/v1/My*`), for domains where no application holds the MFA " +
