@@ -78,7 +78,8 @@ const filterNeedsAdmin = "with filter lists the users a SCIM filter selects (/ad
 	"not do: it needs an application with the User Administrator role. In self-service mode, list the signed-in user's own " +
 	"factors with user_name (the user's sign-in name) or user_id instead"
 
-// ValidateConfig refuses a filter in self-service mode, once the provider is configured.
+// ValidateListResourceConfig refuses a filter in self-service mode, once the provider is
+// configured (terraform query validates again, configured, before it lists).
 func (r *factorListResource) ValidateListResourceConfig(ctx context.Context, req list.ValidateConfigRequest, resp *list.ValidateConfigResponse) {
 	var cfg factorListConfig
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
