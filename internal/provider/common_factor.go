@@ -141,7 +141,7 @@ func (r *factorResource) Metadata(_ context.Context, req resource.MetadataReques
 
 func (r *factorResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	if d := providerDataFrom(req.ProviderData, &resp.Diagnostics); d != nil {
-		r.api, r.listings = d.factors, d.listings
+		r.api, r.listings = d.api, d.listings
 	}
 }
 
