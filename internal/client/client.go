@@ -152,9 +152,21 @@ type request struct {
 
 func (r request) op() string { return r.method + " " + r.path }
 
+// changes: every request but a read changes the service (the API has no POST that only
+// reads), so do runs it under commit.
+func (r request) changes() bool { return r.method != http.MethodGet }
+
 // do sends r with retries (per r.retry), renews the token once if the server says it expired,
 // and decodes the answer into r.out or returns an *APIError.
 func (c *Client) do(ctx context.Context, r request) error {
+	if r.changes() {
+		cctx, done, err := c.commit(ctx, r.op())
+		if err != nil {
+			return err
+		}
+		defer done()
+		ctx = cctx
+	}
 	var payload []byte
 	if r.body != nil {
 		var err error
