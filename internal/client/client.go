@@ -78,7 +78,6 @@ func New(cfg Config) (*Client, error) {
 	if cfg.AttemptTimeout > 0 {
 		inner.Timeout = cfg.AttemptTimeout
 	}
-	inner.Transport = &exchangeTransport{next: inner.Transport, userAgent: ua, log: cfg.Logger}
 	// The identity domain does not redirect API calls; following one could send the bearer
 	// token elsewhere.
 	inner.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
@@ -100,6 +99,16 @@ func New(cfg Config) (*Client, error) {
 	if waitMax < waitMin {
 		waitMax = waitMin
 	}
+	capacity, err := checkPacing(cfg.DomainType, cfg.APICapacity)
+	if err != nil {
+		return nil, err
+	}
+	inner.Transport = &pacedTransport{
+		next:    &exchangeTransport{next: inner.Transport, userAgent: ua, log: cfg.Logger},
+		pacer:   pacerFor(base.String(), cfg.DomainType, capacity, waitMax),
+		timeout: inner.Timeout,
+	}
+	inner.Timeout = 0 // pacedTransport applies it to each attempt, after its wait
 	commitTimeout := cfg.CommitTimeout
 	if commitTimeout <= 0 {
 		commitTimeout = DefaultCommitTimeout
