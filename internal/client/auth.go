@@ -37,12 +37,14 @@ type ccTokens struct {
 	httpClient  *http.Client
 	renewBefore time.Duration
 	secrets     []string
+	host        string // the identity domain's host name, for UnreachableError
 	now         func() time.Time
 
 	sem       chan struct{} // a mutex callers can stop waiting for
 	tok       *oauth2.Token
 	fetchedAt time.Time
 	fetches   atomic.Int64
+	refused   error // the answer that refused the credentials, for good
 }
 
 func newCCTokens(tokenURL string, cfg Config, httpClient *http.Client) *ccTokens {
@@ -65,6 +67,7 @@ func newCCTokens(tokenURL string, cfg Config, httpClient *http.Client) *ccTokens
 		httpClient:  httpClient,
 		renewBefore: renew,
 		secrets:     []string{cfg.ClientSecret},
+		host:        hostOf(tokenURL),
 		now:         time.Now,
 		sem:         make(chan struct{}, 1),
 	}
@@ -119,12 +122,21 @@ func (s *ccTokens) token(ctx context.Context) (string, error) {
 	if s.fresh() {
 		return s.tok.AccessToken, nil
 	}
+	if s.refused != nil {
+		return "", s.refused
+	}
 	s.fetches.Add(1)
 	fetchCtx := withAttempts(context.WithValue(ctx, oauth2.HTTPClient, s.httpClient))
 	start := s.now()
 	t, err := s.grant(fetchCtx)
 	if err != nil {
-		return "", s.tokenError(ctx, err)
+		err = s.tokenError(ctx, err)
+		if errors.Is(err, ErrTokenRefused) {
+			// The credentials were refused: asking again with the same ones would only be
+			// refused again, once per resource. Every later call gets this first answer.
+			s.refused = err
+		}
+		return "", err
 	}
 	if t.AccessToken == "" {
 		return "", &APIError{StatusCode: http.StatusOK, Message: "the token answer has no access_token", Operation: tokenOperation, kind: kindTokenFailed}
@@ -145,6 +157,10 @@ func (s *ccTokens) invalidate(tok string) bool {
 func (s *ccTokens) tokenError(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
+	}
+	if isDialError(err) {
+		return &UnreachableError{Operation: tokenOperation, Host: s.host,
+			Err: fmt.Errorf("%w: %s", ErrTokenRequest, scrub(unwrapURLError(err).Error(), s.secrets))}
 	}
 	var re *oauth2.RetrieveError
 	if !errors.As(err, &re) || re.Response == nil {

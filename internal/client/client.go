@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -16,7 +17,10 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 )
 
-const maxIdleConnsPerHost = 32
+const (
+	maxIdleConnsPerHost = 32
+	dialTimeout         = 5 * time.Second
+)
 
 // Client talks to one identity domain. It is safe for concurrent use.
 type Client struct {
@@ -70,6 +74,9 @@ func New(cfg Config) (*Client, error) {
 		// Terraform runs 10 operations at once by default; keep their connections (and TLS
 		// sessions) instead of the pool's GOMAXPROCS+1.
 		t.MaxIdleConnsPerHost = maxIdleConnsPerHost
+		// A reachable identity domain accepts a connection in well under a second; an
+		// address that drops it (a firewall, a wrong IP) fails after dialTimeout, not 30 s.
+		t.DialContext = (&net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second}).DialContext
 		inner.Transport = t
 	}
 	if inner.Timeout == 0 {
@@ -202,7 +209,7 @@ func (c *Client) do(ctx context.Context, r request) error {
 			}
 			if isDialError(err) {
 				// Nothing was sent, so nothing can have happened: not ambiguous.
-				return fmt.Errorf("%s: cannot connect to the identity domain: %w", r.op(), err)
+				return &UnreachableError{Operation: r.op(), Host: c.base.Hostname(), Err: unwrapURLError(err)}
 			}
 			return &NoAnswerError{Operation: r.op(), Err: errors.New(scrub(err.Error(), secrets))}
 		}
