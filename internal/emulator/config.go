@@ -28,7 +28,7 @@ func (c Config) Validate() error {
 	case c.OTPLength != 0 && (c.OTPLength < minPasscodeLen || c.OTPLength > maxPasscodeLen):
 		return fmt.Errorf("OTP length %d: Oracle's smsPasscodeLength and emailPasscodeLength are %d to %d", c.OTPLength, minPasscodeLen, maxPasscodeLen)
 	}
-	return nil
+	return checkRateLimits(c.RateLimits)
 }
 
 func withDefaults(cfg Config) Config {
