@@ -102,42 +102,60 @@ const (
 	adaptiveMinGap   = 5 * time.Millisecond // below it, the group is no longer paced
 )
 
-// Margins added to each window: a request paced exactly one window after another may arrive
-// a little sooner after it (network jitter, a connection opened for one and not the other).
-const (
-	windowMarginFactor = 0.02
-	windowMargin       = 50 * time.Millisecond
-)
-
-// window allows at most limit sends in any span: a send may go once the limit-th last one
-// has left the span. Oracle does not say how it counts (fixed or sliding windows); no more
-// than limit in any span satisfies both.
+// window allows at most limit requests in any span as the domain counts them. The domain
+// counts a request when it gets it, at some time between its send and its answer: so a
+// request holds its place from its send until its answer, and a new one may go a span after
+// the limit-th last one (and every one before it) was answered. A slow answer (the network,
+// a busy machine) then delays the next requests instead of squeezing them into the span,
+// with no guessed margin. Oracle does not say how it counts (fixed or sliding windows); no
+// more than limit in any span satisfies both.
 type window struct {
 	span  time.Duration
 	limit int
-	sent  []time.Time // the last limit send times, a ring from head when full
-	head  int
+	// answered holds when each of the last limit requests was answered, zero while it is in
+	// flight; a ring from head when full.
+	answered []time.Time
+	head     int
+	floor    time.Time // the latest answer of the requests that left the ring
 }
+
+// windowMargin covers the difference between this machine's clock and the domain's.
+const windowMargin = 10 * time.Millisecond
+
+// inFlightPoll is how often a request waiting for an answer that frees its place asks again.
+const inFlightPoll = 10 * time.Millisecond
 
 func newWindow(limit int, span time.Duration) *window {
-	span += time.Duration(float64(span)*windowMarginFactor) + windowMargin
-	return &window{span: span, limit: limit, sent: make([]time.Time, 0, limit)}
+	return &window{span: span + windowMargin, limit: limit, answered: make([]time.Time, 0, limit)}
 }
 
-func (w *window) earliest() time.Time {
-	if len(w.sent) < w.limit {
+func (w *window) earliest(now time.Time) time.Time {
+	if len(w.answered) < w.limit {
 		return time.Time{}
 	}
-	return w.sent[w.head].Add(w.span)
+	if w.answered[w.head].IsZero() {
+		return now.Add(inFlightPoll)
+	}
+	return latest(w.floor, w.answered[w.head]).Add(w.span)
 }
 
-func (w *window) record(t time.Time) {
-	if len(w.sent) < w.limit {
-		w.sent = append(w.sent, t)
-		return
+// record books a request sent now (earliest has allowed it) and returns its place.
+func (w *window) record() int {
+	if len(w.answered) < w.limit {
+		w.answered = append(w.answered, time.Time{})
+		return len(w.answered) - 1
 	}
-	w.sent[w.head] = t
-	w.head = (w.head + 1) % w.limit
+	i := w.head
+	w.floor = latest(w.floor, w.answered[i])
+	w.answered[i] = time.Time{}
+	w.head = (i + 1) % w.limit
+	return i
+}
+
+// place is a request's place in a window, to record its answer.
+type place struct {
+	w *window
+	i int
 }
 
 // groupPace is the pacing state of one group.
@@ -180,27 +198,32 @@ func share(limit, capacity int) int {
 	return max(1, limit*capacity/100)
 }
 
-// reserve returns when a request counted against groups may be sent, and books that time.
-// Times are booked in order, so a request never overtakes one booked before it.
-func (p *pacer) reserve(groups []rateGroup) time.Time {
+// take books a send of a request counted against groups now and returns 0 and its places,
+// to be given to answered; or returns how long to wait before asking again.
+func (p *pacer) take(groups []rateGroup) (time.Duration, []place) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	at := p.now()
+	now := p.now()
+	at := now
 	for _, g := range groups {
 		gp := &p.groups[g]
 		at = latest(at, gp.next, gp.blockedUntil)
 		for _, w := range gp.windows {
-			at = latest(at, w.earliest())
+			at = latest(at, w.earliest(now))
 		}
 	}
+	if at.After(now) {
+		return at.Sub(now), nil
+	}
+	var places []place
 	for _, g := range groups {
 		gp := &p.groups[g]
-		gp.next = at.Add(gp.gap)
+		gp.next = now.Add(gp.gap)
 		for _, w := range gp.windows {
-			w.record(at)
+			places = append(places, place{w, w.record()})
 		}
 	}
-	return at
+	return 0, places
 }
 
 func latest(t time.Time, more ...time.Time) time.Time {
@@ -210,6 +233,16 @@ func latest(t time.Time, more ...time.Time) time.Time {
 		}
 	}
 	return t
+}
+
+// done records when the request that took places got its answer (or gave up).
+func (p *pacer) done(places []place) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := p.now()
+	for _, pl := range places {
+		pl.w.answered[pl.i] = now
+	}
 }
 
 // limited records a 429 answered to a request sent at sentAt: nothing of the groups goes
@@ -289,9 +322,13 @@ type pacedTransport struct {
 func (t *pacedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	groups := groupsOf(req.URL.Path)
 	ctx := req.Context()
-	if err := sleep(ctx, time.Until(t.pacer.reserve(groups))); err != nil {
-		return nil, err
+	wait, places := t.pacer.take(groups)
+	for ; wait > 0; wait, places = t.pacer.take(groups) {
+		if err := sleep(ctx, wait); err != nil {
+			return nil, err
+		}
 	}
+	defer t.pacer.done(places)
 	sentAt := t.pacer.now()
 	actx, cancel := context.WithTimeout(ctx, t.timeout)
 	defer cancel() // the answer below is read whole (exchangeTransport)

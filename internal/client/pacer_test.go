@@ -14,6 +14,25 @@ func (c *fakeClock) advance(d time.Duration) { c.t = c.t.Add(d) }
 
 func newFakeClock() *fakeClock { return &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)} }
 
+// sendAt waits on the fake clock until p lets a request of groups go, and returns when; the
+// request is answered at once.
+func sendAt(p *pacer, c *fakeClock, groups []rateGroup) time.Time {
+	wait, places := p.take(groups)
+	for ; wait > 0; wait, places = p.take(groups) {
+		c.advance(wait)
+	}
+	p.done(places)
+	return c.now()
+}
+
+// waitFor is how long a request of groups would wait now; when it need not, it is sent and
+// answered at once.
+func waitFor(p *pacer, groups []rateGroup) time.Duration {
+	wait, places := p.take(groups)
+	p.done(places)
+	return wait
+}
+
 // maxIn is the most times of ts (sorted) that fall in any window of length span.
 func maxIn(ts []time.Time, span time.Duration) int {
 	best, j := 0, 0
@@ -65,7 +84,7 @@ func TestPacerKeepsEachGroupWithinItsLimits(t *testing.T) {
 		start := clock.now()
 		var ts []time.Time
 		for i := 0; i < 2*tc.perMinute+5; i++ {
-			ts = append(ts, p.reserve([]rateGroup{groupAuthN}))
+			ts = append(ts, sendAt(p, clock, []rateGroup{groupAuthN}))
 		}
 		if got := maxIn(ts, time.Second); got != tc.perSecond {
 			t.Errorf("capacity %d%%: %d requests in one second, want %d", tc.capacity, got, tc.perSecond)
@@ -75,16 +94,42 @@ func TestPacerKeepsEachGroupWithinItsLimits(t *testing.T) {
 		}
 		// The minute's share goes at the per-second pace, not spread over the minute.
 		last := ts[tc.perMinute-1].Sub(start)
-		if want := time.Duration(tc.perMinute/tc.perSecond) * 1100 * time.Millisecond; tc.perMinute > tc.perSecond && last > want {
+		if want := time.Duration(tc.perMinute/tc.perSecond) * 1150 * time.Millisecond; tc.perMinute > tc.perSecond && last > want {
 			t.Errorf("capacity %d%%: the %dth request goes after %s, want at most %s", tc.capacity, tc.perMinute, last, want)
 		}
-		if next := ts[tc.perMinute].Sub(start); next < time.Minute || next > 62*time.Second {
+		if next := ts[tc.perMinute].Sub(start); next < time.Minute || next > 61*time.Second {
 			t.Errorf("capacity %d%%: request %d goes after %s, want just over a minute", tc.capacity, tc.perMinute+1, next)
 		}
 		// Other groups are not held up by the AuthN group.
-		if at := p.reserve([]rateGroup{groupOthers}); !at.Equal(start) {
-			t.Errorf("an Others request waits %s behind AuthN", at.Sub(start))
+		if wait := waitFor(p, []rateGroup{groupOthers}); wait != 0 {
+			t.Errorf("an Others request waits %s behind AuthN", wait)
 		}
+	}
+}
+
+// A request holds its place in the window until its answer: the domain may count it as late
+// as that, so the next window's requests wait a span from the answer, not from the send.
+func TestPacerCountsARequestUntilItsAnswer(t *testing.T) {
+	clock := newFakeClock()
+	p := newPacer(DomainTypeFree, 100, DefaultRetryWaitMax, clock.now)
+	authn := []rateGroup{groupAuthN}
+	var inFlight [][]place
+	for i := 0; i < 10; i++ {
+		wait, places := p.take(authn)
+		if wait != 0 {
+			t.Fatalf("request %d of the first second waits %s", i+1, wait)
+		}
+		inFlight = append(inFlight, places)
+	}
+	clock.advance(2 * time.Second)
+	if wait := waitFor(p, authn); wait == 0 || wait > inFlightPoll {
+		t.Fatalf("with ten requests unanswered, the 11th waits %s, want to poll for an answer", wait)
+	}
+	for _, places := range inFlight {
+		p.done(places)
+	}
+	if wait := waitFor(p, authn); wait != time.Second+windowMargin {
+		t.Errorf("after the answers, the 11th waits %s, want a second from them", wait)
 	}
 }
 
@@ -93,13 +138,13 @@ func TestPacerChargesAnUnplacedEndpointToBothGroups(t *testing.T) {
 	clock := newFakeClock()
 	p := newPacer(DomainTypeFree, 100, DefaultRetryWaitMax, clock.now)
 	for i := 0; i < 10; i++ {
-		p.reserve(groupsOf("/mfa/v1/users/u1"))
+		sendAt(p, clock, groupsOf("/mfa/v1/users/u1"))
 	}
-	if wait := p.reserve([]rateGroup{groupAuthN}).Sub(clock.now()); wait < time.Second {
+	if wait := waitFor(p, []rateGroup{groupAuthN}); wait < time.Second {
 		t.Errorf("the 11th AuthN request of the second goes after %s, want a second", wait)
 	}
 	// Others allows 20 a second: 10 used.
-	if wait := p.reserve([]rateGroup{groupOthers}).Sub(clock.now()); wait != 0 {
+	if wait := waitFor(p, []rateGroup{groupOthers}); wait != 0 {
 		t.Errorf("an Others request waits %s with 10 of 20 used", wait)
 	}
 }
@@ -113,8 +158,8 @@ func TestAdaptivePacerSlowsTheGroupAfterA429AndRecovers(t *testing.T) {
 	p := newPacer("", 0, DefaultRetryWaitMax, clock.now)
 	authn := []rateGroup{groupAuthN}
 	for i := 0; i < 100; i++ {
-		if at := p.reserve(authn); !at.Equal(clock.now()) {
-			t.Fatalf("request %d waits %s before any 429", i, at.Sub(clock.now()))
+		if wait := waitFor(p, authn); wait != 0 {
+			t.Fatalf("request %d waits %s before any 429", i, wait)
 		}
 	}
 	sent := clock.now()
@@ -124,15 +169,15 @@ func TestAdaptivePacerSlowsTheGroupAfterA429AndRecovers(t *testing.T) {
 	if got := p.groups[groupAuthN].gap; got != adaptiveFirstGap {
 		t.Fatalf("gap after one round of 429s: %s, want %s", got, adaptiveFirstGap)
 	}
-	first := p.reserve(authn)
-	if want := clock.now().Add(2 * time.Second); !first.Equal(want) {
-		t.Errorf("the next request goes at +%s, want after Retry-After (+2s)", first.Sub(clock.now()))
+	if wait := waitFor(p, []rateGroup{groupOthers}); wait != 0 {
+		t.Errorf("an Others request waits %s for the AuthN group's 429", wait)
 	}
-	if second := p.reserve(authn); second.Sub(first) != adaptiveFirstGap {
-		t.Errorf("the one after it goes %s later, want %s", second.Sub(first), adaptiveFirstGap)
+	want := clock.now().Add(2 * time.Second)
+	if first := sendAt(p, clock, authn); !first.Equal(want) {
+		t.Errorf("the next request goes at %s, want after Retry-After (%s)", first, want)
 	}
-	if at := p.reserve([]rateGroup{groupOthers}); !at.Equal(clock.now()) {
-		t.Errorf("an Others request waits %s for the AuthN group's 429", at.Sub(clock.now()))
+	if second := sendAt(p, clock, authn); second.Sub(want) != adaptiveFirstGap {
+		t.Errorf("the one after it goes %s later, want %s", second.Sub(want), adaptiveFirstGap)
 	}
 	clock.advance(3 * time.Second)
 	p.limited(authn, clock.now().Add(-time.Millisecond), time.Second)
