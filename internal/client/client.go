@@ -110,17 +110,19 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	inner.Transport = &pacedTransport{
+	paced := &pacedTransport{
 		next:    &exchangeTransport{next: inner.Transport, userAgent: ua, log: cfg.Logger},
 		pacer:   pacerFor(base.String(), cfg.DomainType, capacity, waitMax),
 		timeout: inner.Timeout,
 	}
+	inner.Transport = paced
 	inner.Timeout = 0 // pacedTransport applies it to each attempt, after its wait
 	commitTimeout := cfg.CommitTimeout
 	if commitTimeout <= 0 {
 		commitTimeout = DefaultCommitTimeout
 	}
 	c := &Client{base: base, retryMax: retryMax, waitMin: waitMin, waitMax: waitMax, commitTimeout: commitTimeout}
+	paced.prepare = c.refreshBearer
 	policy := func(p retryPolicy) *retryablehttp.Client {
 		return &retryablehttp.Client{
 			HTTPClient:   &inner,

@@ -317,18 +317,28 @@ type pacedTransport struct {
 	next    http.RoundTripper
 	pacer   *pacer
 	timeout time.Duration // one attempt's, from the send to the whole answer read
+	// prepare puts the current bearer token on a request that waited: the token it was
+	// given may have expired meanwhile (Client.refreshBearer).
+	prepare func(*http.Request) error
 }
 
 func (t *pacedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	groups := groupsOf(req.URL.Path)
 	ctx := req.Context()
 	wait, places := t.pacer.take(groups)
+	waited := wait > 0
 	for ; wait > 0; wait, places = t.pacer.take(groups) {
 		if err := sleep(ctx, wait); err != nil {
 			return nil, err
 		}
 	}
 	defer t.pacer.done(places)
+	if waited && t.prepare != nil {
+		req = req.Clone(ctx) // a RoundTripper must not change the request it was given
+		if err := t.prepare(req); err != nil {
+			return nil, err
+		}
+	}
 	sentAt := t.pacer.now()
 	actx, cancel := context.WithTimeout(ctx, t.timeout)
 	defer cancel() // the answer below is read whole (exchangeTransport)
