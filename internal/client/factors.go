@@ -94,11 +94,6 @@ func (c *Client) ResendOTP(ctx context.Context, userGUID, factorID, requestState
 	if err != nil {
 		return nil, err
 	}
-	ctx, cancel, err := c.commit(ctx, "PATCH "+p)
-	if err != nil {
-		return nil, err
-	}
-	defer cancel()
 	var out Enrollment
 	if err := c.do(ctx, request{method: http.MethodPatch, path: p, retry: retryUnprocessed,
 		body: resendBody{ResendOTP: true, RequestState: requestState}, out: &out}); err != nil {
@@ -123,11 +118,6 @@ func (c *Client) RenameFactor(ctx context.Context, userGUID, factorID, displayNa
 	if err != nil {
 		return err
 	}
-	ctx, cancel, err := c.commit(ctx, "PATCH "+p)
-	if err != nil {
-		return err
-	}
-	defer cancel()
 	return c.do(ctx, request{method: http.MethodPatch, path: p, body: renameBody{DisplayName: displayName}})
 }
 
@@ -142,11 +132,6 @@ func (c *Client) SetSecurityQuestions(ctx context.Context, userGUID string, answ
 	if err != nil {
 		return err
 	}
-	ctx, cancel, err := c.commit(ctx, "PATCH "+p)
-	if err != nil {
-		return err
-	}
-	defer cancel()
 	return c.do(ctx, request{method: http.MethodPatch, path: p, retry: retryUnprocessed,
 		body: securityQuestionsBody{SecurityQuestions: answers}})
 }
@@ -158,11 +143,6 @@ func (c *Client) DeleteFactor(ctx context.Context, userGUID, factorID string) er
 	if err != nil {
 		return err
 	}
-	ctx, cancel, err := c.commit(ctx, "DELETE "+p)
-	if err != nil {
-		return err
-	}
-	defer cancel()
 	return c.do(ctx, request{method: http.MethodDelete, path: p})
 }
 
@@ -177,11 +157,6 @@ func (c *Client) SetPreferredFactor(ctx context.Context, userGUID, factorID, met
 	if err != nil {
 		return err
 	}
-	ctx, cancel, err := c.commit(ctx, "PATCH "+p)
-	if err != nil {
-		return err
-	}
-	defer cancel()
 	return c.do(ctx, request{method: http.MethodPatch, path: p,
 		body: preferredBody{PreferredFactorID: factorID, PreferredMethod: method}})
 }
@@ -196,10 +171,5 @@ func (c *Client) DisableMFA(ctx context.Context, userGUID string) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel, err := c.commit(ctx, "PATCH "+p)
-	if err != nil {
-		return err
-	}
-	defer cancel()
 	return c.do(ctx, request{method: http.MethodPatch, path: p, body: disableMFABody{DisableMFA: true}})
 }

@@ -207,11 +207,6 @@ type MyInitiation struct {
 // Sending it again is how a passcode is resent (API doc 6.4). It sends a message to the user,
 // so it is retried only when the server certainly did not process it.
 func (c *Client) InitiateMyFactor(ctx context.Context, req MyInitiateRequest) (*MyInitiation, error) {
-	ctx, cancel, err := c.commit(ctx, "POST "+myInitiatePath)
-	if err != nil {
-		return nil, err
-	}
-	defer cancel()
 	body := wireInitiator{Schemas: []string{scimInitiatorSchema}, DeviceID: req.DeviceID, RequestID: req.RequestID,
 		UserName: req.UserName, AuthFactor: req.Method}
 	out, err := postOnce[MyInitiation](ctx, c, myInitiatePath, body)
@@ -340,11 +335,6 @@ func (c *Client) GetMyDevice(ctx context.Context, id string) (*MyDevice, error) 
 // (ErrOnlyDevice) unless force is set (the query forceDelete=true of the Go SDK). A device
 // already gone matches ErrNotFound.
 func (c *Client) DeleteMyDevice(ctx context.Context, id string, force bool) error {
-	ctx, cancel, err := c.commit(ctx, "DELETE "+myDevicesPath+"/"+id)
-	if err != nil {
-		return err
-	}
-	defer cancel()
 	p, err := pathf(myDevicesPath+"/%s", id)
 	if err != nil {
 		return err
@@ -370,11 +360,6 @@ type wirePatch struct {
 // RenameMyDevice sets a device's displayName (PATCH /admin/v1/MyDevices/{id}, API doc 6.6).
 // Setting a name is idempotent, so it is retried like a read.
 func (c *Client) RenameMyDevice(ctx context.Context, id, displayName string) error {
-	ctx, cancel, err := c.commit(ctx, "PATCH "+myDevicesPath+"/"+id)
-	if err != nil {
-		return err
-	}
-	defer cancel()
 	p, err := pathf(myDevicesPath+"/%s", id)
 	if err != nil {
 		return err
@@ -387,11 +372,6 @@ func (c *Client) RenameMyDevice(ctx context.Context, id, displayName string) err
 // SetMyPreferredFactor makes deviceID, with method, the caller's preferred factor
 // (PATCH /admin/v1/Me with the two PatchOp paths of API doc 6.2; 200 with the Me resource).
 func (c *Client) SetMyPreferredFactor(ctx context.Context, deviceID, method string) (*Me, error) {
-	ctx, cancel, err := c.commit(ctx, "PATCH "+mePath)
-	if err != nil {
-		return nil, err
-	}
-	defer cancel()
 	body := wirePatchOp{Schemas: []string{scimPatchOpSchema}, Operations: []wirePatch{
 		{Op: "replace", Path: SCIMMFAExtension + ":preferredAuthenticationFactor", Value: method},
 		{Op: "replace", Path: SCIMMFAExtension + ":preferredDevice", Value: wireRef{Value: deviceID}},
@@ -412,11 +392,6 @@ type wireRemover struct {
 // /admin/v1/MyAuthenticationFactorsRemover, 201; API doc 6.7). Removing twice removes
 // nothing more, so it is retried like an idempotent call.
 func (c *Client) RemoveMyFactors(ctx context.Context, userID string) error {
-	ctx, cancel, err := c.commit(ctx, "POST "+myRemoverPath)
-	if err != nil {
-		return err
-	}
-	defer cancel()
 	body := wireRemover{Schemas: []string{scimRemoverSchema}, User: wireRef{Value: userID}}
 	return c.do(ctx, request{method: http.MethodPost, path: myRemoverPath, body: body})
 }
