@@ -34,15 +34,12 @@ func (r *passcodeFactorResource) Create(ctx context.Context, req resource.Create
 		return
 	}
 	defer r.forgetListing(userID)
+	enrollReq.Before = pc.before
 	e, err := r.api.Enroll(ctx, userID, enrollReq)
-	if err != nil && isLostAnswer(err) {
-		found, d := r.reconcileEnrollment(ctx, userID, m, enrollReq.SkipVerification, pc, err)
-		if d != nil {
-			resp.Diagnostics.Append(d)
-			return
-		}
-		resp.Diagnostics.Append(r.adoptedAfterLostAnswer(found, err))
-		e, err = found, nil
+	var lost *client.LostAnswerError
+	if errors.As(err, &lost) {
+		resp.Diagnostics.Append(r.lostEnrollmentDiagnostic(userID, lost))
+		return
 	}
 	if err != nil {
 		summary := fmt.Sprintf("Could not enroll the %s factor of user %s", r.kind.label, userID)
@@ -52,6 +49,9 @@ func (r *passcodeFactorResource) Create(ctx context.Context, req resource.Create
 		}
 		resp.Diagnostics.Append(apiErrorDiagnostic(summary, err))
 		return
+	}
+	if e.Lost != nil {
+		resp.Diagnostics.Append(r.settledEnrollmentWarning(e))
 	}
 	if takeOver {
 		r.takenOverWarning(e.FactorID, pc.found, &resp.Diagnostics)
@@ -296,6 +296,7 @@ func (u *factorUpdate) activate(ctx context.Context, config tfsdk.Config) {
 		return
 	}
 	err := u.r.api.ActivateFactor(ctx, userID, factorID, code.ValueString(), enr.RequestState)
+	var lost *client.LostAnswerError
 	switch {
 	case err == nil:
 		p.Status = types.StringValue(client.FactorStatusEnrolled)
@@ -312,8 +313,8 @@ func (u *factorUpdate) activate(ctx context.Context, config tfsdk.Config) {
 	case errors.Is(err, client.ErrRequestState):
 		u.restartInsteadOfActivating(ctx, "the identity domain no longer accepts its enrollment request (it "+
 			"expired, or a resend of this resource whose answer was lost replaced it)")
-	case isLostAnswer(err):
-		u.lostActivation(ctx, err)
+	case errors.As(err, &lost):
+		u.lostActivation(lost)
 	case errors.Is(err, client.ErrInvalidPasscode):
 		u.keepPrevious()
 		u.diags.AddAttributeError(path.Root(attrOTPCodeWO), "Wrong passcode",
@@ -352,6 +353,7 @@ func (u *factorUpdate) resend(ctx context.Context) {
 	u.diags.Append(d...)
 	if enr.usable() {
 		e, err := u.r.api.ResendOTP(ctx, userID, factorID, enr.RequestState)
+		var lost *client.LostAnswerError
 		switch {
 		case err == nil:
 			u.diags.Append(writeEnrollment(ctx, u.private, e.RequestState, u.r.now())...)
@@ -362,9 +364,9 @@ func (u *factorUpdate) resend(ctx context.Context) {
 		case errors.Is(err, client.ErrAlreadyEnrolled):
 			u.enrolledElsewhere(ctx)
 			return
-		case isLostAnswer(err):
+		case errors.As(err, &lost):
 			u.diags.Append(setResendLost(ctx, u.private, true)...)
-			u.lostResend(ctx, err)
+			u.lostResend(lost)
 			return
 		case !errors.Is(err, client.ErrRequestState):
 			u.keepPrevious()

@@ -28,6 +28,9 @@ type pendingCheck struct {
 	found []client.MFADevice
 	// unchecked says why the user's devices could not be read ("" when they were).
 	unchecked string
+	// before are the ids of all the user's devices seen, pending and enrolled (nil when they
+	// could not be read): a look-up after a lost answer never takes one as the create's factor.
+	before []string
 }
 
 // checkPendingDevice reads the user's SCIM devices before an enrollment and refuses, unless
@@ -68,7 +71,9 @@ func (r *passcodeFactorResource) checkPendingDevice(ctx context.Context, userID 
 			r.kind.label, userID), err))
 		return pc, false
 	}
+	pc.before = make([]string, 0, len(devices))
 	for _, d := range devices {
+		pc.before = append(pc.before, d.Value)
 		if strings.EqualFold(d.FactorType, r.kind.method) && devicePending(d) && m.identifies(d.Display) {
 			pc.found = append(pc.found, d)
 		}
