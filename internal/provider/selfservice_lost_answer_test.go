@@ -1,0 +1,43 @@
+package provider
+
+import (
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+)
+
+// keyMyInitiator is the self-service initiator (sends the passcode), keyed as in the statistics.
+const keyMyInitiator = "POST /admin/v1/MyAuthenticationFactorInitiator"
+
+// TestAccSelfService_lostInitiatorAnswerSaysDeviceRemoved (issue 25, item 4c): a self-service
+// create whose initiator answer was lost deletes the device the enroller made. It used to say
+// "no such factor was found"; it now says the device was removed and that a passcode the user
+// may have received is void, and nothing is left on the identity domain.
+func TestAccSelfService_lostInitiatorAnswerSaysDeviceRemoved(t *testing.T) {
+	forEachPasscodeKind(t, func(t *testing.T, k passcodeKindCase) {
+		u := newSelfServiceUser(t, backupFor(k))
+		env := u.env
+		ssTest(t, u, env.checkDestroy(k.typeName),
+			resource.TestStep{
+				PreConfig: dropNext(env, keyMyInitiator),
+				Config:    u.config(k, ""),
+				ExpectError: diagRE("may have been carried out", "deleted the pending device", "the device was removed",
+					"passcode the user may have received for it is void", "Apply again to enroll it"),
+			},
+			resource.TestStep{
+				PreConfig: func() {
+					if n := env.Emulator.CurrentFaults().DropNext[keyMyInitiator]; n != 0 {
+						t.Errorf("the initiator's answer was not dropped (%d drops left)", n)
+					}
+					// Only the administrator's backup factor is left.
+					if fs := env.emulatorFactors(u.id); len(fs) != 1 {
+						t.Errorf("want only the backup factor left, got %+v", fs)
+					}
+				},
+				Config:             u.config(k, ""),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+		)
+	})
+}
