@@ -256,13 +256,18 @@ func (r *factorResource) readOne(ctx context.Context, req resource.ReadRequest, 
 			}
 		}
 	}
-	if len(methods) == 0 && f.Methods.IsNull() {
+	if needMethod := len(methods) == 0 && f.Methods.IsNull(); needMethod || f.DisplayName.ValueString() == "" {
+		// A pending factor shows its display name only among the user's devices (the
+		// self-service API's E4 names the method but not the masked number): without it an
+		// imported pending SMS factor's number could not be matched, and would be replaced.
 		device, diags := r.scimDevice(ctx, userID, factorID, f.Status.ValueString())
-		resp.Diagnostics.Append(diags...)
-		if resp.Diagnostics.HasError() {
-			return
+		if needMethod {
+			resp.Diagnostics.Append(diags...)
+			if resp.Diagnostics.HasError() {
+				return
+			}
+			methods = []string{device.FactorType}
 		}
-		methods = []string{device.FactorType}
 		if device.Display != "" && f.DisplayName.ValueString() == "" {
 			f.DisplayName = types.StringValue(device.Display)
 		}

@@ -49,10 +49,13 @@ type passcodeFactorModel interface {
 	// identifies reports whether a factor the service lists with this display name can be
 	// this device (the SMS factor's masked number), to name an existing factor to import.
 	identifies(displayName string) bool
+	// maskedNumber is the configured number when it is masked (an imported SMS factor's, which
+	// must never be sent to the service), else "".
+	maskedNumber() string
 }
 
 // passcodeFactorResource is a factor resource activated by a sent passcode: the common
-// factor (Read, Delete, Import) plus the passcode lifecycle (passcode_factor_lifecycle.go).
+// factor (Read, Delete, Import) plus the passcode lifecycle (passcode_factor_create.go, _update.go).
 type passcodeFactorResource struct {
 	factorResource
 	newModel    func() passcodeFactorModel

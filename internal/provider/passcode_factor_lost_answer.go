@@ -74,33 +74,30 @@ func (r *passcodeFactorResource) settledEnrollmentWarning(e *client.Enrollment) 
 	return diag.NewWarningDiagnostic("The answer to the enrollment was lost: factor found and recorded", detail)
 }
 
-// lostActivation follows a passcode submission whose answer was lost and whose status read
-// did not show it accepted: still pending means it was not (judged wrong, or never
+// lostActivationDiagnostic follows a passcode submission whose answer was lost and whose
+// status read did not show it accepted: still pending means it was not (judged wrong, or never
 // processed), and the state keeps the previous otp_code_wo_version so that applying again
 // submits it.
-func (u *factorUpdate) lostActivation(la *client.LostAnswerError) {
-	p := u.plan.factor()
-	u.keepPrevious()
-	u.diags.AddError(fmt.Sprintf("The passcode of %s factor %s may not have been judged", u.r.kind.label, p.FactorID.ValueString()),
+func (r *passcodeFactorResource) lostActivationDiagnostic(factorID string, la *client.LostAnswerError) diag.Diagnostic {
+	return diag.NewErrorDiagnostic(fmt.Sprintf("The passcode of %s factor %s may not have been judged", r.kind.label, factorID),
 		fmt.Sprintf("%s\n\nTerraform then read %s: %s. The state keeps the previous otp_code_wo_version, "+
 			"so applying again with the same otp_code_wo submits the passcode again (if the service had judged it wrong, "+
 			"that attempt counted towards locking the user).", apiErrorDetail(la.Err), checkedText(la.LostAnswer), la.Detail))
 }
 
-// lostResend follows a resend whose answer was lost while the factor is still pending. The
-// service probably sent a new passcode and answered a new requestState that never arrived.
-// The state records the new otp_resend_version, so the next apply does not send yet another
-// passcode, and keeps the requestState Terraform holds: submitting the passcode that arrived
-// uses it, which works where the identity domain keeps an enrollment's earlier requestStates
-// valid across a resend; where it does not (AUTH-1120), activation restarts the enrollment,
-// as for any stale request.
-func (u *factorUpdate) lostResend(la *client.LostAnswerError) {
-	p := u.plan.factor()
-	u.diags.AddError(fmt.Sprintf("A new passcode may have been sent for %s factor %s", u.r.kind.label, p.FactorID.ValueString()),
+// lostResendDiagnostic follows a resend whose answer was lost while the factor is still
+// pending. The service probably sent a new passcode and answered a new requestState that never
+// arrived. The state records the new otp_resend_version, so the next apply does not send yet
+// another passcode, and keeps the requestState Terraform holds: submitting the passcode that
+// arrived uses it, which works where the identity domain keeps an enrollment's earlier
+// requestStates valid across a resend; where it does not (AUTH-1120), activation restarts the
+// enrollment, as for any stale request.
+func (r *passcodeFactorResource) lostResendDiagnostic(f *factorModel, la *client.LostAnswerError) diag.Diagnostic {
+	return diag.NewErrorDiagnostic(fmt.Sprintf("A new passcode may have been sent for %s factor %s", r.kind.label, f.FactorID.ValueString()),
 		fmt.Sprintf("%s\n\nTerraform then read %s: %s. The state records the new otp_resend_version, so "+
 			"the next apply does not send yet another passcode. If a new passcode reached %s, submit it: set otp_code_wo "+
 			"to it, change otp_code_wo_version and apply; Terraform submits it with the enrollment request it holds (if "+
 			"the identity domain no longer accepts that request, the enrollment is restarted and one more passcode is "+
 			"sent, which the apply then asks for). If none arrived, change otp_resend_version again.",
-			apiErrorDetail(la.Err), checkedText(la.LostAnswer), la.Detail, orUnknown(p.DisplayName.ValueString(), "the user")))
+			apiErrorDetail(la.Err), checkedText(la.LostAnswer), la.Detail, orUnknown(f.DisplayName.ValueString(), "the user")))
 }

@@ -1,7 +1,7 @@
 package provider
 
 // The scenarios every factor with the passcode lifecycle (passcode_factor.go,
-// passcode_factor_lifecycle.go) goes through, written once over the kinds in passcodeKinds:
+// passcode_factor_create.go, _update.go) goes through, written once over the kinds in passcodeKinds:
 // a new passcode factor type adds a row there. What only one kind has (the SMS factor's
 // number) is tested beside that kind's resource.
 

@@ -4,6 +4,9 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 )
 
 // keyMyInitiator is the self-service initiator (sends the passcode), keyed as in the statistics.
@@ -40,4 +43,35 @@ func TestAccSelfService_lostInitiatorAnswerSaysDeviceRemoved(t *testing.T) {
 			},
 		)
 	})
+}
+
+// TestAccSelfService_importPendingSMSWithRealNumber (issue 25, item 4a): a pending SMS factor
+// imported in self-service mode with its real number in the configuration plans no change, as
+// in the administrator's mode; it used to plan a replacement, which would void the passcode
+// the user holds.
+func TestAccSelfService_importPendingSMSWithRealNumber(t *testing.T) {
+	t.Parallel()
+	u := newSelfServiceUser(t, backupFor(smsCase))
+	env := u.env
+	factorID := enrollDirect(t, env, u.id, smsReq("7700900456", false))
+	cfg := u.config(smsCase, "")
+	ssTest(t, u, env.checkDestroy(smsCase.typeName),
+		importStep(smsAddr, u.id+"/"+factorID, cfg),
+		resource.TestStep{
+			Config:   cfg,
+			PlanOnly: true,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(smsAddr, plancheck.ResourceActionNoop)},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				stateIs(smsAddr, "status", knownvalue.StringExact("ENROLLMENT_INITIATED")),
+				stateIs(smsAddr, "display_name", knownvalue.StringExact("+44XXXXXXX456")),
+			},
+		},
+	)
+}
+
+// importStep imports id into addr with cfg and keeps the result in state.
+func importStep(addr, id, cfg string) resource.TestStep {
+	return resource.TestStep{ResourceName: addr, ImportState: true, ImportStateId: id, ImportStatePersist: true, Config: cfg}
 }
