@@ -324,7 +324,7 @@ func unknownMethodDiagnostic(k factorKind, userID, factorID, status, why string)
 	return diag.NewErrorDiagnostic(fmt.Sprintf("Cannot tell whether factor %s is %s factor", factorID, k.aLabel()),
 		fmt.Sprintf("Factor %s of user %s is %s, and the identity domain's MFA API does not report the method of a "+
 			"pending factor; %s. Terraform records only a method the service reported, so it does not manage the "+
-			"factor as %s factor on a guess. Either grant the confidential application the User Administrator app "+
+			"factor with %s on a guess. Either grant the confidential application the User Administrator app "+
 			"role (it reads the user's devices) and try again; or finish the enrollment first (an enrolled factor's "+
 			"method is reported) and import it then; or delete the pending factor and let Terraform create it.",
 			factorID, userID, orUnknown(status, "pending"), why, k.typeName))

@@ -20,7 +20,7 @@ func TestAccSMSFactor_maskedNumberIsNeverSent(t *testing.T) {
 	userID := env.newUser(t)
 	factorID := enrollDirect(t, env, userID, smsReq("7700900456", false))
 	masked := func(extra string) string { return testAccSMSFactorConfig(env, userID, "", "+44XXXXXXX456", extra) }
-	want := diagRE("A masked number cannot enroll a factor", `mobile_number is "\+44XXXXXXX456"`,
+	want := diagRE("A masked number cannot enroll a factor", `mobile_number is "+44XXXXXXX456"`,
 		"would restart the enrollment of SMS factor "+factorID, "write it in")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
