@@ -391,6 +391,9 @@ func (r *factorResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		return
 	}
 	defer r.forgetListing(userID.ValueString())
+	if r.listings != nil && r.listings.devices != nil {
+		defer r.listings.devices.stale(userID.ValueString())
+	}
 	err := r.api.DeleteFactor(ctx, userID.ValueString(), factorID.ValueString())
 	if err != nil && !errors.Is(err, client.ErrNotFound) {
 		resp.Diagnostics.Append(deleteFailedDiagnostic(fmt.Sprintf("Could not delete %s factor %s", r.kind.label, factorID.ValueString()), err))

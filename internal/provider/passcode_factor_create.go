@@ -26,12 +26,17 @@ func (r *passcodeFactorResource) Create(ctx context.Context, req resource.Create
 
 	userID := c.UserID.ValueString()
 	takeOver := in.TakeOverPending.ValueBool()
-	pc, ok := r.checkPendingDevice(ctx, userID, m, takeOver, &resp.Diagnostics)
+	devices, derr, release := r.sharedDevices(ctx, userID)
+	var added *client.MFADevice
+	sent := false
+	defer func() { release(added, sent) }()
+	pc, ok := r.checkPendingDevice(ctx, userID, m, takeOver, devices, derr, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	defer r.forgetListing(userID)
 	enrollReq.Before = pc.before
+	sent = true
 	e, err := r.api.Enroll(ctx, userID, enrollReq)
 	var lost *client.LostAnswerError
 	if errors.As(err, &lost) {
@@ -53,6 +58,8 @@ func (r *passcodeFactorResource) Create(ctx context.Context, req resource.Create
 	if takeOver {
 		r.takenOverWarning(e.FactorID, pc.found, &resp.Diagnostics)
 	}
+	added = &client.MFADevice{Value: e.FactorID, Display: e.DisplayName, FactorType: r.kind.method,
+		FactorStatus: enrollmentStatus(e)}
 	c.setIDs(userID, e.FactorID)
 	c.Status = types.StringValue(enrollmentStatus(e))
 	c.DisplayName = types.StringValue(e.DisplayName)

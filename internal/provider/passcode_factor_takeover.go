@@ -33,7 +33,18 @@ type pendingCheck struct {
 	before []string
 }
 
-// checkPendingDevice reads the user's SCIM devices before an enrollment and refuses, unless
+// sharedDevices is the user's devices for a create's check, from the read the user's creates
+// share (factor_device_reads.go), with the user's turn: release it with what the create
+// enrolled.
+func (r *passcodeFactorResource) sharedDevices(ctx context.Context, userID string) ([]client.MFADevice, error, deviceRelease) {
+	if r.listings == nil || r.listings.devices == nil {
+		devices, err := r.api.UserDevices(ctx, userID)
+		return devices, err, func(*client.MFADevice, bool) {}
+	}
+	return r.listings.devices.take(ctx, userID, r.api.UserDevices)
+}
+
+// checkPendingDevice looks at the user's SCIM devices before an enrollment and refuses, unless
 // take_over_pending_enrollment is set, to restart a pending enrollment of the same device.
 // When the devices cannot be read for want of the role, the create goes on with a warning
 // naming the role: refusing every create of a least-privilege setup (MFA Client only) would
@@ -41,9 +52,8 @@ type pendingCheck struct {
 // user. Any other failure of the lookup stops the create before anything is sent. It
 // reports whether the create may go on.
 func (r *passcodeFactorResource) checkPendingDevice(ctx context.Context, userID string, m passcodeFactorModel,
-	takeOver bool, diags *diag.Diagnostics) (pendingCheck, bool) {
+	takeOver bool, devices []client.MFADevice, err error, diags *diag.Diagnostics) (pendingCheck, bool) {
 	var pc pendingCheck
-	devices, err := r.api.UserDevices(ctx, userID)
 	switch {
 	case errors.Is(err, client.ErrForbidden) || errors.Is(err, client.ErrUnauthorized):
 		pc.unchecked = "reading the user's devices (GET /admin/v1/Users/" + userID + ") was refused (" + serviceErrorText(err) + ")"
