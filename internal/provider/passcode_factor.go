@@ -100,7 +100,9 @@ const passcodeSafetyDescription = "\n\n" +
 	"the enrollment after this resource did, a passcode submission or resend fails and sends nothing, unless " +
 	"`take_over_pending_enrollment` is `true`. The check at creation reads the user's devices in " +
 	"SCIM: with the **MFA Client** role alone (no **User Administrator**), it cannot run, and the create warns and " +
-	"goes on. See the [activation flows guide](../guides/activation-flows.md#when-things-go-wrong-half-way)."
+	"goes on. It reads a user's devices once per Terraform run, shared by that user's creates (which see each other's " +
+	"enrollments); an enrollment of the same device by another run at the same moment is not seen, and is caught at " +
+	"the next passcode submission or resend. See the [activation flows guide](../guides/activation-flows.md#when-things-go-wrong-half-way)."
 
 // ImportState is the common import; skip_verification starts as false, since the service
 // cannot tell how a factor was enrolled (keepImportedBool then accepts either value).
