@@ -1,10 +1,15 @@
 package provider
 
 import (
+	"context"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+
+	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
 )
 
 // The texts of the passcode lifecycle's outcomes (passcode_factor_decision.go): what a
@@ -138,4 +143,48 @@ func (r *passcodeFactorResource) plannedRestartWarning(f *factorModel, rec pendi
 			"enrollment restarts: put the new passcode in otp_code_wo and apply again."
 	}
 	return diag.NewWarningDiagnostic("The enrollment will be restarted", detail)
+}
+
+// alreadyEnrolledDiagnostic is the error of a create that met a factor already enrolled
+// (AUTH-1031, AUTH-1003): the service's answer and, when the user's listing shows exactly one
+// factor of this kind that identifies(displayName) accepts, the import {} block that takes it
+// over, ready to paste. The provider does not know the resource's address: Terraform prints it
+// after "with" under the error, and the block says so.
+func (r *passcodeFactorResource) alreadyEnrolledDiagnostic(ctx context.Context, summary, userID string,
+	identifies func(displayName string) bool, err error) diag.Diagnostic {
+	detail := apiErrorDetail(err)
+	list, lerr := r.api.ListFactors(ctx, userID)
+	if lerr != nil {
+		return diag.NewErrorDiagnostic(summary, detail+fmt.Sprintf("\n\nListing the user's factors to name the one to "+
+			"import failed too: %s.", serviceErrorText(lerr)))
+	}
+	var found []client.Factor
+	for _, f := range list.Factors {
+		if slices.Contains(f.Methods, r.kind.method) && identifies(f.DisplayName) {
+			found = append(found, f)
+		}
+	}
+	switch len(found) {
+	case 1:
+		detail += "\n\n" + importBlockText(r.kind, userID, found[0])
+	case 0:
+		detail += fmt.Sprintf("\n\nThe user's enrolled factors show no %s factor that matches this configuration.", r.kind.label)
+	default:
+		ids := make([]string, 0, len(found))
+		for _, f := range found {
+			ids = append(ids, f.FactorID+" ("+f.DisplayName+")")
+		}
+		detail += fmt.Sprintf("\n\nSeveral enrolled %s factors of the user match this configuration: %s. Import the "+
+			"right one with id = \"%s/<factor_id>\".", r.kind.label, strings.Join(ids, ", "), userID)
+	}
+	return diag.NewErrorDiagnostic(summary, detail)
+}
+
+// importBlockText names the existing factor f and gives the import {} block that takes it
+// over, ready to paste once `to` names the resource.
+func importBlockText(k factorKind, userID string, f client.Factor) string {
+	return fmt.Sprintf("It is factor %s (%s). To manage it with this resource, add this block to the configuration, "+
+		"with `to` set to this resource's address (Terraform prints it on the \"with\" line of this error, e.g. %s.<name>), "+
+		"and apply again:\n\nimport {\n  to = %s.<name>\n  id = %q\n}",
+		f.FactorID, orUnknown(f.DisplayName, k.label), k.typeName, k.typeName, factorResourceID(userID, f.FactorID))
 }
