@@ -38,6 +38,8 @@ type LostAnswer struct {
 	LookErr error
 	// Status is the factor's status the look-up read ("" when none was read).
 	Status string
+	// Resent: after the look-up, the request was sent again, and that one was answered.
+	Resent bool
 }
 
 // LostAnswerError is a call whose answer was lost and whose look-up did not find it done.

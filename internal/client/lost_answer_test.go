@@ -109,3 +109,40 @@ func TestResendLostAnswerSaysWhatWasChecked(t *testing.T) {
 		})
 	}
 }
+
+// An enrollment settled after a lost answer says how: found by the look-up (one-step), or
+// sent again and answered (with a passcode); one answered at once says nothing.
+func TestEnrollSaysHowALostAnswerWasSettled(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		skip       bool
+		fault      string
+		wantLost   bool
+		wantResent bool
+	}{
+		{"answered", true, "", false, false},
+		{"one-step, dropped: found", true, "drop", true, false},
+		{"with passcode, dropped: sent again", false, "drop", true, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fake := newFakeFactors(t)
+			fake.fault = func(kind string, n int) string {
+				if kind == "enroll" && n == 1 {
+					return tc.fault
+				}
+				return ""
+			}
+			c, _ := newTestClient(t, fake.handler())
+			e, err := c.Enroll(context.Background(), "u1", EnrollRequest{Method: MethodEmail, SkipVerification: tc.skip, Before: []string{}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if (e.Lost != nil) != tc.wantLost {
+				t.Fatalf("Lost = %+v, want lost %t", e.Lost, tc.wantLost)
+			}
+			if e.Lost != nil && (e.Lost.Found != FoundOwn || e.Lost.Resent != tc.wantResent || !IsAmbiguous(e.Lost.Err)) {
+				t.Errorf("Lost = %+v", e.Lost)
+			}
+		})
+	}
+}

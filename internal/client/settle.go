@@ -30,7 +30,7 @@ func settle[T any](ctx context.Context, c *Client, s settler[T]) (T, *LostAnswer
 		v, err := s.call()
 		if err == nil {
 			if lost != nil {
-				lost.Found, lost.Detail = FoundOwn, "it was sent again and answered"
+				lost.Found, lost.Resent = FoundOwn, true
 			}
 			return v, lost, nil
 		}

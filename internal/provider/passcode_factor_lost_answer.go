@@ -58,11 +58,16 @@ func (r *passcodeFactorResource) lostEnrollmentDiagnostic(userID string, la *cli
 // again and answered.
 func (r *passcodeFactorResource) settledEnrollmentWarning(e *client.Enrollment) diag.Diagnostic {
 	la := e.Lost
-	if la.Checked == "nothing" {
+	if la.Resent {
+		checked := ""
+		if la.Checked != "nothing" {
+			checked = fmt.Sprintf("Terraform then checked %s: %s. ", la.Checked, la.Detail)
+		}
 		return diag.NewWarningDiagnostic("The answer to the enrollment was lost: sent again",
-			fmt.Sprintf("%s\n\nTerraform sent the enrollment again, which was answered with %s factor %s (%s): if the "+
-				"first request had been carried out, the second restarted that same enrollment, so a passcode that "+
-				"arrived before the latest one is void.", apiErrorDetail(la.Err), r.kind.label, e.FactorID, e.FactorStatus))
+			fmt.Sprintf("%s\n\n%sTerraform sent the enrollment again, which was answered with %s factor %s (%s): if "+
+				"the first request had been carried out, the second restarted that same enrollment, so a passcode that "+
+				"arrived before the latest one is void.", apiErrorDetail(la.Err), checked, r.kind.label, e.FactorID,
+				e.FactorStatus))
 	}
 	detail := fmt.Sprintf("%s\n\nTerraform then checked %s and found %s, which it records in state.",
 		apiErrorDetail(la.Err), la.Checked, la.Detail)
