@@ -3,6 +3,7 @@ package provider
 import (
 	"os"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -126,4 +127,45 @@ func TestAccPasscodeFactor_pendingCheckWithoutRoleWarns(t *testing.T) {
 	if err := checkNoFactorsLeft(env, userID)(nil); err != nil {
 		t.Error(err)
 	}
+}
+
+// TestAccPasscodeFactor_twoResourcesOneDeviceInOneApply (issue 25, item 2, within one
+// Terraform run): two resources of one configuration enroll the same device of one user. Their
+// creates ran in parallel, each read the user's devices before either enrolled, and both
+// reported "Creation complete" with the same factor id, one passcode void. The creates of one
+// user now take turns over one shared read that records what each enrolled: the second sees
+// the first's pending enrollment and fails before sending anything.
+func TestAccPasscodeFactor_twoResourcesOneDeviceInOneApply(t *testing.T) {
+	forEachPasscodeKind(t, func(t *testing.T, k passcodeKindCase) {
+		env := newTestEnv(t)
+		env.requireEmulator(t, "adding latency and counting passcodes")
+		userID := env.newUser(t)
+		// Latency before each request's work widens the window in which both creates have read
+		// the devices and neither has enrolled.
+		env.Emulator.SetFaults(emulator.Faults{Latency: 300 * time.Millisecond})
+		cfg := env.providerConfig() + k.resource("a", userID, "") + k.resource("b", userID, "")
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			CheckDestroy:             env.checkDestroy(k.typeName),
+			Steps: []resource.TestStep{
+				{
+					Config:      cfg,
+					ExpectError: diagRE("A pending enrollment of this device already exists"),
+				},
+				{
+					PreConfig: func() {
+						if fs := env.emulatorFactors(userID); len(fs) != 1 {
+							t.Errorf("want one factor, got %+v", fs)
+						}
+						checkSent(t, env, userID, 1)
+						env.Emulator.SetFaults(emulator.Faults{})
+					},
+					// One of the two is in state; the other is still to create.
+					Config:             cfg,
+					PlanOnly:           true,
+					ExpectNonEmptyPlan: true,
+				},
+			},
+		})
+	})
 }
