@@ -55,7 +55,8 @@ type activateBody struct {
 
 // ActivateFactor submits the passcode of a pending enrollment (E5). The passcode is sent once:
 // after an answer that judged it, it is never resubmitted. After an ambiguous failure (5xx,
-// dropped answer) the factor's state decides: ENROLLED means the passcode was accepted.
+// dropped answer) the factor's status decides: ENROLLED means the passcode was accepted (nil);
+// still pending, or a status that cannot be read, comes back as a *LostAnswerError saying so.
 func (c *Client) ActivateFactor(ctx context.Context, userGUID, factorID, otpCode, requestState string) error {
 	p, err := pathf("/mfa/v1/users/%s/factors/%s", userGUID, factorID)
 	if err != nil {
@@ -66,19 +67,41 @@ func (c *Client) ActivateFactor(ctx context.Context, userGUID, factorID, otpCode
 		return err
 	}
 	defer cancel()
-	_, err = settle(ctx, c, settler[struct{}]{
+	_, _, err = settle(ctx, c, settler[struct{}]{
 		call: func() (struct{}, error) {
 			return struct{}{}, c.do(ctx, request{method: http.MethodPatch, path: p, retry: retryUnprocessed,
 				body: activateBody{OTPCode: otpCode, RequestState: requestState}})
 		},
 		look: func(err error, _ int) bool { return isAmbiguous(err) },
-		lookup: func() (struct{}, bool) {
-			st, err := c.GetFactor(ctx, userGUID, factorID)
-			return struct{}{}, err == nil && st.FactorStatus == FactorStatusEnrolled
+		lookup: func() (struct{}, LostAnswer) {
+			la := c.lookStatus(ctx, userGUID, factorID)
+			switch la.Status {
+			case FactorStatusEnrolled:
+				la.Found, la.Detail = FoundOwn, "ENROLLED, so the passcode was accepted"
+			case FactorStatusInitiated:
+				la.Found, la.Detail = FoundNothing, "still ENROLLMENT_INITIATED, so the passcode was not accepted"
+			}
+			return struct{}{}, la
 		},
 		again: func(error) bool { return false }, // a passcode is judged once
 	})
 	return err
+}
+
+// lookStatus reads a factor's status after a lost answer. A status other than pending or
+// enrolled, or none, is ambiguous.
+func (c *Client) lookStatus(ctx context.Context, userGUID, factorID string) LostAnswer {
+	la := LostAnswer{Checked: "the factor's status", Found: FoundAmbiguous}
+	st, err := c.GetFactor(ctx, userGUID, factorID)
+	switch {
+	case err != nil:
+		la.LookErr, la.Detail = err, "that failed too ("+err.Error()+")"
+	case st.FactorStatus == "":
+		la.Detail = "no status"
+	default:
+		la.Status, la.Detail = st.FactorStatus, st.FactorStatus
+	}
+	return la
 }
 
 type resendBody struct {
@@ -87,19 +110,33 @@ type resendBody struct {
 }
 
 // ResendOTP sends a new passcode for a pending SMS/EMAIL enrollment (E5). The answer carries
-// the new requestState; the old one stops working, so this call is not retried after an
-// ambiguous failure.
+// the new requestState; the old one may stop working, so this call is not sent again after an
+// ambiguous failure. The factor's status is read instead, and the failure comes back as a
+// *LostAnswerError: still pending, a new passcode may have been sent (FoundAmbiguous);
+// ENROLLED, nothing was sent (it then matches ErrAlreadyEnrolled too).
 func (c *Client) ResendOTP(ctx context.Context, userGUID, factorID, requestState string) (*Enrollment, error) {
 	p, err := pathf("/mfa/v1/users/%s/factors/%s", userGUID, factorID)
 	if err != nil {
 		return nil, err
 	}
 	var out Enrollment
-	if err := c.do(ctx, request{method: http.MethodPatch, path: p, retry: retryUnprocessed,
-		body: resendBody{ResendOTP: true, RequestState: requestState}, out: &out}); err != nil {
+	err = c.do(ctx, request{method: http.MethodPatch, path: p, retry: retryUnprocessed,
+		body: resendBody{ResendOTP: true, RequestState: requestState}, out: &out})
+	switch {
+	case err == nil:
+		return &out, nil
+	case !isAmbiguous(err):
 		return nil, err
 	}
-	return &out, nil
+	la := c.lookStatus(ctx, userGUID, factorID)
+	la.Err = err
+	switch la.Status {
+	case FactorStatusEnrolled:
+		la.Found, la.Detail = FoundNothing, "ENROLLED, so no passcode was sent"
+	case FactorStatusInitiated:
+		la.Detail = "still ENROLLMENT_INITIATED"
+	}
+	return nil, &LostAnswerError{la}
 }
 
 type renameBody struct {

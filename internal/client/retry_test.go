@@ -312,7 +312,8 @@ func TestEnrollAfterDroppedAnswerCreatesOneFactor(t *testing.T) {
 				return ""
 			}
 			c, _ := newTestClient(t, fake.handler())
-			req := EnrollRequest{Method: tc.method, SkipVerification: tc.skip}
+			// The caller read the user's factors before (none): the client need not list them.
+			req := EnrollRequest{Method: tc.method, SkipVerification: tc.skip, Before: []string{}}
 			if tc.method == MethodSMS {
 				req.CountryCode, req.MobileNumber = "+44", "7700900123"
 			}
@@ -342,7 +343,7 @@ func TestEnrollAfterDroppedAnswerCreatesOneFactor(t *testing.T) {
 func TestEnrollAlreadyEnrolledIsNotAdoptedOnFirstTry(t *testing.T) {
 	fake := newFakeFactors(t)
 	c, _ := newTestClient(t, fake.handler())
-	req := EnrollRequest{Method: MethodSMS, CountryCode: "+44", MobileNumber: "7700900123", SkipVerification: true}
+	req := EnrollRequest{Method: MethodSMS, CountryCode: "+44", MobileNumber: "7700900123", SkipVerification: true, Before: []string{}}
 	if _, err := c.Enroll(context.Background(), "u1", req); err != nil {
 		t.Fatal(err)
 	}

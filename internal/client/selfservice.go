@@ -162,11 +162,12 @@ func (c *Client) EnrollMyFactor(ctx context.Context, req MyEnrollRequest) (*MyEn
 		IsDeviceOffline: req.DeviceOffline,
 	}
 	restartable := req.Method == MethodSMS || req.Method == MethodEmail
-	return settle(ctx, c, settler[*MyEnrollment]{
+	e, _, err := settle(ctx, c, settler[*MyEnrollment]{
 		call:  func() (*MyEnrollment, error) { return postOnce[MyEnrollment](ctx, c, myEnrollerPath, body) },
 		look:  func(err error, _ int) bool { return restartable && isAmbiguous(err) },
 		again: func(error) bool { return true },
 	})
+	return e, err
 }
 
 // postOnce sends a self-service POST that acts (creates a device, sends a message, judges a
@@ -256,18 +257,27 @@ func (c *Client) ValidateMyFactor(ctx context.Context, req MyValidateRequest) (*
 	defer cancel()
 	body := wireValidator{Schemas: []string{scimValidatorSchema}, DeviceID: req.DeviceID, RequestID: req.RequestID,
 		OTPCode: req.OTPCode, AuthFactor: req.Method, Scenario: ScenarioEnrollment}
-	return settle(ctx, c, settler[*MyValidation]{
+	v, _, err := settle(ctx, c, settler[*MyValidation]{
 		call: func() (*MyValidation, error) { return postOnce[MyValidation](ctx, c, myValidatePath, body) },
 		look: func(err error, _ int) bool { return isAmbiguous(err) },
-		lookup: func() (*MyValidation, bool) {
+		lookup: func() (*MyValidation, LostAnswer) {
+			la := LostAnswer{Checked: "the device's status", Found: FoundAmbiguous}
 			d, err := c.GetMyDevice(ctx, req.DeviceID)
-			if err != nil || d.Status != DeviceStatusEnrolled {
-				return nil, false
+			switch {
+			case err != nil:
+				la.LookErr, la.Detail = err, "that failed too ("+err.Error()+")"
+			case d.Status == DeviceStatusEnrolled:
+				la.Status, la.Found, la.Detail = FactorStatusEnrolled, FoundOwn, "ENROLLED, so the passcode was accepted"
+				return &MyValidation{Status: ValidationSuccess, DisplayName: d.DisplayName}, la
+			default:
+				la.Status, la.Found = FactorStatusInitiated, FoundNothing
+				la.Detail = "still " + orNone(d.Status) + ", so the passcode was not accepted"
 			}
-			return &MyValidation{Status: ValidationSuccess, DisplayName: d.DisplayName}, true
+			return nil, la
 		},
 		again: func(error) bool { return false },
 	})
+	return v, err
 }
 
 // MyDevice is one of the caller's devices (API doc 6.6). Its ID is the /mfa/v1 factorId.

@@ -121,7 +121,7 @@ func (c *Client) CreateUser(ctx context.Context, u SCIMUserCreate) (*SCIMUser, e
 		return nil, err
 	}
 	defer cancel()
-	return settle(ctx, c, settler[*SCIMUser]{
+	usr, _, err := settle(ctx, c, settler[*SCIMUser]{
 		call: func() (*SCIMUser, error) {
 			var out wireUser
 			if err := c.do(ctx, request{method: http.MethodPost, path: scimUsersPath, body: body, out: &out, retry: retryUnprocessed}); err != nil {
@@ -135,15 +135,19 @@ func (c *Client) CreateUser(ctx context.Context, u SCIMUserCreate) (*SCIMUser, e
 			var ae *APIError
 			return isAmbiguous(err) || attempt > 0 && errors.As(err, &ae) && ae.StatusCode == http.StatusConflict
 		},
-		lookup: func() (*SCIMUser, bool) {
+		// userName is unique in a domain: the user of that name is this call's (the tests and
+		// the demo that create users choose fresh names).
+		lookup: func() (*SCIMUser, LostAnswer) {
+			checked := "the users named " + u.UserName
 			page, err := c.ListUsers(ctx, ListUsersRequest{Filter: `userName eq "` + scimEscape(u.UserName) + `"`, Count: 1})
 			if err != nil || len(page.Resources) == 0 {
-				return nil, false
+				return nil, LostAnswer{Checked: checked, Found: FoundNothing, LookErr: err}
 			}
-			return &page.Resources[0], true
+			return &page.Resources[0], LostAnswer{Checked: checked, Found: FoundOwn}
 		},
 		again: isAmbiguous,
 	})
+	return usr, err
 }
 
 func scimEscape(s string) string {
