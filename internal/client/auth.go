@@ -52,11 +52,21 @@ type ccTokens struct {
 	// checked once per run: every later call gets this same error without a token request
 	// (credentials do not change within a run, and a wrong password asked again only counts
 	// towards locking the user).
-	refused   *APIError
-	tok       *oauth2.Token
+	refused *APIError
+	// unreachable is the last token request's failure to reach the domain, and when it was
+	// met: the calls that wait for the token meanwhile get it at once instead of each trying
+	// the connection again in turn (30 resources would otherwise take 30 times the dial
+	// attempts to report one mistyped host). After unreachableFor the domain is tried again.
+	unreachable   error
+	unreachableAt time.Time
+	tok           *oauth2.Token
 	fetchedAt time.Time
 	fetches   atomic.Int64
 }
+
+// unreachableFor is how long a token request that could not reach the domain answers the
+// calls waiting for a token without trying again.
+const unreachableFor = 10 * time.Second
 
 func newCCTokens(tokenURL string, cfg Config, httpClient *http.Client) *ccTokens {
 	scope := cfg.Scope
@@ -136,13 +146,21 @@ func (s *ccTokens) token(ctx context.Context) (string, error) {
 	if s.fresh() {
 		return s.tok.AccessToken, nil
 	}
+	if s.unreachable != nil && s.now().Sub(s.unreachableAt) < unreachableFor {
+		return "", s.unreachable
+	}
 	s.fetches.Add(1)
 	fetchCtx := withAttempts(context.WithValue(ctx, oauth2.HTTPClient, s.httpClient))
 	start := s.now()
 	t, err := s.grant(fetchCtx)
 	if err != nil {
-		return "", s.tokenError(ctx, err)
+		err = s.tokenError(ctx, err)
+		if errors.Is(err, ErrUnreachable) {
+			s.unreachable, s.unreachableAt = err, s.now()
+		}
+		return "", err
 	}
+	s.unreachable = nil
 	if t.AccessToken == "" {
 		return "", &APIError{StatusCode: http.StatusOK, Message: "the token answer has no access_token", Operation: tokenOperation, kind: kindTokenFailed}
 	}

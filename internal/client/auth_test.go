@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -375,8 +376,46 @@ func TestTokenTransportFailureIsATokenRequestError(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 	// The operation and the host are named once, the URL's layers (url.Error) taken off.
-	if !strings.HasPrefix(err.Error(), "POST /oauth2/v1/token: cannot reach the identity domain at 127.0.0.1: ") ||
+	if !regexp.MustCompile(`^POST /oauth2/v1/token: cannot reach the identity domain at 127\.0\.0\.1:\d+: `).MatchString(err.Error()) ||
 		strings.Contains(err.Error(), "/oauth2/v1/token\"") || strings.Contains(err.Error(), "the-secret") {
 		t.Errorf("text %q", err.Error())
+	}
+}
+
+// The calls that wait for a token while the domain cannot be reached get the first call's
+// failure at once, instead of each trying the connection again in turn; after
+// unreachableFor the domain is tried again.
+func TestUnreachableTokenAnswersTheWaitingCallsAtOnce(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	host := srv.URL
+	srv.Close()
+	cfg := fastConfig(host)
+	cfg.AccessToken, cfg.ClientID, cfg.ClientSecret = "", "cid", "the-secret"
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tokens, ok := c.tokens.(*ccTokens)
+	if !ok {
+		t.Fatalf("token source %T, want *ccTokens", c.tokens)
+	}
+	now := time.Now()
+	tokens.now = func() time.Time { return now }
+	_, first := c.ListFactors(context.Background(), "u1")
+	if !errors.Is(first, ErrUnreachable) {
+		t.Fatalf("first error = %v", first)
+	}
+	for range 3 {
+		if _, err := c.ListFactors(context.Background(), "u1"); !errors.Is(err, ErrUnreachable) {
+			t.Fatalf("a later call: %v", err)
+		}
+	}
+	if n := tokens.fetches.Load(); n != 1 {
+		t.Errorf("%d token requests within %s, want 1", n, unreachableFor)
+	}
+	now = now.Add(unreachableFor)
+	_, _ = c.ListFactors(context.Background(), "u1")
+	if n := tokens.fetches.Load(); n != 2 {
+		t.Errorf("%d token requests after %s, want 2: the domain is tried again", n, unreachableFor)
 	}
 }

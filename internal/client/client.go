@@ -214,7 +214,7 @@ func (c *Client) do(ctx context.Context, r request) error {
 			}
 			if isDialError(err) {
 				// Nothing was sent, so nothing can have happened: not ambiguous.
-				return &UnreachableError{Operation: r.op(), Host: c.base.Hostname(), Err: unwrapURLError(err)}
+				return &UnreachableError{Operation: r.op(), Host: c.base.Host, Err: unwrapURLError(err)}
 			}
 			return &NoAnswerError{Operation: r.op(), Err: errors.New(scrub(err.Error(), secrets))}
 		}

@@ -15,7 +15,7 @@ var ErrUnreachable = errors.New("cannot reach the identity domain")
 // matches ErrUnreachable). It is never ambiguous: nothing was sent.
 type UnreachableError struct {
 	Operation string // "METHOD /path", as in APIError
-	Host      string // the identity domain's host name, as configured
+	Host      string // the identity domain's host and port, as configured
 	Err       error  // the dialer's error
 }
 
@@ -54,7 +54,7 @@ func unwrapURLError(err error) error {
 
 func hostOf(rawURL string) string {
 	if u, err := url.Parse(rawURL); err == nil {
-		return u.Hostname()
+		return u.Host // with the port, which is as likely to be mistyped as the name
 	}
 	return rawURL
 }

@@ -86,7 +86,7 @@ func TestAccProvider_unreachableHostFailsFast(t *testing.T) {
 	refused := httptest.NewServer(http.NotFoundHandler())
 	refused.Close()
 	for _, tc := range []struct{ host, named string }{
-		{refused.URL, "127.0.0.1"},
+		{refused.URL, strings.TrimPrefix(refused.URL, "http://")}, // the port too: it may be the typo
 		{"https://idcs-0123456789abcdef.invalid", "idcs-0123456789abcdef.invalid"},
 	} {
 		start := time.Now()
