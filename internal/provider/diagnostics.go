@@ -25,6 +25,11 @@ const (
 		"(or IDCS_CLIENT_ID) must allow the resource owner password grant and have the \"Me\" app role, and a domain " +
 		"whose sign-on policy makes users sign in with MFA refuses this grant (invalid_grant \"Tenant is MFA enabled\"): " +
 		"use a user's access_token with self_service = true then."
+	// hintPasswordGrantClientRefused follows invalid_client in the password grant: the
+	// application's credentials were refused, before the user's were looked at.
+	hintPasswordGrantClientRefused = "The identity domain refused the application's credentials (invalid_client) " +
+		"before looking at the user's: check client_id and client_secret (or IDCS_CLIENT_ID / IDCS_CLIENT_SECRET) of " +
+		"the application with the \"Me\" app role, and that it is activated and allows the resource owner password grant."
 	hintUnauthorized = "The identity domain did not accept the access token. If you set access_token (or " +
 		"IDCS_ACCESS_TOKEN), get a fresh one carrying the \"MFA Client\" scope; otherwise check that the confidential " +
 		"application still has the \"MFA Client\" app role. " + hintUserTokenOnAdminAPI
@@ -95,8 +100,11 @@ const (
 func apiErrorDiagnostic(summary string, err error) diag.Diagnostic {
 	// Whatever step it was, the cause is the one to name when the domain cannot be reached.
 	var ue *client.UnreachableError
-	if errors.As(err, &ue) {
+	switch {
+	case errors.As(err, &ue):
 		summary = "Cannot reach the identity domain at " + ue.Host
+	case errors.Is(err, client.ErrTokenRefused):
+		summary = "The identity domain refused the provider's credentials (" + grantName(err) + ")"
 	}
 	return diag.NewErrorDiagnostic(summary, apiErrorDetail(err))
 }
@@ -183,6 +191,9 @@ func apiErrorHint(err error) string {
 	switch {
 	case errors.Is(err, errWrongTokenKind):
 		return hintSelfServiceToken
+	case errors.Is(err, client.ErrTokenRefused) && isAPI && apiErr.Grant == client.GrantPassword &&
+		strings.EqualFold(apiErr.Code, "invalid_client"):
+		return hintPasswordGrantClientRefused
 	case errors.Is(err, client.ErrTokenRefused) && isAPI && apiErr.Grant == client.GrantPassword:
 		return hintPasswordGrantRefused
 	case errors.Is(err, client.ErrTokenRefused):

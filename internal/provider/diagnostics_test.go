@@ -114,6 +114,24 @@ func TestProvider_tokenRefusalReportedOnce(t *testing.T) {
 	}
 }
 
+// invalid_client in the password grant is the application's secret, not the user's password:
+// the hint names client_id and client_secret and leaves the password alone (new-user trial).
+func TestProvider_passwordGrantInvalidClientNamesTheApplication(t *testing.T) {
+	refusal := tokenRefusal(t, "alice", 401, `{"error":"invalid_client","error_description":"Client authentication failed."}`)
+	d := apiErrorDiagnostic("Could not enroll", refusal)
+	if !strings.Contains(d.Summary(), "refused the provider's credentials (") {
+		t.Errorf("summary %q does not name the refused credentials", d.Summary())
+	}
+	for _, want := range []string{"invalid_client", "client_id and client_secret", "IDCS_CLIENT_SECRET"} {
+		if !strings.Contains(d.Detail(), want) {
+			t.Errorf("the detail lacks %q: %s", want, d.Detail())
+		}
+	}
+	if strings.Contains(d.Detail(), "Check username and password") {
+		t.Errorf("the application's refusal blames the user's password: %s", d.Detail())
+	}
+}
+
 // tokenRefusal is the error of a client whose token request the service refuses with status
 // and body: the password grant for username, else client credentials.
 func tokenRefusal(t *testing.T, username string, status int, body string) error {

@@ -55,7 +55,9 @@ func (r *passcodeFactorResource) checkPendingDevice(ctx context.Context, userID 
 	takeOver bool, devices []client.MFADevice, err error, diags *diag.Diagnostics) (pendingCheck, bool) {
 	var pc pendingCheck
 	switch {
-	case errors.Is(err, client.ErrForbidden) || errors.Is(err, client.ErrUnauthorized):
+	case (errors.Is(err, client.ErrForbidden) || errors.Is(err, client.ErrUnauthorized)) &&
+		!errors.Is(err, client.ErrTokenRefused) && !errors.Is(err, client.ErrUnreachable):
+		// The role is missing; refused credentials or an unreachable domain stop the create below.
 		pc.unchecked = "reading the user's devices (GET /admin/v1/Users/" + userID + ") was refused (" + serviceErrorText(err) + ")"
 		if !takeOver {
 			diags.AddWarning("Could not check for a pending enrollment of this "+r.deviceWord(),
