@@ -60,8 +60,8 @@ type ccTokens struct {
 	unreachable   error
 	unreachableAt time.Time
 	tok           *oauth2.Token
-	fetchedAt time.Time
-	fetches   atomic.Int64
+	fetchedAt     time.Time
+	fetches       atomic.Int64
 }
 
 // unreachableFor is how long a token request that could not reach the domain answers the
