@@ -98,8 +98,7 @@ func TestAccProvider_unreachableHostFailsFast(t *testing.T) {
 			}},
 		})
 		// Terraform's own init, plan and apply included, which take seconds of their own on a
-		// busy machine (11 s seen at a load average of 20 on 2 cores, with the provider's part
-		// under 2 s): the bound tells the fast failure from the failure budget's 40 seconds of
+		// busy machine (10.9 s seen at a load average near 20 on 2 cores): the bound tells the fast failure from the failure budget's 40 seconds of
 		// retries, not the machine's speed. BENCHMARKS.md and the closing notes give the times.
 		if took := time.Since(start); took > 30*time.Second {
 			t.Errorf("%s: the apply failed after %s, want well under the 40 s of retries it took before", tc.host, took.Round(100*time.Millisecond))
