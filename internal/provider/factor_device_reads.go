@@ -30,6 +30,9 @@ type userDevices struct {
 	fetched time.Time     // zero: read again
 	devices []client.MFADevice
 	err     error // a refusal (no role), kept: asking again would be refused again
+	// ours are the factor ids this provider process enrolled for the user: a pending device
+	// among them belongs to another resource of the same apply, not to someone else.
+	ours map[string]bool
 }
 
 func newUserDeviceReads() *userDeviceReads {
@@ -69,10 +72,16 @@ func (u *userDeviceReads) take(ctx context.Context, userID string, read deviceRe
 	release := func(added *client.MFADevice, sent bool) {
 		u.mu.Lock()
 		switch {
-		case added != nil && e.err == nil && !e.fetched.IsZero():
-			e.devices = slices.DeleteFunc(e.devices, func(d client.MFADevice) bool { return d.Value == added.Value })
-			e.devices = append(e.devices, *added)
-		case added == nil && sent:
+		case added != nil:
+			if e.ours == nil {
+				e.ours = map[string]bool{}
+			}
+			e.ours[added.Value] = true
+			if e.err == nil && !e.fetched.IsZero() {
+				e.devices = slices.DeleteFunc(e.devices, func(d client.MFADevice) bool { return d.Value == added.Value })
+				e.devices = append(e.devices, *added)
+			}
+		case sent:
 			e.fetched = time.Time{}
 		}
 		u.mu.Unlock()
@@ -94,6 +103,14 @@ func (u *userDeviceReads) take(ctx context.Context, userID string, read deviceRe
 	e.devices, e.err, e.fetched = slices.Clone(devices), err, u.now()
 	u.mu.Unlock()
 	return devices, release, err
+}
+
+// enrolledHere reports whether this provider process enrolled factorID for the user.
+func (u *userDeviceReads) enrolledHere(userID, factorID string) bool {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	e := u.users[userID]
+	return e != nil && e.ours[factorID]
 }
 
 // stale makes the next create of the user read the devices again: a delete changed them.

@@ -93,9 +93,32 @@ func (r *passcodeFactorResource) checkPendingDevice(ctx context.Context, userID 
 	if len(pc.found) == 0 || takeOver {
 		return pc, true
 	}
+	if r.allEnrolledHere(userID, pc.found) {
+		diags.AddAttributeError(path.Root(attrTakeOverPending), "Another resource of this configuration enrolls the same "+r.deviceWord(),
+			fmt.Sprintf("Earlier in this apply, another resource enrolled the %s factor of user %s for this %s (factor %s), "+
+				"which is still pending. One device can be managed by one resource only: enrolling it again would restart "+
+				"that enrollment and void the passcode just sent for it. Remove one of the two resources from the "+
+				"configuration (or give it another %s); nothing was sent for this one.",
+				r.kind.label, userID, r.deviceWord(), pc.found[0].Value, r.deviceWord()))
+		return pc, false
+	}
 	diags.AddAttributeError(path.Root(attrTakeOverPending), "A pending enrollment of this device already exists",
 		r.pendingExistsDetail(userID, pc.found))
 	return pc, false
+}
+
+// allEnrolledHere reports whether every pending device found was enrolled by this provider
+// process, that is by another resource of the same apply.
+func (r *passcodeFactorResource) allEnrolledHere(userID string, found []client.MFADevice) bool {
+	if r.listings == nil || r.listings.devices == nil {
+		return false
+	}
+	for _, d := range found {
+		if !r.listings.devices.enrolledHere(userID, d.Value) {
+			return false
+		}
+	}
+	return true
 }
 
 // devicePending reports whether a SCIM device is still being enrolled.

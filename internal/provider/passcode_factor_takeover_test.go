@@ -134,7 +134,9 @@ func TestAccPasscodeFactor_pendingCheckWithoutRoleWarns(t *testing.T) {
 // creates ran in parallel, each read the user's devices before either enrolled, and both
 // reported "Creation complete" with the same factor id, one passcode void. The creates of one
 // user now take turns over one shared read that records what each enrolled: the second sees
-// the first's pending enrollment and fails before sending anything.
+// the first's pending enrollment and fails before sending anything, saying that the other
+// resource of the same configuration holds it (not another workspace, with an import block
+// that would give one factor two resources).
 func TestAccPasscodeFactor_twoResourcesOneDeviceInOneApply(t *testing.T) {
 	forEachPasscodeKind(t, func(t *testing.T, k passcodeKindCase) {
 		env := newTestEnv(t)
@@ -150,7 +152,7 @@ func TestAccPasscodeFactor_twoResourcesOneDeviceInOneApply(t *testing.T) {
 			Steps: []resource.TestStep{
 				{
 					Config:      cfg,
-					ExpectError: diagRE("A pending enrollment of this device already exists"),
+					ExpectError: diagRE("Another resource of this configuration enrolls the same", "Remove one of the two resources"),
 				},
 				{
 					PreConfig: func() {
