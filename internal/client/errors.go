@@ -104,6 +104,8 @@ var scimSentinels = map[string]error{
 	"maxattemptsexceeded":            ErrTooManyAttempts,
 	"userlocked":                     ErrUserLocked,
 	"factornotenabled":               ErrFactorDisabled,
+	// Users may not enroll the factor themselves (userEnrollmentDisabledFactors).
+	"factornotenabledforuserenrollment": ErrFactorDisabled,
 }
 
 // scimSentinel returns the sentinel of a SCIM messageId ("error.ssocommon.auth.invalidPasscode"), or nil.

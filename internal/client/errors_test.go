@@ -151,6 +151,8 @@ func TestErrorsIsMapping(t *testing.T) {
 		{401, "AUTH-1100", "", []error{ErrFactorDisabled}},
 		{401, "AUTH-1104", "", []error{ErrFactorDisabled}},
 		{401, "AUTH-1125", "The EMAIL factor has been disabled.", []error{ErrFactorDisabled}},
+		// Self-service: the domain does not let users enroll the factor themselves.
+		{401, "error.ssocommon.auth.factorNotEnabledForUserEnrollment", "", []error{ErrFactorDisabled}},
 		{401, "AUTH-1010", "", []error{ErrUserLocked}},
 		{401, "AUTH-3002", "", []error{ErrUserLocked}},
 		{401, "AUTH-1027", "", []error{ErrTooManyAttempts}},

@@ -62,6 +62,12 @@ const (
 	hintUserLocked = "The user's account is locked (too many failed sign-ins or passcodes, or locked by an " +
 		"administrator). Unlock the user in the identity domain console (Users > the user > Unlock) or wait until the " +
 		"lock expires, then apply again. Against idcs-emulator: POST /emulator/v1/users/<user_id>/unlock."
+	// hintUserEnrollmentDisabled follows a self-service enrollment of a factor the domain's
+	// userEnrollmentDisabledFactors lists.
+	hintUserEnrollmentDisabled = "The identity domain's MFA settings do not let users enroll this factor themselves " +
+		"(userEnrollmentDisabledFactors). An administrator can enroll it for the user: the provider without " +
+		"self_service, with an application that has the \"MFA Client\" app role. Or ask the domain's administrators " +
+		"to allow it (Security > MFA in the identity domain console)."
 	hintFactorDisabled = "The factor is not enabled in this identity domain. Enable it in the identity domain's MFA " +
 		"settings: Security > MFA > Factors (the AuthenticationFactorSettings resource, e.g. " +
 		"oci_identity_domains_authentication_factor_setting), then apply again."
@@ -204,6 +210,9 @@ func apiErrorHint(err error) string {
 		return hintInvalidPhone
 	case errors.Is(err, client.ErrAlreadyEnrolled):
 		return hintAlreadyEnrolled
+	case errors.Is(err, client.ErrFactorDisabled) && isAPI &&
+		strings.HasSuffix(strings.ToLower(apiErr.Code), "factornotenabledforuserenrollment"):
+		return hintUserEnrollmentDisabled
 	case errors.Is(err, client.ErrFactorDisabled):
 		return hintFactorDisabled
 	case errors.Is(err, client.ErrTooManyAttempts):

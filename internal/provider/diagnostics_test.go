@@ -132,6 +132,17 @@ func TestProvider_passwordGrantInvalidClientNamesTheApplication(t *testing.T) {
 	}
 }
 
+// A self-service enrollment the domain's userEnrollmentDisabledFactors refuses is explained by
+// that setting, not by the user's token (new-user trial).
+func TestProvider_userEnrollmentDisabledIsNotATokenProblem(t *testing.T) {
+	err := &client.APIError{StatusCode: 401, Code: "error.ssocommon.auth.factorNotEnabledForUserEnrollment",
+		Message: "Users of this domain may not enroll the SMS factor themselves."}
+	hint := apiErrorHint(err)
+	if !strings.Contains(hint, "userEnrollmentDisabledFactors") || strings.Contains(hint, "token") {
+		t.Errorf("hint %q", hint)
+	}
+}
+
 // tokenRefusal is the error of a client whose token request the service refuses with status
 // and body: the password grant for username, else client credentials.
 func tokenRefusal(t *testing.T, username string, status int, body string) error {
