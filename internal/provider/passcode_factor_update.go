@@ -84,7 +84,9 @@ func (a *passcodeApply) carryOut(ctx context.Context, d passcodeDecision) {
 		a.keepPrevious()
 		action := "no new passcode was requested"
 		if a.facts.activate {
-			action = "the passcode in otp_code_wo, which belongs to the voided request, was not submitted"
+			// The passcode may well be the fresh one of the newer request (after the resend
+			// action, say): it is not blamed, only not sent against a request this state lost.
+			action = "the passcode in otp_code_wo was not submitted, since this state no longer holds the current request"
 		}
 		if d.refusal == refuseMaskedNumber {
 			action = "apply"
