@@ -164,7 +164,7 @@ func (p *IDCSMFAProvider) Configure(ctx context.Context, req provider.ConfigureR
 	if settings.SelfService {
 		api = newSelfServiceAPI(c)
 	}
-	data := &providerData{client: c, factors: api, listings: newFactorListings(api)}
+	data := &providerData{client: c, factors: api, listings: newFactorListings(api), policy: newDomainSettings(c)}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
@@ -209,6 +209,7 @@ func (p *IDCSMFAProvider) DataSources(_ context.Context) []func() datasource.Dat
 	return []func() datasource.DataSource{
 		NewUserFactorsDataSource,
 		NewUsersDataSource,
+		NewMFASettingsDataSource,
 	}
 }
 
@@ -218,6 +219,8 @@ type providerData struct {
 	client   *client.Client
 	factors  factorAPI // the API the factor resources manage factors through
 	listings *factorListings
+	// policy is the domain's MFA settings, read once when first needed (domain_settings.go).
+	policy *domainSettings
 }
 
 // providerDataFrom is what every resource and data source's Configure does with the value
