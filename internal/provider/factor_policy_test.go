@@ -170,3 +170,38 @@ func TestAccFactorPolicy_withoutRoleKeepsBehaviour(t *testing.T) {
 		t.Error("no enrollment was sent: without the role the refusal must come from the service")
 	}
 }
+
+// The refusal of the code Terraform computed names the parameters and says the attempt
+// counted, never "the code the user received" (nobody received one); with the settings read
+// it quotes the domain's values and its number of attempts.
+func TestTOTPCodeRefusedDetail(t *testing.T) {
+	refused := &client.APIError{StatusCode: 401, Code: "AUTH-1105", Message: "Invalid passcode."}
+	m := &totpFactorModel{}
+	m.fillImported("")
+	for _, tc := range []struct {
+		name   string
+		reader *fakeSettingsReader
+		want   []string
+	}{
+		{"without the role", &fakeSettingsReader{err: &client.APIError{StatusCode: 403}},
+			[]string{"period = 30 (seconds), digits = 6, algorithm = SHA1", "Security Administrator app role", "counted towards locking the user;"}},
+		{"domain differs", &fakeSettingsReader{settings: &client.AuthenticationFactorSettings{MaxIncorrectAttempts: 3,
+			TOTP: client.TOTPSettings{TimeStepSeconds: 60, PasscodeLength: 8, HashingAlgorithm: "SHA256"}}},
+			[]string{"The domain's TOTP settings are period = 60, digits = 8, algorithm = SHA256", "locks a user after 3 wrong codes"}},
+		{"domain matches", &fakeSettingsReader{settings: &client.AuthenticationFactorSettings{
+			TOTP: client.TOTPSettings{TimeStepSeconds: 30, PasscodeLength: 6, HashingAlgorithm: "SHA1"}}},
+			[]string{"check the clock"}},
+	} {
+		r := &TOTPFactorResource{}
+		r.policy = newDomainSettings(tc.reader)
+		got := r.codeRefusedDetail(context.Background(), m, refused)
+		for _, w := range tc.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s: %q lacks %q", tc.name, got, w)
+			}
+		}
+		if strings.Contains(got, "the user received") || strings.Contains(got, "(the emulator") {
+			t.Errorf("%s: %q", tc.name, got)
+		}
+	}
+}
