@@ -24,12 +24,13 @@ type settingsReader interface {
 // domainSettings reads the identity domain's MFA settings (AuthenticationFactorSettings) at
 // most once per provider process, and only when an object asks: the plan-time checks of a
 // new factor and the idcsmfa_mfa_settings data source. A plan of unchanged factors never
-// asks. The answer, or the error, is kept for the life of the process: the policy does not
+// asks. The answer, or the refusal, is kept for the life of the process: the policy does not
 // change during a run, and a token that may not read it will not be given the role mid-run.
 type domainSettings struct {
 	reader settingsReader
 
-	once     sync.Once
+	mu       sync.Mutex
+	done     bool // settings or err is the answer for the rest of the process
 	settings *client.AuthenticationFactorSettings
 	err      error
 
@@ -40,16 +41,25 @@ func newDomainSettings(r settingsReader) *domainSettings {
 	return &domainSettings{reader: r}
 }
 
-// read returns the settings or the error of the one read.
+// read returns the settings or the error of the read. The settings and a refusal of the
+// token (401, 403: the role is missing) are kept for the rest of the process; another
+// failure (no answer, 5xx after retries) is not, so that the next object asks again.
+// Concurrent callers wait for the one read in flight.
 func (d *domainSettings) read(ctx context.Context) (*client.AuthenticationFactorSettings, error) {
 	if d == nil || d.reader == nil {
 		return nil, errors.New("the provider is not configured")
 	}
-	d.once.Do(func() {
-		// The answer serves every later caller, so one caller's cancellation must not fail them.
-		d.settings, d.err = d.reader.GetAuthenticationFactorSettings(context.WithoutCancel(ctx))
-	})
-	return d.settings, d.err
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.done {
+		return d.settings, d.err
+	}
+	// The answer serves every later caller, so one caller's cancellation must not fail them.
+	s, err := d.reader.GetAuthenticationFactorSettings(context.WithoutCancel(ctx))
+	if err == nil || errors.Is(err, client.ErrForbidden) || errors.Is(err, client.ErrUnauthorized) {
+		d.done, d.settings, d.err = true, s, err
+	}
+	return s, err
 }
 
 // forPlan returns the settings for a plan-time check, or nil when they cannot be read: the
@@ -67,7 +77,7 @@ func (d *domainSettings) forPlan(ctx context.Context) (*client.AuthenticationFac
 				"Without them, Terraform does not check new factors at plan time against the domain's policy (enabled "+
 				"factors, the TOTP period, digits and algorithm, the device limit): a factor the policy refuses fails at "+
 				"apply instead, and idcsmfa_totp_factor uses the period, digits and algorithm of its configuration (default "+
-				"30 seconds, 6 digits, SHA1). This warning is shown once per run.", serviceErrorText(err), settingsRoleHint(err)))
+				"30 seconds, 6 digits, SHA1). This warning is shown once per Terraform command.", serviceErrorText(err), settingsRoleHint(err)))
 	})
 	return nil, diags
 }

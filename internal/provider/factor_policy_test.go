@@ -205,3 +205,19 @@ func TestTOTPCodeRefusedDetail(t *testing.T) {
 		}
 	}
 }
+
+// A failure that is not a refusal (no answer, 5xx after retries) is not kept: the next object
+// asks again; the warning is still shown once.
+func TestDomainSettingsRetriesTransientFailure(t *testing.T) {
+	f := &fakeSettingsReader{err: &client.APIError{StatusCode: 503}}
+	d := newDomainSettings(f)
+	_, first := d.forPlan(context.Background())
+	f.err, f.settings = nil, &client.AuthenticationFactorSettings{MaxEnrolledDevices: 4}
+	s, second := d.forPlan(context.Background())
+	if first.WarningsCount() != 1 || second.WarningsCount() != 0 || s == nil || s.MaxEnrolledDevices != 4 || f.reads.Load() != 2 {
+		t.Errorf("warnings %d then %d, settings %+v, reads %d", first.WarningsCount(), second.WarningsCount(), s, f.reads.Load())
+	}
+	if _, _ = d.forPlan(context.Background()); f.reads.Load() != 2 {
+		t.Errorf("%d reads after success, want 2", f.reads.Load())
+	}
+}
