@@ -114,3 +114,19 @@ func listOrNone(v []string) string {
 	}
 	return strings.Join(v, ", ")
 }
+
+// domainLockoutText follows a wrong passcode with the domain's number of attempts, when the
+// provider may read the domain's MFA settings (maxIncorrectAttempts); otherwise nothing, so
+// that no message quotes a number the domain did not give. It is an error path: at most one
+// read, which the rest of the process shares.
+func (r *factorResource) domainLockoutText(ctx context.Context) string {
+	if r.policy == nil {
+		return ""
+	}
+	s, err := r.policy.read(ctx)
+	if err != nil || s.MaxIncorrectAttempts <= 0 {
+		return ""
+	}
+	return fmt.Sprintf(" This identity domain locks a user after %d wrong codes in a row (maxIncorrectAttempts of its MFA settings).",
+		s.MaxIncorrectAttempts)
+}

@@ -221,3 +221,25 @@ func TestDomainSettingsRetriesTransientFailure(t *testing.T) {
 		t.Errorf("%d reads after success, want 2", f.reads.Load())
 	}
 }
+
+// TestAccFactorPolicy_lockoutQuotesDomain: with the role, a wrong passcode's message quotes
+// the domain's maxIncorrectAttempts (3), not a number of the provider's.
+func TestAccFactorPolicy_lockoutQuotesDomain(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, strictDomain, withSettingsReader)
+	env.requireEmulator(t, "reading the passcode from the outbox")
+	userID := env.newUser(t)
+	var factorID string
+	cfg := emailCase.config(env, userID, otpFromVariables)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		TerraformVersionChecks:   skipBelow1_11,
+		Steps: []resource.TestStep{
+			{Config: cfg, Check: captureAttr(emailCase.addr(), "factor_id", &factorID)},
+			{
+				Config: cfg, ConfigVariables: otpVars(env.wrongOTP(t, userID, &factorID), 1),
+				ExpectError: diagRE("Wrong passcode", "AUTH-1105", "locks a user after 3 wrong codes in a row", "maxIncorrectAttempts"),
+			},
+		},
+	})
+}

@@ -321,7 +321,7 @@ func (u *factorUpdate) activate(ctx context.Context, config tfsdk.Config) {
 			apiErrorDetail(err)+fmt.Sprintf("\n\nFactor %s stays ENROLLMENT_INITIATED and the state keeps the previous "+
 				"otp_code_wo_version, so nothing is lost: check the code in otp_code_wo and apply again, or change "+
 				"otp_resend_version to have a new passcode sent to %s and apply again with it. %s",
-				factorID, orUnknown(p.DisplayName.ValueString(), "the user"), lockoutText(ctx, u.r.api, userID)))
+				factorID, orUnknown(p.DisplayName.ValueString(), "the user"), lockoutText(ctx, u.r.api, userID)+u.r.domainLockoutText(ctx)))
 	default:
 		u.keepPrevious()
 		u.diags.Append(apiErrorDiagnostic(fmt.Sprintf("Could not submit the passcode of %s factor %s", u.r.kind.label, factorID), err))
