@@ -130,3 +130,14 @@ func (r *factorResource) domainLockoutText(ctx context.Context) string {
 	return fmt.Sprintf(" This identity domain locks a user after %d wrong codes in a row (maxIncorrectAttempts of its MFA settings).",
 		s.MaxIncorrectAttempts)
 }
+
+// planCheckDescription is what a passcode factor's page says about its plan-time checks.
+func planCheckDescription(k factorKind) string {
+	return "\n\n**Checked at plan time** when the application also holds the **" + settingsReaderRole + "** app role " +
+		"(it reads the domain's MFA settings, once per run and only when a factor is created): " + k.label + " disabled in " +
+		"the domain (`" + enabledSetting(k.method) + "`); in self-service mode, " + k.label + " in the domain's " +
+		"`userEnrollmentDisabledFactors`; a user who already has the domain's maximum of enrolled devices " +
+		"(`maxEnrolledDevices`, which costs one listing of the user's factors). With that role, a wrong passcode's " +
+		"message also gives the domain's number of attempts (`maxIncorrectAttempts`). Without it these are found at " +
+		"apply, and the provider warns once per run. The `idcsmfa_mfa_settings` data source shows the settings."
+}

@@ -168,7 +168,8 @@ const totpFactorDescription = "Enrolls a user's **offline TOTP** factor (RFC 623
 	"the domain's MFA settings, once per run and only when a factor is created): a `period`, `digits` or `algorithm` " +
 	"that differs from the domain's TOTP settings (left out, they take the domain's values); TOTP disabled in the " +
 	"domain; a user who already has the domain's maximum of enrolled devices (`maxEnrolledDevices`, which costs one " +
-	"listing of the user's factors). Without that role these are found at apply, and the provider warns once per run.\n\n" +
+	"listing of the user's factors). Without that role these are found at apply, and the provider warns once per run. " +
+	"The `idcsmfa_mfa_settings` data source shows the settings.\n\n" +
 	"Import with `<user_id>/<factor_id>`. The service never shows a factor's secret, so the configuration of an " +
 	"imported factor leaves out `shared_secret_wo` and its version; it then plans no change.\n\n" +
 	"**No service-generated secret.** Without `shared_secret_wo` the service would generate the secret, and the " +
