@@ -2,13 +2,12 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 	"os"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/provider"
 )
@@ -23,11 +22,13 @@ func main() {
 
 	quietUnreadLogs()
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: "registry.terraform.io/idcsmfa/idcsmfa",
-		Debug:   debug,
-	})
-	if err != nil {
+	// What providerserver.Serve does, with the provider's own protocol server
+	// (provider.NewProtocol6: the framework's, with write-only action inputs allowed).
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	if err := tf6server.Serve("registry.terraform.io/idcsmfa/idcsmfa", provider.NewProtocol6(version), opts...); err != nil {
 		log.Fatal(err.Error())
 	}
 }

@@ -12,6 +12,12 @@ import (
 	"golang.org/x/oauth2/clientcredentials"
 )
 
+// The grants of the token request, as APIError.Grant names them.
+const (
+	GrantClientCredentials = "client_credentials"
+	GrantPassword          = "password"
+)
+
 // tokenSource hands out the bearer token for API calls.
 type tokenSource interface {
 	token(ctx context.Context) (string, error)
@@ -40,6 +46,12 @@ type ccTokens struct {
 	now         func() time.Time
 
 	sem       chan struct{} // a mutex callers can stop waiting for
+	grantType string        // GrantClientCredentials or GrantPassword, for the errors
+	// refused is the identity domain's refusal of these credentials, kept so that they are
+	// checked once per run: every later call gets this same error without a token request
+	// (credentials do not change within a run, and a wrong password asked again only counts
+	// towards locking the user).
+	refused   *APIError
 	tok       *oauth2.Token
 	fetchedAt time.Time
 	fetches   atomic.Int64
@@ -68,9 +80,9 @@ func newCCTokens(tokenURL string, cfg Config, httpClient *http.Client) *ccTokens
 		now:         time.Now,
 		sem:         make(chan struct{}, 1),
 	}
-	s.grant = s.conf.Token
+	s.grant, s.grantType = s.conf.Token, GrantClientCredentials
 	if cfg.Username != "" {
-		s.grant = passwordGrant(tokenURL, scope, cfg)
+		s.grant, s.grantType = passwordGrant(tokenURL, scope, cfg), GrantPassword
 		s.secrets = append(s.secrets, cfg.Password)
 	}
 	return s
@@ -116,6 +128,9 @@ func (s *ccTokens) token(ctx context.Context) (string, error) {
 		return "", ctx.Err()
 	}
 	defer func() { <-s.sem }()
+	if s.refused != nil {
+		return "", s.refused
+	}
 	if s.fresh() {
 		return s.tok.AccessToken, nil
 	}
@@ -156,10 +171,11 @@ func (s *ccTokens) tokenError(ctx context.Context, err error) error {
 		e.Code = cleanText(re.ErrorCode, 80)
 		e.Message = cleanText(re.ErrorDescription, maxMessageLen)
 	}
-	e.Operation, e.kind = tokenOperation, kindTokenFailed
+	e.Operation, e.kind, e.Grant = tokenOperation, kindTokenFailed, s.grantType
 	switch re.Response.StatusCode {
 	case http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden:
 		e.kind = kindTokenRefused
+		s.refused = e.scrub(s.secrets)
 	}
 	return e.scrub(s.secrets)
 }

@@ -17,6 +17,7 @@ import (
 type tokenServer struct {
 	t         *testing.T
 	issued    atomic.Int32
+	requests  atomic.Int32 // token requests, refused ones included
 	apiCalls  atomic.Int32
 	expiresIn int
 	delay     time.Duration
@@ -29,6 +30,7 @@ type tokenServer struct {
 func (s *tokenServer) handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /oauth2/v1/token", func(w http.ResponseWriter, r *http.Request) {
+		s.requests.Add(1)
 		id, secret, ok := r.BasicAuth()
 		if err := r.ParseForm(); err != nil || r.PostForm.Get("grant_type") != "client_credentials" || r.PostForm.Get("scope") != DefaultScope {
 			s.t.Errorf("token request form: %v", r.PostForm)
@@ -222,6 +224,29 @@ func TestTokenRefused(t *testing.T) {
 	}
 	if s.apiCalls.Load() != 0 {
 		t.Error("API called without a token")
+	}
+}
+
+// TestTokenRefusedOnceIsNotAskedAgain: refused credentials are checked once per client:
+// every later call gets the same error (the same value, which the provider reports once)
+// without another token request, for a wrong password would count towards a lockout.
+func TestTokenRefusedOnceIsNotAskedAgain(t *testing.T) {
+	s := &tokenServer{t: t, refuse: true}
+	c := ccClient(t, s)
+	_, first := c.ListFactors(context.Background(), "u1")
+	var firstErr *APIError
+	if !errors.As(first, &firstErr) || !errors.Is(first, ErrTokenRefused) || firstErr.Grant != GrantClientCredentials {
+		t.Fatalf("first error = %#v", first)
+	}
+	for range 3 {
+		_, err := c.ListFactors(context.Background(), "u1")
+		var again *APIError
+		if !errors.As(err, &again) || again != firstErr {
+			t.Fatalf("a later call got %v, want the first refusal itself", err)
+		}
+	}
+	if n := s.requests.Load(); n != 1 {
+		t.Errorf("%d token requests, want 1: refused credentials were sent again", n)
 	}
 }
 

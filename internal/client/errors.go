@@ -60,6 +60,9 @@ type APIError struct {
 	// to this answer: a 5xx after retries says the client gave up, not that it tried once.
 	Attempts int
 	Elapsed  time.Duration
+	// Grant is, for an error of the token request, the grant the provider asked with
+	// (GrantClientCredentials, GrantPassword); empty for an API call's error.
+	Grant string
 
 	kind errorKind
 }

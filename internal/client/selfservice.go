@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -48,6 +49,23 @@ const (
 // isSelfServicePath reports whether path is a /admin/v1/My* endpoint, where requestId is a
 // secret: with the deviceId and a passcode it completes an enrollment.
 func isSelfServicePath(path string) bool { return strings.HasPrefix(path, selfServiceDir) }
+
+// IsSelfServiceCall reports whether err is the failure of a self-service call (/admin/v1/Me
+// or /admin/v1/My*), which only a user's token makes: what to do about it is not what an
+// application's /mfa/v1 call needs.
+func IsSelfServiceCall(err error) bool {
+	var op string
+	var apiErr *APIError
+	var na *NoAnswerError
+	switch {
+	case errors.As(err, &apiErr):
+		op = apiErr.Operation
+	case errors.As(err, &na):
+		op = na.Operation
+	}
+	_, path, _ := strings.Cut(op, " ")
+	return path == mePath || strings.HasPrefix(path, mePath+"/") || isSelfServicePath(path)
+}
 
 // Me is the caller as GET /admin/v1/Me returns them (API doc 6.2): the user's GUID, user
 // name and the MFA extension (preferred factor, devices).

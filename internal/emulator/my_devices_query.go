@@ -16,15 +16,24 @@ import (
 
 // myDeviceSortKeys are the sortBy values of MyDevices, lower case, and each device's value.
 var myDeviceSortKeys = map[string]func(d map[string]any) string{
-	"id":          func(d map[string]any) string { return d["id"].(string) },
-	"displayname": func(d map[string]any) string { return d["displayName"].(string) },
-	"status":      func(d map[string]any) string { return d["status"].(string) },
-	"meta.created": func(d map[string]any) string {
-		return d["meta"].(map[string]any)["created"].(string)
-	},
-	"meta.lastmodified": func(d map[string]any) string {
-		return d["meta"].(map[string]any)["lastModified"].(string)
-	},
+	"id":                func(d map[string]any) string { return stringAt(d, "id") },
+	"displayname":       func(d map[string]any) string { return stringAt(d, "displayName") },
+	"status":            func(d map[string]any) string { return stringAt(d, "status") },
+	"meta.created":      func(d map[string]any) string { return stringAt(d, "meta", "created") },
+	"meta.lastmodified": func(d map[string]any) string { return stringAt(d, "meta", "lastModified") },
+}
+
+// stringAt is the string at path in a device's JSON-shaped map, "" where it has none.
+func stringAt(d map[string]any, path ...string) string {
+	for _, k := range path[:len(path)-1] {
+		next, ok := d[k].(map[string]any)
+		if !ok {
+			return ""
+		}
+		d = next
+	}
+	s, _ := d[path[len(path)-1]].(string)
+	return s
 }
 
 // deviceQuery is what a MyDevices request asks for besides paging.

@@ -22,7 +22,6 @@ import (
 	"testing"
 
 	"github.com/hashicorp/go-version"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -35,7 +34,7 @@ import (
 
 // testAccProtoV6ProviderFactories serves the provider in-process to the terraform CLI.
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"idcsmfa": providerserver.NewProtocol6WithError(New("test")()),
+	"idcsmfa": func() (tfprotov6.ProviderServer, error) { return NewProtocol6("test")(), nil },
 }
 
 // minTerraformVersion is the oldest CLI that supports write-only attributes, which the

@@ -142,7 +142,7 @@ func (r *factorResource) Metadata(_ context.Context, req resource.MetadataReques
 
 func (r *factorResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	if d := providerDataFrom(req.ProviderData, &resp.Diagnostics); d != nil {
-		r.api, r.listings, r.policy = d.factors, d.listings, d.policy
+		r.api, r.listings, r.policy = d.api, d.listings, d.policy
 	}
 }
 

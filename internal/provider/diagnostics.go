@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -14,20 +15,33 @@ import (
 
 // Hints shared by every object of the provider. They say what the user can do about an error.
 const (
-	hintTokenRefused = "The token request was refused. Check client_id and client_secret (or IDCS_CLIENT_ID / " +
-		"IDCS_CLIENT_SECRET): the confidential application must be activated, allow the client credentials grant, " +
-		"and have the \"MFA Client\" app role. In self-service mode (username and password), the application must " +
-		"allow the resource owner password grant and have the \"Me\" app role, and the user's username and password " +
-		"must be right; a domain whose sign-on policy makes users sign in with MFA refuses the password grant " +
-		"(invalid_grant \"Tenant is MFA enabled\"): use a user's access_token with self_service = true instead."
+	hintTokenRefused = "The token request was refused. Check client_id and client_secret " +
+		"(or IDCS_CLIENT_ID / IDCS_CLIENT_SECRET): the confidential application must be activated, allow the client " +
+		"credentials grant, and have the \"MFA Client\" app role."
+	// hintPasswordGrantRefused follows a refusal of the self-service sign-in: the user's
+	// credentials first, then the application's.
+	hintPasswordGrantRefused = "The identity domain refused the user's sign-in with the password grant. Check " +
+		"username and password (or IDCS_USERNAME / IDCS_PASSWORD). If they are right: the application of client_id " +
+		"(or IDCS_CLIENT_ID) must allow the resource owner password grant and have the \"Me\" app role, and a domain " +
+		"whose sign-on policy makes users sign in with MFA refuses this grant (invalid_grant \"Tenant is MFA enabled\"): " +
+		"use a user's access_token with self_service = true then."
 	hintUnauthorized = "The identity domain did not accept the access token. If you set access_token (or " +
 		"IDCS_ACCESS_TOKEN), get a fresh one carrying the \"MFA Client\" scope; otherwise check that the confidential " +
 		"application still has the \"MFA Client\" app role. " + hintUserTokenOnAdminAPI
 	hintForbidden = "The OAuth client is not allowed to do this. Grant the \"MFA Client\" app role to the confidential " +
 		"application (Domains > Integrated applications > the application > App roles); \"Authenticator Client\" " +
 		"can only read factors and verify users. " + hintUserTokenOnAdminAPI
+	// hintUserTokenOnAdminAPI ends the hints of /mfa/v1 calls, which only the administrator's
+	// mode makes: self_service is not in effect there.
 	hintUserTokenOnAdminAPI = "If the token is a user's own token (a password grant or a user's sign-in), it cannot " +
 		"manage factors through the administrator's /mfa/v1 API: set self_service = true to manage that user's own factors."
+	// hintSelfServiceUnauthorized and hintSelfServiceForbidden are the hints of the self-service
+	// calls (/admin/v1/Me, My*), which only the self-service mode makes.
+	hintSelfServiceUnauthorized = "The identity domain did not accept the signed-in user's token. With access_token (or " +
+		"IDCS_ACCESS_TOKEN), get a fresh token issued to the user (scope urn:opc:idm:__myscopes__); with username and " +
+		"password, check that the application of client_id still has the \"Me\" app role."
+	hintSelfServiceForbidden = "The signed-in user's token is not allowed to do this: the application that issued it " +
+		"needs the \"Me\" app role (or Authenticated Client), and the token the scope urn:opc:idm:__myscopes__."
 	hintSelfServiceToken = "Self-service mode acts as the signed-in user, so it needs a token issued to a user: the " +
 		"password grant (username + password, with client_id and client_secret of an application that has the \"Me\" " +
 		"app role) or an access_token a user got with scope urn:opc:idm:__myscopes__ from an application with the \"Me\" " +
@@ -85,6 +99,18 @@ func apiErrorDiagnostic(summary string, err error) diag.Diagnostic {
 // apiErrorDetail is the detail text of apiErrorDiagnostic, for callers building their own
 // diagnostic (for example an attribute error): what the service answered, then the hint.
 func apiErrorDetail(err error) string {
+	if errors.Is(err, client.ErrTokenRefused) && !firstReport(err) {
+		// Reported in full once (see firstReport); the other objects of the run say only this.
+		return fmt.Sprintf("Not sent: the identity domain refused the provider's credentials (%s) at the first request "+
+			"of this run, and the provider does not send refused credentials again. The error that says so in full names "+
+			"what to check.", grantName(err))
+	}
+	return fullErrorDetail(err)
+}
+
+// fullErrorDetail is apiErrorDetail without the once-only rule of token refusals, for a
+// caller that has claimed the refusal's report itself (firstReport).
+func fullErrorDetail(err error) string {
 	if err == nil {
 		return ""
 	}
@@ -92,7 +118,7 @@ func apiErrorDetail(err error) string {
 	var apiErr *client.APIError
 	switch {
 	case errors.Is(err, client.ErrTokenRefused):
-		fmt.Fprintf(&b, "The identity domain refused the token request: %s.", serviceErrorText(err))
+		fmt.Fprintf(&b, "The identity domain refused the token request (%s): %s.", grantName(err), serviceErrorText(err))
 	case errors.As(err, &apiErr):
 		fmt.Fprintf(&b, "The identity domain answered %s.", serviceErrorText(err))
 		if apiErr.Attempts > 1 {
@@ -152,6 +178,8 @@ func apiErrorHint(err error) string {
 	switch {
 	case errors.Is(err, errWrongTokenKind):
 		return hintSelfServiceToken
+	case errors.Is(err, client.ErrTokenRefused) && isAPI && apiErr.Grant == client.GrantPassword:
+		return hintPasswordGrantRefused
 	case errors.Is(err, client.ErrTokenRefused):
 		return hintTokenRefused
 	case errors.Is(err, client.ErrOnlyDevice):
@@ -172,6 +200,8 @@ func apiErrorHint(err error) string {
 		return hintInvalidPasscode
 	case errors.Is(err, client.ErrRequestState):
 		return hintRequestState
+	case errors.Is(err, client.ErrForbidden) && client.IsSelfServiceCall(err):
+		return hintSelfServiceForbidden
 	case errors.Is(err, client.ErrForbidden):
 		return hintForbidden
 	case errors.Is(err, client.ErrRateLimited):
@@ -185,6 +215,8 @@ func apiErrorHint(err error) string {
 		return hintMayHaveHappened
 	case client.IsAmbiguous(err) && !isAPI:
 		return hintConnectionLost
+	case errors.Is(err, client.ErrUnauthorized) && client.IsSelfServiceCall(err):
+		return hintSelfServiceUnauthorized
 	case errors.Is(err, client.ErrUnauthorized):
 		return hintUnauthorized
 	case isSelfServiceRefusal(err):
@@ -193,6 +225,31 @@ func apiErrorHint(err error) string {
 		return hintNetwork
 	}
 	return ""
+}
+
+// reportedRefusals holds the token refusals already reported in full. The client keeps
+// one refusal per run and hands the same *client.APIError to every later call (refused
+// credentials are not sent again), so keying by that value reports each run's refusal once
+// in full, whichever object meets it first, and tells the others in one sentence.
+var reportedRefusals sync.Map
+
+// firstReport reports whether err is the first rendering of its token refusal.
+func firstReport(err error) bool {
+	var apiErr *client.APIError
+	if !errors.As(err, &apiErr) {
+		return true
+	}
+	_, seen := reportedRefusals.LoadOrStore(apiErr, struct{}{})
+	return !seen
+}
+
+// grantName names the grant of a token request's error, as a reader knows it.
+func grantName(err error) string {
+	var apiErr *client.APIError
+	if errors.As(err, &apiErr) && apiErr.Grant == client.GrantPassword {
+		return "the user's username and password, password grant"
+	}
+	return "client_id and client_secret, client credentials grant"
 }
 
 // isRead reports whether the failed call was a read (GET), which changes nothing however it

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -68,4 +70,71 @@ func TestProvider_apiErrorDiagnostic(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestProvider_selfServiceHintsAdviseNothingInEffect: a 401 or 403 of a self-service call
+// (which only the self-service mode makes) is told about the user's token and the Me role,
+// never to set self_service = true, which is in effect; the same answers of /mfa/v1 (the
+// administrator's mode) keep that advice.
+func TestProvider_selfServiceHintsAdviseNothingInEffect(t *testing.T) {
+	for _, op := range []string{"GET /admin/v1/MyDevices", "GET /admin/v1/Me", "POST /admin/v1/MyAuthenticationFactorInitiator"} {
+		for _, status := range []int{401, 403} {
+			d := apiErrorDetail(&client.APIError{StatusCode: status, Operation: op, Message: "Not allowed."})
+			if strings.Contains(d, "self_service = true") || !strings.Contains(d, `"Me" app role`) {
+				t.Errorf("%s HTTP %d: %s", op, status, d)
+			}
+		}
+	}
+	if d := apiErrorDetail(&client.APIError{StatusCode: 401, Operation: "GET /mfa/v1/users/u/factors"}); !strings.Contains(d, "self_service = true") {
+		t.Errorf("a 401 of /mfa/v1 lost the advice for a user's token: %s", d)
+	}
+}
+
+// TestProvider_tokenRefusalReportedOnce: the client hands every call of a run the same
+// refusal; the first rendering says it in full, naming the grant and what to check, the
+// others say in one sentence that the credentials were not sent again. The password grant's
+// text speaks of username and password, not of client credentials and roles.
+func TestProvider_tokenRefusalReportedOnce(t *testing.T) {
+	refusal := tokenRefusal(t, "alice", 400, `{"error":"invalid_grant","error_description":"Invalid user credentials."}`)
+	first, second := apiErrorDetail(refusal), apiErrorDetail(refusal)
+	for _, want := range []string{"password grant", "HTTP 400 invalid_grant", "Check username and password", "IDCS_PASSWORD"} {
+		if !strings.Contains(first, want) {
+			t.Errorf("the first report lacks %q: %s", want, first)
+		}
+	}
+	if strings.Contains(first, "MFA Client") || strings.Contains(first, "client credentials grant") {
+		t.Errorf("the password grant's refusal speaks of the client credentials grant: %s", first)
+	}
+	if !strings.HasPrefix(second, "Not sent: ") || strings.Contains(second, "Check username") {
+		t.Errorf("the second report is not the one-line reference: %s", second)
+	}
+	other := tokenRefusal(t, "", 401, `{"error":"invalid_client","error_description":"Client authentication failed."}`)
+	if d := apiErrorDetail(other); !strings.Contains(d, "client credentials grant") || !strings.Contains(d, "Check client_id and client_secret") {
+		t.Errorf("another run's refusal is not reported in full: %s", d)
+	}
+}
+
+// tokenRefusal is the error of a client whose token request the service refuses with status
+// and body: the password grant for username, else client credentials.
+func tokenRefusal(t *testing.T, username string, status int, body string) error {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		_, _ = w.Write([]byte(body))
+	}))
+	t.Cleanup(srv.Close)
+	cfg := client.Config{Host: srv.URL, ClientID: "app", ClientSecret: "secret", RetryMax: -1}
+	if username != "" {
+		cfg.Username, cfg.Password = username, "not-the-password"
+	}
+	c, err := client.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Me(t.Context())
+	if !errors.Is(err, client.ErrTokenRefused) {
+		t.Fatalf("want a token refusal, got %v", err)
+	}
+	return err
 }

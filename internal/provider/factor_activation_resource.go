@@ -119,7 +119,7 @@ func activationTimeoutsBlock(ctx context.Context) schema.Block {
 }
 
 func (r *FactorActivationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = providerFactors(req.ProviderData, &resp.Diagnostics)
+	r.client = providerAPI(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *FactorActivationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

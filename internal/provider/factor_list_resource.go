@@ -30,13 +30,14 @@ import (
 var (
 	_ list.ListResourceWithConfigure        = &factorListResource{}
 	_ list.ListResourceWithConfigValidators = &factorListResource{}
+	_ list.ListResourceWithValidateConfig   = &factorListResource{}
 )
 
 // factorListResource lists the factors of one kind.
 type factorListResource struct {
 	kind     factorKind
 	newState func() factorState
-	client   *client.Client
+	api      factorAPI
 }
 
 // NewSMSFactorListResource, NewEmailFactorListResource and NewTOTPFactorListResource are the
@@ -68,7 +69,29 @@ func (r *factorListResource) Metadata(_ context.Context, req resource.MetadataRe
 }
 
 func (r *factorListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = providerClient(req.ProviderData, &resp.Diagnostics)
+	r.api = providerAPI(req.ProviderData, &resp.Diagnostics)
+}
+
+// filterNeedsAdmin is why a filter needs the administrator's mode; by user_id or user_name
+// the self-service API lists the signed-in user's own devices (/admin/v1/MyDevices).
+const filterNeedsAdmin = "with filter lists the users a SCIM filter selects (/admin/v1/Users), which a user's token may " +
+	"not do: it needs an application with the User Administrator role. In self-service mode, list the signed-in user's own " +
+	"factors with user_name (the user's sign-in name) or user_id instead"
+
+// ValidateListResourceConfig refuses a filter in self-service mode, once the provider is
+// configured (terraform query validates again, configured, before it lists).
+func (r *factorListResource) ValidateListResourceConfig(ctx context.Context, req list.ValidateConfigRequest, resp *list.ValidateConfigResponse) {
+	var cfg factorListConfig
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	resp.Diagnostics.Append(r.refusal(cfg)...)
+}
+
+// refusal is what the chosen API cannot list: a filter in self-service mode.
+func (r *factorListResource) refusal(cfg factorListConfig) diag.Diagnostics {
+	if r.api == nil || cfg.Filter.IsNull() {
+		return nil
+	}
+	return r.api.mode().requireAdmin(r.kind.typeName+" (list)", filterNeedsAdmin)
 }
 
 func (r *factorListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
@@ -80,7 +103,9 @@ func (r *factorListResource) ListResourceConfigSchema(_ context.Context, _ list.
 			"-generate-config-out=FILE` writes an import block and a resource block per factor that plan no change "+
 			"after import. Only enrolled factors are listed (the service's listing shows no pending ones). "+
 			"Listing by `user_id` or `user_name` needs the **MFA Client** or **Authenticator Client** app role; a "+
-			"`filter` also needs **User Administrator**, which lists users (as for the `idcsmfa_users` data source).",
+			"`filter` also needs **User Administrator**, which lists users (as for the `idcsmfa_users` data source). In "+
+			"self-service mode, the signed-in user's own factors are listed (`/admin/v1/MyDevices`, by `user_name` or "+
+			"`user_id`); a `filter` is refused at plan time.",
 			r.kind.label),
 		Attributes: map[string]schema.Attribute{
 			attrUserID: schema.StringAttribute{
@@ -115,7 +140,11 @@ var errListDone = errors.New("list done")
 // results are ever all held at once.
 func (r *factorListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var cfg factorListConfig
-	if diags := req.Config.Get(ctx, &cfg); diags.HasError() {
+	diags := req.Config.Get(ctx, &cfg)
+	if !diags.HasError() {
+		diags.Append(r.refusal(cfg)...)
+	}
+	if diags.HasError() {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
@@ -141,23 +170,23 @@ func (r *factorListResource) List(ctx context.Context, req list.ListRequest, str
 		}
 		switch {
 		case !cfg.UserID.IsNull():
-			factors, err := r.client.ListFactors(ctx, cfg.UserID.ValueString())
+			factors, err := r.api.ListFactors(ctx, cfg.UserID.ValueString())
 			if err != nil {
 				fail("Could not list the factors of user "+cfg.UserID.ValueString(), err)
 				return
 			}
 			emit("", factors)
 		case !cfg.UserName.IsNull():
-			factors, err := r.client.FindUserFactors(ctx, cfg.UserName.ValueString(), client.UserIDTypeName)
+			factors, err := r.api.FindUserFactors(ctx, cfg.UserName.ValueString(), client.UserIDTypeName)
 			if err != nil {
 				fail("Could not list the factors of user "+cfg.UserName.ValueString(), err)
 				return
 			}
 			emit(cfg.UserName.ValueString(), factors)
 		default:
-			err := r.client.ListAllUsers(ctx, cfg.Filter.ValueString(), []string{"userName"}, func(page []client.SCIMUser) error {
+			err := r.api.admin().ListAllUsers(ctx, cfg.Filter.ValueString(), []string{"userName"}, func(page []client.SCIMUser) error {
 				for _, u := range page {
-					factors, err := r.client.ListFactors(ctx, u.ID)
+					factors, err := r.api.ListFactors(ctx, u.ID)
 					if err != nil {
 						return fmt.Errorf("listing the factors of user %s (%s): %w", u.UserName, u.ID, err)
 					}

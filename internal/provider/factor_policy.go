@@ -29,8 +29,7 @@ func (r *factorResource) policyPlanDiagnostics(ctx context.Context, req resource
 	if s == nil {
 		return diags
 	}
-	_, selfService := r.api.(*selfServiceAPI)
-	diags.Append(factorKindPolicyDiagnostics(s, r.kind, selfService)...)
+	diags.Append(factorKindPolicyDiagnostics(s, r.kind, r.api.mode() == selfServiceMode)...)
 	if diags.HasError() || s.MaxEnrolledDevices <= 0 || r.listings == nil {
 		return diags
 	}

@@ -14,6 +14,14 @@ const hintRegisterTrustedCert = "Register the certificate as a Trusted Client Ce
 	"(identity domain console: Integrated applications > the application > OAuth configuration > Client configuration > " +
 	"Add trusted client certificate, or the application's trustedCertificates), then verify again."
 
+// hintVerificationLocked follows a verification that locked the user, or met a locked user:
+// the verification has no otp_resend_version (the factor resources' hint names it), it just
+// runs again once the user is unlocked.
+const hintVerificationLocked = "The user is locked (too many failed 2-step attempts, or locked by an administrator), " +
+	"so the identity domain verifies none of the user's factors. An administrator unlocks the user in the identity " +
+	"domain console (Users > the user > Unlock), or the lock expires; then verify again (open the ephemeral resource, " +
+	"or invoke the action, again) with a corrected answer."
+
 const lockoutNote = "The identity domain counts each wrong answer towards locking the user, so Terraform does not " +
 	"retry it: fix the answer before the next verification (opening the ephemeral resource, or invoking the action, again)."
 
@@ -61,6 +69,9 @@ func verificationDiagnostic(who, answered string, err error) diag.Diagnostic {
 	case errors.Is(err, client.ErrInvalidPasscode):
 		return diag.NewErrorDiagnostic(summary, fmt.Sprintf("The factor did not verify: the identity domain answered %s. %s\n\n%s",
 			serviceErrorText(err), refusedAnswerHint(answered), lockoutNote))
+	case errors.Is(err, client.ErrTooManyAttempts), errors.Is(err, client.ErrUserLocked):
+		return diag.NewErrorDiagnostic(summary, fmt.Sprintf("The identity domain answered %s.\n\n%s",
+			serviceErrorText(err), hintVerificationLocked))
 	case client.IsAmbiguous(err):
 		return diag.NewErrorDiagnostic(summary, "The answer was sent, but no complete answer came back, so Terraform "+
 			"cannot tell whether the factor verified; it does not send the answer again (a second attempt would count "+

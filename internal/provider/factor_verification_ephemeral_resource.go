@@ -47,7 +47,7 @@ var verificationMethods = []string{client.MethodSMS, client.MethodEmail, client.
 // whole verification of a user's factor (V1, then V2 or V3) and fails unless the factor
 // verifies. Nothing it takes or returns is stored.
 type FactorVerificationEphemeralResource struct {
-	client *client.Client
+	api factorAPI
 	// pushPollInterval is the wait between PUSH polls; 0 means the client's default. Tests
 	// shorten it.
 	pushPollInterval time.Duration
@@ -196,15 +196,30 @@ const factorVerificationDescription = "Proves that a user's factor works: openin
 	"**Lockout.** The service counts every wrong answer, and may count every passcode it sends, towards locking the " +
 	"user. The resource never retries an answer, and stops before answering when it cannot answer (a certificate " +
 	"the application does not trust, a question without an answer). Needs the **MFA Client** or **Authenticator " +
-	"Client** app role."
+	"Client** app role; not available in self-service mode (refused at plan time)."
 
 func (r *FactorVerificationEphemeralResource) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
-	r.client = providerClient(req.ProviderData, &resp.Diagnostics)
+	r.api = providerAPI(req.ProviderData, &resp.Diagnostics)
+}
+
+// verificationNeedsAdmin is why the verification (ephemeral resource and action) needs the
+// administrator's mode.
+const verificationNeedsAdmin = "verifies a factor through POST /mfa/v1/requests, which takes an application's " +
+	"token with the MFA Client or Authenticator Client role; no self-service endpoint verifies a factor"
+
+// requireAdminAPI is the plan-time refusal of the verification in self-service mode; nothing
+// before the provider is configured.
+func requireAdminAPI(api factorAPI, objectType string) diag.Diagnostics {
+	if api == nil {
+		return nil
+	}
+	return api.mode().requireAdmin(objectType, verificationNeedsAdmin)
 }
 
 // ValidateConfig says at plan time which input the chosen method needs, and checks the key
 // pair when it is known.
 func (r *FactorVerificationEphemeralResource) ValidateConfig(ctx context.Context, req ephemeral.ValidateConfigRequest, resp *ephemeral.ValidateConfigResponse) {
+	resp.Diagnostics.Append(requireAdminAPI(r.api, "idcsmfa_factor_verification")...)
 	var m factorVerificationModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
@@ -255,6 +270,7 @@ func inputHint(attr string) string {
 func (r *FactorVerificationEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
 	var m factorVerificationModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	resp.Diagnostics.Append(requireAdminAPI(r.api, "idcsmfa_factor_verification")...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -263,7 +279,7 @@ func (r *FactorVerificationEphemeralResource) Open(ctx context.Context, req ephe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	res, d := m.verify(ctx, r.client, timeout, r.pushPollInterval)
+	res, d := m.verify(ctx, r.api.admin(), timeout, r.pushPollInterval)
 	resp.Diagnostics.Append(d...)
 	if resp.Diagnostics.HasError() {
 		return

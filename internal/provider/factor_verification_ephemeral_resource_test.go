@@ -396,7 +396,10 @@ func TestAccFactorVerification_whatDoesNotVerify(t *testing.T) {
 					}
 				},
 				Config: totp(userID), ConfigVariables: secret,
-				ExpectError: diagRE("Factor verification failed", "AUTH-1010", "Unlock the user"),
+				// The verification has no otp_resend_version: its hint says to verify again once
+				// unlocked (issue 25, item 5).
+				ExpectError: diagRE("Factor verification failed", "AUTH-1010", "An administrator unlocks the user",
+					"then verify again (open the ephemeral resource"),
 			},
 			{Config: totp("0000000000000000000000000000dead"), ConfigVariables: secret,
 				ExpectError: diagRE("Factor verification failed", "AUTH-3018", "Check user_id")},

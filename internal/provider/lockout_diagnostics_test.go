@@ -1,9 +1,13 @@
 package provider
 
 import (
+	"context"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
 )
 
 // A wrong passcode says that it counts towards locking the user and, when the provider may
@@ -29,4 +33,33 @@ func TestAccPasscodeFactor_wrongPasscodeCountsFailedAttempts(t *testing.T) {
 			},
 		}
 	})
+}
+
+// TestLockoutText_noEmulatorNumber: the wrong-passcode text quotes no limit, since the
+// provider does not know the domain's (today's text said "(the emulator: 5)" to every domain).
+func TestLockoutText_noEmulatorNumber(t *testing.T) {
+	for name, api := range map[string]factorAPI{"self-service": newSelfServiceAPI(nil), "unconfigured": nil} {
+		text := lockoutText(context.Background(), api, "u")
+		if strings.Contains(text, "emulator") || strings.ContainsAny(text, "0123456789") {
+			t.Errorf("%s: the lockout text quotes a number or the emulator: %s", name, text)
+		}
+		if !strings.Contains(text, "counts towards locking the user") {
+			t.Errorf("%s: the lockout text lost its point: %s", name, text)
+		}
+	}
+}
+
+// TestVerificationLockoutHint: a locked user's verification is told to verify again once
+// unlocked, never to change otp_resend_version, which the verification and the verify action
+// do not have.
+func TestVerificationLockoutHint(t *testing.T) {
+	for _, code := range []string{"AUTH-1027", "AUTH-1010"} {
+		d := verificationDiagnostic("alice", client.MethodTOTP, &client.APIError{StatusCode: 401, Code: code, Message: "Locked."})
+		if strings.Contains(d.Detail(), "otp_resend_version") {
+			t.Errorf("%s: the verification's hint names otp_resend_version: %s", code, d.Detail())
+		}
+		if !strings.Contains(d.Detail(), code) || !strings.Contains(d.Detail(), "verify again") {
+			t.Errorf("%s: the hint lacks the code or what to do: %s", code, d.Detail())
+		}
+	}
 }

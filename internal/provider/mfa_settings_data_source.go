@@ -12,14 +12,16 @@ import (
 )
 
 var (
-	_ datasource.DataSource              = &MFASettingsDataSource{}
-	_ datasource.DataSourceWithConfigure = &MFASettingsDataSource{}
+	_ datasource.DataSource                   = &MFASettingsDataSource{}
+	_ datasource.DataSourceWithConfigure      = &MFASettingsDataSource{}
+	_ datasource.DataSourceWithValidateConfig = &MFASettingsDataSource{}
 )
 
 // MFASettingsDataSource is idcsmfa_mfa_settings: the identity domain's MFA settings that
 // decide what users' factors may be (AuthenticationFactorSettings), read-only. It shares the
 // provider's one read of them with the resources' plan-time checks.
 type MFASettingsDataSource struct {
+	api    factorAPI
 	policy *domainSettings
 }
 
@@ -58,7 +60,19 @@ func (d *MFASettingsDataSource) Metadata(_ context.Context, req datasource.Metad
 
 func (d *MFASettingsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	if p := providerDataFrom(req.ProviderData, &resp.Diagnostics); p != nil {
-		d.policy = p.policy
+		d.api, d.policy = p.api, p.policy
+	}
+}
+
+// settingsNeedAdmin is why idcsmfa_mfa_settings needs the administrator's mode.
+const settingsNeedAdmin = "reads the domain's MFA settings (GET /admin/v1/AuthenticationFactorSettings), which a user's " +
+	"token may not do: it needs an application with the " + settingsReaderRole + " app role"
+
+// ValidateConfig refuses the data source at plan time in self-service mode (the framework
+// configures it first once the provider is configured; at validate time it is not).
+func (d *MFASettingsDataSource) ValidateConfig(_ context.Context, _ datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
+	if d.api != nil {
+		resp.Diagnostics.Append(d.api.mode().requireAdmin("idcsmfa_mfa_settings", settingsNeedAdmin)...)
 	}
 }
 
@@ -121,6 +135,10 @@ func (d *MFASettingsDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 }
 
 func (d *MFASettingsDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
+	resp.Diagnostics.Append(d.api.mode().requireAdmin("idcsmfa_mfa_settings", settingsNeedAdmin)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	s, err := d.policy.read(ctx)
 	if err != nil {
 		resp.Diagnostics.AddError("Could not read the identity domain's MFA settings",

@@ -101,7 +101,7 @@ func (r *PreferredFactorResource) Schema(_ context.Context, _ resource.SchemaReq
 
 func (r *PreferredFactorResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	if d := providerDataFrom(req.ProviderData, &resp.Diagnostics); d != nil {
-		r.api, r.listings = d.factors, d.listings
+		r.api, r.listings = d.api, d.listings
 	}
 }
 
@@ -255,6 +255,9 @@ func (r *PreferredFactorResource) ImportState(ctx context.Context, req resource.
 		var id types.String
 		resp.Diagnostics.Append(req.Identity.GetAttribute(ctx, path.Root(attrUserID), &id)...)
 		userID = id.ValueString()
+		if resp.Diagnostics.Append(identityIDDiagnostics(attrUserID, userID, guidRegexp, userIDInIdentity)...); resp.Diagnostics.HasError() {
+			return
+		}
 	}
 	if !guidRegexp.MatchString(userID) {
 		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("The import ID of idcsmfa_preferred_factor is the "+

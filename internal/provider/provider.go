@@ -4,11 +4,9 @@ package provider
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -61,7 +59,11 @@ func (p *IDCSMFAProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			"Authenticate either with the client credentials of a confidential application with the app roles the " +
 			"objects need (MFA Client for the factor resources, Authenticator Client for reading factors, User " +
 			"Administrator for `idcsmfa_users`) (`client_id` + `client_secret`), or with an `access_token` obtained elsewhere. " +
-			"Every attribute can also come from an environment variable; a value in the configuration wins.\n\n" +
+			"Every attribute can also come from its environment variable, each on its own: a value in the configuration " +
+			"wins, and the variable fills in what the block leaves out (the Me-role application in `IDCS_CLIENT_ID` / " +
+			"`IDCS_CLIENT_SECRET` beside a `username` in the block, for example). Environment credentials that cannot go " +
+			"with the block's are ignored: `IDCS_ACCESS_TOKEN` when the block sets a client or a user, the others when it " +
+			"sets `access_token`, and `IDCS_USERNAME` / `IDCS_PASSWORD` when `self_service = false`.\n\n" +
 			"**Self-service mode** (`username` + `password`, or `self_service = true` with a user's `access_token`): the " +
 			"provider acts as the signed-in user and manages that user's own factors through the identity domain's " +
 			"self-service endpoints (`/admin/v1/Me`, `/admin/v1/My*`), for domains where no application holds the MFA " +
@@ -160,11 +162,13 @@ func (p *IDCSMFAProvider) Configure(ctx context.Context, req provider.ConfigureR
 		"host": settings.Host, "auth": settings.authKind(), "self_service": settings.SelfService,
 	})
 
-	var api factorAPI = c
+	// The API is chosen here, once, for every object: each object either works through it
+	// or, when it needs the other mode's API, refuses at plan time (apiMode.requireAdmin).
+	var api factorAPI = adminAPI{c}
 	if settings.SelfService {
 		api = newSelfServiceAPI(c)
 	}
-	data := &providerData{client: c, factors: api, listings: newFactorListings(api), policy: newDomainSettings(c)}
+	data := &providerData{api: api, listings: newFactorListings(api), policy: newDomainSettings(c)}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
@@ -213,34 +217,11 @@ func (p *IDCSMFAProvider) DataSources(_ context.Context) []func() datasource.Dat
 	}
 }
 
-// providerData is what Configure hands to every resource and data source: one client, and
-// the per-process sharing of users' factor listings.
+// providerData is what Configure hands to every object: the API chosen once, and the
+// per-process sharing of users' factor listings.
 type providerData struct {
-	client   *client.Client
-	factors  factorAPI // the API the factor resources manage factors through
+	api      factorAPI
 	listings *factorListings
 	// policy is the domain's MFA settings, read once when first needed (domain_settings.go).
 	policy *domainSettings
-}
-
-// providerDataFrom is what every resource and data source's Configure does with the value
-// Configure handed over: nil before the provider is configured (validation), else the data.
-func providerDataFrom(data any, diags *diag.Diagnostics) *providerData {
-	if data == nil {
-		return nil
-	}
-	d, ok := data.(*providerData)
-	if !ok {
-		diags.AddError("Unexpected provider data",
-			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", data))
-	}
-	return d
-}
-
-// providerClient is providerDataFrom for objects that need only the client.
-func providerClient(data any, diags *diag.Diagnostics) *client.Client {
-	if d := providerDataFrom(data, diags); d != nil {
-		return d.client
-	}
-	return nil
 }

@@ -71,7 +71,7 @@ func validateStaticProviderConfig(cfg providerModel) diag.Diagnostics {
 	if known(cfg.AccessToken) && (known(cfg.Username) || known(cfg.Password)) {
 		diags.AddAttributeError(path.Root(attrUsername), "Conflicting provider credentials", userConflictDetail)
 	}
-	if !cfg.SelfService.IsNull() && !cfg.SelfService.IsUnknown() && !cfg.SelfService.ValueBool() && known(cfg.Username) {
+	if !cfg.SelfService.IsNull() && !cfg.SelfService.IsUnknown() && !cfg.SelfService.ValueBool() && (known(cfg.Username) || known(cfg.Password)) {
 		diags.AddAttributeError(path.Root(attrSelfService), "Conflicting provider mode", selfServiceOffDetail)
 	}
 	return diags
@@ -81,7 +81,7 @@ const userConflictDetail = "Both an access token and a user's username/password 
 	"username + password (the password grant, with the client_id and client_secret of a client that has the \"Me\" app " +
 	"role) or access_token with self_service = true (a token issued to the user), not both: remove one of them."
 
-const selfServiceOffDetail = "self_service is false but username is set: a username and password sign the user in, " +
+const selfServiceOffDetail = "self_service is false but username or password is set: a username and password sign the user in, " +
 	"which is the self-service mode. Remove self_service (username implies it), or remove username and password to " +
 	"manage factors as an administrator."
 
@@ -99,9 +99,18 @@ func hostProblem(host string) string {
 }
 
 // resolveProviderConfig applies environment fallbacks and checks that exactly one way of
-// authenticating is complete. Config wins over the environment; when the provider block sets
-// any credential, the credentials in the environment are ignored so that a stray
-// IDCS_ACCESS_TOKEN cannot conflict with client_id/client_secret written in the block.
+// authenticating is complete.
+//
+// Each attribute is the block's value, else its environment variable (an empty string in the
+// block counts as unset), so that every message that says "set X or IDCS_X" is true: the
+// Me-role application's client_id and client_secret may come from IDCS_CLIENT_ID /
+// IDCS_CLIENT_SECRET beside a username written in the block, a password from IDCS_PASSWORD
+// beside it, one half of a pair from each place. The exceptions are the credentials that
+// cannot go with what the block chose, which the block's choice shadows rather than
+// conflicts with: a stray IDCS_ACCESS_TOKEN is ignored when the block sets client_id,
+// client_secret, username or password; IDCS_CLIENT_ID, IDCS_CLIENT_SECRET, IDCS_USERNAME and
+// IDCS_PASSWORD are ignored when the block sets access_token; IDCS_USERNAME and IDCS_PASSWORD
+// are ignored when self_service is false (the administrator's mode was asked for).
 func resolveProviderConfig(cfg providerModel, getenv func(string) string) (providerSettings, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	for _, a := range []struct {
@@ -132,25 +141,36 @@ func resolveProviderConfig(cfg providerModel, getenv func(string) string) (provi
 		return providerSettings{}, diags
 	}
 
-	s := providerSettings{Host: pick(cfg.Host, getenv(envHost))}
-	if known(cfg.ClientID) || known(cfg.ClientSecret) || known(cfg.AccessToken) || known(cfg.Username) || known(cfg.Password) {
-		s.ClientID, s.ClientSecret, s.AccessToken = cfg.ClientID.ValueString(), cfg.ClientSecret.ValueString(), cfg.AccessToken.ValueString()
-		s.Username, s.Password = cfg.Username.ValueString(), cfg.Password.ValueString()
-	} else {
-		s.ClientID, s.ClientSecret, s.AccessToken = getenv(envClientID), getenv(envClientSecret), getenv(envAccessToken)
-		s.Username, s.Password = getenv(envUsername), getenv(envPassword)
+	tokenInBlock := inBlock(cfg.AccessToken)
+	pairInBlock := inBlock(cfg.ClientID) || inBlock(cfg.ClientSecret) || inBlock(cfg.Username) || inBlock(cfg.Password)
+	mode, modeSource := selfServiceSetting(cfg.SelfService, getenv)
+	envUnless := func(name string, shadowed bool) string {
+		if shadowed {
+			return ""
+		}
+		return getenv(name)
 	}
-	// The user's own credentials may come from the environment beside the Me-role client
-	// written in the block: the password is the one value a configuration should not hold.
-	if !known(cfg.Username) && !known(cfg.Password) && !known(cfg.AccessToken) && s.AccessToken == "" {
-		s.Username, s.Password = getenv(envUsername), getenv(envPassword)
+	s := providerSettings{
+		Host:         pick(cfg.Host, getenv(envHost)),
+		ClientID:     pick(cfg.ClientID, envUnless(envClientID, tokenInBlock)),
+		ClientSecret: pick(cfg.ClientSecret, envUnless(envClientSecret, tokenInBlock)),
+		AccessToken:  pick(cfg.AccessToken, envUnless(envAccessToken, pairInBlock)),
+		Username:     pick(cfg.Username, envUnless(envUsername, tokenInBlock || mode == modeOff)),
+		Password:     pick(cfg.Password, envUnless(envPassword, tokenInBlock || mode == modeOff)),
 	}
-	if cfg.SelfService.IsNull() {
-		s.SelfService = s.Username != "" || isTrue(getenv(envSelfService))
-	} else {
-		s.SelfService = cfg.SelfService.ValueBool()
+	s.SelfService = mode == modeOn || (mode == modeUnset && s.Username != "")
+	if mode == modeOff && (s.Username != "" || s.Password != "") {
+		// Only the block's username and password are left here (the environment's are shadowed).
+		where := "self_service is false"
+		if modeSource == envSelfService {
+			where = envSelfService + " is false"
+		}
+		diags.AddAttributeError(path.Root(attrSelfService), "Conflicting provider mode", where+" but username or "+
+			"password is set in the provider block: a username and password sign the user in, which is the self-service "+
+			"mode. Remove self_service (or unset "+envSelfService+"; username implies self-service), or remove username "+
+			"and password to manage factors as an administrator.")
+		return s, diags
 	}
-	diags.Append(checkSelfServiceSettings(s)...)
 
 	if s.Host == "" {
 		diags.AddAttributeError(hostPath, "Missing identity domain host",
@@ -158,12 +178,26 @@ func resolveProviderConfig(cfg providerModel, getenv func(string) string) (provi
 	} else if msg := hostProblem(s.Host); msg != "" {
 		diags.AddAttributeError(hostPath, "Invalid identity domain host", msg)
 	}
+	diags.Append(checkCredentials(s)...)
+	return s, diags
+}
 
+// checkCredentials checks that exactly one way of authenticating is complete: conflicts first
+// (nothing set elsewhere can repair them), then the missing halves, whose messages name the
+// environment variables that would complete them.
+func checkCredentials(s providerSettings) diag.Diagnostics {
+	var diags diag.Diagnostics
 	hasClientCreds := s.ClientID != "" || s.ClientSecret != ""
 	switch {
 	case hasClientCreds && s.AccessToken != "":
 		diags.AddAttributeError(path.Root(attrAccessToken), "Conflicting provider credentials", conflictDetail)
-	case s.AccessToken != "", s.Username != "" && !hasClientCreds: // the latter: checkSelfServiceSettings
+	case s.AccessToken != "" && (s.Username != "" || s.Password != ""):
+		diags.AddAttributeError(path.Root(attrUsername), "Conflicting provider credentials", userConflictDetail)
+	case s.Username != "" || s.Password != "":
+		diags.Append(checkSelfServiceSettings(s)...)
+	case s.AccessToken != "":
+	case s.SelfService:
+		diags.Append(checkSelfServiceSettings(s)...)
 	case s.ClientID != "" && s.ClientSecret == "":
 		diags.Append(missingHalf(attrClientID, attrClientSecret, envClientSecret, "the confidential application's client secret"))
 	case s.ClientID == "" && s.ClientSecret != "":
@@ -176,8 +210,36 @@ func resolveProviderConfig(cfg providerModel, getenv func(string) string) (provi
 				"set username and password (or %s and %s) with the client_id and client_secret of an application with the "+
 				"\"Me\" app role.", envClientID, envClientSecret, envAccessToken, envUsername, envPassword))
 	}
-	return s, diags
+	return diags
 }
+
+// selfServiceMode values of self_service as set: in the block, else in IDCS_SELF_SERVICE.
+const (
+	modeUnset = iota
+	modeOn
+	modeOff
+)
+
+// selfServiceSetting is self_service as written (the block wins over IDCS_SELF_SERVICE), and
+// where it was written; modeUnset when neither says true or false.
+func selfServiceSetting(v types.Bool, getenv func(string) string) (int, string) {
+	if !v.IsNull() {
+		if v.ValueBool() {
+			return modeOn, attrSelfService
+		}
+		return modeOff, attrSelfService
+	}
+	if b, err := strconv.ParseBool(getenv(envSelfService)); err == nil {
+		if b {
+			return modeOn, envSelfService
+		}
+		return modeOff, envSelfService
+	}
+	return modeUnset, ""
+}
+
+// inBlock reports whether the provider block sets v to a non-empty value.
+func inBlock(v types.String) bool { return known(v) && v.ValueString() != "" }
 
 func known(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
 
@@ -188,16 +250,12 @@ func pick(v types.String, fallback string) string {
 	return fallback
 }
 
-func isTrue(v string) bool { b, err := strconv.ParseBool(v); return err == nil && b }
-
 // checkSelfServiceSettings checks the self-service credentials: username and password
 // together, with the Me-role client's id and secret (the password grant, API doc 6.1), never
 // with an access token; or self_service with a user's access token.
 func checkSelfServiceSettings(s providerSettings) diag.Diagnostics {
 	var diags diag.Diagnostics
 	switch {
-	case s.Username != "" && s.AccessToken != "":
-		diags.AddAttributeError(path.Root(attrUsername), "Conflicting provider credentials", userConflictDetail)
 	case s.Username != "" && s.Password == "":
 		diags.Append(missingHalf(attrUsername, attrPassword, envPassword, "the user's password (the password grant of self-service)"))
 	case s.Username == "" && s.Password != "":
@@ -211,7 +269,9 @@ func checkSelfServiceSettings(s providerSettings) diag.Diagnostics {
 		diags.AddAttributeError(path.Root(attrSelfService), "Missing the user's credentials",
 			"self_service is true, which acts as the signed-in user, but neither a user's username and password nor an "+
 				"access_token is set: client credentials give a token of the application, which has no user. Set username "+
-				"and password (or "+envUsername+" / "+envPassword+") or a user's access_token (or "+envAccessToken+").")
+				"and password (or "+envUsername+" / "+envPassword+") beside the client_id and client_secret of an "+
+				"application with the \"Me\" app role, or a user's access_token (or "+envAccessToken+") instead of "+
+				"client_id and client_secret.")
 	}
 	return diags
 }

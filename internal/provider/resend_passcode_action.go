@@ -17,7 +17,10 @@ import (
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
 )
 
-var _ action.ActionWithConfigure = &ResendPasscodeAction{}
+var (
+	_ action.ActionWithConfigure  = &ResendPasscodeAction{}
+	_ action.ActionWithModifyPlan = &ResendPasscodeAction{}
+)
 
 // ResendPasscodeAction is idcsmfa_resend_passcode: a new passcode for a pending SMS or email
 // factor (Terraform 1.14+ actions).
@@ -67,7 +70,8 @@ const resendPasscodeDescription = "Sends a new passcode for a pending (`ENROLLME
 	"Every passcode sent may count towards locking the user (Oracle's verification sample warns so). Needs the " +
 	"**MFA Client** app role; to check, before sending, that `factor_id` is the device described (method and " +
 	"masked number), also a role that reads users (**User Administrator**); without it the action still sends, " +
-	"and fails afterwards if the service restarted another factor."
+	"and fails afterwards if the service restarted another factor. Not available in self-service mode (refused at " +
+	"plan time): there, raise the factor resource's `otp_resend_version`."
 
 func (a *ResendPasscodeAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
 	resp.Schema = schema.Schema{
@@ -104,7 +108,21 @@ func (a *ResendPasscodeAction) Schema(_ context.Context, _ action.SchemaRequest,
 
 func (a *ResendPasscodeAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
 	if d := providerDataFrom(req.ProviderData, &resp.Diagnostics); d != nil {
-		a.api = d.factors
+		a.api = d.api
+	}
+}
+
+// resendNeedsAdmin is why the action needs the administrator's mode: in self-service mode
+// the factor resource itself resends.
+const resendNeedsAdmin = "restarts the pending enrollment through POST /mfa/v1/users/{id}/factors, which takes an " +
+	"application's token with the MFA Client role; the self-service enroller would create a second device instead. In " +
+	"self-service mode, raise otp_resend_version of the factor's idcsmfa_sms_factor or idcsmfa_email_factor resource: " +
+	"it sends a new passcode through the self-service initiator"
+
+// ModifyPlan refuses the action at plan time in self-service mode.
+func (a *ResendPasscodeAction) ModifyPlan(_ context.Context, _ action.ModifyPlanRequest, resp *action.ModifyPlanResponse) {
+	if a.api != nil {
+		resp.Diagnostics.Append(a.api.mode().requireAdmin("idcsmfa_resend_passcode", resendNeedsAdmin)...)
 	}
 }
 
@@ -127,6 +145,9 @@ func (a *ResendPasscodeAction) Invoke(ctx context.Context, req action.InvokeRequ
 	var m resendPasscodeModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if resp.Diagnostics.Append(a.api.mode().requireAdmin("idcsmfa_resend_passcode", resendNeedsAdmin)...); resp.Diagnostics.HasError() {
 		return
 	}
 	userID, factorID, k := m.UserID.ValueString(), m.FactorID.ValueString(), m.kind()

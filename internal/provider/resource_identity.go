@@ -2,6 +2,9 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"regexp"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -95,9 +98,33 @@ func importedFactorIDs(ctx context.Context, req resource.ImportStateRequest) (us
 		if diags = req.Identity.Get(ctx, &id); diags.HasError() {
 			return "", "", diags
 		}
-		return parseFactorResourceID(factorResourceID(id.UserID.ValueString(), id.FactorID.ValueString()))
+		userID, factorID = id.UserID.ValueString(), id.FactorID.ValueString()
+		diags.Append(identityIDDiagnostics(attrUserID, userID, guidRegexp, userIDInIdentity)...)
+		diags.Append(identityIDDiagnostics(attrFactorID, factorID, hex32Regexp, "the factor's id (device id): 32 hexadecimal "+
+			"characters, e.g. "+exampleFactorID)...)
+		return userID, factorID, diags
 	}
 	return parseFactorResourceID(req.ID)
+}
+
+// userIDInIdentity is what the identity's user_id must be.
+const userIDInIdentity = "the user's GUID (the SCIM user id, not the OCID): 32 lower-case hexadecimal characters, e.g. " +
+	exampleUserID
+
+// identityIDDiagnostics judges one id of an `import { identity = {...} }` block, which has no
+// import ID: the error names the identity attribute and, for a GUID written in upper case
+// (as some consoles and tools show it), the value to write.
+func identityIDDiagnostics(attr, value string, valid *regexp.Regexp, what string) diag.Diagnostics {
+	if valid.MatchString(value) {
+		return nil
+	}
+	var diags diag.Diagnostics
+	detail := fmt.Sprintf("The identity's %s must be %s. Got %q.", attr, what, value)
+	if lower := strings.ToLower(value); lower != value && valid.MatchString(lower) {
+		detail += fmt.Sprintf(" The identity domain's GUIDs are lower case: write %s = %q.", attr, lower)
+	}
+	diags.AddError("Invalid import identity", detail)
+	return diags
 }
 
 // importFactorIDs is the common start of a factor's import (factor resources and

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -201,4 +202,38 @@ func (w withoutIdentity) ApplyResourceChange(ctx context.Context, req *tfprotov6
 		resp.NewIdentity = nil
 	}
 	return resp, err
+}
+
+// TestAccResourceIdentity_upperCaseGUID: an import block whose identity holds a GUID in upper
+// case (as consoles show it) fails naming the identity attribute and the lower-case value to
+// write, not an "Invalid import ID ... <user_id>/<factor_id>" that nobody wrote (issue 25,
+// item 5); for the factor resources and the preferred factor alike.
+func TestAccResourceIdentity_upperCaseGUID(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	env.requireEmulator(t, "enrolling a factor outside Terraform")
+	userID := env.newUser(t)
+	factorID := enrollDirect(t, env, userID, emailSkip())
+	upper := strings.ToUpper(userID)
+	importBlock := func(to, identity string) string {
+		return fmt.Sprintf("\nimport {\n  to       = %s\n  identity = {\n%s  }\n}\n", to, identity)
+	}
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   skipBelow1_12,
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: env.providerConfig() + emailResource("test", userID, "") +
+					importBlock("idcsmfa_email_factor.test", fmt.Sprintf("    user_id   = %q\n    factor_id = %q\n", upper, factorID)),
+				PlanOnly:    true,
+				ExpectError: diagRE("Invalid import identity", "The identity's user_id must be the user's GUID", upper, "lower case", fmt.Sprintf("write user_id = %q", userID)),
+			},
+			{
+				Config: env.providerConfig() + fmt.Sprintf("\nresource \"idcsmfa_preferred_factor\" \"test\" {\n  user_id   = %q\n  factor_id = %q\n}\n", userID, factorID) +
+					importBlock("idcsmfa_preferred_factor.test", fmt.Sprintf("    user_id = %q\n", upper)),
+				PlanOnly:    true,
+				ExpectError: diagRE("Invalid import identity", fmt.Sprintf("write user_id = %q", userID)),
+			},
+		},
+	})
 }

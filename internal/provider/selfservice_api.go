@@ -72,6 +72,10 @@ func (a *selfServiceAPI) caller(ctx context.Context) (*client.Me, error) {
 	}
 	me, err := a.c.Me(ctx)
 	if err != nil {
+		if errors.Is(err, client.ErrTokenRequest) {
+			// No token at all (a refused password, no answer): not a token of the wrong kind.
+			return nil, err
+		}
 		if errors.Is(err, client.ErrUnauthorized) || errors.Is(err, client.ErrForbidden) || errors.Is(err, client.ErrNotFound) {
 			return nil, fmt.Errorf("%w: %w", errWrongTokenKind, err)
 		}
@@ -82,6 +86,14 @@ func (a *selfServiceAPI) caller(ctx context.Context) (*client.Me, error) {
 	}
 	a.me = me
 	return me, nil
+}
+
+func (a *selfServiceAPI) mode() apiMode         { return selfServiceMode }
+func (a *selfServiceAPI) admin() *client.Client { return nil }
+
+func (a *selfServiceAPI) managesUser(ctx context.Context, userGUID string) error {
+	_, err := a.self(ctx, userGUID)
+	return err
 }
 
 // self checks that userGUID is the caller, and returns the caller.
@@ -340,8 +352,7 @@ func firstNonEmptyString(v ...string) string {
 // API doc 6.3). A token that is not a user's is refused here too, before anything is created.
 // In the administrator's mode it says nothing.
 func (r *factorResource) selfServicePlanDiagnostics(ctx context.Context, req resource.ModifyPlanRequest) diag.Diagnostics {
-	ss, ok := r.api.(*selfServiceAPI)
-	if !ok || req.Plan.Raw.IsNull() {
+	if r.api == nil || r.api.mode() != selfServiceMode || req.Plan.Raw.IsNull() {
 		return nil
 	}
 	var diags diag.Diagnostics
@@ -367,11 +378,18 @@ func (r *factorResource) selfServicePlanDiagnostics(ctx context.Context, req res
 	if !known(userID) {
 		return diags
 	}
-	if _, err := ss.self(ctx, userID.ValueString()); err != nil {
+	if err := r.api.managesUser(ctx, userID.ValueString()); err != nil {
 		var nc *errNotCaller
-		if errors.As(err, &nc) {
+		switch {
+		case errors.As(err, &nc):
 			diags.AddAttributeError(path.Root(attrUserID), "user_id is not the signed-in user", capitalize(err.Error())+".")
-		} else {
+		case errors.Is(err, client.ErrTokenRefused):
+			// A refused sign-in is one error for the whole plan, not one per resource: the first
+			// resource to meet it reports it in full, and the plan fails with it.
+			if firstReport(err) {
+				diags.AddError("The identity domain refused the provider's credentials", fullErrorDetail(err))
+			}
+		default:
 			diags.Append(apiErrorDiagnostic("Could not read the signed-in user (GET /admin/v1/Me)", err))
 		}
 	}

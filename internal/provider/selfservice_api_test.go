@@ -110,7 +110,7 @@ func TestProvider_selfServiceStaticConflicts(t *testing.T) {
 	}{
 		"username and access_token": {providerModel{AccessToken: str("t"), Username: str("u")}, "Conflicting provider credentials"},
 		"self_service off with username": {providerModel{Username: str("u"), SelfService: types.BoolValue(false)},
-			"self_service is false but username is set"},
+			"self_service is false but username or password is set"},
 	} {
 		if d := validateStaticProviderConfig(tc.cfg); !strings.Contains(fmt.Sprint(d), tc.want) {
 			t.Errorf("%s: %v", name, d)

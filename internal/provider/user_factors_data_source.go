@@ -106,7 +106,7 @@ func (d *UserFactorsDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 }
 
 func (d *UserFactorsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = providerFactors(req.ProviderData, &resp.Diagnostics)
+	d.client = providerAPI(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *UserFactorsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -19,8 +19,9 @@ import (
 )
 
 var (
-	_ datasource.DataSource              = &UsersDataSource{}
-	_ datasource.DataSourceWithConfigure = &UsersDataSource{}
+	_ datasource.DataSource                   = &UsersDataSource{}
+	_ datasource.DataSourceWithConfigure      = &UsersDataSource{}
+	_ datasource.DataSourceWithValidateConfig = &UsersDataSource{}
 )
 
 // usersAttributes is all the data source asks SCIM for: a full user (names, emails, groups,
@@ -35,7 +36,7 @@ var usersAttributes = []string{
 
 // UsersDataSource lists users with their MFA status from the SCIM Users list.
 type UsersDataSource struct {
-	client *client.Client
+	api factorAPI
 }
 
 // NewUsersDataSource is the constructor the provider registers.
@@ -64,7 +65,8 @@ func (d *UsersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 			"extension, for audits such as \"who has no MFA\". It pages through every matching user with the largest " +
 			"page the service allows and asks only for the attributes it outputs, so it stays cheap for thousands of " +
 			"users. The OAuth client needs the *User Administrator* role (or Identity Domain Administrator) to list users. " +
-			"No read-only alternative to User Administrator is documented.",
+			"No read-only alternative to User Administrator is documented. Not available in self-service mode (refused at " +
+			"plan time): use a provider configuration with an administrator's application.",
 		Attributes: map[string]schema.Attribute{
 			"filter": schema.StringAttribute{
 				Optional: true,
@@ -106,12 +108,25 @@ func (d *UsersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 }
 
 func (d *UsersDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = providerClient(req.ProviderData, &resp.Diagnostics)
+	d.api = providerAPI(req.ProviderData, &resp.Diagnostics)
+}
+
+// usersNeedAdmin is why idcsmfa_users needs the administrator's mode.
+const usersNeedAdmin = "lists every user of the identity domain (SCIM /admin/v1/Users), which a user's token may not do: " +
+	"it needs an application with the User Administrator role"
+
+// ValidateConfig refuses the data source at plan time in self-service mode (the framework
+// configures it first once the provider is configured; at validate time it is not).
+func (d *UsersDataSource) ValidateConfig(_ context.Context, _ datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
+	if d.api != nil {
+		resp.Diagnostics.Append(d.api.mode().requireAdmin("idcsmfa_users", usersNeedAdmin)...)
+	}
 }
 
 func (d *UsersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg usersModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	resp.Diagnostics.Append(d.api.mode().requireAdmin("idcsmfa_users", usersNeedAdmin)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -119,7 +134,7 @@ func (d *UsersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	// Each page is reduced to the five outputs as it arrives, so the SCIM pages are never all
 	// held at once.
 	users := []usersUserModel{}
-	err := d.client.ListAllUsers(ctx, cfg.Filter.ValueString(), usersAttributes, func(page []client.SCIMUser) error {
+	err := d.api.admin().ListAllUsers(ctx, cfg.Filter.ValueString(), usersAttributes, func(page []client.SCIMUser) error {
 		for _, u := range page {
 			users = append(users, userMFASummary(u))
 		}

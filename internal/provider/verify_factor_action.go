@@ -10,20 +10,19 @@ import (
 	actionschema "github.com/hashicorp/terraform-plugin-framework/action/schema"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	ephemeralschema "github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
-
-	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
 )
 
 var (
 	_ action.ActionWithConfigure      = &VerifyFactorAction{}
 	_ action.ActionWithValidateConfig = &VerifyFactorAction{}
+	_ action.ActionWithModifyPlan     = &VerifyFactorAction{}
 )
 
 // VerifyFactorAction is idcsmfa_verify_factor: one verification of an enrolled factor, on the
 // engine of the ephemeral resource idcsmfa_factor_verification (client.Verify), for
 // Terraform 1.14+ actions. The outcome is a progress message or an error diagnostic.
 type VerifyFactorAction struct {
-	client *client.Client
+	api factorAPI
 	// pushPollInterval is the wait between PUSH polls; 0 means the client's default.
 	pushPollInterval time.Duration
 }
@@ -45,14 +44,16 @@ const verifyFactorDescription = "Runs one verification of a user's enrolled fact
 	"no person involved: a code computed from `totp_secret` (TOTP); the passcode the service returns encrypted to " +
 	"the application's trusted client certificate, decrypted with `private_key_pem` (SMS, EMAIL, PHONE_CALL: the " +
 	"user is not notified); `bypass_code`; `security_answers`. PUSH waits for the user to approve, at most 5 minutes.\n\n" +
-	"**Secrets.** Give `totp_secret`, `private_key_pem`, `bypass_code` and `security_answers` through `sensitive` " +
-	"variables or other sensitive values: the plan shows an action's inputs, and an action cannot mark its own " +
-	"inputs sensitive, so a literal is printed. Terraform refuses ephemeral values here (an action's inputs are not " +
-	"write-only), and keeps the sensitive values in a saved plan file like any other; where that matters, use the " +
-	"ephemeral resource, which takes ephemeral values.\n\n" +
+	"**Secrets.** `totp_secret`, `private_key_pem`, `bypass_code` and `security_answers` are write-only: give " +
+	"them through `ephemeral = true` variables (or another ephemeral value). Then the secret is in neither a saved " +
+	"plan file (`terraform plan -out`, including `-invoke`) nor the state; Terraform asks for the ephemeral " +
+	"variables again when it applies a saved plan (set them in the environment, `TF_VAR_...`, for both commands). A " +
+	"value that is not ephemeral (a `sensitive` variable, a literal) is kept in a saved plan file in clear, as every " +
+	"variable is: `terraform show -json` of the file prints it. The action never writes a secret to the state, and " +
+	"no input appears in its messages.\n\n" +
 	"**Lockout.** The service counts every wrong answer, and may count every passcode it sends, towards locking the " +
 	"user: each invocation is one verification, and the action never retries an answer. Needs the **MFA Client** " +
-	"or **Authenticator Client** app role."
+	"or **Authenticator Client** app role; not available in self-service mode (refused at plan time)."
 
 // verifyFactorInputs are the ephemeral resource's inputs the action takes: all of them but
 // its timeouts, which an action has no block for.
@@ -80,19 +81,32 @@ func (a *VerifyFactorAction) Schema(ctx context.Context, _ action.SchemaRequest,
 // actionAttribute turns an optional input of the ephemeral resource into an action
 // attribute. "After opening, ..." sentences describe the ephemeral resource's results,
 // which an action has none of; they come last in each description and are cut.
+//
+// A sensitive input becomes write-only: an action cannot mark an input sensitive, but a
+// write-only one takes ephemeral values (an `ephemeral = true` variable, an ephemeral
+// resource's attribute), which Terraform keeps out of saved plan files and the state.
 func actionAttribute(a ephemeralschema.Attribute) (actionschema.Attribute, bool) {
 	switch a := a.(type) {
 	case ephemeralschema.StringAttribute:
-		return actionschema.StringAttribute{Optional: true, Validators: a.Validators,
-			MarkdownDescription: inputsOnly(a.MarkdownDescription)}, true
+		return actionschema.StringAttribute{Optional: true, WriteOnly: a.Sensitive, Validators: a.Validators,
+			MarkdownDescription: inputsOnly(a.MarkdownDescription) + writeOnlyNote(a.Sensitive)}, true
 	case ephemeralschema.Int64Attribute:
 		return actionschema.Int64Attribute{Optional: true, Validators: a.Validators,
 			MarkdownDescription: inputsOnly(a.MarkdownDescription)}, true
 	case ephemeralschema.MapAttribute:
-		return actionschema.MapAttribute{Optional: true, ElementType: a.ElementType,
-			Validators: a.Validators, MarkdownDescription: inputsOnly(a.MarkdownDescription)}, true
+		return actionschema.MapAttribute{Optional: true, WriteOnly: a.Sensitive, ElementType: a.ElementType,
+			Validators: a.Validators, MarkdownDescription: inputsOnly(a.MarkdownDescription) + writeOnlyNote(a.Sensitive)}, true
 	}
 	return nil, false
+}
+
+// writeOnlyNote ends the description of a write-only (secret) input of the action.
+func writeOnlyNote(secret bool) string {
+	if !secret {
+		return ""
+	}
+	return " Write-only: give it an ephemeral value (an `ephemeral = true` variable) and it is in no plan file and " +
+		"no state; a non-ephemeral variable's value is kept in a saved plan file (`-out`), as every variable is."
 }
 
 // inputsOnly drops the "After opening, ..." sentence of a description, and says how an
@@ -116,12 +130,20 @@ func inputsOnly(description string) string {
 const totpOpeningsSentence = "Terraform opens an ephemeral resource"
 
 func (a *VerifyFactorAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
-	a.client = providerClient(req.ProviderData, &resp.Diagnostics)
+	a.api = providerAPI(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan refuses the action at plan time in self-service mode: the plan of an
+// invocation (or of the resource whose action_trigger names it) runs with the provider
+// configured, which ValidateConfig may not.
+func (a *VerifyFactorAction) ModifyPlan(_ context.Context, _ action.ModifyPlanRequest, resp *action.ModifyPlanResponse) {
+	resp.Diagnostics.Append(requireAdminAPI(a.api, "idcsmfa_verify_factor")...)
 }
 
 // ValidateConfig says at plan time which input the chosen method needs, as the ephemeral
 // resource does.
 func (a *VerifyFactorAction) ValidateConfig(ctx context.Context, req action.ValidateConfigRequest, resp *action.ValidateConfigResponse) {
+	resp.Diagnostics.Append(requireAdminAPI(a.api, "idcsmfa_verify_factor")...)
 	var m verificationInputs
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
@@ -133,12 +155,13 @@ func (a *VerifyFactorAction) ValidateConfig(ctx context.Context, req action.Vali
 func (a *VerifyFactorAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
 	var m verificationInputs
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	resp.Diagnostics.Append(requireAdminAPI(a.api, "idcsmfa_verify_factor")...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Verifying %s of user %s.",
 		verifiedWhat(m.FactorID.ValueString(), m.Method.ValueString()), m.who())})
-	res, diags := m.verify(ctx, a.client, defaultVerificationTimeout, a.pushPollInterval)
+	res, diags := m.verify(ctx, a.api.admin(), defaultVerificationTimeout, a.pushPollInterval)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

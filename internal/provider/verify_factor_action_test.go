@@ -1,8 +1,13 @@
 package provider
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -10,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
 )
@@ -93,5 +99,83 @@ func TestVerifyFactorActionSchema(t *testing.T) {
 		if a.IsRequired() || !a.IsOptional() {
 			t.Errorf("%s: every input of the action is optional, as in the ephemeral resource", name)
 		}
+	}
+}
+
+// TestAccVerifyFactorAction_secretNotInSavedPlan runs the documented example
+// (examples/actions/idcsmfa_verify_factor/action.tf) through terraform with saved plans: the
+// create with its action_trigger, then `plan -invoke=... -out`, each applied from the file.
+// The TOTP secret must be in no saved plan file (neither its zip entries nor `terraform show
+// -json`) and not in the state (issue 25, item 6): the example passes it through an ephemeral
+// variable into write-only inputs.
+func TestAccVerifyFactorAction_secretNotInSavedPlan(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1")
+	}
+	skipOnOpenTofu(t, "actions")
+	t.Parallel()
+	env := newTestEnv(t)
+	userID := env.newUser(t)
+	cli := newCLIRun(t)
+	if v := cliVersion(t, cli); v.LessThan(tfversion.Version1_14_0) {
+		t.Skipf("actions need Terraform 1.14+, the CLI is %s", v)
+	}
+	example, err := os.ReadFile(filepath.Join("..", "..", "examples", "actions", "idcsmfa_verify_factor", "action.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const documentedUser = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+	if !strings.Contains(string(example), documentedUser) {
+		t.Fatalf("the example no longer names user %s; update this test", documentedUser)
+	}
+	cli.writeConfig(strings.Replace(string(example), documentedUser, userID, 1) + env.providerConfig())
+	secret := strings.ReplaceAll(testTOTPSecret, " ", "")
+	vars := []string{"TF_VAR_totp_secret=" + secret}
+
+	cli.mustRun(0, vars, "plan", "-input=false", "-no-color", "-out=create.plan")
+	checkPlanFileClean(t, cli, "create.plan", secret)
+	if out := cli.mustRun(0, vars, "apply", "-input=false", "-no-color", "create.plan"); !strings.Contains(out, "Verified: TOTP factor") {
+		t.Errorf("the action triggered by the create did not verify the factor:\n%s", lastBytes(out, 3000))
+	}
+	cli.mustRun(0, vars, "plan", "-input=false", "-no-color", "-invoke=action.idcsmfa_verify_factor.ci", "-out=invoke.plan")
+	checkPlanFileClean(t, cli, "invoke.plan", secret)
+	if out := cli.mustRun(0, vars, "apply", "-input=false", "-no-color", "invoke.plan"); !strings.Contains(out, "Verified: TOTP factor") {
+		t.Errorf("the invoked action did not verify the factor:\n%s", lastBytes(out, 3000))
+	}
+	state, err := os.ReadFile(filepath.Join(cli.dir, "terraform.tfstate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(state), secret) {
+		t.Error("the TOTP secret is in the state")
+	}
+	cli.mustRun(0, vars, "destroy", "-auto-approve", "-input=false", "-no-color")
+}
+
+// checkPlanFileClean fails when secret is in the saved plan file name: in any of its zip
+// entries, decompressed, or in `terraform show -json` of it.
+func checkPlanFileClean(t *testing.T, cli *cliRun, name, secret string) {
+	t.Helper()
+	zr, err := zip.OpenReader(filepath.Join(cli.dir, name))
+	if err != nil {
+		t.Fatalf("reading the saved plan %s: %s", name, err)
+	}
+	defer func() { _ = zr.Close() }()
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(rc)
+		_ = rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(b, []byte(secret)) {
+			t.Errorf("the saved plan %s holds the TOTP secret in clear (entry %s)", name, f.Name)
+		}
+	}
+	if out := cli.mustRun(0, nil, "show", "-json", name); strings.Contains(out, secret) {
+		t.Errorf("terraform show -json %s prints the TOTP secret", name)
 	}
 }

@@ -34,10 +34,14 @@ action "idcsmfa_verify_factor" "ci" {
   }
 }
 
-# Pass it as TF_VAR_totp_secret. Sensitive, not ephemeral: an action's inputs take no
-# ephemeral value, and the plan prints any input that is not sensitive.
+# Pass it as TF_VAR_totp_secret, to `terraform plan -out` and again to `terraform apply` of the
+# saved plan. Ephemeral: Terraform keeps an ephemeral value out of saved plan files and the
+# state (totp_secret of the action and shared_secret_wo of the factor are write-only, so they
+# take it). A sensitive variable that is not ephemeral would be stored in clear in a saved plan
+# file, as every variable is, and `terraform show -json` would print it.
 variable "totp_secret" {
   type        = string
   description = "Base32 TOTP secret of the test user's factor, e.g. from a secret store."
   sensitive   = true
+  ephemeral   = true
 }
