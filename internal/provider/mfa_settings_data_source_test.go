@@ -80,3 +80,18 @@ func TestAccMFASettingsDataSource_withoutRole(t *testing.T) {
 		}},
 	})
 }
+
+// In self-service mode the data source is refused at plan time, like idcsmfa_users, and the
+// settings are not asked for with the user's token.
+func TestAccMFASettingsDataSource_selfServiceRefusedAtPlan(t *testing.T) {
+	t.Parallel()
+	u := newSelfServiceUser(t, nil)
+	ssTest(t, u, nil, resource.TestStep{
+		Config:      u.provider() + `data "idcsmfa_mfa_settings" "domain" {}`,
+		PlanOnly:    true,
+		ExpectError: diagRE(adminOnlyRefusal("idcsmfa_mfa_settings", "GET /admin/v1/AuthenticationFactorSettings", "Security Administrator")...),
+	})
+	if n := u.env.Emulator.Stats().Requests[keyReadSettings]; n != 0 {
+		t.Errorf("%d reads of the settings with the user's token, want none", n)
+	}
+}
