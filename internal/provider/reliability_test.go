@@ -351,7 +351,8 @@ const (
 // TestAccReliability_callBudget holds the provider to the fewest calls the API allows (issue
 // 9), counted by the emulator: an apply of N skip_verification factors costs N enrollments and
 // N reads of the user's devices (the check that no pending enrollment is taken over, which
-// must be as fresh as the enrollment it guards), nothing else; a plan without refresh costs nothing; a refresh of N factors over M users
+// must be as fresh as the enrollment it guards), and one read of the domain's MFA settings per
+// provider process (issue 28), nothing else; a plan without refresh costs nothing; a refresh of N factors over M users
 // costs at most one listing per user and no per-factor read; no phase fetches more than one
 // token per provider process.
 func TestAccReliability_callBudget(t *testing.T) {
@@ -421,10 +422,15 @@ func TestAccReliability_callBudget(t *testing.T) {
 			return fmt.Sprintf("%d enrollments for %d factors", s.Requests[keyEnroll], n)
 		case s.Requests[keyUserDevices] != n:
 			return fmt.Sprintf("%d checks for pending enrollments for %d factors, want one each", s.Requests[keyUserDevices], n)
-		case requestsWhere(s, func(k string) bool { return k != keyEnroll && k != keyToken && k != keyUserDevices }) != 0:
-			return "the plan or apply of new factors read or wrote something besides the enrollments and their checks"
-		case s.TokenRequests > 1:
-			return fmt.Sprintf("%d token requests, want one for the provider process that applies", s.TokenRequests)
+		case s.Requests[keyReadSettings] > 2:
+			// New factors ask for the domain's MFA settings (issue 28): once per provider process.
+			return fmt.Sprintf("%d reads of the domain's MFA settings, want at most one per provider process (plan, apply)", s.Requests[keyReadSettings])
+		case requestsWhere(s, func(k string) bool {
+			return k != keyEnroll && k != keyToken && k != keyUserDevices && k != keyReadSettings
+		}) != 0:
+			return "the plan or apply of new factors read or wrote something besides the enrollments, their checks and the domain's settings"
+		case s.TokenRequests > 2:
+			return fmt.Sprintf("%d token requests, want one for each provider process (the plan reads the domain's settings, the apply enrolls)", s.TokenRequests)
 		}
 		return ""
 	})
