@@ -144,3 +144,14 @@ var (
 
 // TOTPAlgorithms are the hashes Config.TOTPAlgorithm accepts (Oracle's hashingAlgorithm).
 var TOTPAlgorithms = impl.TOTPAlgorithms
+
+// Oracle's rate-limit groups (API reference 7.4), the keys of Stats.RateLimitedByGroup, and
+// the domain types Config.RateLimits accepts.
+const (
+	GroupAuthN  = impl.GroupAuthN
+	GroupToken  = impl.GroupToken
+	GroupOthers = impl.GroupOthers
+)
+
+// RateLimitTypes are the domain types Config.RateLimits accepts.
+func RateLimitTypes() []string { return impl.RateLimitTypes() }

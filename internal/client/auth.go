@@ -43,6 +43,7 @@ type ccTokens struct {
 	httpClient  *http.Client
 	renewBefore time.Duration
 	secrets     []string
+	host        string // the identity domain's host name, for UnreachableError
 	now         func() time.Time
 
 	sem       chan struct{} // a mutex callers can stop waiting for
@@ -77,6 +78,7 @@ func newCCTokens(tokenURL string, cfg Config, httpClient *http.Client) *ccTokens
 		httpClient:  httpClient,
 		renewBefore: renew,
 		secrets:     []string{cfg.ClientSecret},
+		host:        hostOf(tokenURL),
 		now:         time.Now,
 		sem:         make(chan struct{}, 1),
 	}
@@ -160,6 +162,10 @@ func (s *ccTokens) invalidate(tok string) bool {
 func (s *ccTokens) tokenError(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
+	}
+	if isDialError(err) {
+		return &UnreachableError{Operation: tokenOperation, Host: s.host,
+			Err: fmt.Errorf("%w: %s", ErrTokenRequest, scrub(unwrapURLError(err).Error(), s.secrets))}
 	}
 	var re *oauth2.RetrieveError
 	if !errors.As(err, &re) || re.Response == nil {

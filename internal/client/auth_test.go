@@ -22,6 +22,7 @@ type tokenServer struct {
 	expiresIn int
 	delay     time.Duration
 	refuse    bool
+	refused   atomic.Int32
 	mu        sync.Mutex
 	valid     map[string]bool
 	onAPI     func(w http.ResponseWriter, r *http.Request, tok string) bool // true: handled
@@ -39,6 +40,7 @@ func (s *tokenServer) handler() http.Handler {
 			s.t.Error("client secret sent in the body, want HTTP Basic")
 		}
 		if !ok || id != "cid" || secret != "the-secret" || s.refuse {
+			s.refused.Add(1)
 			writeJSON(w, 401, `{"error":"invalid_client","error_description":"Client authentication failed for the-secret."}`)
 			return
 		}
@@ -225,6 +227,15 @@ func TestTokenRefused(t *testing.T) {
 	if s.apiCalls.Load() != 0 {
 		t.Error("API called without a token")
 	}
+	// Refused credentials stay refused: later calls get the first answer without asking again.
+	for i := 0; i < 5; i++ {
+		if _, again := c.Enroll(context.Background(), "u1", EnrollRequest{Method: MethodEmail}); again == nil || again.Error() != msg {
+			t.Errorf("call %d after the refusal: %v, want the first refusal", i+2, again)
+		}
+	}
+	if n := s.refused.Load(); n != 1 {
+		t.Errorf("%d token requests refused, want 1: the refusal is not remembered", n)
+	}
 }
 
 // TestTokenRefusedOnceIsNotAskedAgain: refused credentials are checked once per client:
@@ -360,11 +371,12 @@ func TestTokenTransportFailureIsATokenRequestError(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = c.ListFactors(context.Background(), "u1")
-	if !errors.Is(err, ErrTokenRequest) || errors.Is(err, ErrTokenRefused) || isAmbiguous(err) {
+	if !errors.Is(err, ErrTokenRequest) || !errors.Is(err, ErrUnreachable) || errors.Is(err, ErrTokenRefused) || isAmbiguous(err) {
 		t.Fatalf("err = %v", err)
 	}
-	// One layer names the URL: the waiter takes off the url.Error retryablehttp wrapped it in.
-	if !strings.HasPrefix(err.Error(), "POST /oauth2/v1/token: ") || strings.Count(err.Error(), "/oauth2/v1/token\"") != 1 || strings.Contains(err.Error(), "the-secret") {
+	// The operation and the host are named once, the URL's layers (url.Error) taken off.
+	if !strings.HasPrefix(err.Error(), "POST /oauth2/v1/token: cannot reach the identity domain at 127.0.0.1: ") ||
+		strings.Contains(err.Error(), "/oauth2/v1/token\"") || strings.Contains(err.Error(), "the-secret") {
 		t.Errorf("text %q", err.Error())
 	}
 }

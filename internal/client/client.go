@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -16,7 +17,10 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 )
 
-const maxIdleConnsPerHost = 32
+const (
+	maxIdleConnsPerHost = 32
+	dialTimeout         = 5 * time.Second
+)
 
 // Client talks to one identity domain. It is safe for concurrent use.
 type Client struct {
@@ -73,6 +77,9 @@ func New(cfg Config) (*Client, error) {
 		// Terraform runs 10 operations at once by default; keep their connections (and TLS
 		// sessions) instead of the pool's GOMAXPROCS+1.
 		t.MaxIdleConnsPerHost = maxIdleConnsPerHost
+		// A reachable identity domain accepts a connection in well under a second; an
+		// address that drops it (a firewall, a wrong IP) fails after dialTimeout, not 30 s.
+		t.DialContext = (&net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second}).DialContext
 		inner.Transport = t
 	}
 	if inner.Timeout == 0 {
@@ -81,7 +88,6 @@ func New(cfg Config) (*Client, error) {
 	if cfg.AttemptTimeout > 0 {
 		inner.Timeout = cfg.AttemptTimeout
 	}
-	inner.Transport = &exchangeTransport{next: inner.Transport, userAgent: ua, log: cfg.Logger}
 	// The identity domain does not redirect API calls; following one could send the bearer
 	// token elsewhere.
 	inner.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
@@ -103,11 +109,23 @@ func New(cfg Config) (*Client, error) {
 	if waitMax < waitMin {
 		waitMax = waitMin
 	}
+	capacity, err := checkPacing(cfg.DomainType, cfg.APICapacity)
+	if err != nil {
+		return nil, err
+	}
+	paced := &pacedTransport{
+		next:    &exchangeTransport{next: inner.Transport, userAgent: ua, log: cfg.Logger},
+		pacer:   pacerFor(base.String(), cfg.DomainType, capacity, waitMax),
+		timeout: inner.Timeout,
+	}
+	inner.Transport = paced
+	inner.Timeout = 0 // pacedTransport applies it to each attempt, after its wait
 	commitTimeout := cfg.CommitTimeout
 	if commitTimeout <= 0 {
 		commitTimeout = DefaultCommitTimeout
 	}
 	c := &Client{base: base, retryMax: retryMax, waitMin: waitMin, waitMax: waitMax, commitTimeout: commitTimeout}
+	paced.prepare = c.refreshBearer
 	policy := func(p retryPolicy) *retryablehttp.Client {
 		return &retryablehttp.Client{
 			HTTPClient:   &inner,
@@ -155,9 +173,21 @@ type request struct {
 
 func (r request) op() string { return r.method + " " + r.path }
 
+// changes: every request but a read changes the service (the API has no POST that only
+// reads), so do runs it under commit.
+func (r request) changes() bool { return r.method != http.MethodGet }
+
 // do sends r with retries (per r.retry), renews the token once if the server says it expired,
 // and decodes the answer into r.out or returns an *APIError.
 func (c *Client) do(ctx context.Context, r request) error {
+	if r.changes() {
+		cctx, done, err := c.commit(ctx, r.op())
+		if err != nil {
+			return err
+		}
+		defer done()
+		ctx = cctx
+	}
 	var payload []byte
 	if r.body != nil {
 		var err error
@@ -184,7 +214,7 @@ func (c *Client) do(ctx context.Context, r request) error {
 			}
 			if isDialError(err) {
 				// Nothing was sent, so nothing can have happened: not ambiguous.
-				return fmt.Errorf("%s: cannot connect to the identity domain: %w", r.op(), err)
+				return &UnreachableError{Operation: r.op(), Host: c.base.Hostname(), Err: unwrapURLError(err)}
 			}
 			return &NoAnswerError{Operation: r.op(), Err: errors.New(scrub(err.Error(), secrets))}
 		}

@@ -62,6 +62,14 @@ type Config struct {
 	// its own (0: DefaultCommitTimeout). Cancelling the caller's context does not stop such a
 	// call half way; see Client.commit.
 	CommitTimeout time.Duration
+	// DomainType is the identity domain's type (DomainTypes: free, oracle-apps, ...): every
+	// Client of the process on the same host paces each rate-limit group to APICapacity
+	// percent of that type's published limits, per second and per minute. Empty: the pace
+	// adapts to the domain's 429 answers instead.
+	DomainType string
+	// APICapacity is the share, in percent (1-100), of each group's limits the Clients use
+	// when DomainType is set; 0 means DefaultAPICapacity.
+	APICapacity int
 }
 
 // CheckHost reports why raw cannot be an identity domain's host for New: not a URL with a

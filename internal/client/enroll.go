@@ -66,14 +66,21 @@ func OfflineTOTPEnrollRequest(sharedSecret, otpCode string) (EnrollRequest, erro
 // Enroll starts an enrollment, or completes it in one step with SkipVerification (E3).
 //
 // The POST is not idempotent, so it is never blindly retried. 429 is retried (not processed).
-// After an ambiguous failure (5xx, timeout, dropped answer):
-//   - with SkipVerification (SMS, EMAIL), the user's enrolled factors are read first and a
-//     factor matching the request is adopted, so the enrollment is never made twice;
+// After an ambiguous failure (5xx, timeout, dropped answer) of an SMS or e-mail enrollment,
+// the client finds out what the request did before it returns (lost_answer.go):
+//   - with SkipVerification, the user's enrolled factors are read and the one factor that
+//     matches the request and is not among req.Before is this request's; finding none, the
+//     POST is sent again (a factor that existed before makes it fail as it would have without
+//     the loss: already enrolled), so the enrollment is never made twice;
 //   - otherwise the POST is sent again: a new enrollment of the same device restarts the
-//     pending one with the same factorId (ARCHITECTURE.md decision 3), so nothing is duplicated.
+//     pending one with the same factorId (ARCHITECTURE.md decision 3), so nothing is
+//     duplicated; when every sending lost its answer, the user's devices in SCIM are read for
+//     a pending factor of the device that is not among req.Before.
 //
-// A one-step enrollment of another method (offline TOTP) cannot be recognised in the factor
-// list, so its ambiguous failure is returned as it is.
+// The returned Enrollment's Lost says what was checked when an answer was lost on the way; a
+// look-up that did not settle it returns a *LostAnswerError. A one-step enrollment of another
+// method (offline TOTP) cannot be recognised in the factor list, so its ambiguous failure is
+// returned as it is.
 func (c *Client) Enroll(ctx context.Context, userGUID string, req EnrollRequest) (*Enrollment, error) {
 	p, err := pathf("/mfa/v1/users/%s/factors", userGUID)
 	if err != nil {
@@ -85,6 +92,12 @@ func (c *Client) Enroll(ctx context.Context, userGUID string, req EnrollRequest)
 	}
 	defer cancel()
 	adoptable := req.SkipVerification && (req.Method == MethodSMS || req.Method == MethodEmail)
+	if adoptable && req.Before == nil {
+		// What existed before is what a look-up must never take as this request's result.
+		if req.Before, err = c.enrolledIDs(ctx, userGUID); err != nil {
+			return nil, err
+		}
+	}
 	body := newEnrollBody(req)
 	s := settler[*Enrollment]{
 		call: func() (*Enrollment, error) {
@@ -105,38 +118,76 @@ func (c *Client) Enroll(ctx context.Context, userGUID string, req EnrollRequest)
 		again: func(err error) bool { return !adoptable || !errors.Is(err, ErrAlreadyEnrolled) },
 	}
 	if adoptable {
-		s.lookup = func() (*Enrollment, bool) {
-			f, err := c.findEnrolled(ctx, userGUID, req)
-			if err != nil || f == nil {
-				return nil, false
-			}
-			return &Enrollment{FactorID: f.FactorID, FactorStatus: FactorStatusEnrolled, Methods: f.Methods, DisplayName: f.DisplayName}, true
+		s.lookup = func() (*Enrollment, LostAnswer) { return c.lookEnrolled(ctx, userGUID, req) }
+	}
+	e, lost, err := settle(ctx, c, s)
+	if err != nil && isAmbiguous(err) && !req.SkipVerification && req.recognisable() && ctx.Err() == nil {
+		var la *LostAnswerError
+		if !errors.As(err, &la) {
+			return c.lookPending(ctx, userGUID, req, err)
 		}
 	}
-	return settle(ctx, c, s)
+	if e != nil {
+		e.Lost = lost
+	}
+	return e, err
 }
 
-// findEnrolled returns the user's enrolled factor that req would have created, if any.
-func (c *Client) findEnrolled(ctx context.Context, userGUID string, req EnrollRequest) (*Factor, error) {
+// enrolledIDs lists the ids of the user's enrolled factors.
+func (c *Client) enrolledIDs(ctx context.Context, userGUID string) ([]string, error) {
 	uf, err := c.ListFactors(ctx, userGUID)
 	if err != nil {
 		return nil, err
 	}
-	for i := range uf.Factors {
-		f := &uf.Factors[i]
-		if !hasMethod(f.Methods, req.Method) {
-			continue
-		}
-		switch req.Method {
-		case MethodEmail:
-			return f, nil
-		case MethodSMS, MethodPhoneCall:
-			if MaskedNumberMatches(f.DisplayName, req.CountryCode, req.MobileNumber) {
-				return f, nil
-			}
+	ids := make([]string, 0, len(uf.Factors))
+	for _, f := range uf.Factors {
+		ids = append(ids, f.FactorID)
+	}
+	return ids, nil
+}
+
+// lookEnrolled looks, after a lost answer, for the enrolled factor a one-step enrollment made.
+func (c *Client) lookEnrolled(ctx context.Context, userGUID string, req EnrollRequest) (*Enrollment, LostAnswer) {
+	la := LostAnswer{Checked: "the user's enrolled factors"}
+	uf, err := c.ListFactors(ctx, userGUID)
+	if err != nil {
+		la.Found, la.LookErr, la.Detail = FoundAmbiguous, err, "listing them failed too ("+err.Error()+")"
+		return nil, la
+	}
+	seen := make([]candidate, 0, len(uf.Factors))
+	for _, f := range uf.Factors {
+		seen = append(seen, candidate{id: f.FactorID, display: f.DisplayName, status: FactorStatusEnrolled, methods: f.Methods})
+	}
+	var e *Enrollment
+	e, la.Found, la.Detail = settleCandidates(req, req.Before, seen)
+	return e, la
+}
+
+// lookPending follows an enrollment with a passcode every sending of which lost its answer:
+// the user's SCIM devices (pending factors show only there) are read for a pending factor of
+// the device that did not exist before the request. Found, it is the result, without the
+// requestState the lost answer carried.
+func (c *Client) lookPending(ctx context.Context, userGUID string, req EnrollRequest, sendErr error) (*Enrollment, error) {
+	la := LostAnswer{Err: sendErr, Checked: "the user's devices in SCIM (pending and enrolled factors)"}
+	devices, err := c.UserDevices(ctx, userGUID)
+	if err != nil {
+		la.Checked = "nothing: the MFA API does not list pending factors, and reading the user's devices in SCIM failed"
+		la.Found, la.LookErr, la.Detail = FoundAmbiguous, err, err.Error()
+		return nil, &LostAnswerError{la}
+	}
+	seen := make([]candidate, 0, len(devices))
+	for _, d := range devices {
+		if !d.Enrolled() {
+			seen = append(seen, candidate{id: d.Value, display: d.Display, status: FactorStatusInitiated, methods: []string{d.FactorType}})
 		}
 	}
-	return nil, nil
+	var e *Enrollment
+	e, la.Found, la.Detail = settleCandidates(req, req.Before, seen)
+	if la.Found != FoundOwn {
+		return nil, &LostAnswerError{la}
+	}
+	e.Lost = &la
+	return e, nil
 }
 
 func hasMethod(methods []string, m string) bool {

@@ -55,7 +55,8 @@ type activateBody struct {
 
 // ActivateFactor submits the passcode of a pending enrollment (E5). The passcode is sent once:
 // after an answer that judged it, it is never resubmitted. After an ambiguous failure (5xx,
-// dropped answer) the factor's state decides: ENROLLED means the passcode was accepted.
+// dropped answer) the factor's status decides: ENROLLED means the passcode was accepted (nil);
+// still pending, or a status that cannot be read, comes back as a *LostAnswerError saying so.
 func (c *Client) ActivateFactor(ctx context.Context, userGUID, factorID, otpCode, requestState string) error {
 	p, err := pathf("/mfa/v1/users/%s/factors/%s", userGUID, factorID)
 	if err != nil {
@@ -66,19 +67,41 @@ func (c *Client) ActivateFactor(ctx context.Context, userGUID, factorID, otpCode
 		return err
 	}
 	defer cancel()
-	_, err = settle(ctx, c, settler[struct{}]{
+	_, _, err = settle(ctx, c, settler[struct{}]{
 		call: func() (struct{}, error) {
 			return struct{}{}, c.do(ctx, request{method: http.MethodPatch, path: p, retry: retryUnprocessed,
 				body: activateBody{OTPCode: otpCode, RequestState: requestState}})
 		},
 		look: func(err error, _ int) bool { return isAmbiguous(err) },
-		lookup: func() (struct{}, bool) {
-			st, err := c.GetFactor(ctx, userGUID, factorID)
-			return struct{}{}, err == nil && st.FactorStatus == FactorStatusEnrolled
+		lookup: func() (struct{}, LostAnswer) {
+			la := c.lookStatus(ctx, userGUID, factorID)
+			switch la.Status {
+			case FactorStatusEnrolled:
+				la.Found, la.Detail = FoundOwn, "ENROLLED, so the passcode was accepted"
+			case FactorStatusInitiated:
+				la.Found, la.Detail = FoundNothing, "still ENROLLMENT_INITIATED, so the passcode was not accepted"
+			}
+			return struct{}{}, la
 		},
 		again: func(error) bool { return false }, // a passcode is judged once
 	})
 	return err
+}
+
+// lookStatus reads a factor's status after a lost answer. A status other than pending or
+// enrolled, or none, is ambiguous.
+func (c *Client) lookStatus(ctx context.Context, userGUID, factorID string) LostAnswer {
+	la := LostAnswer{Checked: "the factor's status", Found: FoundAmbiguous}
+	st, err := c.GetFactor(ctx, userGUID, factorID)
+	switch {
+	case err != nil:
+		la.LookErr, la.Detail = err, "that failed too ("+err.Error()+")"
+	case st.FactorStatus == "":
+		la.Detail = "no status"
+	default:
+		la.Status, la.Detail = st.FactorStatus, st.FactorStatus
+	}
+	return la
 }
 
 type resendBody struct {
@@ -87,24 +110,33 @@ type resendBody struct {
 }
 
 // ResendOTP sends a new passcode for a pending SMS/EMAIL enrollment (E5). The answer carries
-// the new requestState; the old one stops working, so this call is not retried after an
-// ambiguous failure.
+// the new requestState; the old one may stop working, so this call is not sent again after an
+// ambiguous failure. The factor's status is read instead, and the failure comes back as a
+// *LostAnswerError: still pending, a new passcode may have been sent (FoundAmbiguous);
+// ENROLLED, nothing was sent (it then matches ErrAlreadyEnrolled too).
 func (c *Client) ResendOTP(ctx context.Context, userGUID, factorID, requestState string) (*Enrollment, error) {
 	p, err := pathf("/mfa/v1/users/%s/factors/%s", userGUID, factorID)
 	if err != nil {
 		return nil, err
 	}
-	ctx, cancel, err := c.commit(ctx, "PATCH "+p)
-	if err != nil {
-		return nil, err
-	}
-	defer cancel()
 	var out Enrollment
-	if err := c.do(ctx, request{method: http.MethodPatch, path: p, retry: retryUnprocessed,
-		body: resendBody{ResendOTP: true, RequestState: requestState}, out: &out}); err != nil {
+	err = c.do(ctx, request{method: http.MethodPatch, path: p, retry: retryUnprocessed,
+		body: resendBody{ResendOTP: true, RequestState: requestState}, out: &out})
+	switch {
+	case err == nil:
+		return &out, nil
+	case !isAmbiguous(err):
 		return nil, err
 	}
-	return &out, nil
+	la := c.lookStatus(ctx, userGUID, factorID)
+	la.Err = err
+	switch la.Status {
+	case FactorStatusEnrolled:
+		la.Found, la.Detail = FoundNothing, "ENROLLED, so no passcode was sent"
+	case FactorStatusInitiated:
+		la.Detail = "still ENROLLMENT_INITIATED"
+	}
+	return nil, &LostAnswerError{la}
 }
 
 type renameBody struct {
@@ -123,11 +155,6 @@ func (c *Client) RenameFactor(ctx context.Context, userGUID, factorID, displayNa
 	if err != nil {
 		return err
 	}
-	ctx, cancel, err := c.commit(ctx, "PATCH "+p)
-	if err != nil {
-		return err
-	}
-	defer cancel()
 	return c.do(ctx, request{method: http.MethodPatch, path: p, body: renameBody{DisplayName: displayName}})
 }
 
@@ -142,11 +169,6 @@ func (c *Client) SetSecurityQuestions(ctx context.Context, userGUID string, answ
 	if err != nil {
 		return err
 	}
-	ctx, cancel, err := c.commit(ctx, "PATCH "+p)
-	if err != nil {
-		return err
-	}
-	defer cancel()
 	return c.do(ctx, request{method: http.MethodPatch, path: p, retry: retryUnprocessed,
 		body: securityQuestionsBody{SecurityQuestions: answers}})
 }
@@ -158,11 +180,6 @@ func (c *Client) DeleteFactor(ctx context.Context, userGUID, factorID string) er
 	if err != nil {
 		return err
 	}
-	ctx, cancel, err := c.commit(ctx, "DELETE "+p)
-	if err != nil {
-		return err
-	}
-	defer cancel()
 	return c.do(ctx, request{method: http.MethodDelete, path: p})
 }
 
@@ -177,11 +194,6 @@ func (c *Client) SetPreferredFactor(ctx context.Context, userGUID, factorID, met
 	if err != nil {
 		return err
 	}
-	ctx, cancel, err := c.commit(ctx, "PATCH "+p)
-	if err != nil {
-		return err
-	}
-	defer cancel()
 	return c.do(ctx, request{method: http.MethodPatch, path: p,
 		body: preferredBody{PreferredFactorID: factorID, PreferredMethod: method}})
 }
@@ -196,10 +208,5 @@ func (c *Client) DisableMFA(ctx context.Context, userGUID string) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel, err := c.commit(ctx, "PATCH "+p)
-	if err != nil {
-		return err
-	}
-	defer cancel()
 	return c.do(ctx, request{method: http.MethodPatch, path: p, body: disableMFABody{DisableMFA: true}})
 }

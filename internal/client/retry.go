@@ -45,12 +45,15 @@ func checkRetry(p retryPolicy) retryablehttp.CheckRetry {
 			if ctx.Err() != nil {
 				return false, ctx.Err()
 			}
-			return err != nil && isDialError(err), nil
+			return err != nil && isDialError(err) && retryDial(ctx, err), nil
 		}
 	}
 	return func(ctx context.Context, resp *http.Response, err error) (bool, error) {
 		if err == nil && resp.StatusCode == http.StatusTooManyRequests {
 			return false, nil
+		}
+		if err != nil && isDialError(err) && ctx.Err() == nil {
+			return retryDial(ctx, err), nil
 		}
 		return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
 	}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -313,7 +312,8 @@ func TestEnrollAfterDroppedAnswerCreatesOneFactor(t *testing.T) {
 				return ""
 			}
 			c, _ := newTestClient(t, fake.handler())
-			req := EnrollRequest{Method: tc.method, SkipVerification: tc.skip}
+			// The caller read the user's factors before (none): the client need not list them.
+			req := EnrollRequest{Method: tc.method, SkipVerification: tc.skip, Before: []string{}}
 			if tc.method == MethodSMS {
 				req.CountryCode, req.MobileNumber = "+44", "7700900123"
 			}
@@ -343,7 +343,7 @@ func TestEnrollAfterDroppedAnswerCreatesOneFactor(t *testing.T) {
 func TestEnrollAlreadyEnrolledIsNotAdoptedOnFirstTry(t *testing.T) {
 	fake := newFakeFactors(t)
 	c, _ := newTestClient(t, fake.handler())
-	req := EnrollRequest{Method: MethodSMS, CountryCode: "+44", MobileNumber: "7700900123", SkipVerification: true}
+	req := EnrollRequest{Method: MethodSMS, CountryCode: "+44", MobileNumber: "7700900123", SkipVerification: true, Before: []string{}}
 	if _, err := c.Enroll(context.Background(), "u1", req); err != nil {
 		t.Fatal(err)
 	}
@@ -455,7 +455,41 @@ func TestUnreachableHostIsNotAmbiguous(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = c.Enroll(context.Background(), "u1", EnrollRequest{Method: MethodEmail, SkipVerification: true})
-	if err == nil || isAmbiguous(err) || !strings.Contains(err.Error(), "cannot connect") {
+	var ue *UnreachableError
+	if !errors.As(err, &ue) || !errors.Is(err, ErrUnreachable) || isAmbiguous(err) || ue.Host != "127.0.0.1" {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// What retrying cannot fix fails fast: a host that does not resolve is tried once, a refused
+// connection three times within a second, with the default retry settings (whose failure
+// budget of 8 retries with waits up to 30 s took about 40 s).
+func TestUnreachableHostFailsFast(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	refused := srv.URL
+	srv.Close()
+	for _, tc := range []struct {
+		host   string
+		within time.Duration
+	}{
+		{refused, 2 * time.Second},
+		// .invalid never resolves (RFC 2606); with no resolver at all the dial fails at once too.
+		{"https://idcs-0123456789abcdef.invalid", 3 * time.Second},
+	} {
+		for _, cfg := range []Config{
+			{Host: tc.host, AccessToken: "t"},
+			{Host: tc.host, ClientID: "cid", ClientSecret: "secret"},
+		} {
+			c, err := New(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			start := time.Now()
+			_, err = c.ListFactors(context.Background(), "u1")
+			took := time.Since(start)
+			if !errors.Is(err, ErrUnreachable) || took > tc.within {
+				t.Errorf("%s (token %t): %v after %s, want ErrUnreachable within %s", tc.host, cfg.AccessToken == "", err, took, tc.within)
+			}
+		}
 	}
 }

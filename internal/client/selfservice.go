@@ -162,11 +162,12 @@ func (c *Client) EnrollMyFactor(ctx context.Context, req MyEnrollRequest) (*MyEn
 		IsDeviceOffline: req.DeviceOffline,
 	}
 	restartable := req.Method == MethodSMS || req.Method == MethodEmail
-	return settle(ctx, c, settler[*MyEnrollment]{
+	e, _, err := settle(ctx, c, settler[*MyEnrollment]{
 		call:  func() (*MyEnrollment, error) { return postOnce[MyEnrollment](ctx, c, myEnrollerPath, body) },
 		look:  func(err error, _ int) bool { return restartable && isAmbiguous(err) },
 		again: func(error) bool { return true },
 	})
+	return e, err
 }
 
 // postOnce sends a self-service POST that acts (creates a device, sends a message, judges a
@@ -207,11 +208,6 @@ type MyInitiation struct {
 // Sending it again is how a passcode is resent (API doc 6.4). It sends a message to the user,
 // so it is retried only when the server certainly did not process it.
 func (c *Client) InitiateMyFactor(ctx context.Context, req MyInitiateRequest) (*MyInitiation, error) {
-	ctx, cancel, err := c.commit(ctx, "POST "+myInitiatePath)
-	if err != nil {
-		return nil, err
-	}
-	defer cancel()
 	body := wireInitiator{Schemas: []string{scimInitiatorSchema}, DeviceID: req.DeviceID, RequestID: req.RequestID,
 		UserName: req.UserName, AuthFactor: req.Method}
 	out, err := postOnce[MyInitiation](ctx, c, myInitiatePath, body)
@@ -261,18 +257,27 @@ func (c *Client) ValidateMyFactor(ctx context.Context, req MyValidateRequest) (*
 	defer cancel()
 	body := wireValidator{Schemas: []string{scimValidatorSchema}, DeviceID: req.DeviceID, RequestID: req.RequestID,
 		OTPCode: req.OTPCode, AuthFactor: req.Method, Scenario: ScenarioEnrollment}
-	return settle(ctx, c, settler[*MyValidation]{
+	v, _, err := settle(ctx, c, settler[*MyValidation]{
 		call: func() (*MyValidation, error) { return postOnce[MyValidation](ctx, c, myValidatePath, body) },
 		look: func(err error, _ int) bool { return isAmbiguous(err) },
-		lookup: func() (*MyValidation, bool) {
+		lookup: func() (*MyValidation, LostAnswer) {
+			la := LostAnswer{Checked: "the device's status", Found: FoundAmbiguous}
 			d, err := c.GetMyDevice(ctx, req.DeviceID)
-			if err != nil || d.Status != DeviceStatusEnrolled {
-				return nil, false
+			switch {
+			case err != nil:
+				la.LookErr, la.Detail = err, "that failed too ("+err.Error()+")"
+			case d.Status == DeviceStatusEnrolled:
+				la.Status, la.Found, la.Detail = FactorStatusEnrolled, FoundOwn, "ENROLLED, so the passcode was accepted"
+				return &MyValidation{Status: ValidationSuccess, DisplayName: d.DisplayName}, la
+			default:
+				la.Status, la.Found = FactorStatusInitiated, FoundNothing
+				la.Detail = "still " + orNone(d.Status) + ", so the passcode was not accepted"
 			}
-			return &MyValidation{Status: ValidationSuccess, DisplayName: d.DisplayName}, true
+			return nil, la
 		},
 		again: func(error) bool { return false },
 	})
+	return v, err
 }
 
 // MyDevice is one of the caller's devices (API doc 6.6). Its ID is the /mfa/v1 factorId.
@@ -340,11 +345,6 @@ func (c *Client) GetMyDevice(ctx context.Context, id string) (*MyDevice, error) 
 // (ErrOnlyDevice) unless force is set (the query forceDelete=true of the Go SDK). A device
 // already gone matches ErrNotFound.
 func (c *Client) DeleteMyDevice(ctx context.Context, id string, force bool) error {
-	ctx, cancel, err := c.commit(ctx, "DELETE "+myDevicesPath+"/"+id)
-	if err != nil {
-		return err
-	}
-	defer cancel()
 	p, err := pathf(myDevicesPath+"/%s", id)
 	if err != nil {
 		return err
@@ -370,11 +370,6 @@ type wirePatch struct {
 // RenameMyDevice sets a device's displayName (PATCH /admin/v1/MyDevices/{id}, API doc 6.6).
 // Setting a name is idempotent, so it is retried like a read.
 func (c *Client) RenameMyDevice(ctx context.Context, id, displayName string) error {
-	ctx, cancel, err := c.commit(ctx, "PATCH "+myDevicesPath+"/"+id)
-	if err != nil {
-		return err
-	}
-	defer cancel()
 	p, err := pathf(myDevicesPath+"/%s", id)
 	if err != nil {
 		return err
@@ -387,11 +382,6 @@ func (c *Client) RenameMyDevice(ctx context.Context, id, displayName string) err
 // SetMyPreferredFactor makes deviceID, with method, the caller's preferred factor
 // (PATCH /admin/v1/Me with the two PatchOp paths of API doc 6.2; 200 with the Me resource).
 func (c *Client) SetMyPreferredFactor(ctx context.Context, deviceID, method string) (*Me, error) {
-	ctx, cancel, err := c.commit(ctx, "PATCH "+mePath)
-	if err != nil {
-		return nil, err
-	}
-	defer cancel()
 	body := wirePatchOp{Schemas: []string{scimPatchOpSchema}, Operations: []wirePatch{
 		{Op: "replace", Path: SCIMMFAExtension + ":preferredAuthenticationFactor", Value: method},
 		{Op: "replace", Path: SCIMMFAExtension + ":preferredDevice", Value: wireRef{Value: deviceID}},
@@ -412,11 +402,6 @@ type wireRemover struct {
 // /admin/v1/MyAuthenticationFactorsRemover, 201; API doc 6.7). Removing twice removes
 // nothing more, so it is retried like an idempotent call.
 func (c *Client) RemoveMyFactors(ctx context.Context, userID string) error {
-	ctx, cancel, err := c.commit(ctx, "POST "+myRemoverPath)
-	if err != nil {
-		return err
-	}
-	defer cancel()
 	body := wireRemover{Schemas: []string{scimRemoverSchema}, User: wireRef{Value: userID}}
 	return c.do(ctx, request{method: http.MethodPost, path: myRemoverPath, body: body})
 }

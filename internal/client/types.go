@@ -1,5 +1,7 @@
 package client
 
+import "strings"
+
 // Methods accepted by the /mfa/v1 API.
 const (
 	MethodSMS               = "SMS"
@@ -49,6 +51,12 @@ type EnrollRequest struct {
 	OfflineTOTP      *bool  // TOTP
 	SharedSecret     string // offline TOTP with skip
 	OTPCode          string // offline TOTP with skip
+	// Before lists the ids of the user's factors that existed before this request, as the
+	// caller read them (for example in its check for pending enrollments); nil when the caller
+	// read nothing. A look-up after a lost answer never takes one of them as this request's
+	// result. Without it, a one-step SMS or e-mail enrollment lists the user's enrolled
+	// factors itself before it is sent.
+	Before []string
 }
 
 // QRCode is returned by TOTP and PUSH enrollments.
@@ -83,6 +91,9 @@ type Enrollment struct {
 	QRCode            *QRCode            `json:"qrCode,omitempty"`
 	SharedSecret      string             `json:"sharedSecret,omitempty"`
 	SecurityQuestions []SecurityQuestion `json:"securityQuestions,omitempty"`
+	// Lost says what was checked when the answer to the request was lost on the way to this
+	// result (lost_answer.go); nil when the request was answered.
+	Lost *LostAnswer `json:"-"`
 }
 
 // FactorState is the answer of E4.
@@ -188,6 +199,11 @@ type MFADevice struct {
 	Status       string `json:"status,omitempty"`
 	FactorType   string `json:"factorType,omitempty"`
 	FactorStatus string `json:"factorStatus,omitempty"`
+}
+
+// Enrolled reports whether the device is enrolled, rather than still being enrolled.
+func (d MFADevice) Enrolled() bool {
+	return strings.EqualFold(d.FactorStatus, FactorStatusEnrolled) || strings.EqualFold(d.Status, FactorStatusEnrolled)
 }
 
 // SCIMUserCreate creates a user (POST /admin/v1/Users).

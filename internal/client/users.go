@@ -106,7 +106,8 @@ type wireName struct {
 
 // CreateUser creates a user (SCIM POST /admin/v1/Users) with Email as primary work e-mail.
 // After an ambiguous failure the user is looked up by userName before the POST is repeated,
-// so a lost answer does not end in a "user already exists" error.
+// so a lost answer does not end in a "user already exists" error. It changes the service:
+// see commit.
 func (c *Client) CreateUser(ctx context.Context, u SCIMUserCreate) (*SCIMUser, error) {
 	body := wireUserCreate{Schemas: []string{scimUserSchema}, UserName: u.UserName}
 	if u.GivenName != "" || u.FamilyName != "" {
@@ -115,33 +116,38 @@ func (c *Client) CreateUser(ctx context.Context, u SCIMUserCreate) (*SCIMUser, e
 	if u.Email != "" {
 		body.Emails = []SCIMEmail{{Value: u.Email, Type: "work", Primary: true}}
 	}
-	var lastErr error
-	for attempt := 0; attempt <= c.retryMax; attempt++ {
-		var out wireUser
-		err := c.do(ctx, request{method: http.MethodPost, path: scimUsersPath, body: body, out: &out, retry: retryUnprocessed})
-		if err == nil {
+	ctx, cancel, err := c.commit(ctx, "POST "+scimUsersPath)
+	if err != nil {
+		return nil, err
+	}
+	defer cancel()
+	usr, _, err := settle(ctx, c, settler[*SCIMUser]{
+		call: func() (*SCIMUser, error) {
+			var out wireUser
+			if err := c.do(ctx, request{method: http.MethodPost, path: scimUsersPath, body: body, out: &out, retry: retryUnprocessed}); err != nil {
+				return nil, err
+			}
 			usr := out.user()
 			return &usr, nil
-		}
-		lastErr = err
-		var ae *APIError
-		conflictAfterRetry := attempt > 0 && errors.As(err, &ae) && ae.StatusCode == http.StatusConflict
-		if (!isAmbiguous(err) && !conflictAfterRetry) || ctx.Err() != nil {
-			return nil, err
-		}
-		page, lerr := c.ListUsers(ctx, ListUsersRequest{Filter: `userName eq "` + scimEscape(u.UserName) + `"`, Count: 1})
-		if lerr == nil && len(page.Resources) > 0 {
-			usr := page.Resources[0]
-			return &usr, nil
-		}
-		if conflictAfterRetry {
-			return nil, err
-		}
-		if serr := sleep(ctx, backoffFor(c, attempt)); serr != nil {
-			return nil, errors.Join(err, serr)
-		}
-	}
-	return nil, lastErr
+		},
+		// A 409 after an ambiguous attempt: that attempt may have created the user after all.
+		look: func(err error, attempt int) bool {
+			var ae *APIError
+			return isAmbiguous(err) || attempt > 0 && errors.As(err, &ae) && ae.StatusCode == http.StatusConflict
+		},
+		// userName is unique in a domain: the user of that name is this call's (the tests and
+		// the demo that create users choose fresh names).
+		lookup: func() (*SCIMUser, LostAnswer) {
+			checked := "the users named " + u.UserName
+			page, err := c.ListUsers(ctx, ListUsersRequest{Filter: `userName eq "` + scimEscape(u.UserName) + `"`, Count: 1})
+			if err != nil || len(page.Resources) == 0 {
+				return nil, LostAnswer{Checked: checked, Found: FoundNothing, LookErr: err}
+			}
+			return &page.Resources[0], LostAnswer{Checked: checked, Found: FoundOwn}
+		},
+		again: isAmbiguous,
+	})
+	return usr, err
 }
 
 func scimEscape(s string) string {

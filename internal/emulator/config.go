@@ -29,7 +29,10 @@ func (c Config) Validate() error {
 	case c.OTPLength != 0 && (c.OTPLength < minPasscodeLen || c.OTPLength > maxPasscodeLen):
 		return fmt.Errorf("OTP length %d: Oracle's smsPasscodeLength and emailPasscodeLength are %d to %d", c.OTPLength, minPasscodeLen, maxPasscodeLen)
 	}
-	return c.validatePolicy()
+	if err := c.validatePolicy(); err != nil {
+		return err
+	}
+	return checkRateLimits(c.RateLimits)
 }
 
 // validatePolicy checks the settings of the domain's MFA policy beyond the passcodes.

@@ -147,6 +147,10 @@ type Config struct {
 	SecurityAnswerMaxLength   int
 
 	Faults Faults
+	// RateLimits applies Oracle's rate limits of a domain type (RateLimitTypes: "free",
+	// "premium", ...) per group of endpoints, besides Faults.RateLimitPerSecond; see
+	// ratelimit_groups.go. Empty: none.
+	RateLimits string
 	// Seed makes ids, passcodes and fault decisions deterministic when non-zero.
 	Seed int64
 	// Now is the clock; tests move it to expire tokens, passcodes and requestStates.
@@ -221,6 +225,9 @@ type Stats struct {
 	Requests      map[string]int `json:"requests"`
 	TokenRequests int            `json:"tokenRequests"`
 	Faults        FaultCounts    `json:"faults"`
+	// RateLimitedByGroup counts the 429s of Config.RateLimits per group (GroupAuthN, ...);
+	// they are in Faults.RateLimited too.
+	RateLimitedByGroup map[string]int `json:"rateLimitedByGroup,omitempty"`
 }
 
 // Message is one OTP the emulator "sent", kept in the outbox.
@@ -268,6 +275,7 @@ type Server struct {
 	faults  Faults
 	buckets map[string]*bucket
 	stats   Stats
+	groups  *groupLimiter // Config.RateLimits; nil limits nothing
 }
 
 // New builds a Server from cfg, filling in defaults. It panics when cfg.Validate fails: a
@@ -304,6 +312,9 @@ func New(cfg Config) *Server {
 		if _, err := s.AddUser(u); err != nil && cfg.Logger != nil {
 			cfg.Logger.Warn("user skipped", "userName", u.UserName, "error", err.Error())
 		}
+	}
+	if cfg.RateLimits != "" {
+		s.groups = newGroupLimiter(cfg.RateLimits)
 	}
 	s.routes()
 	return s

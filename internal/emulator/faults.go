@@ -106,6 +106,7 @@ func (s *Server) Stats() Stats {
 	for k, v := range s.stats.Requests {
 		out.Requests[k] = v
 	}
+	out.RateLimitedByGroup = s.groups.counts()
 	return out
 }
 
@@ -114,4 +115,5 @@ func (s *Server) ResetStats() {
 	s.faultMu.Lock()
 	defer s.faultMu.Unlock()
 	s.stats = Stats{Requests: map[string]int{}}
+	s.groups.resetCounts()
 }

@@ -166,13 +166,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if f.RateLimitPerSecond > 0 {
-		if wait, ok := s.takeToken(s.clientKey(r), f.RateLimitPerSecond); !ok {
-			s.countFault(func(c *FaultCounts) { c.RateLimited++ })
-			sw.Header().Set("Retry-After", wait)
-			s.writeKindError(sw, kind, errTooManyRequests())
-			return
-		}
+	if wait, ok := s.admit(r, f); !ok {
+		s.countFault(func(c *FaultCounts) { c.RateLimited++ })
+		sw.Header().Set("Retry-After", wait)
+		s.writeKindError(sw, kind, errTooManyRequests())
+		return
 	}
 	if kind == kindMFA || kind == kindSCIM {
 		if f.ErrorRate > 0 && s.rng.float64() < f.ErrorRate {

@@ -257,13 +257,18 @@ func (r *factorResource) readOne(ctx context.Context, req resource.ReadRequest, 
 			}
 		}
 	}
-	if len(methods) == 0 && f.Methods.IsNull() {
+	if needMethod := len(methods) == 0 && f.Methods.IsNull(); needMethod || f.DisplayName.ValueString() == "" {
+		// A pending factor shows its display name only among the user's devices (the
+		// self-service API's E4 names the method but not the masked number): without it an
+		// imported pending SMS factor's number could not be matched, and would be replaced.
 		device, diags := r.scimDevice(ctx, userID, factorID, f.Status.ValueString())
-		resp.Diagnostics.Append(diags...)
-		if resp.Diagnostics.HasError() {
-			return
+		if needMethod {
+			resp.Diagnostics.Append(diags...)
+			if resp.Diagnostics.HasError() {
+				return
+			}
+			methods = []string{device.FactorType}
 		}
-		methods = []string{device.FactorType}
 		if device.Display != "" && f.DisplayName.ValueString() == "" {
 			f.DisplayName = types.StringValue(device.Display)
 		}
@@ -320,7 +325,7 @@ func unknownMethodDiagnostic(k factorKind, userID, factorID, status, why string)
 	return diag.NewErrorDiagnostic(fmt.Sprintf("Cannot tell whether factor %s is %s factor", factorID, k.aLabel()),
 		fmt.Sprintf("Factor %s of user %s is %s, and the identity domain's MFA API does not report the method of a "+
 			"pending factor; %s. Terraform records only a method the service reported, so it does not manage the "+
-			"factor as %s factor on a guess. Either grant the confidential application the User Administrator app "+
+			"factor with %s on a guess. Either grant the confidential application the User Administrator app "+
 			"role (it reads the user's devices) and try again; or finish the enrollment first (an enrolled factor's "+
 			"method is reported) and import it then; or delete the pending factor and let Terraform create it.",
 			factorID, userID, orUnknown(status, "pending"), why, k.typeName))
@@ -334,50 +339,6 @@ func wrongKindDiagnostic(k factorKind, userID, factorID string, methods []string
 			"type that matches its method (%s).", strings.Join(methods, ", "), factorID, userID, resourceTypesByMethod()))
 }
 
-// alreadyEnrolledDiagnostic is the error of a create that met a factor already enrolled
-// (AUTH-1031, AUTH-1003): the service's answer and, when the user's listing shows exactly one
-// factor of this kind that identifies(displayName) accepts, the import {} block that takes it
-// over, ready to paste. The provider does not know the resource's address: Terraform prints it
-// after "with" under the error, and the block says so.
-func (r *factorResource) alreadyEnrolledDiagnostic(ctx context.Context, summary, userID string,
-	identifies func(displayName string) bool, err error) diag.Diagnostic {
-	detail := apiErrorDetail(err)
-	list, lerr := r.api.ListFactors(ctx, userID)
-	if lerr != nil {
-		return diag.NewErrorDiagnostic(summary, detail+fmt.Sprintf("\n\nListing the user's factors to name the one to "+
-			"import failed too: %s.", serviceErrorText(lerr)))
-	}
-	var found []client.Factor
-	for _, f := range list.Factors {
-		if slices.Contains(f.Methods, r.kind.method) && identifies(f.DisplayName) {
-			found = append(found, f)
-		}
-	}
-	switch len(found) {
-	case 1:
-		detail += "\n\n" + importBlockText(r.kind, userID, found[0])
-	case 0:
-		detail += fmt.Sprintf("\n\nThe user's enrolled factors show no %s factor that matches this configuration.", r.kind.label)
-	default:
-		ids := make([]string, 0, len(found))
-		for _, f := range found {
-			ids = append(ids, f.FactorID+" ("+f.DisplayName+")")
-		}
-		detail += fmt.Sprintf("\n\nSeveral enrolled %s factors of the user match this configuration: %s. Import the "+
-			"right one with id = \"%s/<factor_id>\".", r.kind.label, strings.Join(ids, ", "), userID)
-	}
-	return diag.NewErrorDiagnostic(summary, detail)
-}
-
-// importBlockText names the existing factor f and gives the import {} block that takes it
-// over, ready to paste once `to` names the resource.
-func importBlockText(k factorKind, userID string, f client.Factor) string {
-	return fmt.Sprintf("It is factor %s (%s). To manage it with this resource, add this block to the configuration, "+
-		"with `to` set to this resource's address (Terraform prints it on the \"with\" line of this error, e.g. %s.<name>), "+
-		"and apply again:\n\nimport {\n  to = %s.<name>\n  id = %q\n}",
-		f.FactorID, orUnknown(f.DisplayName, k.label), k.typeName, k.typeName, factorResourceID(userID, f.FactorID))
-}
-
 // Delete deletes the factor; one already gone counts as deleted.
 func (r *factorResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var userID, factorID types.String
@@ -387,6 +348,9 @@ func (r *factorResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		return
 	}
 	defer r.forgetListing(userID.ValueString())
+	if r.listings != nil && r.listings.devices != nil {
+		defer r.listings.devices.stale(userID.ValueString())
+	}
 	err := r.api.DeleteFactor(ctx, userID.ValueString(), factorID.ValueString())
 	if err != nil && !errors.Is(err, client.ErrNotFound) {
 		resp.Diagnostics.Append(deleteFailedDiagnostic(fmt.Sprintf("Could not delete %s factor %s", r.kind.label, factorID.ValueString()), err))

@@ -93,6 +93,11 @@ const (
 // the service's status, AUTH code, message and ecId, then what to do. It never adds request
 // data, so no secret can reach the diagnostic through it.
 func apiErrorDiagnostic(summary string, err error) diag.Diagnostic {
+	// Whatever step it was, the cause is the one to name when the domain cannot be reached.
+	var ue *client.UnreachableError
+	if errors.As(err, &ue) {
+		summary = "Cannot reach the identity domain at " + ue.Host
+	}
 	return diag.NewErrorDiagnostic(summary, apiErrorDetail(err))
 }
 

@@ -37,6 +37,9 @@ func (m *emailFactorModel) enrollRequest() client.EnrollRequest {
 // device is empty: the address is the user's, not an input.
 func (m *emailFactorModel) device() string { return "" }
 
+// maskedNumber: an e-mail factor sends no number.
+func (m *emailFactorModel) maskedNumber() string { return "" }
+
 // identifies: a user has one email factor, so any email factor the service lists is it.
 func (m *emailFactorModel) identifies(string) bool { return true }
 

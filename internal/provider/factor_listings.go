@@ -28,6 +28,9 @@ type factorListings struct {
 
 	mu      sync.Mutex
 	entries map[string]*factorListing
+
+	// devices shares the users' SCIM device reads among creates (factor_device_reads.go).
+	devices *userDeviceReads
 }
 
 type factorListing struct {
@@ -38,7 +41,7 @@ type factorListing struct {
 }
 
 func newFactorListings(c factorLister) *factorListings {
-	return &factorListings{client: c, now: time.Now, entries: map[string]*factorListing{}}
+	return &factorListings{client: c, now: time.Now, entries: map[string]*factorListing{}, devices: newUserDeviceReads()}
 }
 
 // get returns the user's enrolled factors, from a listing at most factorListingTTL old.

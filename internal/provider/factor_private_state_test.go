@@ -279,6 +279,8 @@ func newProtoHarness(t *testing.T, host string, env *testEnv, typeName string) *
 		"username":      tftypes.NewValue(tftypes.String, nil),
 		"password":      tftypes.NewValue(tftypes.String, nil),
 		"self_service":  tftypes.NewValue(tftypes.Bool, nil),
+		"domain_type":   tftypes.NewValue(tftypes.String, nil),
+		"api_capacity":  tftypes.NewValue(tftypes.Number, nil),
 	}))
 	if resp, err := srv.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &cfg}); err != nil || hasErrors(resp.Diagnostics) {
 		t.Fatalf("configure: %v %v", err, resp.Diagnostics)

@@ -49,10 +49,13 @@ type passcodeFactorModel interface {
 	// identifies reports whether a factor the service lists with this display name can be
 	// this device (the SMS factor's masked number), to name an existing factor to import.
 	identifies(displayName string) bool
+	// maskedNumber is the configured number when it is masked (an imported SMS factor's, which
+	// must never be sent to the service), else "".
+	maskedNumber() string
 }
 
 // passcodeFactorResource is a factor resource activated by a sent passcode: the common
-// factor (Read, Delete, Import) plus the passcode lifecycle (passcode_factor_lifecycle.go).
+// factor (Read, Delete, Import) plus the passcode lifecycle (passcode_factor_create.go, _update.go).
 type passcodeFactorResource struct {
 	factorResource
 	newModel    func() passcodeFactorModel
@@ -97,7 +100,9 @@ const passcodeSafetyDescription = "\n\n" +
 	"the enrollment after this resource did, a passcode submission or resend fails and sends nothing, unless " +
 	"`take_over_pending_enrollment` is `true`. The check at creation reads the user's devices in " +
 	"SCIM: with the **MFA Client** role alone (no **User Administrator**), it cannot run, and the create warns and " +
-	"goes on. See the [activation flows guide](../guides/activation-flows.md#when-things-go-wrong-half-way)."
+	"goes on. It reads a user's devices once per Terraform run, shared by that user's creates (which see each other's " +
+	"enrollments); an enrollment of the same device by another run at the same moment is not seen, and is caught at " +
+	"the next passcode submission or resend. See the [activation flows guide](../guides/activation-flows.md#when-things-go-wrong-half-way)."
 
 // ImportState is the common import; skip_verification starts as false, since the service
 // cannot tell how a factor was enrolled (keepImportedBool then accepts either value).

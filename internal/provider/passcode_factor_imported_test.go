@@ -3,12 +3,18 @@ package provider
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
+	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/emulator"
 )
 
 // expectNoDrift fails when the refresh before a plan found a resource "changed outside of
@@ -86,4 +92,184 @@ func TestAccPasscodeFactor_importedPendingThenActivatedNoDrift(t *testing.T) {
 			},
 		})
 	})
+}
+
+func TestAccPasscodeFactor_deletedOutsideTerraformIsRecreated(t *testing.T) {
+	passcodeScenario(t, "removing a factor behind Terraform's back", func(t *testing.T, k passcodeKindCase, env *testEnv, userID string) []resource.TestStep {
+		var factorID string
+		cfg := k.config(env, userID, "  skip_verification = true")
+
+		return []resource.TestStep{
+			{Config: cfg, Check: captureAttr(k.addr(), "factor_id", &factorID)},
+			{
+				PreConfig: func() {
+					if err := env.Emulator.RemoveFactor(userID, factorID); err != nil {
+						t.Fatalf("removing the factor in the emulator: %s", err)
+					}
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(k.addr(), plancheck.ResourceActionCreate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{stateIs(k.addr(), "status", knownvalue.StringExact("ENROLLED"))},
+				Check:             countEmulatorFactors(env, userID, 1),
+			},
+		}
+	})
+}
+
+func TestAccPasscodeFactor_importThenEmptyPlan(t *testing.T) {
+	passcodeScenario(t, "", func(t *testing.T, k passcodeKindCase, env *testEnv, userID string) []resource.TestStep {
+		cfg := k.config(env, userID, "  skip_verification = true")
+
+		return []resource.TestStep{
+			{Config: cfg},
+			{
+				ResourceName:      k.addr(),
+				ImportState:       true,
+				ImportStateVerify: true,
+				// What the service cannot show: a masked number, how the factor was enrolled.
+				ImportStateVerifyIgnore: k.importVerifyIgnore,
+			},
+			{
+				// An import {} block with the configuration that matches the factor: no change.
+				ResourceName:    k.addr(),
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				Config:          cfg,
+				ImportPlanChecks: resource.ImportPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(k.addr(), plancheck.ResourceActionNoop)},
+				},
+			},
+			{
+				ResourceName:  k.addr(),
+				ImportState:   true,
+				ImportStateId: "not-a-user/not-a-factor",
+				ExpectError:   diagRE("Invalid import ID", "<user_id>/<factor_id>"),
+			},
+		}
+	})
+}
+
+// importCase imports id(userID, otherImportID) into the kind's resource; an enrolled factor
+// of another kind exists so that a case can name a factor of the wrong kind.
+func importCase(k passcodeKindCase, id func(userID, otherImportID string) string, want *regexp.Regexp) func(*testing.T, *testEnv, string) []resource.TestStep {
+	return func(t *testing.T, env *testEnv, userID string) []resource.TestStep {
+		var otherImportID string
+		other := k.other()
+		otherAddr := other.typeName + ".other"
+		cfg := k.config(env, userID, "  skip_verification = true") + other.resource("other", userID, "  skip_verification = true")
+		return []resource.TestStep{
+			{Config: cfg, Check: captureAttr(otherAddr, "id", &otherImportID)},
+			{
+				Config:            cfg,
+				ResourceName:      k.addr(),
+				ImportState:       true,
+				ImportStateIdFunc: func(*terraform.State) (string, error) { return id(userID, otherImportID), nil },
+				ExpectError:       want,
+			},
+			{
+				// The failed import changed nothing: both factors still in state and on the server.
+				Config: cfg,
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr(k.addr(), "status", emulator.StatusEnrolled),
+					resource.TestCheckResourceAttr(otherAddr, "status", emulator.StatusEnrolled),
+					func(*terraform.State) error {
+						if fs := env.emulatorFactors(userID); len(fs) != 2 {
+							return fmt.Errorf("want the %s and the %s factor on the server, got %+v", k.label, other.label, fs)
+						}
+						return nil
+					},
+				),
+			},
+		}
+	}
+}
+
+// TestAccPasscodeFactor_importPendingFactor (issue 16, item 6): the method of a pending
+// factor is read from the service, never assumed from the resource type. A pending factor of
+// the other kind is refused (it used to be imported with this kind's method, and later applies
+// restarted the user's real enrollment of this kind); a pending factor of this kind is
+// imported with the method and display name the service reports, so the configuration that
+// matches it plans no change (a pending SMS factor was planned for replacement); and without
+// a role that can read the user's devices, the import is refused with what to do.
+func TestAccPasscodeFactor_importPendingFactor(t *testing.T) {
+	forEachPasscodeKind(t, func(t *testing.T, k passcodeKindCase) {
+		env := newEnvWithMFAOnlyClient(t)
+		userID := env.newUser(t)
+		pendingReq := func(k passcodeKindCase) client.EnrollRequest {
+			r := k.enrollRequest
+			r.SkipVerification = false
+			return r
+		}
+		var ownID, otherID string
+		importID := func(id *string) func(*terraform.State) (string, error) {
+			return func(*terraform.State) (string, error) { return userID + "/" + *id, nil }
+		}
+		cfg := k.config(env, userID, "")
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			TerraformVersionChecks:   skipBelow1_11,
+			Steps: []resource.TestStep{
+				{
+					PreConfig: func() {
+						ownID = enrollDirect(t, env, userID, pendingReq(k))
+						otherID = enrollDirect(t, env, userID, pendingReq(k.other()))
+					},
+					Config:            cfg,
+					ResourceName:      k.addr(),
+					ImportState:       true,
+					ImportStateIdFunc: importID(&otherID),
+					ExpectError:       diagRE("Factor", "is not "+k.aLabel+" factor", "reports the methods "+k.other().method),
+				},
+				{
+					Config:            k.configWith(providerBlock(env.Host, mfaOnlyID, mfaOnlySecret, ""), userID, ""),
+					ResourceName:      k.addr(),
+					ImportState:       true,
+					ImportStateIdFunc: importID(&ownID),
+					ExpectError: diagRE("Cannot tell whether factor", "is "+k.aLabel+" factor", "ENROLLMENT_INITIATED",
+						"does not report the method of a pending factor", "GET /admin/v1/Users/", "User Administrator",
+						"finish the enrollment first"),
+				},
+				{
+					Config:             cfg,
+					ResourceName:       k.addr(),
+					ImportState:        true,
+					ImportStatePersist: true,
+					ImportStateIdFunc:  importID(&ownID),
+					ImportStateCheck: func(states []*terraform.InstanceState) error {
+						if len(states) != 1 {
+							return fmt.Errorf("want one imported instance, got %d", len(states))
+						}
+						a := states[0].Attributes
+						if a["methods.#"] != "1" || a["methods.0"] != k.method || a["status"] != emulator.StatusInitiated ||
+							a["display_name"] != k.displayName(t, env, userID) {
+							return fmt.Errorf("imported pending factor: %v", a)
+						}
+						return nil
+					},
+				},
+				{
+					// The configuration that matches the imported pending factor plans no change.
+					Config:   cfg,
+					PlanOnly: true,
+					Check:    resource.TestCheckResourceAttrPtr(k.addr(), "factor_id", &ownID),
+				},
+			},
+		})
+	})
+}
+
+// newEnvWithMFAOnlyClient is an emulator where the mfaOnlyID client cannot read users (no
+// User Administrator role), so it cannot see pending factors' methods or devices.
+func newEnvWithMFAOnlyClient(t *testing.T) *testEnv {
+	t.Helper()
+	env := newTestEnv(t, func(c *emulator.Config) {
+		c.Clients = []emulator.Client{
+			{ID: emulator.DefaultClientID, Secret: emulator.DefaultClientSecret, Roles: []string{emulator.RoleMFAClient, emulator.RoleUserAdmin}},
+			{ID: mfaOnlyID, Secret: mfaOnlySecret, Roles: []string{emulator.RoleMFAClient}},
+		}
+	})
+	env.requireEmulator(t, "a client without the User Administrator role")
+	return env
 }

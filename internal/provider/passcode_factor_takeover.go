@@ -28,9 +28,23 @@ type pendingCheck struct {
 	found []client.MFADevice
 	// unchecked says why the user's devices could not be read ("" when they were).
 	unchecked string
+	// before are the ids of all the user's devices seen, pending and enrolled (nil when they
+	// could not be read): a look-up after a lost answer never takes one as the create's factor.
+	before []string
 }
 
-// checkPendingDevice reads the user's SCIM devices before an enrollment and refuses, unless
+// sharedDevices is the user's devices for a create's check, from the read the user's creates
+// share (factor_device_reads.go), with the user's turn: release it with what the create
+// enrolled.
+func (r *passcodeFactorResource) sharedDevices(ctx context.Context, userID string) ([]client.MFADevice, deviceRelease, error) {
+	if r.listings == nil || r.listings.devices == nil {
+		devices, err := r.api.UserDevices(ctx, userID)
+		return devices, func(*client.MFADevice, bool) {}, err
+	}
+	return r.listings.devices.take(ctx, userID, r.api.UserDevices)
+}
+
+// checkPendingDevice looks at the user's SCIM devices before an enrollment and refuses, unless
 // take_over_pending_enrollment is set, to restart a pending enrollment of the same device.
 // When the devices cannot be read for want of the role, the create goes on with a warning
 // naming the role: refusing every create of a least-privilege setup (MFA Client only) would
@@ -38,9 +52,8 @@ type pendingCheck struct {
 // user. Any other failure of the lookup stops the create before anything is sent. It
 // reports whether the create may go on.
 func (r *passcodeFactorResource) checkPendingDevice(ctx context.Context, userID string, m passcodeFactorModel,
-	takeOver bool, diags *diag.Diagnostics) (pendingCheck, bool) {
+	takeOver bool, devices []client.MFADevice, err error, diags *diag.Diagnostics) (pendingCheck, bool) {
 	var pc pendingCheck
-	devices, err := r.api.UserDevices(ctx, userID)
 	switch {
 	case errors.Is(err, client.ErrForbidden) || errors.Is(err, client.ErrUnauthorized):
 		pc.unchecked = "reading the user's devices (GET /admin/v1/Users/" + userID + ") was refused (" + serviceErrorText(err) + ")"
@@ -68,7 +81,9 @@ func (r *passcodeFactorResource) checkPendingDevice(ctx context.Context, userID 
 			r.kind.label, userID), err))
 		return pc, false
 	}
+	pc.before = make([]string, 0, len(devices))
 	for _, d := range devices {
+		pc.before = append(pc.before, d.Value)
 		if strings.EqualFold(d.FactorType, r.kind.method) && devicePending(d) && m.identifies(d.Display) {
 			pc.found = append(pc.found, d)
 		}
@@ -136,77 +151,4 @@ func (r *passcodeFactorResource) takenOverWarning(factorID string, found []clien
 				"restarted, so a new passcode was sent and the passcode sent for it before no longer works. Tell whoever "+
 				"started it that Terraform now manages factor %s.", attrTakeOverPending, r.deviceWord(), factorID, factorID))
 	}
-}
-
-// privateKeyResendLost marks a pending factor whose own resend lost its answer: the service
-// may have replaced the requestState Terraform holds with one that never arrived, so a refusal
-// of it (AUTH-1120) is then no sign that someone else restarted the enrollment.
-const privateKeyResendLost = "resendLost"
-
-func setResendLost(ctx context.Context, p privateSetter, lost bool) diag.Diagnostics {
-	if !lost {
-		return p.SetKey(ctx, privateKeyResendLost, nil)
-	}
-	return p.SetKey(ctx, privateKeyResendLost, []byte(`true`))
-}
-
-// codeVoidedRequestState is the answer to a requestState that is "invalid or expired"
-// (AUTH-1117 is the one for "expired"; API reference, "Error codes"). The emulator gives it to
-// a requestState a newer enrollment or resend of the factor voided (EMULATOR.md, inference 31).
-const codeVoidedRequestState = "AUTH-1120"
-
-// restartedElsewhere reports whether the service refused the stored requestState because the
-// enrollment was restarted (or a passcode resent) outside this resource since this resource
-// last enrolled or resent, rather than because it expired: the answer is AUTH-1120, not
-// AUTH-1117; the requestState is younger than its lifetime (Oracle documents AUTH-1120 as
-// "invalid or expired", so an old one is taken as expired); and no resend of this resource
-// lost its answer (that resend may have voided it). A requestState Terraform stored is never
-// foreign or tampered, and a spent one means ENROLLED, which E5 answers with AUTH-1111.
-func (u *factorUpdate) restartedElsewhere(ctx context.Context, enr enrollmentPrivate, err error) bool {
-	var apiErr *client.APIError
-	if !errors.As(err, &apiErr) || !strings.EqualFold(apiErr.Code, codeVoidedRequestState) {
-		return false
-	}
-	if enr.olderThan(u.r.now(), requestStateMaxAge) {
-		return false
-	}
-	raw, d := u.private.GetKey(ctx, privateKeyResendLost)
-	return !d.HasError() && string(raw) != "true"
-}
-
-// takeOverInUpdate reads take_over_pending_enrollment from the configuration: an update takes
-// over another party's restart only if the configuration says so now.
-func (u *factorUpdate) takeOverInUpdate() bool {
-	return u.cfg.passcode().TakeOverPending.ValueBool()
-}
-
-// refuseRestartedElsewhere stops an update whose enrollment someone else restarted: restarting
-// it again here would void the passcode they hold, and they would restart it back (issue 16,
-// item 5). Nothing is sent; the state keeps the previous versions, so applying again retries.
-func (u *factorUpdate) refuseRestartedElsewhere(enr enrollmentPrivate, action string) {
-	u.keepPrevious()
-	p := u.plan.factor()
-	to := orUnknown(p.DisplayName.ValueString(), "the user")
-	u.diags.AddAttributeError(path.Root(attrTakeOverPending), "Enrollment restarted outside this resource: nothing was sent",
-		fmt.Sprintf("The identity domain no longer accepts the enrollment request this resource holds for %s factor %s "+
-			"(AUTH-1120), although it was issued at %s, within its lifetime: the enrollment of this %s was restarted, or "+
-			"a new passcode was sent for it, outside this resource since this resource last did. That can be another "+
-			"Terraform workspace with %s = true, the person in the identity domain's pages, or the "+
-			"idcsmfa_resend_passcode action. So %s; nothing was sent, the enrollment was not restarted, and the passcode "+
-			"the other party holds still works. The state keeps the previous otp_code_wo_version and otp_resend_version.\n\n"+
-			"What to do: finish the enrollment where it was restarted (submit the passcode sent to %s there); the next "+
-			"refresh of this resource then sees the factor ENROLLED and records it, with nothing to submit. Or, to restart "+
-			"the enrollment here, set %s = true in this resource and apply again: a new passcode is sent to %s and the "+
-			"passcode the other party holds stops working.",
-			u.r.kind.label, p.FactorID.ValueString(), enr.IssuedAt.Format("2006-01-02 15:04:05 MST"), u.r.deviceWord(),
-			attrTakeOverPending, action, to, attrTakeOverPending, to))
-}
-
-// restartedElsewhereWhy is why an update with take_over_pending_enrollment = true restarted
-// an enrollment someone else had restarted.
-func (u *factorUpdate) restartedElsewhereWhy() string {
-	return "the enrollment was restarted, or a passcode resent, outside this resource since this resource last did " +
-		"(another workspace, the person, or the idcsmfa_resend_passcode action), which voided its enrollment request; " +
-		attrTakeOverPending + " is true, so the enrollment was taken over here and the passcode the other party holds " +
-		"no longer works"
 }

@@ -8,10 +8,11 @@ import (
 )
 
 // protocolServer is what the framework serves: the provider protocol with list resources
-// and actions (interfaces terraform-plugin-go still keeps apart from ProviderServer).
+// and actions (interfaces terraform-plugin-go still keeps apart from ProviderServer; they are
+// marked deprecated only because they will merge into it, and are the way to reach them now).
 type protocolServer interface {
-	tfprotov6.ProviderServerWithListResource
-	tfprotov6.ProviderServerWithActions
+	tfprotov6.ProviderServerWithListResource //nolint:staticcheck // see the type's comment
+	tfprotov6.ProviderServerWithActions      //nolint:staticcheck // see the type's comment
 }
 
 // NewProtocol6 is the provider at version as a protocol 6 server: the framework's server,

@@ -45,6 +45,8 @@ type providerModel struct {
 	Username     types.String `tfsdk:"username"`
 	Password     types.String `tfsdk:"password"`
 	SelfService  types.Bool   `tfsdk:"self_service"`
+	DomainType   types.String `tfsdk:"domain_type"`
+	APICapacity  types.Int64  `tfsdk:"api_capacity"`
 }
 
 func (p *IDCSMFAProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -118,6 +120,9 @@ func (p *IDCSMFAProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			},
 		},
 	}
+	for name, a := range rateLimitAttributes() {
+		resp.Schema.Attributes[name] = a
+	}
 }
 
 // ValidateConfig catches what the configuration alone gets wrong, at validate and plan time.
@@ -139,6 +144,8 @@ func (p *IDCSMFAProvider) Configure(ctx context.Context, req provider.ConfigureR
 	}
 	settings, diags := resolveProviderConfig(cfg, lookupEnv)
 	resp.Diagnostics.Append(diags...)
+	domainType, apiCapacity, diags := resolveRateLimits(cfg.DomainType, cfg.APICapacity, lookupEnv)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -152,6 +159,8 @@ func (p *IDCSMFAProvider) Configure(ctx context.Context, req provider.ConfigureR
 		Password:     settings.Password,
 		UserAgent:    "terraform-provider-idcsmfa/" + p.version,
 		Logger:       newTFLogLogger(settings.ClientSecret, settings.AccessToken, settings.Password),
+		DomainType:   domainType,
+		APICapacity:  apiCapacity,
 	})
 	if err != nil {
 		// Credentials were checked above, so what the client refuses is the host.

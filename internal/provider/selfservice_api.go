@@ -266,6 +266,14 @@ func (a *selfServiceAPI) Enroll(ctx context.Context, userGUID string, req client
 			return nil, fmt.Errorf("%w; deleting the pending device %s again failed too (%s): delete it in the "+
 				"identity domain console (My Profile > Security)", err, e.DeviceID, serviceErrorText(derr))
 		}
+		if client.IsAmbiguous(err) {
+			// The initiator may have sent a passcode before its answer was lost: say that the
+			// device is gone, and with it whatever passcode arrived.
+			return nil, &client.LostAnswerError{LostAnswer: client.LostAnswer{Err: err, Found: client.FoundNothing,
+				Checked: "nothing more: it deleted the pending device " + e.DeviceID + " that the enroller had made",
+				Detail: "the device was removed, so a passcode the user may have received for it is void and nothing " +
+					"is left on the identity domain"}}
+		}
 		return nil, err
 	}
 	name := firstNonEmptyString(init.DisplayName, e.DisplayName)

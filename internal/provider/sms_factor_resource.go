@@ -56,6 +56,13 @@ func (m *smsFactorModel) identifies(displayName string) bool {
 	return client.MaskedNumberMatches(displayName, m.CountryCode.ValueString(), m.MobileNumber.ValueString())
 }
 
+func (m *smsFactorModel) maskedNumber() string {
+	if _, _, masked := client.SplitMaskedNumber(m.MobileNumber.ValueString()); masked {
+		return m.MobileNumber.ValueString()
+	}
+	return ""
+}
+
 // fillImported stands in for the number the service will not show: the masked display name
 // in mobile_number and an empty country_code. keepImportedPhone then accepts a configured
 // number consistent with the mask without planning a change.

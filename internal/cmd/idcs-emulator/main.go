@@ -46,6 +46,7 @@ type options struct {
 	resendKeepsState  bool
 	tokenLifetime     time.Duration
 	rateLimit         float64
+	rateLimits        string
 	errorRate         float64
 	dropRate          float64
 	latency           time.Duration
@@ -90,6 +91,7 @@ func registerFlags(fs *flag.FlagSet, o *options) {
 	fs.BoolVar(&o.countSentOTPs, "count-sent-otps", false, "count every verification passcode sent (V1, resend) towards -max-failed-attempts, as Oracle's sample warns")
 	fs.DurationVar(&o.tokenLifetime, "token-lifetime", time.Hour, "access token lifetime")
 	fs.Float64Var(&o.rateLimit, "rate-limit", 0, "fault injection: requests per second per OAuth client before 429 (0 = unlimited)")
+	fs.StringVar(&o.rateLimits, "rate-limits", "", "Oracle's published rate limits of a domain type, per group of endpoints (AuthN, Token Management, Others), per second and per minute, 429 past them: "+strings.Join(emulator.RateLimitTypes(), ", ")+" (default: none)")
 	fs.Float64Var(&o.errorRate, "error-rate", 0, "fault injection: share of /mfa/v1 and /admin/v1 requests answered 500")
 	fs.Float64Var(&o.dropRate, "drop-rate", 0, "fault injection: share of /mfa/v1 and /admin/v1 requests done and then dropped without an answer")
 	fs.DurationVar(&o.latency, "latency", 0, "fault injection: latency added to every API request")
@@ -127,6 +129,7 @@ func buildConfig(o options, stderr io.Writer) (emulator.Config, error) {
 		TokenLifetime:           o.tokenLifetime,
 		Faults:                  emulator.Faults{RateLimitPerSecond: o.rateLimit, ErrorRate: o.errorRate, DropRate: o.dropRate, Latency: o.latency, AnswerLatency: o.answerLatency},
 		Seed:                    o.seed,
+		RateLimits:              o.rateLimits,
 	}
 	if err := cfg.Faults.Validate(); err != nil {
 		return cfg, err
@@ -195,6 +198,7 @@ func checkDomainSettings(o options) error {
 		{"-totp-period", o.totpPeriod == 0, emulator.Config{TOTPPeriod: o.totpPeriod}},
 		{"-totp-digits", o.totpDigits == 0, emulator.Config{TOTPDigits: o.totpDigits}},
 		{"-totp-algorithm", o.totpAlgorithm == "", emulator.Config{TOTPAlgorithm: o.totpAlgorithm}},
+		{"-rate-limits", false, emulator.Config{RateLimits: o.rateLimits}},
 	} {
 		err := c.cfg.Validate()
 		if err == nil && c.zero {

@@ -206,6 +206,7 @@ func TestDomainSettingFlagsAreCheckedAtStartup(t *testing.T) {
 		{"-totp-algorithm", "SHA3-256", "SHA1, SHA256, SHA384, SHA512"},
 		{"-totp-algorithm", "", "empty"},
 		{"-otp-length", "11", "4 to 10"},
+		{"-rate-limits", "gold", "free, oracle-apps"},
 	} {
 		var stdout, stderr strings.Builder
 		err := run([]string{"-listen", "127.0.0.1:0", c.flag, c.value}, &stdout, &stderr)
@@ -220,7 +221,7 @@ func TestDomainSettingFlagsAreCheckedAtStartup(t *testing.T) {
 
 func TestDomainSettingFlagsReachTheConfig(t *testing.T) {
 	var stderr strings.Builder
-	o, err := parseFlags([]string{"-totp-period", "90s", "-totp-digits", "8", "-totp-algorithm", "sha512", "-otp-length", "7", "-count-sent-otps", "-quiet"}, &stderr)
+	o, err := parseFlags([]string{"-totp-period", "90s", "-totp-digits", "8", "-totp-algorithm", "sha512", "-otp-length", "7", "-count-sent-otps", "-quiet", "-rate-limits", "free"}, &stderr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,7 +229,7 @@ func TestDomainSettingFlagsReachTheConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.TOTPPeriod != 90*time.Second || cfg.TOTPDigits != 8 || cfg.TOTPAlgorithm != "sha512" || cfg.OTPLength != 7 || !cfg.CountSentOTPs {
+	if cfg.TOTPPeriod != 90*time.Second || cfg.TOTPDigits != 8 || cfg.TOTPAlgorithm != "sha512" || cfg.OTPLength != 7 || !cfg.CountSentOTPs || cfg.RateLimits != "free" {
 		t.Fatalf("config %+v", cfg)
 	}
 	o, _ = parseFlags(nil, &stderr)

@@ -1,0 +1,104 @@
+package provider
+
+import (
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/emulator"
+)
+
+func TestAccPasscodeFactor_pendingThenActivateWithWriteOnlyPasscode(t *testing.T) {
+	passcodeScenario(t, "reading the passcode from the outbox", func(t *testing.T, k passcodeKindCase, env *testEnv, userID string) []resource.TestStep {
+		addr := k.addr()
+		var factorID, otp string
+		otpVar := config.Variables{"otp": lazyVariable(func() string { return otp })}
+
+		return []resource.TestStep{
+			{
+				Config: k.config(env, userID, ""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					stateIs(addr, "status", knownvalue.StringExact("ENROLLMENT_INITIATED")),
+					stateIs(addr, "display_name", knownvalue.StringExact(k.displayName(t, env, userID))),
+					stateIs(addr, "methods", knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(k.method)})),
+					stateIs(addr, "id", knownvalue.StringRegexp(regexp.MustCompile("^"+userID+"/[0-9a-f]{32}$"))),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					captureAttr(addr, "factor_id", &factorID),
+					checkRecordedSecrets(env),
+					env.checkNoSecretsInState(),
+					checkEmulatorFactor(env, userID, &factorID, emulator.StatusInitiated),
+				),
+			},
+			{
+				// Changing the version without a passcode is refused at plan time.
+				Config:      k.config(env, userID, "  otp_code_wo_version = 1"),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Missing passcode.*otp_code_wo_version changed from null to 1.*otp_code_wo is\s+not set`),
+			},
+			{
+				PreConfig:       func() { otp = env.otp(t, userID, factorID) },
+				Config:          k.config(env, userID, otpV1),
+				ConfigVariables: otpVar,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectUnknownValue(addr, tfjsonpath.New("status")),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					stateIs(addr, "status", knownvalue.StringExact("ENROLLED")),
+					stateIs(addr, "otp_code_wo", knownvalue.Null()),
+					stateIs(addr, "otp_code_wo_version", knownvalue.Int64Exact(1)),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					env.checkNoSecretsInState(&otp),
+					checkEmulatorFactor(env, userID, &factorID, emulator.StatusEnrolled),
+				),
+			},
+			{
+				// Refresh finds it enrolled and nothing is left to do, with the used passcode
+				// still in the configuration.
+				Config:          k.config(env, userID, otpV1),
+				ConfigVariables: otpVar,
+				PlanOnly:        true,
+			},
+			{
+				// The passcode is used up: keeping the version without it plans no change.
+				Config:   k.config(env, userID, "  otp_code_wo_version = 1"),
+				PlanOnly: true,
+			},
+			{
+				// An enrolled factor is never asked to verify again, even with a new version.
+				Config:            k.config(env, userID, "  otp_code_wo         = var.otp\n  otp_code_wo_version = 2"),
+				ConfigVariables:   config.Variables{"otp": config.StringVariable("000000")},
+				ConfigStateChecks: []statecheck.StateCheck{stateIs(addr, "status", knownvalue.StringExact("ENROLLED"))},
+				Check:             checkEmulatorFactor(env, userID, &factorID, emulator.StatusEnrolled),
+			},
+		}
+	})
+}
+
+func TestAccPasscodeFactor_skipVerification(t *testing.T) {
+	passcodeScenario(t, "", func(t *testing.T, k passcodeKindCase, env *testEnv, userID string) []resource.TestStep {
+		var factorID string
+		return []resource.TestStep{{
+			Config: k.config(env, userID, "  skip_verification = true"),
+			ConfigStateChecks: []statecheck.StateCheck{
+				stateIs(k.addr(), "status", knownvalue.StringExact("ENROLLED")),
+				stateIs(k.addr(), "skip_verification", knownvalue.Bool(true)),
+			},
+			Check: resource.ComposeTestCheckFunc(
+				captureAttr(k.addr(), "factor_id", &factorID),
+				checkEmulatorFactor(env, userID, &factorID, emulator.StatusEnrolled),
+				checkMessages(env, userID, 0),
+			),
+		}}
+	})
+}

@@ -1,0 +1,159 @@
+package provider
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+
+	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/emulator"
+)
+
+// TestAccPasscodeFactor_lostAnswerNeverAdoptsAnotherFactor (issue 25, item 1): with
+// skip_verification = true, the answer to the enrollment is lost while the user already has an
+// enrolled factor of this device that another workspace manages. The create used to report
+// "Creation complete" with the other factor's id (its destroy then deleted the other
+// workspace's factor). The client now knows which factors existed before the request and
+// never takes one as its result: the create fails as it does without the loss (already
+// enrolled, with the import block), and the other factor is left alone.
+func TestAccPasscodeFactor_lostAnswerNeverAdoptsAnotherFactor(t *testing.T) {
+	passcodeScenario(t, "dropping answers", func(t *testing.T, k passcodeKindCase, env *testEnv, userID string) []resource.TestStep {
+		var other string
+		skip := "  skip_verification = true\n"
+		return []resource.TestStep{
+			{
+				PreConfig: func() {
+					other = enrollDirect(t, env, userID, k.enrollRequest)
+					dropNext(env, keyEnroll)()
+				},
+				Config: k.config(env, userID, skip),
+				ExpectError: diagRE("Could not enroll the "+k.label+" factor of user "+userID, k.alreadyEnrolled,
+					"import {", "to = "+k.typeName+".<name>"),
+			},
+			{
+				PreConfig: func() {
+					if n := env.Emulator.CurrentFaults().DropNext[keyEnroll]; n != 0 {
+						t.Errorf("the enrollment's answer was not dropped (%d drops left): the test tested nothing", n)
+					}
+					if fs := env.emulatorFactors(userID); len(fs) != 1 || fs[0].ID != other {
+						t.Errorf("want only the factor enrolled outside Terraform (%s), got %+v", other, fs)
+					}
+				},
+				// The import block of the error adopts the other factor, on purpose this time.
+				Config: k.config(env, userID, skip) + `
+variable "import_id" { type = string }
+import {
+  to = ` + k.addr() + `
+  id = var.import_id
+}
+`,
+				ConfigVariables:   config.Variables{"import_id": lazyVariable(func() string { return userID + "/" + other })},
+				ConfigStateChecks: []statecheck.StateCheck{stateIs(k.addr(), "status", knownvalue.StringExact("ENROLLED"))},
+			},
+		}
+	})
+}
+
+// keyFactorPatch is E5: a passcode, a resend.
+const keyFactorPatch = "PATCH /mfa/v1/users/{id}/factors/{factorId}"
+
+// dropNext makes the emulator do the work of the next request of route and drop its answer.
+func dropNext(env *testEnv, route string) func() {
+	return func() { env.Emulator.SetFaults(emulator.Faults{DropNext: map[string]int{route: 1}}) }
+}
+
+// TestAccPasscodeFactor_lostAnswersOfCreateAndActivation (issue 16, item 2): the answer to the
+// enrollment is lost after the service enrolled the device, then the answer to the passcode:
+// the provider finds out what happened (the client enrolls the same device again, which
+// restarts its own pending enrollment; the passcode's factor reads ENROLLED) and the factor is
+// in state once, enrolled once.
+func TestAccPasscodeFactor_lostAnswersOfCreateAndActivation(t *testing.T) {
+	passcodeScenario(t, "dropping answers", func(t *testing.T, k passcodeKindCase, env *testEnv, userID string) []resource.TestStep {
+		var factorID string
+		return []resource.TestStep{
+			{
+				PreConfig: dropNext(env, keyEnroll),
+				Config:    k.config(env, userID, ""),
+				Check: resource.ComposeTestCheckFunc(
+					captureAttr(k.addr(), "factor_id", &factorID),
+					checkOnlyFactor(env, k.addr(), userID, &factorID, emulator.StatusInitiated),
+					checkMessages(env, userID, 2),
+				),
+			},
+			{
+				PreConfig:       dropNext(env, keyFactorPatch),
+				Config:          k.config(env, userID, otpFromVariables),
+				ConfigVariables: otpVars(env.lazyOTP(t, userID, &factorID), 1),
+				Check:           checkOnlyFactor(env, k.addr(), userID, &factorID, emulator.StatusEnrolled),
+			},
+		}
+	})
+}
+
+// TestAccPasscodeFactor_lostResendAnswer (issue 16, item 2): the service sends a new passcode
+// but the answer, with its new requestState, is lost. The apply fails saying that a passcode
+// may have been sent, what Terraform checked and what to do; it records the resend, so the
+// next plan sends nothing more. Submitting the passcode that arrived then uses the
+// requestState Terraform holds: where the service keeps it valid across a resend (the
+// emulator's -resend-keeps-request-state), the factor is enrolled with no further passcode;
+// where it does not (the emulator's default), the enrollment restarts, exactly one more
+// passcode is sent, and the apply says so and asks for it.
+func TestAccPasscodeFactor_lostResendAnswer(t *testing.T) {
+	for _, keeps := range []bool{true, false} {
+		t.Run(fmt.Sprintf("resend_keeps_request_state=%t", keeps), func(t *testing.T) {
+			t.Parallel()
+			forEachPasscodeKind(t, func(t *testing.T, k passcodeKindCase) {
+				env := newTestEnv(t, func(c *emulator.Config) { c.ResendKeepsRequestState = keeps })
+				env.requireEmulator(t, "dropping answers")
+				userID := env.newUser(t)
+				var factorID string
+				const resend = "  otp_resend_version = 1\n"
+				steps := []resource.TestStep{
+					{Config: k.config(env, userID, ""), Check: captureAttr(k.addr(), "factor_id", &factorID)},
+					{
+						PreConfig: dropNext(env, keyFactorPatch),
+						Config:    k.config(env, userID, resend),
+						ExpectError: diagRE("A new passcode may have been sent for "+k.label+" factor", "may have been carried out",
+							"read the factor's status: still ENROLLMENT_INITIATED", "does not send yet another passcode",
+							"If a new passcode reached", "If none arrived, change otp_resend_version again"),
+					},
+					{
+						PreConfig: func() {
+							if n := len(env.Emulator.Messages(userID)); n != 2 {
+								t.Errorf("%d passcodes after the lost resend, want 2: the resend was not done", n)
+							}
+						},
+						// The resend is recorded: nothing more to send.
+						Config:   k.config(env, userID, resend),
+						PlanOnly: true,
+					},
+				}
+				activate := resource.TestStep{
+					Config:          k.config(env, userID, resend+otpFromVariables),
+					ConfigVariables: otpVars(env.lazyOTP(t, userID, &factorID), 1),
+				}
+				if keeps {
+					activate.Check = resource.ComposeTestCheckFunc(
+						checkOnlyFactor(env, k.addr(), userID, &factorID, emulator.StatusEnrolled), checkMessages(env, userID, 2))
+					steps = append(steps, activate)
+				} else {
+					activate.ExpectError = diagRE("Enrollment restarted: passcode not submitted", "no longer accepts its enrollment request")
+					again := activate
+					again.ExpectError = nil
+					again.Check = resource.ComposeTestCheckFunc(
+						checkOnlyFactor(env, k.addr(), userID, &factorID, emulator.StatusEnrolled), checkMessages(env, userID, 3))
+					steps = append(steps, activate, again)
+				}
+				resource.Test(t, resource.TestCase{
+					ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+					TerraformVersionChecks:   skipBelow1_11,
+					CheckDestroy:             env.checkDestroy(k.typeName),
+					Steps:                    steps,
+				})
+			})
+		})
+	}
+}

@@ -1,0 +1,310 @@
+package provider
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/emulator"
+)
+
+// TestAccPasscodeFactor_wrongPasscodeThenRight: a wrong passcode fails with the service's
+// answer and what to do, leaves the factor pending with the previous otp_code_wo_version in
+// state (so the configuration without a passcode plans nothing), and the right passcode with
+// the same version then finishes the same factor.
+func TestAccPasscodeFactor_wrongPasscodeThenRight(t *testing.T) {
+	passcodeScenario(t, "reading the passcode from the outbox", func(t *testing.T, k passcodeKindCase, env *testEnv, userID string) []resource.TestStep {
+		addr := k.addr()
+		var factorID string
+		cfg := k.config(env, userID, otpFromVariables)
+
+		return []resource.TestStep{
+			{Config: cfg, Check: captureAttr(addr, "factor_id", &factorID)},
+			{
+				Config: cfg, ConfigVariables: otpVars(env.wrongOTP(t, userID, &factorID), 1),
+				ExpectError: diagRE("Wrong passcode", "HTTP 401 AUTH-1105: Invalid passcode.", "stays ENROLLMENT_INITIATED",
+					"check the code in otp_code_wo and apply again", "otp_resend_version",
+					"Each wrong passcode counts towards locking the user", "the number of failed attempts its MFA settings allow"),
+			},
+			{Config: cfg, Check: resource.ComposeTestCheckFunc(checkOnlyFactor(env, addr, userID, &factorID, emulator.StatusInitiated),
+				resource.TestCheckNoResourceAttr(addr, "otp_code_wo_version"))},
+			{
+				// Same version as the failed step: the state kept the previous one, so only the
+				// corrected passcode is needed to retry.
+				Config: cfg, ConfigVariables: otpVars(env.lazyOTP(t, userID, &factorID), 1),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{stateIs(addr, "status", knownvalue.StringExact("ENROLLED"))},
+				Check:             checkOnlyFactor(env, addr, userID, &factorID, emulator.StatusEnrolled),
+			},
+		}
+	})
+}
+
+func TestAccPasscodeFactor_resendThenActivate(t *testing.T) {
+	passcodeScenario(t, "reading passcodes from the outbox", func(t *testing.T, k passcodeKindCase, env *testEnv, userID string) []resource.TestStep {
+		addr := k.addr()
+		var factorID, first string
+
+		return []resource.TestStep{
+			{
+				Config: k.config(env, userID, ""),
+				Check:  resource.ComposeTestCheckFunc(captureAttr(addr, "factor_id", &factorID), checkMessages(env, userID, 1)),
+			},
+			{
+				PreConfig: func() { first = env.otp(t, userID, factorID) },
+				Config:    k.config(env, userID, "  otp_resend_version = 1"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					stateIs(addr, "status", knownvalue.StringExact("ENROLLMENT_INITIATED")),
+					stateIs(addr, "otp_resend_version", knownvalue.Int64Exact(1)),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					checkMessages(env, userID, 2),
+					countEmulatorFactors(env, userID, 1),
+					checkEmulatorFactor(env, userID, &factorID, emulator.StatusInitiated),
+					env.checkNoSecretsInState(&first),
+				),
+			},
+			{
+				// The new requestState was kept: the new passcode activates the factor.
+				Config:            k.config(env, userID, "  otp_resend_version = 1\n"+otpV1),
+				ConfigVariables:   config.Variables{"otp": env.lazyOTP(t, userID, &factorID)},
+				ConfigStateChecks: []statecheck.StateCheck{stateIs(addr, "status", knownvalue.StringExact("ENROLLED"))},
+				Check:             checkEmulatorFactor(env, userID, &factorID, emulator.StatusEnrolled),
+			},
+		}
+	})
+}
+
+func TestAccPasscodeFactor_expiredRequestStateRestartsEnrollment(t *testing.T) {
+	forEachPasscodeKind(t, func(t *testing.T, k passcodeKindCase) {
+		clock := &acctestClock{}
+		env := newTestEnv(t, withClock(clock))
+		env.requireEmulator(t, "moving the emulator's clock")
+		userID := env.newUser(t)
+		addr := k.addr()
+		var factorID string
+		activate := k.config(env, userID, "  otp_resend_version = 1\n"+otpV1)
+
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			TerraformVersionChecks:   skipBelow1_11,
+			CheckDestroy:             env.checkDestroy(k.typeName),
+			Steps: []resource.TestStep{
+				{Config: k.config(env, userID, ""), Check: captureAttr(addr, "factor_id", &factorID)},
+				{
+					// Resend with an expired requestState: the enrollment restarts under the same id.
+					PreConfig:         func() { clock.Advance(11 * time.Minute) },
+					Config:            k.config(env, userID, "  otp_resend_version = 1"),
+					ConfigStateChecks: []statecheck.StateCheck{stateIs(addr, "status", knownvalue.StringExact("ENROLLMENT_INITIATED"))},
+					Check: resource.ComposeTestCheckFunc(
+						checkMessages(env, userID, 2),
+						countEmulatorFactors(env, userID, 1),
+						checkEmulatorFactor(env, userID, &factorID, emulator.StatusInitiated),
+					),
+				},
+				{
+					// Activation with an expired requestState: restarted, the apply asks for the new code.
+					PreConfig:       func() { clock.Advance(11 * time.Minute) },
+					Config:          activate,
+					ConfigVariables: config.Variables{"otp": env.lazyOTP(t, userID, &factorID)},
+					ExpectError:     diagRE("Enrollment restarted: passcode not submitted", "new passcode was sent"),
+				},
+				{
+					Config:            activate,
+					ConfigVariables:   config.Variables{"otp": env.lazyOTP(t, userID, &factorID)},
+					ConfigStateChecks: []statecheck.StateCheck{stateIs(addr, "status", knownvalue.StringExact("ENROLLED"))},
+					Check: resource.ComposeTestCheckFunc(
+						checkMessages(env, userID, 3),
+						countEmulatorFactors(env, userID, 1),
+						checkEmulatorFactor(env, userID, &factorID, emulator.StatusEnrolled),
+					),
+				},
+			},
+		})
+	})
+}
+
+// atApply is a plan check that runs fn between the plan and its apply: a change made there
+// is what a person or another tool does while a plan waits for its apply (or what an apply
+// with -refresh=false does not see).
+type atApply func()
+
+func (f atApply) CheckPlan(context.Context, plancheck.CheckPlanRequest, *plancheck.CheckPlanResponse) {
+	f()
+}
+
+// TestAccPasscodeFactor_enrolledBetweenPlanAndApply (issue 16, item 4): a plan that submits a
+// passcode, resends one or restarts the enrollment of a pending factor, applied after the
+// user finished the enrollment elsewhere, succeeds with the factor ENROLLED and nothing sent,
+// instead of Terraform's "Provider produced inconsistent result after apply".
+func TestAccPasscodeFactor_enrolledBetweenPlanAndApply(t *testing.T) {
+	paths := []struct {
+		name  string
+		extra string
+		// imported starts from a pending factor imported into the state (no stored
+		// enrollment request, so a resend restarts the enrollment).
+		imported bool
+	}{
+		{name: "resend", extra: "  otp_resend_version = 1"},
+		{name: "activate", extra: otpV1},
+		{name: "restart", extra: "  otp_resend_version = 1", imported: true},
+	}
+	forEachPasscodeKind(t, func(t *testing.T, k passcodeKindCase) {
+		for _, tc := range paths {
+			t.Run(tc.name, func(t *testing.T) {
+				t.Parallel()
+				env := newTestEnv(t)
+				env.requireEmulator(t, "finishing an enrollment between plan and apply")
+				userID := env.newUser(t)
+				addr := k.addr()
+				var factorID string
+				first := resource.TestStep{Config: k.config(env, userID, ""), Check: captureAttr(addr, "factor_id", &factorID)}
+				if tc.imported {
+					pending := k.enrollRequest
+					pending.SkipVerification = false
+					first = resource.TestStep{
+						PreConfig:          func() { factorID = enrollDirect(t, env, userID, pending) },
+						Config:             k.config(env, userID, ""),
+						ResourceName:       addr,
+						ImportState:        true,
+						ImportStatePersist: true,
+						ImportStateIdFunc:  func(*terraform.State) (string, error) { return userID + "/" + factorID, nil },
+					}
+				}
+				resource.Test(t, resource.TestCase{
+					ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+					TerraformVersionChecks:   skipBelow1_11,
+					CheckDestroy:             env.checkDestroy(k.typeName),
+					Steps: []resource.TestStep{
+						first,
+						{
+							Config:          k.config(env, userID, tc.extra),
+							ConfigVariables: config.Variables{"otp": env.lazyOTP(t, userID, &factorID)},
+							ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+								plancheck.ExpectUnknownValue(addr, tfjsonpath.New("status")),
+								atApply(func() {
+									if err := env.Emulator.CompleteEnrollment(userID, factorID); err != nil {
+										t.Errorf("finishing the enrollment elsewhere: %s", err)
+									}
+								}),
+							}},
+							Check: resource.ComposeTestCheckFunc(
+								checkOnlyFactor(env, addr, userID, &factorID, emulator.StatusEnrolled),
+								// Nothing was sent: the only passcode is the enrollment's.
+								checkMessages(env, userID, 1),
+							),
+						},
+						{Config: k.config(env, userID, tc.extra), ConfigVariables: config.Variables{"otp": config.StringVariable("123456")}, PlanOnly: true},
+					},
+				})
+			})
+		}
+	})
+}
+
+// TestAccPasscodeFactor_restartedElsewhereIsNotTakenBack (issue 16, item 5): two owners of
+// one pending enrollment, "a" and "b" (standing for two workspaces), on the same user and
+// device. b takes a's enrollment over on purpose; a then submits the passcode it holds. That
+// used to restart the enrollment again (a new passcode, b's voided, and b would do the same
+// back). Now a's submission, and a resend by b once a took it back, fail saying the
+// enrollment was restarted elsewhere, and send nothing; with take_over_pending_enrollment =
+// true, a restarts it (one new passcode), whose passcode finishes the factor, and b's next
+// refresh sees it ENROLLED.
+func TestAccPasscodeFactor_restartedElsewhereIsNotTakenBack(t *testing.T) {
+	forEachPasscodeKind(t, func(t *testing.T, k passcodeKindCase) {
+		env := newTestEnv(t)
+		env.requireEmulator(t, "the outbox")
+		userID := env.newUser(t)
+		var factorID, codeA string
+		addrA, addrB := k.typeName+".a", k.typeName+".b"
+		// b == "" leaves b out of the configuration; " " is b without extras.
+		cfg := func(a, b string) string {
+			c := env.providerConfig() + otpVariables + k.resource("a", userID, a)
+			if b != "" {
+				c += k.resource("b", userID, b)
+			}
+			return c
+		}
+		const takeOver = "  take_over_pending_enrollment = true\n"
+		restartedElsewhere := diagRE("Enrollment restarted outside this resource: nothing was sent", "AUTH-1120",
+			"another Terraform workspace with take_over_pending_enrollment = true", "idcsmfa_resend_passcode",
+			"the enrollment was not restarted", "finish the enrollment where it was restarted", "sees the factor ENROLLED",
+			"set take_over_pending_enrollment = true", "stops working")
+		sent := func(want int) func() { return func() { checkSent(t, env, userID, want) } }
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			TerraformVersionChecks:   skipBelow1_11,
+			CheckDestroy:             resource.ComposeTestCheckFunc(env.checkDestroy(k.typeName), checkNoFactorsLeft(env, userID)),
+			Steps: []resource.TestStep{
+				{
+					Config: cfg("", ""),
+					Check: resource.ComposeTestCheckFunc(captureAttr(addrA, "factor_id", &factorID),
+						func(*terraform.State) error { codeA = env.otp(t, userID, factorID); return nil }),
+				},
+				{
+					// b takes a's pending enrollment over: one new passcode, the same factor.
+					Config: cfg("", takeOver),
+					Check: resource.ComposeTestCheckFunc(resource.TestCheckResourceAttrPtr(addrB, "factor_id", &factorID),
+						checkMessages(env, userID, 2)),
+				},
+				{
+					// a submits the passcode it holds: refused, nothing sent.
+					Config:          cfg(otpFromVariables, takeOver),
+					ConfigVariables: otpVars(lazyVariable(func() string { return codeA }), 1),
+					ExpectError:     restartedElsewhere,
+				},
+				{
+					// The state kept a's previous otp_code_wo_version: with the flag, the same
+					// submission restarts the enrollment here.
+					PreConfig:       sent(2),
+					Config:          cfg(otpFromVariables+takeOver, takeOver),
+					ConfigVariables: otpVars(lazyVariable(func() string { return codeA }), 1),
+					ExpectError: diagRE("Enrollment restarted: passcode not submitted", "outside this resource",
+						"take_over_pending_enrollment is true", "taken over", "a new passcode was sent"),
+				},
+				{
+					// b, whose request a has now voided, asks for a new passcode without the flag: refused.
+					PreConfig:   sent(3),
+					Config:      cfg(takeOver, "  otp_resend_version = 1\n"),
+					ExpectError: restartedElsewhere,
+				},
+				{
+					// a submits the passcode of its restart; b's refresh sees the factor enrolled.
+					PreConfig:       sent(3),
+					Config:          cfg(otpFromVariables+takeOver, " "),
+					ConfigVariables: otpVars(env.lazyOTP(t, userID, &factorID), 1),
+					Check: resource.ComposeTestCheckFunc(
+						resource.TestCheckResourceAttr(addrA, "status", emulator.StatusEnrolled),
+						checkEmulatorFactor(env, userID, &factorID, emulator.StatusEnrolled),
+						checkMessages(env, userID, 3)),
+				},
+				{
+					Config:          cfg(otpFromVariables+takeOver, " "),
+					ConfigVariables: otpVars(env.lazyOTP(t, userID, &factorID), 1),
+					Check: resource.ComposeTestCheckFunc(
+						resource.TestCheckResourceAttr(addrB, "status", emulator.StatusEnrolled),
+						countEmulatorFactors(env, userID, 1), checkMessages(env, userID, 3)),
+				},
+			},
+		})
+	})
+}
+
+// checkSent fails the test unless userID has been sent want passcodes: a step's PreConfig,
+// after a failed step, which has no Check.
+func checkSent(t *testing.T, env *testEnv, userID string, want int) {
+	t.Helper()
+	if n := len(env.Emulator.Messages(userID)); n != want {
+		t.Errorf("%d passcode(s) sent so far, want %d", n, want)
+	}
+}

@@ -1,0 +1,89 @@
+package provider
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/emulator"
+)
+
+// rateLimitedRun applies, refreshes and destroys shape's factors on an emulator with a free
+// domain's rate limits, with the provider's rate-limit settings in settings, and returns the
+// emulator's counts over the whole run and how long the apply took.
+func rateLimitedRun(t *testing.T, shape bulkShape, settings string) (emulator.Stats, time.Duration) {
+	env := newTestEnv(t, func(c *emulator.Config) { c.RateLimits = "free" })
+	env.requireEmulator(t, "the emulator's model of the domain's rate limits")
+	ids := newBulkUsers(t, env, shape.users)
+	provider := strings.Replace(env.providerConfig(), "provider \"idcsmfa\" {\n", "provider \"idcsmfa\" {\n"+settings, 1)
+	cfg := provider + bulkFactorsConfig(ids, shape.smsPerUser)
+	var start time.Time
+	var applied time.Duration
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkNoFactorsLeft(env, ids...),
+		Steps: []resource.TestStep{{
+			PreConfig: func() { env.Emulator.ResetStats(); start = time.Now() },
+			Config:    cfg,
+			Check: resource.ComposeTestCheckFunc(func(*terraform.State) error { applied = time.Since(start); return nil },
+				checkBulkConverged(env, ids, shape.factors(), nil)),
+		}},
+	})
+	return env.Emulator.Stats(), applied
+}
+
+// limitedShare is how many of the run's API requests were answered 429, and of how many.
+func limitedShare(s emulator.Stats) (limited, total int) {
+	for _, n := range s.Requests {
+		total += n
+	}
+	return s.Faults.RateLimited, total
+}
+
+// With domain_type = "free" and api_capacity = 100, a run of 50 factors over 10 users
+// (apply, refresh, destroy: about 120 AuthN requests, within a free domain's 150 a minute,
+// at Terraform's parallelism of 10) meets no 429 at all: the provider paces each group to
+// the domain's limits instead of reacting to them.
+func TestAccRateLimits_freeDomainPacedGetsNo429(t *testing.T) {
+	t.Parallel()
+	shape := bulkShape{users: 10, smsPerUser: 4}
+	st, applied := rateLimitedRun(t, shape, "  domain_type  = \"free\"\n  api_capacity = 100\n")
+	limited, total := limitedShare(st)
+	authn := 0
+	for k, n := range st.Requests {
+		if strings.Contains(k, "/factors") {
+			authn += n
+		}
+	}
+	// The floor of the apply: its AuthN requests (one enrollment a factor) at 10 a second.
+	floor := time.Duration(shape.factors()) * 100 * time.Millisecond
+	t.Logf("%d factors: %d requests (%d AuthN) in the run, %d answered 429 %v; apply %s (AuthN floor %s, ratio %.2f)",
+		shape.factors(), total, authn, limited, st.RateLimitedByGroup, applied.Round(10*time.Millisecond), floor, applied.Seconds()/floor.Seconds())
+	if limited != 0 {
+		t.Errorf("%d requests answered 429 (%v), want none with domain_type set", limited, st.RateLimitedByGroup)
+	}
+	if authn < shape.factors() {
+		t.Errorf("%d AuthN requests for %d factors: the run did not do what it claims", authn, shape.factors())
+	}
+}
+
+// Without domain_type the provider adapts: the same run meets some 429s (Terraform's ten
+// concurrent creates exceed 10 a second at once) and still converges; a 429 slows the
+// group for every request, so few requests meet one.
+func TestAccRateLimits_freeDomainAdaptive(t *testing.T) {
+	t.Parallel()
+	shape := bulkShape{users: 10, smsPerUser: 4}
+	st, applied := rateLimitedRun(t, shape, "")
+	limited, total := limitedShare(st)
+	t.Logf("%d factors: %d requests in the run, %d answered 429 (%.1f%%) %v; apply %s",
+		shape.factors(), total, limited, 100*float64(limited)/float64(total), st.RateLimitedByGroup, applied.Round(10*time.Millisecond))
+	if limited == 0 {
+		t.Errorf("no 429 at Terraform's parallelism against a free domain's 10 a second: the emulator's limits are not on")
+	}
+	if max := total / 10; limited > max {
+		t.Errorf("%d of %d requests answered 429, want at most %d (10%%)", limited, total, max)
+	}
+}
