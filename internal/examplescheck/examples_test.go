@@ -40,9 +40,16 @@ func TestExamplesRun(t *testing.T) {
 			if !declares(t, work, "required_providers") {
 				t.Fatalf("%s has no required_providers block: without it terraform init looks for hashicorp/idcsmfa", rel)
 			}
-			url := h.startEmulator(t, "-users", h.users)
+			flags, clientID, clientSecret := []string{"-users", h.users}, "idcsmfa-emulator", "emulator-secret"
+			if declares(t, work, `"idcsmfa_mfa_settings"`) {
+				// Reading the domain's MFA settings needs Security Administrator, which the
+				// emulator's default application does not hold.
+				flags = append(flags, "-app", "settings-reader:settings-secret:MFA Client,User Administrator,Security Administrator")
+				clientID, clientSecret = "settings-reader", "settings-secret"
+			}
+			url := h.startEmulator(t, flags...)
 			// Examples of TOTP factors take the secret from TF_VAR_totp_secret, as a pipeline would.
-			env := h.env("IDCS_HOST="+url, "IDCS_CLIENT_ID=idcsmfa-emulator", "IDCS_CLIENT_SECRET=emulator-secret",
+			env := h.env("IDCS_HOST="+url, "IDCS_CLIENT_ID="+clientID, "IDCS_CLIENT_SECRET="+clientSecret,
 				"TF_VAR_totp_secret="+randomTOTPSecret(t))
 			tf := func(timeout time.Duration, args ...string) string {
 				t.Helper()

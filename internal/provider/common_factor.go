@@ -128,6 +128,7 @@ type factorResource struct {
 	newState func() factorState
 	api      factorAPI
 	listings *factorListings
+	policy   *domainSettings
 	now      func() time.Time
 }
 
@@ -141,7 +142,7 @@ func (r *factorResource) Metadata(_ context.Context, req resource.MetadataReques
 
 func (r *factorResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	if d := providerDataFrom(req.ProviderData, &resp.Diagnostics); d != nil {
-		r.api, r.listings = d.api, d.listings
+		r.api, r.listings, r.policy = d.api, d.listings, d.policy
 	}
 }
 

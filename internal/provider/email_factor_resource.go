@@ -18,7 +18,7 @@ type EmailFactorResource struct{ passcodeFactorResource }
 // NewEmailFactorResource is the constructor the provider lists.
 func NewEmailFactorResource() resource.Resource {
 	r := newPasscodeFactorResource(emailKind, func() passcodeFactorModel { return &emailFactorModel{} })
-	r.description, r.sentTo = emailFactorDescription, "the user's primary email address"
+	r.description, r.sentTo = emailFactorDescription+planCheckDescription(emailKind), "the user's primary email address"
 	r.attributes = func() map[string]schema.Attribute { return map[string]schema.Attribute{} }
 	return &EmailFactorResource{r}
 }

@@ -8,7 +8,8 @@ import (
 )
 
 // wrongPasscodeLockout follows a wrong passcode. It gives no number: the limit is the
-// domain's (the MFA settings' maxIncorrectAttempts, which the provider does not read), and a
+// domain's (the MFA settings' maxIncorrectAttempts, which the provider reads only with the
+// Security Administrator role: factorResource.domainLockoutText adds it then), and a
 // number that is not this domain's would mislead (a domain locking after 3 is not the
 // emulator's 5).
 const wrongPasscodeLockout = "Each wrong passcode counts towards locking the user: the identity domain locks the user " +

@@ -15,6 +15,7 @@ import (
 // stored enrollment request cannot be used, so the plan says the enrollment will restart.
 func (r *passcodeFactorResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	resp.Diagnostics.Append(r.selfServicePlanDiagnostics(ctx, req)...)
+	resp.Diagnostics.Append(r.policyPlanDiagnostics(ctx, req)...) // the domain's MFA policy, factor_policy.go
 	if req.Plan.Raw.IsNull() || resp.Diagnostics.HasError() {
 		return
 	}

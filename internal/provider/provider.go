@@ -177,7 +177,7 @@ func (p *IDCSMFAProvider) Configure(ctx context.Context, req provider.ConfigureR
 	if settings.SelfService {
 		api = newSelfServiceAPI(c)
 	}
-	data := &providerData{api: api, listings: newFactorListings(api)}
+	data := &providerData{api: api, listings: newFactorListings(api), policy: newDomainSettings(c)}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
@@ -222,6 +222,7 @@ func (p *IDCSMFAProvider) DataSources(_ context.Context) []func() datasource.Dat
 	return []func() datasource.DataSource{
 		NewUserFactorsDataSource,
 		NewUsersDataSource,
+		NewMFASettingsDataSource,
 	}
 }
 
@@ -230,4 +231,6 @@ func (p *IDCSMFAProvider) DataSources(_ context.Context) []func() datasource.Dat
 type providerData struct {
 	api      factorAPI
 	listings *factorListings
+	// policy is the domain's MFA settings, read once when first needed (domain_settings.go).
+	policy *domainSettings
 }

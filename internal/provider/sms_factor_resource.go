@@ -22,7 +22,7 @@ type SMSFactorResource struct{ passcodeFactorResource }
 // NewSMSFactorResource is the constructor the provider lists.
 func NewSMSFactorResource() resource.Resource {
 	r := newPasscodeFactorResource(smsKind, func() passcodeFactorModel { return &smsFactorModel{} })
-	r.description, r.sentTo, r.attributes = smsFactorDescription, "the mobile number", smsFactorAttributes
+	r.description, r.sentTo, r.attributes = smsFactorDescription+planCheckDescription(smsKind), "the mobile number", smsFactorAttributes
 	return &SMSFactorResource{r}
 }
 

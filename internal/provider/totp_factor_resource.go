@@ -10,14 +10,13 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -69,14 +68,15 @@ func (m *totpFactorModel) params() client.TOTPParams {
 
 // fillImported gives an imported factor the defaults of the code parameters, which the
 // service does not report per factor, so a configuration that keeps them plans no change.
+// It also fills a plan's parameters that ModifyPlan left unknown.
 func (m *totpFactorModel) fillImported(string) {
-	if m.Period.IsNull() {
+	if m.Period.IsNull() || m.Period.IsUnknown() {
 		m.Period = types.Int64Value(defaultTOTPPeriod)
 	}
-	if m.Digits.IsNull() {
+	if m.Digits.IsNull() || m.Digits.IsUnknown() {
 		m.Digits = types.Int64Value(int64(defaultTOTPDigits))
 	}
-	if m.Algorithm.IsNull() {
+	if m.Algorithm.IsNull() || m.Algorithm.IsUnknown() {
 		m.Algorithm = types.StringValue(defaultTOTPAlgorithm)
 	}
 }
@@ -123,27 +123,32 @@ func (r *TOTPFactorResource) Schema(_ context.Context, _ resource.SchemaRequest,
 	attrs[attrPeriod] = schema.Int64Attribute{
 		Optional: true,
 		Computed: true,
-		Default:  int64default.StaticInt64(defaultTOTPPeriod),
-		MarkdownDescription: "The time step in seconds (RFC 6238 X) the domain's TOTP settings use (`timeStepInSecs`, " +
-			"default 30; 30 to 300). It must match the domain, or the enrollment's code is refused. Changing it only records it.",
-		Validators: []validator.Int64{int64validator.Between(30, 300)},
+		MarkdownDescription: "The time step in seconds (RFC 6238 X) of the domain's TOTP settings (`timeStepInSecs`; " +
+			"30 to 300). Left out, a new factor takes the domain's value when the provider may read the domain's MFA " +
+			"settings (" + settingsReaderRole + " app role), else 30. A value that differs from the domain's is refused " +
+			"at plan time. Changing it only records it.",
+		Validators:    []validator.Int64{int64validator.Between(30, 300)},
+		PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
 	}
 	attrs[attrDigits] = schema.Int64Attribute{
 		Optional: true,
 		Computed: true,
-		Default:  int64default.StaticInt64(int64(defaultTOTPDigits)),
-		MarkdownDescription: "The number of digits of a code (`passcodeLength` of the domain's TOTP settings, default 6; " +
-			"6 to 8: RFC 4226 section 5.3 asks for at least 6, and authenticator apps show at most 8). It must match the " +
-			"domain. Changing it only records it.",
-		Validators: []validator.Int64{int64validator.Between(6, 8)},
+		MarkdownDescription: "The number of digits of a code (`passcodeLength` of the domain's TOTP settings; 6 to 8: " +
+			"RFC 4226 section 5.3 asks for at least 6, and authenticator apps show at most 8). Left out, a new factor " +
+			"takes the domain's value when the provider may read the domain's MFA settings, else 6. A value that differs " +
+			"from the domain's is refused at plan time. Changing it only records it.",
+		Validators:    []validator.Int64{int64validator.Between(6, 8)},
+		PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
 	}
 	attrs[attrAlgorithm] = schema.StringAttribute{
 		Optional: true,
 		Computed: true,
-		Default:  stringdefault.StaticString(defaultTOTPAlgorithm),
-		MarkdownDescription: "The HMAC hash (`hashingAlgorithm` of the domain's TOTP settings): `SHA1` (default), " +
-			"`SHA256` or `SHA512` (RFC 6238 section 1.2). It must match the domain. Changing it only records it.",
-		Validators: []validator.String{stringvalidator.OneOf(client.TOTPAlgorithmSHA1, client.TOTPAlgorithmSHA256, client.TOTPAlgorithmSHA512)},
+		MarkdownDescription: "The HMAC hash (`hashingAlgorithm` of the domain's TOTP settings): `SHA1`, `SHA256` or " +
+			"`SHA512` (RFC 6238 section 1.2). Left out, a new factor takes the domain's value when the provider may read " +
+			"the domain's MFA settings, else `SHA1`. A value that differs from the domain's is refused at plan time. " +
+			"Changing it only records it.",
+		Validators:    []validator.String{stringvalidator.OneOf(client.TOTPAlgorithmSHA1, client.TOTPAlgorithmSHA256, client.TOTPAlgorithmSHA512)},
+		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 	}
 	resp.Schema = schema.Schema{MarkdownDescription: totpFactorDescription, Attributes: attrs}
 }
@@ -159,6 +164,12 @@ const totpFactorDescription = "Enrolls a user's **offline TOTP** factor (RFC 623
 	"ids, status, methods, display name and the code parameters.\n\n" +
 	"The TOTP factor must be enabled in the identity domain (Security > MFA > Factors: Mobile app passcode) and the " +
 	"OAuth client needs the **MFA Client** app role.\n\n" +
+	"**Checked at plan time** when the application also holds the **" + settingsReaderRole + "** app role (it reads " +
+	"the domain's MFA settings, once per run and only when a factor is created): a `period`, `digits` or `algorithm` " +
+	"that differs from the domain's TOTP settings (left out, they take the domain's values); TOTP disabled in the " +
+	"domain; a user who already has the domain's maximum of enrolled devices (`maxEnrolledDevices`, which costs one " +
+	"listing of the user's factors). Without that role these are found at apply, and the provider warns once per run. " +
+	"The `idcsmfa_mfa_settings` data source shows the settings.\n\n" +
 	"Import with `<user_id>/<factor_id>`. The service never shows a factor's secret, so the configuration of an " +
 	"imported factor leaves out `shared_secret_wo` and its version; it then plans no change.\n\n" +
 	"**No service-generated secret.** Without `shared_secret_wo` the service would generate the secret, and the " +
@@ -170,22 +181,134 @@ const totpFactorDescription = "Enrolls a user's **offline TOTP** factor (RFC 623
 // service would generate the secret, and the person it is for would have to receive it (as a
 // QR code) through Terraform: through its state or its outputs. A person's own authenticator
 // app is enrolled by that person in the domain's self-service pages, where the secret never
-// leaves the two ends.
+// leaves the two ends. It then checks a new factor, and changed code parameters, against the
+// domain's MFA policy (factor_policy.go, planTOTPParams).
 func (r *TOTPFactorResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	resp.Diagnostics.Append(r.selfServicePlanDiagnostics(ctx, req)...)
-	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() || resp.Diagnostics.HasError() {
+	if req.Plan.Raw.IsNull() || resp.Diagnostics.HasError() {
 		return
 	}
-	var secret types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(attrSharedSecretWO), &secret)...)
-	if secret.IsNull() {
-		resp.Diagnostics.AddAttributeError(path.Root(attrSharedSecretWO), "Missing TOTP secret",
-			"A new idcsmfa_totp_factor is enrolled from the secret in shared_secret_wo (base32, at least 128 bits), with "+
-				"shared_secret_wo_version: set both, for example from an ephemeral variable. Only an imported factor can "+
-				"leave them out. The provider does not let the service generate the secret: the person who scans it "+
-				"would have to receive it through Terraform's state or outputs. A person enrolls their own authenticator "+
-				"app in the identity domain's self-service pages (My Profile > Security > 2-Step Verification).")
+	creating := req.State.Raw.IsNull()
+	if creating {
+		var secret types.String
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(attrSharedSecretWO), &secret)...)
+		if secret.IsNull() {
+			resp.Diagnostics.AddAttributeError(path.Root(attrSharedSecretWO), "Missing TOTP secret",
+				"A new idcsmfa_totp_factor is enrolled from the secret in shared_secret_wo (base32, at least 128 bits), with "+
+					"shared_secret_wo_version: set both, for example from an ephemeral variable. Only an imported factor can "+
+					"leave them out. The provider does not let the service generate the secret: the person who scans it "+
+					"would have to receive it through Terraform's state or outputs. A person enrolls their own authenticator "+
+					"app in the identity domain's self-service pages (My Profile > Security > 2-Step Verification).")
+			return
+		}
+		resp.Diagnostics.Append(r.policyPlanDiagnostics(ctx, req)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
 	}
+	resp.Diagnostics.Append(r.planTOTPParams(ctx, req, resp, creating)...)
+}
+
+// totpParam is one code parameter: its attribute, the domain's setting, and the values the
+// configuration, the domain (nil when not read) and the default give.
+type totpParam struct {
+	attr, setting      string
+	configured, domain attr.Value
+	fallback           attr.Value
+}
+
+// planTOTPParams gives a new factor the domain's period, digits and algorithm where the
+// configuration leaves them out, and refuses a configured value that differs from the
+// domain's: the code the provider computes with it would be refused at apply, and that
+// refusal counts towards locking the user. Only a new factor or a changed value asks for
+// the domain's settings, so a plan of unchanged factors sends nothing.
+func (r *TOTPFactorResource) planTOTPParams(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, creating bool) diag.Diagnostics {
+	var diags diag.Diagnostics
+	var cfg, prior totpFactorModel
+	for _, name := range []string{attrPeriod, attrDigits, attrAlgorithm} {
+		diags.Append(req.Config.GetAttribute(ctx, path.Root(name), paramField(&cfg, name))...)
+		if !creating {
+			diags.Append(req.State.GetAttribute(ctx, path.Root(name), paramField(&prior, name))...)
+		}
+	}
+	changed := creating || (!cfg.Period.IsNull() && !cfg.Period.Equal(prior.Period)) ||
+		(!cfg.Digits.IsNull() && !cfg.Digits.Equal(prior.Digits)) || (!cfg.Algorithm.IsNull() && !cfg.Algorithm.Equal(prior.Algorithm))
+	if diags.HasError() || !changed {
+		return diags
+	}
+	var s *client.AuthenticationFactorSettings
+	if r.policy != nil {
+		var d diag.Diagnostics
+		s, d = r.policy.forPlan(ctx)
+		diags.Append(d...)
+	}
+	params := []totpParam{
+		{attrPeriod, "timeStepInSecs", cfg.Period, nil, types.Int64Value(defaultTOTPPeriod)},
+		{attrDigits, "passcodeLength", cfg.Digits, nil, types.Int64Value(int64(defaultTOTPDigits))},
+		{attrAlgorithm, "hashingAlgorithm", cfg.Algorithm, nil, types.StringValue(defaultTOTPAlgorithm)},
+	}
+	if s != nil {
+		if s.TOTP.TimeStepSeconds > 0 {
+			params[0].domain = types.Int64Value(int64(s.TOTP.TimeStepSeconds))
+		}
+		if s.TOTP.PasscodeLength > 0 {
+			params[1].domain = types.Int64Value(int64(s.TOTP.PasscodeLength))
+		}
+		if s.TOTP.HashingAlgorithm != "" {
+			params[2].domain = types.StringValue(s.TOTP.HashingAlgorithm)
+		}
+	}
+	for _, p := range params {
+		switch {
+		case p.configured.IsUnknown():
+		case p.configured.IsNull() && creating:
+			v := p.fallback
+			if p.domain != nil {
+				v = p.domain
+				diags.Append(supportedDomainParam(p)...)
+			}
+			diags.Append(resp.Plan.SetAttribute(ctx, path.Root(p.attr), v)...)
+		case !p.configured.IsNull() && p.domain != nil && !p.configured.Equal(p.domain):
+			diags.AddAttributeError(path.Root(p.attr), fmt.Sprintf("%s differs from the domain's TOTP settings", p.attr),
+				fmt.Sprintf("The configuration sets %s = %s, and the identity domain's TOTP settings have %s = %s "+
+					"(AuthenticationFactorSettings totpSettings; the totp block of the idcsmfa_mfa_settings data source). "+
+					"The code Terraform computes with %s = %s would be refused, and the refusal would count towards "+
+					"locking the user. Leave %s out to take the domain's value, or set it to %s.",
+					p.attr, p.configured, p.setting, p.domain, p.attr, p.configured, p.attr, p.domain))
+		}
+	}
+	return diags
+}
+
+// supportedDomainParam refuses a domain value the provider cannot compute codes with
+// (client.TOTPCode: 6 to 10 digits; SHA1, SHA256 or SHA512).
+func supportedDomainParam(p totpParam) diag.Diagnostics {
+	var diags diag.Diagnostics
+	ok := true
+	switch v := p.domain.(type) {
+	case types.Int64:
+		ok = p.attr != attrDigits || (v.ValueInt64() >= 6 && v.ValueInt64() <= 10)
+	case types.String:
+		ok = slices.Contains([]string{client.TOTPAlgorithmSHA1, client.TOTPAlgorithmSHA256, client.TOTPAlgorithmSHA512}, v.ValueString())
+	}
+	if !ok {
+		diags.AddAttributeError(path.Root(p.attr), "The domain's TOTP settings are beyond what the provider computes",
+			fmt.Sprintf("The identity domain's TOTP settings have %s = %s; the provider computes codes of 6 to 10 digits with "+
+				"SHA1, SHA256 or SHA512 (RFC 6238). Change the domain's TOTP settings (Security > MFA) to enroll this factor.",
+				p.setting, p.domain))
+	}
+	return diags
+}
+
+// paramField is the model field of a code parameter, for GetAttribute.
+func paramField(m *totpFactorModel, name string) any {
+	switch name {
+	case attrPeriod:
+		return &m.Period
+	case attrDigits:
+		return &m.Digits
+	}
+	return &m.Algorithm
 }
 
 // versionRaised replaces a resource when a trigger version changes from one number to
@@ -205,6 +328,7 @@ func (r *TOTPFactorResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	userID := m.UserID.ValueString()
+	m.fillImported("")
 	code, err := client.TOTPCode(secret.ValueString(), r.now(), m.params())
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root(attrSharedSecretWO), "Invalid TOTP secret", err.Error())
@@ -230,6 +354,10 @@ func (r *TOTPFactorResource) Create(ctx context.Context, req resource.CreateRequ
 		if e == nil {
 			return
 		}
+	}
+	if errors.Is(err, client.ErrInvalidPasscode) {
+		resp.Diagnostics.AddError(fmt.Sprintf("Could not enroll the TOTP factor of user %s", userID), r.codeRefusedDetail(ctx, &m, err))
+		return
 	}
 	if err != nil {
 		resp.Diagnostics.Append(apiErrorDiagnostic(fmt.Sprintf("Could not enroll the TOTP factor of user %s", userID), err))
@@ -257,6 +385,37 @@ func (r *TOTPFactorResource) Create(ctx context.Context, req resource.CreateRequ
 		}
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// codeRefusedDetail explains a refused enrollment code. Nobody received it: Terraform
+// computed it from shared_secret_wo with period, digits and algorithm, and the domain's TOTP
+// settings decide which code it accepts. The refusal counted towards locking the user.
+func (r *TOTPFactorResource) codeRefusedDetail(ctx context.Context, m *totpFactorModel, err error) string {
+	used := fmt.Sprintf("period = %d (seconds), digits = %d, algorithm = %s", m.Period.ValueInt64(), m.Digits.ValueInt64(), m.Algorithm.ValueString())
+	var s *client.AuthenticationFactorSettings
+	if r.policy != nil {
+		s, _ = r.policy.read(ctx)
+	}
+	var why, lockout string
+	switch {
+	case s == nil:
+		why = "Terraform could not read the domain's TOTP settings (that needs the " + settingsReaderRole + " app role), so " +
+			"these may not be the domain's timeStepInSecs, passcodeLength and hashingAlgorithm. Set period, digits and " +
+			"algorithm to the domain's values (Security > MFA > Mobile app passcode settings), or grant the application " +
+			"the " + settingsReaderRole + " app role: Terraform then takes them from the domain and checks them at plan time."
+	case s.TOTP.TimeStepSeconds == int(m.Period.ValueInt64()) && s.TOTP.PasscodeLength == int(m.Digits.ValueInt64()) &&
+		strings.EqualFold(s.TOTP.HashingAlgorithm, m.Algorithm.ValueString()):
+		why = "These are the domain's TOTP settings, so the code depends on the time: check the clock of the machine running Terraform."
+	default:
+		why = fmt.Sprintf("The domain's TOTP settings are period = %d, digits = %d, algorithm = %s: set period, digits and "+
+			"algorithm to them, or leave them out to take them.", s.TOTP.TimeStepSeconds, s.TOTP.PasscodeLength, s.TOTP.HashingAlgorithm)
+	}
+	if s != nil && s.MaxIncorrectAttempts > 0 {
+		lockout = fmt.Sprintf(" (the domain locks a user after %d wrong codes in a row)", s.MaxIncorrectAttempts)
+	}
+	return fmt.Sprintf("The identity domain answered %s: it refused the code Terraform computed from shared_secret_wo "+
+		"with %s. %s The refused attempt counted towards locking the user%s; nothing was enrolled.",
+		serviceErrorText(err), used, why, lockout)
 }
 
 // Update renames the factor; the code parameters are only recorded.

@@ -333,7 +333,10 @@ func TestAccTOTPFactor_domainSettings(t *testing.T) {
 			{
 				Config:          testAccTOTPConfig(env, userID, ""),
 				ConfigVariables: totpVars(testTOTPSecret, 1),
-				ExpectError:     diagRE("Could not enroll the TOTP factor", "AUTH-1105"),
+				// Nobody received this code: the refusal names the parameters, the role that
+				// reads them, and says that the attempt counted.
+				ExpectError: diagRE("Could not enroll the TOTP factor", "AUTH-1105", "period = 30 (seconds), digits = 6, algorithm = SHA1",
+					"Security Administrator app role", "Set period, digits and algorithm", "counted towards locking the user"),
 			},
 			{
 				Config:          testAccTOTPConfig(env, userID, matching),
@@ -389,4 +392,98 @@ func TestAccTOTPFactor_lostEnrollmentAnswer(t *testing.T) {
 			),
 		}},
 	})
+}
+
+// TestAccTOTPFactor_takesDomainSettings: with the role that reads the domain's MFA settings, a
+// factor without period, digits and algorithm takes the domain's (8 digits, SHA256, 60 s),
+// enrolls, and a code computed with them verifies. A second apply of the unchanged
+// configuration plans nothing and reads the settings no more.
+func TestAccTOTPFactor_takesDomainSettings(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, strictDomain, withSettingsReader)
+	env.requireEmulator(t, "a domain with other TOTP settings")
+	userID := env.newUser(t)
+	var factorID string
+	reads := 0
+	readsNow := func() int { return env.Emulator.Stats().Requests[keyReadSettings] }
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		TerraformVersionChecks:   skipBelow1_11,
+		CheckDestroy:             env.checkDestroy("idcsmfa_totp_factor"),
+		Steps: []resource.TestStep{
+			{
+				Config:          testAccTOTPConfig(env, userID, ""),
+				ConfigVariables: totpVars(testTOTPSecret, 1),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(totpAddr, tfjsonpath.New("period"), knownvalue.Int64Exact(60)),
+					statecheck.ExpectKnownValue(totpAddr, tfjsonpath.New("digits"), knownvalue.Int64Exact(8)),
+					statecheck.ExpectKnownValue(totpAddr, tfjsonpath.New("algorithm"), knownvalue.StringExact("SHA256")),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					captureAttr(totpAddr, "factor_id", &factorID),
+					checkTOTPVerifies(env, userID, &factorID, testTOTPSecret,
+						client.TOTPParams{Period: 60 * time.Second, Digits: 8, Algorithm: "SHA256"}),
+					func(*terraform.State) error {
+						if reads = readsNow(); reads == 0 {
+							return fmt.Errorf("the settings were never read")
+						}
+						return nil
+					},
+				),
+			},
+			{
+				Config:           testAccTOTPConfig(env, userID, ""),
+				ConfigVariables:  totpVars(testTOTPSecret, 1),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check: func(*terraform.State) error {
+					if n := readsNow(); n != reads {
+						return fmt.Errorf("a plan of the unchanged factor read the settings %d more times", n-reads)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// TestAccTOTPFactor_domainSettingsMismatch: a configured value that differs from the domain's
+// is a plan-time error naming both; nothing is enrolled, so no attempt counts.
+func TestAccTOTPFactor_domainSettingsMismatch(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, strictDomain, withSettingsReader)
+	env.requireEmulator(t, "a domain with other TOTP settings")
+	userID := env.newUser(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		TerraformVersionChecks:   skipBelow1_11,
+		Steps: []resource.TestStep{{
+			Config:          testAccTOTPConfig(env, userID, "  digits    = 6\n  algorithm = \"SHA256\""),
+			ConfigVariables: totpVars(testTOTPSecret, 1),
+			ExpectError:     diagRE("digits differs from the domain's TOTP settings", "sets digits = 6", "passcodeLength = 8", "set it to 8"),
+		}},
+	})
+	if n := env.Emulator.Stats().Requests[keyEnroll]; n != 0 {
+		t.Errorf("%d enrollments sent, want none", n)
+	}
+}
+
+// TestAccTOTPFactor_disabledAtPlan: with the role, TOTP disabled in the domain is refused at
+// plan time naming totpEnabled, before anything is sent.
+func TestAccTOTPFactor_disabledAtPlan(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, withSettingsReader, func(c *emulator.Config) { c.EnabledFactors = []string{emulator.MethodSMS, emulator.MethodEmail} })
+	env.requireEmulator(t, "disabling TOTP in the domain")
+	userID := env.newUser(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		TerraformVersionChecks:   skipBelow1_11,
+		Steps: []resource.TestStep{{
+			Config:          testAccTOTPConfig(env, userID, ""),
+			ConfigVariables: totpVars(testTOTPSecret, 1),
+			ExpectError:     diagRE("The TOTP factor is disabled in the identity domain", "totpEnabled = false"),
+		}},
+	})
+	if n := env.Emulator.Stats().Requests[keyEnroll]; n != 0 {
+		t.Errorf("%d enrollments sent, want none", n)
+	}
 }
