@@ -18,7 +18,7 @@ import (
 // takes a context changes the service and must go through the client's commit: the test
 // below drives each of them, so a new method is either listed here or held to that promise.
 var reads = map[string]bool{
-	"FindUserFactors": true, "GetFactor": true, "GetMyDevice": true, "GetVerification": true,
+	"FindUserFactors": true, "GetAuthenticationFactorSettings": true, "GetFactor": true, "GetMyDevice": true, "GetVerification": true,
 	"ListAllUsers": true, "ListFactors": true, "ListMyDevices": true, "ListUsers": true,
 	"Me": true, "UserDevices": true, "UserLoginAttempts": true,
 }
