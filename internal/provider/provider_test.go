@@ -268,7 +268,7 @@ func TestAccProvider_badInput(t *testing.T) {
 		{
 			name: "wrong client secret",
 			steps: failedConfig(smsCase, withProvider(func(env *testEnv) string { return providerBlock(env.Host, env.ClientID, "not-the-secret", "") }),
-				diagRE("Could not enroll the SMS factor of user", "token request was refused", "Check client_id and client_secret", "MFA Client")),
+				diagRE("The identity domain refused the provider's credentials", "token request was refused", "Check client_id and client_secret", "MFA Client")),
 		},
 		{
 			name: "access token and client credentials together",
