@@ -116,9 +116,7 @@ func TestAccFactorPolicy_smsDisabled(t *testing.T) {
 			PlanOnly: true, ExpectNonEmptyPlan: true,
 		}},
 	})
-	if n := env.Emulator.Stats().Requests[keyEnroll]; n != 0 {
-		t.Errorf("%d enrollments sent, want none", n)
-	}
+	checkNothingEnrolled(t, env)
 	if n := env.Emulator.Stats().Requests[keyReadSettings]; n < 1 {
 		t.Errorf("the settings were never read (%d): the refusal did not come from them", n)
 	}
@@ -242,4 +240,13 @@ func TestAccFactorPolicy_lockoutQuotesDomain(t *testing.T) {
 			},
 		},
 	})
+}
+
+// checkNothingEnrolled fails the test when an enrollment request reached the emulator: a
+// plan-time refusal sends nothing.
+func checkNothingEnrolled(t *testing.T, env *testEnv) {
+	t.Helper()
+	if n := env.Emulator.Stats().Requests[keyEnroll]; n != 0 {
+		t.Errorf("%d enrollments sent, want none", n)
+	}
 }
