@@ -155,3 +155,12 @@ const (
 
 // RateLimitTypes are the domain types Config.RateLimits accepts.
 func RateLimitTypes() []string { return impl.RateLimitTypes() }
+
+// GroupRate is one group's limit in Oracle's table: requests per second and per minute.
+type GroupRate = impl.GroupRate
+
+// RateLimitsOf is Oracle's table for one domain type, by group; nil for an unknown type.
+func RateLimitsOf(domainType string) map[string]GroupRate { return impl.RateLimitsOf(domainType) }
+
+// RateLimitGroupOf is the group Oracle's table charges a request to path to.
+func RateLimitGroupOf(path string) string { return impl.RateLimitGroupOf(path) }

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # make bench: times plan, apply, refresh and destroy of N factors (N=100 and N=500 by default)
 # against the emulator on loopback, next to N terraform_data resources (Terraform's own floor)
-# and N resources of a do-nothing framework provider (what any plugin costs), and an apply
-# under the emulator's 10 req/s rate limit. Builds everything it runs; needs only
-# go and terraform on PATH, no registry and no network. Extra arguments go to idcsmfa-bench,
+# and N resources of a do-nothing framework provider (what any plugin costs), then 100 factors
+# applied, refreshed and destroyed under a Free domain's published rate limits (-domain-type).
+# Builds everything it runs; needs only go and terraform on PATH, no registry and no network. Extra arguments go to idcsmfa-bench,
 # e.g. `bash scripts/bench.sh -sizes 100 -keep`. BENCHMARKS.md explains the figures.
 set -euo pipefail
 

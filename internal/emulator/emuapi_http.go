@@ -143,6 +143,11 @@ func (s *Server) handleEmuStatsReset(*http.Request) (reply, error) {
 	return noContent()
 }
 
+func (s *Server) handleEmuRateLimitsReset(*http.Request) (reply, error) {
+	s.ResetRateLimits()
+	return noContent()
+}
+
 func (s *Server) handleEmuGetFaults(*http.Request) (reply, error) { return ok(s.currentFaults()) }
 
 func (s *Server) handleEmuPutFaults(r *http.Request) (reply, error) {

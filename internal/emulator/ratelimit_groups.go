@@ -29,6 +29,27 @@ const (
 
 type groupRate struct{ perSecond, perMinute int }
 
+// GroupRate is one group's limit in Oracle's table: requests per second and per minute.
+type GroupRate struct{ PerSecond, PerMinute int }
+
+// RateLimitsOf is Oracle's table for one domain type, by group; nil for an unknown type.
+// A harness divides a group's requests by these to know the least time they can take.
+func RateLimitsOf(domainType string) map[string]GroupRate {
+	t, ok := rateLimitTable[domainType]
+	if !ok {
+		return nil
+	}
+	out := make(map[string]GroupRate, len(t))
+	for g, r := range t {
+		out[g] = GroupRate{PerSecond: r.perSecond, PerMinute: r.perMinute}
+	}
+	return out
+}
+
+// RateLimitGroupOf is the group Oracle's table charges a request to path to (GroupAuthN,
+// GroupToken or GroupOthers). Stats.Requests keys template the ids ("{id}"), which it accepts.
+func RateLimitGroupOf(path string) string { return rateGroupOf(path) }
+
 // rateLimitTable is Oracle's table: AuthN, Token Management, Others.
 var rateLimitTable = map[string]map[string]groupRate{
 	"free":                {GroupAuthN: {10, 150}, GroupToken: {10, 150}, GroupOthers: {20, 150}},
@@ -138,6 +159,21 @@ func (l *groupLimiter) counts() map[string]int {
 	}
 	return out
 }
+
+// forget drops the accepted requests of the current windows, as a quiet minute would.
+func (l *groupLimiter) forget() {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.seen = map[string][]time.Time{}
+}
+
+// ResetRateLimits empties the domain's rate-limit windows (Config.RateLimits), as if nothing
+// had been sent for a minute, so that a harness can measure phases one after another without
+// waiting for the minute window to pass. The per-client limit's bucket refills on its own.
+func (s *Server) ResetRateLimits() { s.groups.forget() }
 
 func (l *groupLimiter) resetCounts() {
 	if l == nil {

@@ -102,3 +102,41 @@ func TestRateLimitsAnswer429PerGroup(t *testing.T) {
 		t.Error("an unknown domain type is accepted")
 	}
 }
+
+// The reset route gives the next request the whole budget back; without it the same
+// request is refused.
+func TestRateLimitsResetEmptiesTheWindows(t *testing.T) {
+	h := newHarness(t, Config{RateLimits: "free"})
+	path := factorsPath(AliceID)
+	for i := 0; i < 10; i++ {
+		h.rawDo(h.token, http.MethodGet, path, "", nil)
+	}
+	if status, _, _, _ := h.rawDo(h.token, http.MethodGet, path, "", nil); status != http.StatusTooManyRequests {
+		t.Fatalf("the 11th AuthN request of the second answered %d, want 429", status)
+	}
+	h.mustDo(http.StatusNoContent, http.MethodPost, "/emulator/v1/rate-limits/reset", nil)
+	if status, _, _, _ := h.rawDo(h.token, http.MethodGet, path, "", nil); status != http.StatusOK {
+		t.Fatalf("after the reset the request answered %d, want 200", status)
+	}
+}
+
+func TestRateLimitsOfAndGroupOfTemplatedPaths(t *testing.T) {
+	if got := RateLimitsOf("free")[GroupAuthN]; got != (GroupRate{PerSecond: 10, PerMinute: 150}) {
+		t.Errorf("free AuthN %+v, want 10/s and 150/min (Oracle's table)", got)
+	}
+	if RateLimitsOf("gold") != nil {
+		t.Error("an unknown domain type has rates")
+	}
+	for path, want := range map[string]string{
+		"/mfa/v1/users/{id}/factors":             GroupAuthN,
+		"/mfa/v1/users/{id}/factors/{factorId}":  GroupAuthN,
+		"/admin/v1/Devices":                      GroupAuthN,
+		"/oauth2/v1/token":                       GroupToken,
+		"/mfa/v1/users/{id}":                     GroupOthers,
+		"/admin/v1/AuthenticationFactorSettings": GroupAuthN,
+	} {
+		if got := RateLimitGroupOf(path); got != want {
+			t.Errorf("%s: %s, want %s", path, got, want)
+		}
+	}
+}

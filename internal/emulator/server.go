@@ -106,6 +106,7 @@ func (s *Server) routes() {
 	emu("DELETE /emulator/v1/trusted-certs", s.handleEmuClearTrustedCerts)
 	emu("GET /emulator/v1/stats", s.handleEmuStats)
 	emu("POST /emulator/v1/stats/reset", s.handleEmuStatsReset)
+	emu("POST /emulator/v1/rate-limits/reset", s.handleEmuRateLimitsReset)
 	emu("GET /emulator/v1/faults", s.handleEmuGetFaults)
 	emu("PUT /emulator/v1/faults", s.handleEmuPutFaults)
 	s.mux = m

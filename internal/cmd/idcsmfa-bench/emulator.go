@@ -29,13 +29,14 @@ type emulatorProcess struct {
 var readyURL = regexp.MustCompile(`http://[^\s"']+`)
 
 // startEmulator starts the emulator with the bench's users and waits for its ready line.
-func startEmulator(ctx context.Context, bin, usersFile, logFile string) (*emulatorProcess, error) {
+// extra are further flags, such as -rate-limits.
+func startEmulator(ctx context.Context, bin, usersFile, logFile string, extra ...string) (*emulatorProcess, error) {
 	log, err := os.Create(logFile)
 	if err != nil {
 		return nil, err
 	}
 	// -quiet: the emulator's per-request log lines would cost CPU the provider is measured on.
-	cmd := exec.Command(bin, "-listen", "127.0.0.1:0", "-users", usersFile, "-seed", "1", "-quiet")
+	cmd := exec.Command(bin, append([]string{"-listen", "127.0.0.1:0", "-users", usersFile, "-seed", "1", "-quiet"}, extra...)...)
 	cmd.Stderr = log
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -137,6 +138,12 @@ func (e *emulatorProcess) stats(ctx context.Context) (emulator.Stats, error) {
 
 func (e *emulatorProcess) resetStats(ctx context.Context) error {
 	return e.do(ctx, http.MethodPost, "/emulator/v1/stats/reset", nil, nil)
+}
+
+// resetRateLimits empties the windows of -rate-limits: each measured phase starts with the
+// domain's whole budget, as it would after a quiet minute.
+func (e *emulatorProcess) resetRateLimits(ctx context.Context) error {
+	return e.do(ctx, http.MethodPost, "/emulator/v1/rate-limits/reset", nil, nil)
 }
 
 func (e *emulatorProcess) setFaults(ctx context.Context, f emulator.Faults) error {

@@ -34,21 +34,6 @@ func printSize(out *strings.Builder, r sizeResult, o options) {
 	for _, p := range r.phases {
 		fmt.Fprintf(out, "- %s: %s\n", p.name, byEndpoint(p.stats.Requests))
 	}
-	if l := r.limited; l != nil {
-		floor := time.Duration(float64(l.needed) / l.rate * float64(time.Second))
-		fmt.Fprintf(out, "\nRate-limited apply (%.0f req/s per client): %d factors in %s; the same apply needs %d requests, so the floor is %s; ratio %s.\n",
-			l.rate, r.w.factors, secs(l.wall), l.needed, secs(floor), ratio(l.wall, floor))
-		fmt.Fprintf(out, "Requests seen %d (%d answered 429 and retried, %d token); requests by endpoint: %s. "+
-			"Afterwards %d/%d factors ENROLLED on the emulator, %d in state, 0 duplicates. "+
-			"Terraform's own apply of %d terraform_data took %s of that.\n",
-			totalRequests(l.stats), l.stats.Faults.RateLimited, l.stats.TokenRequests, byEndpoint(l.stats.Requests),
-			l.enrolled, r.w.factors, l.inState, r.w.factors, secs(l.floorTF))
-		if l.refreshWall > 0 {
-			rfloor := time.Duration(float64(l.refreshNeeded) / l.rate * float64(time.Second))
-			fmt.Fprintf(out, "Refresh-only plan under the same limit: %s; it needs %d requests, so the floor is %s; ratio %s (%d answered 429).\n",
-				secs(l.refreshWall), l.refreshNeeded, secs(rfloor), ratio(l.refreshWall, rfloor), l.refreshStats.Faults.RateLimited)
-		}
-	}
 }
 
 // printLatencyFloors compares each phase with what its requests cost at this latency on top of
@@ -96,11 +81,6 @@ func printTargets(out *strings.Builder, results []sizeResult) {
 				}
 				fmt.Fprintln(out)
 			}
-		}
-		if l := r.limited; l != nil {
-			floor := time.Duration(float64(l.needed) / l.rate * float64(time.Second))
-			fmt.Fprintf(out, "- N=%d, %s latency, apply under %.0f req/s: %s of the rate-limit floor (target 1.2x): %s\n",
-				r.w.factors, r.latency, l.rate, ratio(l.wall, floor), verdict(l.wall, floor, 1.2))
 		}
 	}
 }

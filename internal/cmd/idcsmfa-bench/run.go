@@ -61,25 +61,9 @@ func median(ds []time.Duration) time.Duration {
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
-type limitedResult struct {
-	rate     float64
-	wall     time.Duration
-	floorTF  time.Duration // the terraform_data apply: Terraform's own share of the time
-	needed   int           // requests of the unthrottled apply of the same plan
-	stats    emulator.Stats
-	enrolled int
-	inState  int
-
-	// The refresh-only plan of the same factors under the same limit.
-	refreshWall   time.Duration
-	refreshNeeded int
-	refreshStats  emulator.Stats
-}
-
 type sizeResult struct {
 	w                     workload
 	phases                []phaseResult
-	limited               *limitedResult
 	loadBefore, loadAfter string
 	latency               time.Duration // the emulator's added API latency
 }
@@ -201,13 +185,6 @@ func runSize(ctx context.Context, o options, dir string, cfgs cliConfigs, w work
 		}
 	}
 
-	if o.rateLimit > 0 {
-		lr, err := rateLimitedApply(ctx, o, tf, em, w, provDir, res.phases, res.phases[1].floor())
-		res.limited = lr
-		if err != nil {
-			return res, err
-		}
-	}
 	return res, nil
 }
 
@@ -221,73 +198,6 @@ func verifyAfter(ctx context.Context, phase string, em *emulatorProcess, w workl
 		return verify(ctx, em, w, provDir, 0)
 	}
 	return nil
-}
-
-// rateLimitedApply applies the N factors under the emulator's rate limit. Its floor is the
-// number of requests the same apply needed without a limit, divided by the limit.
-func rateLimitedApply(ctx context.Context, o options, tf *terraformRunner, em *emulatorProcess, w workload, provDir string, unthrottled []phaseResult, floorTF time.Duration) (*limitedResult, error) {
-	lr := &limitedResult{rate: o.rateLimit, floorTF: floorTF}
-	for _, p := range unthrottled {
-		switch p.name {
-		case "apply":
-			lr.needed = totalRequests(p.stats)
-		case "refresh-only plan":
-			lr.refreshNeeded = totalRequests(p.stats)
-		}
-	}
-	par := fmt.Sprintf("-parallelism=%d", o.parallelism)
-	if err := em.setFaults(ctx, emulator.Faults{RateLimitPerSecond: o.rateLimit, Latency: o.latency}); err != nil {
-		return lr, err
-	}
-	defer func() { _ = em.setFaults(context.WithoutCancel(ctx), emulator.Faults{Latency: o.latency}) }()
-
-	if _, err := tf.exec(ctx, provDir, "limited-plan", []int{2}, "plan", "-input=false", "-no-color", par, "-detailed-exitcode", "-out=limited.tfplan"); err != nil {
-		return lr, err
-	}
-	// The plan made its own requests (if any) against the same bucket; let it refill so the
-	// apply starts where an apply alone would.
-	time.Sleep(time.Duration(float64(time.Second) * 1.5))
-	if err := em.resetStats(ctx); err != nil {
-		return lr, err
-	}
-	r, err := tf.exec(ctx, provDir, "limited-apply", []int{0}, "apply", "-input=false", "-no-color", par, "limited.tfplan")
-	if err != nil {
-		return lr, fmt.Errorf("apply under a %.0f req/s limit: %w", o.rateLimit, err)
-	}
-	lr.wall = r.wall
-	if lr.stats, err = em.stats(ctx); err != nil {
-		return lr, err
-	}
-	progress("  idcsmfa %-20s %8.2fs  %5d requests (%d answered 429)", "rate-limited apply", r.wall.Seconds(), totalRequests(lr.stats), lr.stats.Faults.RateLimited)
-
-	if err := verify(ctx, em, w, provDir, w.factors); err != nil {
-		return lr, err
-	}
-	lr.enrolled, lr.inState = w.factors, w.factors
-
-	// Every refresh spends the same budget: what it costs under the limit.
-	time.Sleep(time.Duration(float64(time.Second) * 1.5))
-	if err := em.resetStats(ctx); err != nil {
-		return lr, err
-	}
-	rr, err := tf.exec(ctx, provDir, "limited-refresh", []int{0}, "plan", "-refresh-only", "-input=false", "-no-color", par, "-detailed-exitcode")
-	if err != nil {
-		return lr, fmt.Errorf("refresh under a %.0f req/s limit: %w", o.rateLimit, err)
-	}
-	lr.refreshWall = rr.wall
-	if lr.refreshStats, err = em.stats(ctx); err != nil {
-		return lr, err
-	}
-	progress("  idcsmfa %-20s %8.2fs  %5d requests (%d answered 429)", "rate-limited refresh", rr.wall.Seconds(), totalRequests(lr.refreshStats), lr.refreshStats.Faults.RateLimited)
-
-	// Clean up without the limit, untimed.
-	if err := em.setFaults(ctx, emulator.Faults{}); err != nil {
-		return lr, err
-	}
-	if _, err := tf.exec(ctx, provDir, "limited-destroy", []int{0}, "destroy", "-auto-approve", "-input=false", "-no-color", par); err != nil {
-		return lr, err
-	}
-	return lr, verify(ctx, em, w, provDir, 0)
 }
 
 // verify checks the emulator and the state agree on exactly want factors, all ENROLLED, with
