@@ -77,22 +77,11 @@ func runDomainLimits(ctx context.Context, o options, dir string, cfgs cliConfigs
 	res = domainLimitsResult{domainType: o.domainType, latency: o.latency, w: w, loadBefore: loadAverage()}
 	defer func() { res.loadAfter = loadAverage() }()
 	progress("domain limits (%s): %s", o.domainType, w.describe())
-	usersFile := filepath.Join(dir, "users.json")
-	if err := w.writeUsersFile(usersFile); err != nil {
-		return res, err
-	}
-	dirs, err := w.writeConfigs(dir)
-	if err != nil {
-		return res, err
-	}
-	em, err := startEmulator(ctx, o.emulator, usersFile, filepath.Join(dir, "logs", "emulator.log"), "-rate-limits", o.domainType)
+	dirs, em, err := setUp(ctx, o, dir, w, "-rate-limits", o.domainType)
 	if err != nil {
 		return res, err
 	}
 	defer em.stop()
-	if err := em.setFaults(ctx, emulator.Faults{Latency: o.latency}); err != nil {
-		return res, err
-	}
 	par := fmt.Sprintf("-parallelism=%d", o.parallelism)
 	base := &terraformRunner{bin: o.terraform, cliCfg: cfgs.timed, provider: o.provider, logDir: filepath.Join(dir, "logs"), host: em.url}
 

@@ -72,23 +72,12 @@ func runSize(ctx context.Context, o options, dir string, cfgs cliConfigs, w work
 	res = sizeResult{w: w, loadBefore: loadAverage()}
 	defer func() { res.loadAfter = loadAverage() }()
 	progress("%s", w.describe())
-	usersFile := filepath.Join(dir, "users.json")
-	if err := w.writeUsersFile(usersFile); err != nil {
-		return res, err
-	}
-	dirs, err := w.writeConfigs(dir)
-	if err != nil {
-		return res, err
-	}
-	provDir, floorDir := dirs.provider, dirs.floor
-	em, err := startEmulator(ctx, o.emulator, usersFile, filepath.Join(dir, "logs", "emulator.log"))
+	dirs, em, err := setUp(ctx, o, dir, w)
 	if err != nil {
 		return res, err
 	}
 	defer em.stop()
-	if err := em.setFaults(ctx, emulator.Faults{Latency: o.latency}); err != nil {
-		return res, err
-	}
+	provDir, floorDir := dirs.provider, dirs.floor
 
 	tf := &terraformRunner{bin: o.terraform, cliCfg: cfgs.timed, provider: o.provider, logDir: filepath.Join(dir, "logs"), host: em.url}
 	measured := *tf
@@ -186,6 +175,28 @@ func runSize(ctx context.Context, o options, dir string, cfgs cliConfigs, w work
 	}
 
 	return res, nil
+}
+
+// setUp writes the workload's users and configurations into dir and starts an emulator with
+// them (and the extra flags), adding the run's latency to every API request.
+func setUp(ctx context.Context, o options, dir string, w workload, extra ...string) (configDirs, *emulatorProcess, error) {
+	usersFile := filepath.Join(dir, "users.json")
+	if err := w.writeUsersFile(usersFile); err != nil {
+		return configDirs{}, nil, err
+	}
+	dirs, err := w.writeConfigs(dir)
+	if err != nil {
+		return dirs, nil, err
+	}
+	em, err := startEmulator(ctx, o.emulator, usersFile, filepath.Join(dir, "logs", "emulator.log"), extra...)
+	if err != nil {
+		return dirs, nil, err
+	}
+	if err := em.setFaults(ctx, emulator.Faults{Latency: o.latency}); err != nil {
+		em.stop()
+		return dirs, nil, err
+	}
+	return dirs, em, nil
 }
 
 // verifyAfter checks the emulator after the phases that change it: N factors after apply, none
