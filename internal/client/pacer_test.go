@@ -81,11 +81,11 @@ func TestPacerKeepsEachGroupWithinItsLimits(t *testing.T) {
 	}{{100, 10, 150}, {50, 5, 75}, {1, 1, 1}} {
 		clock := newFakeClock()
 		p := newPacer(DomainTypeFree, tc.capacity, DefaultRetryWaitMax, clock.now)
-		start := clock.now()
 		var ts []time.Time
 		for i := 0; i < 2*tc.perMinute+5; i++ {
 			ts = append(ts, sendAt(p, clock, []rateGroup{groupAuthN}))
 		}
+		start := ts[0] // a second after the pacer's start: TestPacerWaitsASecondBeforeItsFirstRequest
 		if got := maxIn(ts, time.Second); got != tc.perSecond {
 			t.Errorf("capacity %d%%: %d requests in one second, want %d", tc.capacity, got, tc.perSecond)
 		}
@@ -107,11 +107,33 @@ func TestPacerKeepsEachGroupWithinItsLimits(t *testing.T) {
 	}
 }
 
+// A new process's pacer assumes the process before it (Terraform's plan before its apply) used
+// the second's whole budget just before it started: its first request to each group waits a
+// second, and then the second's whole budget goes at once. Without the domain type nothing
+// waits.
+func TestPacerWaitsASecondBeforeItsFirstRequest(t *testing.T) {
+	clock := newFakeClock()
+	p := newPacer(DomainTypeFree, 100, DefaultRetryWaitMax, clock.now)
+	if wait := waitFor(p, []rateGroup{groupAuthN}); wait != time.Second+windowMargin {
+		t.Fatalf("the first request waits %s, want a second (and the clock margin)", wait)
+	}
+	clock.advance(time.Second + windowMargin)
+	for i := 0; i < 10; i++ {
+		if wait := waitFor(p, []rateGroup{groupAuthN}); wait != 0 {
+			t.Fatalf("request %d of the first free second waits %s", i+1, wait)
+		}
+	}
+	if wait := waitFor(newPacer("", 100, DefaultRetryWaitMax, clock.now), []rateGroup{groupAuthN}); wait != 0 {
+		t.Errorf("without a domain type the first request waits %s", wait)
+	}
+}
+
 // A request holds its place in the window until its answer: the domain may count it as late
 // as that, so the next window's requests wait a span from the answer, not from the send.
 func TestPacerCountsARequestUntilItsAnswer(t *testing.T) {
 	clock := newFakeClock()
 	p := newPacer(DomainTypeFree, 100, DefaultRetryWaitMax, clock.now)
+	clock.advance(time.Second + windowMargin) // the previous process's second
 	authn := []rateGroup{groupAuthN}
 	var inFlight [][]place
 	for i := 0; i < 10; i++ {
