@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"math"
 	"path/filepath"
 	"strings"
 	"time"
@@ -17,7 +16,8 @@ import (
 // type (it paces itself to the table) and once without (it adapts to the 429s it gets).
 //
 // A phase's floor is Terraform's own time for the same phase of N terraform_data resources
-// plus the slowest group's accepted requests divided by the group's rate: the least time any
+// plus the least time the slowest group's accepted requests take at the group's rate (n
+// requests at 10 a second: (n-1)/10 whole seconds, the first ten at once): the least time any
 // client of that domain could take. Each phase starts with the domain's whole budget (the
 // emulator's windows are emptied before it), as it would after a quiet minute.
 
@@ -146,9 +146,9 @@ func acceptedByGroup(st emulator.Stats) map[string]int {
 	return out
 }
 
-// windowFloor is the least time n requests take under a per-second and per-minute limit
-// starting with the whole budget: n / per-second within the first minute's allowance, and a
-// minute for each whole allowance before the last.
+// windowFloor is the least time n requests take under a per-second and per-minute limit,
+// starting with the whole budget: the first second's allowance goes at once and each further
+// one a second later, and each whole minute's allowance before the last costs a minute.
 func windowFloor(n int, r emulator.GroupRate) time.Duration {
 	if n <= 0 || r.PerSecond <= 0 {
 		return 0
@@ -158,7 +158,8 @@ func windowFloor(n int, r emulator.GroupRate) time.Duration {
 		minutes = (n - 1) / r.PerMinute
 		n -= minutes * r.PerMinute
 	}
-	return time.Duration(minutes)*time.Minute + time.Duration(math.Round(float64(n)/float64(r.PerSecond)*float64(time.Second)))
+	seconds := (n - 1) / r.PerSecond
+	return time.Duration(minutes)*time.Minute + time.Duration(seconds)*time.Second
 }
 
 // limitFloor is the phase's floor and the group that sets it.
@@ -191,7 +192,7 @@ func printDomainLimits(out *strings.Builder, r domainLimitsResult, parallelism i
 				p.stats.Faults.RateLimited, share*100, limitVerdict(p.wall, floor, share, m.mode))
 		}
 	}
-	fmt.Fprintf(out, "\nFloor: Terraform's own time for the phase (N terraform_data) plus the slowest group's accepted requests / its rate (%s). Load average before: %s; after: %s.\n",
+	fmt.Fprintf(out, "\nFloor: Terraform's own time for the phase (N terraform_data) plus the least time the slowest group's accepted requests take at its rate, the first second's allowance at once (%s). Load average before: %s; after: %s.\n",
 		rateTable(r.domainType), r.loadBefore, r.loadAfter)
 }
 

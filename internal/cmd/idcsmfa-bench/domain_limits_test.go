@@ -15,10 +15,13 @@ func TestWindowFloor(t *testing.T) {
 		want time.Duration
 	}{
 		{0, 0},
-		{121, 12100 * time.Millisecond},
-		{150, 15 * time.Second},
-		{151, time.Minute + 100*time.Millisecond}, // the 151st waits for the minute window
-		{300, time.Minute + 15*time.Second},
+		{1, 0},
+		{10, 0},
+		{11, time.Second},
+		{121, 12 * time.Second},
+		{150, 14 * time.Second},
+		{151, time.Minute}, // the 151st waits for the minute window
+		{300, time.Minute + 14*time.Second},
 	} {
 		if got := windowFloor(c.n, free); got != c.want {
 			t.Errorf("%d requests: %s, want %s", c.n, got, c.want)
@@ -40,13 +43,13 @@ func TestLimitFloorTakesTheSlowestGroup(t *testing.T) {
 		RateLimitedByGroup: map[string]int{emulator.GroupAuthN: 7},
 	}}
 	floor, group := limitFloor(p, "free")
-	if floor != 13*time.Second || group != emulator.GroupAuthN {
-		t.Fatalf("floor %s set by %s, want 13s (1 s of Terraform + 120 AuthN / 10 per second) set by AuthN", floor, group)
+	if floor != 12*time.Second || group != emulator.GroupAuthN {
+		t.Fatalf("floor %s set by %s, want 12s (1 s of Terraform + 120 AuthN at 10 per second, 11 s) set by AuthN", floor, group)
 	}
 	var out strings.Builder
 	printDomainLimits(&out, domainLimitsResult{domainType: "free", w: newWorkload(100, 5),
 		modes: []limitModeResult{{mode: limitModes("free")[1], phases: []limitPhase{p}}}}, 10)
-	if want := "| no domain_type (adaptive) | apply | 15.00 s | 13.00 s | 1.15x | AuthN | AuthN 120, Token Management 1, Others 20 | 7 | 4.7% | met"; !strings.Contains(out.String(), want) {
+	if want := "| no domain_type (adaptive) | apply | 15.00 s | 12.00 s | 1.25x | AuthN | AuthN 120, Token Management 1, Others 20 | 7 | 4.7% | met"; !strings.Contains(out.String(), want) {
 		t.Fatalf("report:\n%s\nwant the row starting %q", out.String(), want)
 	}
 }
