@@ -15,7 +15,7 @@ import (
 // A delete the identity domain answers 500 every time: after the client's retries the error
 // says how many times the request was sent over how long, what to do, and that the factor
 // stays in state; once the domain works again, destroy deletes it.
-func TestAccPasscodeFactor_deleteGivesUpAfterRetries(t *testing.T) {
+func TestAccDeleteRetries_givesUpAfterRetries(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	env.requireEmulator(t, "a domain that fails every delete")

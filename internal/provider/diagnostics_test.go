@@ -12,7 +12,7 @@ import (
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
 )
 
-func TestProvider_apiErrorDiagnostic(t *testing.T) {
+func TestDiagnostics_apiErrorDiagnostic(t *testing.T) {
 	cases := []struct {
 		name string
 		err  error
@@ -76,7 +76,7 @@ func TestProvider_apiErrorDiagnostic(t *testing.T) {
 // (which only the self-service mode makes) is told about the user's token and the Me role,
 // never to set self_service = true, which is in effect; the same answers of /mfa/v1 (the
 // administrator's mode) keep that advice.
-func TestProvider_selfServiceHintsAdviseNothingInEffect(t *testing.T) {
+func TestDiagnostics_selfServiceHintsAdviseNothingInEffect(t *testing.T) {
 	for _, op := range []string{"GET /admin/v1/MyDevices", "GET /admin/v1/Me", "POST /admin/v1/MyAuthenticationFactorInitiator"} {
 		for _, status := range []int{401, 403} {
 			d := apiErrorDetail(&client.APIError{StatusCode: status, Operation: op, Message: "Not allowed."})
@@ -94,7 +94,7 @@ func TestProvider_selfServiceHintsAdviseNothingInEffect(t *testing.T) {
 // refusal; the first rendering says it in full, naming the grant and what to check, the
 // others say in one sentence that the credentials were not sent again. The password grant's
 // text speaks of username and password, not of client credentials and roles.
-func TestProvider_tokenRefusalReportedOnce(t *testing.T) {
+func TestDiagnostics_tokenRefusalReportedOnce(t *testing.T) {
 	refusal := tokenRefusal(t, "alice", 400, `{"error":"invalid_grant","error_description":"Invalid user credentials."}`)
 	first, second := apiErrorDetail(refusal), apiErrorDetail(refusal)
 	for _, want := range []string{"password grant", "HTTP 400 invalid_grant", "Check username and password", "IDCS_PASSWORD"} {
@@ -116,7 +116,7 @@ func TestProvider_tokenRefusalReportedOnce(t *testing.T) {
 
 // invalid_client in the password grant is the application's secret, not the user's password:
 // the hint names client_id and client_secret and leaves the password alone (new-user trial).
-func TestProvider_passwordGrantInvalidClientNamesTheApplication(t *testing.T) {
+func TestDiagnostics_passwordGrantInvalidClientNamesTheApplication(t *testing.T) {
 	refusal := tokenRefusal(t, "alice", 401, `{"error":"invalid_client","error_description":"Client authentication failed."}`)
 	d := apiErrorDiagnostic("Could not enroll", refusal)
 	if !strings.Contains(d.Summary(), "refused the provider's credentials (") {
@@ -134,7 +134,7 @@ func TestProvider_passwordGrantInvalidClientNamesTheApplication(t *testing.T) {
 
 // A self-service enrollment the domain's userEnrollmentDisabledFactors refuses is explained by
 // that setting, not by the user's token (new-user trial).
-func TestProvider_userEnrollmentDisabledIsNotATokenProblem(t *testing.T) {
+func TestDiagnostics_userEnrollmentDisabledIsNotATokenProblem(t *testing.T) {
 	err := &client.APIError{StatusCode: 401, Code: "error.ssocommon.auth.factorNotEnabledForUserEnrollment",
 		Message: "Users of this domain may not enroll the SMS factor themselves."}
 	hint := apiErrorHint(err)

@@ -33,7 +33,7 @@ func (m memPrivate) SetKey(_ context.Context, key string, value []byte) diag.Dia
 	return nil
 }
 
-func TestProvider_factorPrivateStateRoundTrip(t *testing.T) {
+func TestFactorPrivateState_roundTrip(t *testing.T) {
 	ctx := context.Background()
 	store := memPrivate{}
 	issued := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
@@ -63,10 +63,10 @@ func TestProvider_factorPrivateStateRoundTrip(t *testing.T) {
 	}
 }
 
-// TestAccEmailFactor_privateStateOnlyWhilePending drives the email factor through the provider's
+// TestAccFactorPrivateState_privateStateOnlyWhilePending drives the email factor through the provider's
 // gRPC surface against the emulator and inspects what Terraform would write: the requestState
 // is in private state only while the factor is pending, and never in the state attributes.
-func TestAccEmailFactor_privateStateOnlyWhilePending(t *testing.T) {
+func TestAccFactorPrivateState_privateStateOnlyWhilePending(t *testing.T) {
 	// Create: pending, requestState in private state only.
 	h, env, userID, state, private := newPendingEmailFactor(t, nil)
 	rs := privateRequestState(t, private)
@@ -103,9 +103,9 @@ func TestAccEmailFactor_privateStateOnlyWhilePending(t *testing.T) {
 	h.assertReadKeeps(t, state, private)
 }
 
-// TestAccEmailFactor_planWarnsWhenEnrollmentWillRestart checks the plan-time warning for a
+// TestAccFactorPrivateState_planWarnsWhenEnrollmentWillRestart checks the plan-time warning for a
 // missing or old requestState, and its absence for a fresh one.
-func TestAccEmailFactor_planWarnsWhenEnrollmentWillRestart(t *testing.T) {
+func TestAccFactorPrivateState_planWarnsWhenEnrollmentWillRestart(t *testing.T) {
 	h, env, userID, state, private := newPendingEmailFactor(t, nil)
 
 	resendCfg := h.object(map[string]tftypes.Value{
@@ -147,10 +147,10 @@ func TestAccEmailFactor_planWarnsWhenEnrollmentWillRestart(t *testing.T) {
 	}
 }
 
-// TestAccEmailFactor_planWarnsPasscodeNotSubmitted plans through the provider's gRPC surface:
+// TestAccFactorPrivateState_planWarnsPasscodeNotSubmitted plans through the provider's gRPC surface:
 // a passcode with an unchanged otp_code_wo_version warns for a pending factor only, and a
 // changed version (which submits it) does not warn.
-func TestAccEmailFactor_planWarnsPasscodeNotSubmitted(t *testing.T) {
+func TestAccFactorPrivateState_planWarnsPasscodeNotSubmitted(t *testing.T) {
 	const summary = "Passcode not submitted: otp_code_wo_version unchanged"
 	version := func(v int) tftypes.Value { return tftypes.NewValue(tftypes.Number, v) }
 	h, _, userID, pending, private := newPendingEmailFactor(t, map[string]tftypes.Value{"otp_code_wo_version": version(1)})
@@ -179,10 +179,10 @@ func TestAccEmailFactor_planWarnsPasscodeNotSubmitted(t *testing.T) {
 	}
 }
 
-// TestAccEmailFactor_restartWithDifferentFactorIDFails makes the service answer a restarted
+// TestAccFactorPrivateState_restartWithDifferentFactorIDFails makes the service answer a restarted
 // enrollment with another factor id: the apply must fail rather than let the state point at
 // a factor it did not create.
-func TestAccEmailFactor_restartWithDifferentFactorIDFails(t *testing.T) {
+func TestAccFactorPrivateState_restartWithDifferentFactorIDFails(t *testing.T) {
 	env := newTestEnv(t)
 	env.requireEmulator(t, "rewriting the emulator's answers")
 	userID := env.newUser(t)

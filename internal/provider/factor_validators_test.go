@@ -12,7 +12,7 @@ import (
 
 // The user_id validator accepts only the lower-case GUID, and says what to do for the
 // usual mistakes: an OCID from the OCI Console, upper case, a login name.
-func TestProvider_userIDValidator(t *testing.T) {
+func TestFactorValidators_userID(t *testing.T) {
 	cases := []struct {
 		value string
 		want  []string // fragments of the error; none = valid

@@ -12,7 +12,7 @@ import (
 
 // A wrong passcode says that it counts towards locking the user and, when the provider may
 // read users, how many failed attempts the user now has: each wrong passcode adds one.
-func TestAccPasscodeFactor_wrongPasscodeCountsFailedAttempts(t *testing.T) {
+func TestAccLockoutDiagnostics_wrongPasscodeCountsFailedAttempts(t *testing.T) {
 	passcodeScenario(t, "reading the passcode from the outbox", func(t *testing.T, k passcodeKindCase, env *testEnv, userID string) []resource.TestStep {
 		var factorID string
 		cfg := k.config(env, userID, otpFromVariables)

@@ -13,7 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-func TestProvider_phoneValidators(t *testing.T) {
+func TestPhoneValidators_phoneValidators(t *testing.T) {
 	ctx := context.Background()
 	check := func(v validator.String, value string) bool {
 		resp := &validator.StringResponse{}
@@ -37,7 +37,7 @@ func TestProvider_phoneValidators(t *testing.T) {
 	}
 }
 
-func TestProvider_passcodeValidatorNeverEchoesTheValue(t *testing.T) {
+func TestPhoneValidators_passcodeValidatorNeverEchoesTheValue(t *testing.T) {
 	resp := &validator.StringResponse{}
 	passcodeValidator{}.ValidateString(context.Background(), validator.StringRequest{
 		Path: path.Root(attrOTPCodeWO), ConfigValue: types.StringValue("98x7654"),
@@ -75,7 +75,7 @@ func phoneConfig(cc *string, number string) tfsdk.Config {
 
 // The national number is checked against the country code of the same configuration:
 // no trunk 0 (except where numbers really start with 0), at most 15 digits in all (E.164).
-func TestProvider_mobileNumberAgainstCountryCode(t *testing.T) {
+func TestPhoneValidators_mobileNumberAgainstCountryCode(t *testing.T) {
 	str := func(s string) *string { return &s }
 	cases := []struct {
 		cc     *string
@@ -120,7 +120,7 @@ func TestProvider_mobileNumberAgainstCountryCode(t *testing.T) {
 
 // TestProvider_maskedNumberPair: country_code "" goes with a masked mobile_number (how an
 // imported factor is written), and neither goes with anything else.
-func TestProvider_maskedNumberPair(t *testing.T) {
+func TestPhoneValidators_maskedNumberPair(t *testing.T) {
 	ctx := context.Background()
 	for _, tc := range []struct {
 		cc, number  string

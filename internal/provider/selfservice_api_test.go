@@ -11,7 +11,7 @@ import (
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
 )
 
-func TestProvider_resolveSelfServiceConfig(t *testing.T) {
+func TestSelfServiceAPI_resolveSelfServiceConfig(t *testing.T) {
 	str := types.StringValue
 	host := str("https://idcs.example.com")
 	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -102,7 +102,7 @@ func TestProvider_resolveSelfServiceConfig(t *testing.T) {
 	}
 }
 
-func TestProvider_selfServiceStaticConflicts(t *testing.T) {
+func TestSelfServiceAPI_selfServiceStaticConflicts(t *testing.T) {
 	str := types.StringValue
 	for name, tc := range map[string]struct {
 		cfg  providerModel
