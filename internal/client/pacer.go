@@ -88,7 +88,9 @@ func groupsOf(path string) []rateGroup {
 }
 
 // Adaptive pacing, when the domain type is not known or the domain answers 429 anyway
-// (someone else shares the budget): the first 429 spaces the group's requests by
+// (someone else shares the budget): a group starts within the smallest domain's per-second
+// limit, an allowance that grows with each answer (slowStart); the first 429 ends that and
+// spaces the group's requests by
 // adaptiveFirstGap (10 a second, the smallest per-second limit in Oracle's table), each
 // further round of 429s (of requests sent after the last slowing) widens it by a quarter,
 // up to adaptiveMaxGap or the client's longest retry wait, and each answer that is not a 429
@@ -101,6 +103,47 @@ const (
 	adaptiveRecovery = 200
 	adaptiveMinGap   = 5 * time.Millisecond // below it, the group is no longer paced
 )
+
+// slowStart is an adaptive group's allowance before its first 429: at most limit requests sent
+// in any second, starting at the smallest per-second limit Oracle's table gives the group (10
+// for AuthN and Token Management, 20 for Others, a Free domain's) and growing by one for every
+// slowStartGrowth answers, so that a domain of any type meets no burst of 429s while the pace
+// rises to what it allows, and a few requests in a row never wait. Without it the first
+// requests went unpaced, and against a Free domain 80 ms away every request sent before the
+// first 429 came back was refused too: 10 of a 31-request refresh (measured with make bench).
+// The first 429 ends it: from then on the gap paces the group.
+type slowStart struct {
+	limit   int
+	answers int
+	sent    []time.Time // sends of the last second, oldest first
+}
+
+const (
+	slowStartGrowth = 10
+	slowStartMax    = 200 // past it the group goes unpaced until a 429
+)
+
+func newSlowStart(g rateGroup) *slowStart {
+	smallest := 0
+	for _, limits := range domainLimits {
+		if l := limits[g].perSecond; smallest == 0 || l < smallest {
+			smallest = l
+		}
+	}
+	return &slowStart{limit: smallest}
+}
+
+// earliest is when the next request may go: a second (and the clock margin) after the
+// limit-th last send of the second.
+func (s *slowStart) earliest(now time.Time) time.Time {
+	for len(s.sent) > 0 && now.Sub(s.sent[0]) >= time.Second+windowMargin {
+		s.sent = s.sent[1:]
+	}
+	if len(s.sent) < s.limit {
+		return time.Time{}
+	}
+	return s.sent[len(s.sent)-s.limit].Add(time.Second + windowMargin)
+}
 
 // window allows at most limit requests in any span as the domain counts them. The domain
 // counts a request when it gets it, at some time between its send and its answer: so a
@@ -160,7 +203,8 @@ type place struct {
 
 // groupPace is the pacing state of one group.
 type groupPace struct {
-	windows      []*window // per second and per minute, when the domain type is known
+	windows      []*window  // per second and per minute, when the domain type is known
+	start        *slowStart // adaptive only, until the first 429
 	gap          time.Duration
 	next         time.Time // earliest send allowed by gap
 	blockedUntil time.Time // Retry-After of the last 429
@@ -173,6 +217,16 @@ type pacer struct {
 	mu     sync.Mutex
 	now    func() time.Time
 	groups [groupCount]groupPace
+	// changesFrom is when the process's first request that changes the service may go. A new
+	// process does not know what the process before it sent: Terraform runs a plan and its
+	// apply (a destroy's refresh and its deletions) in provider processes one right after the
+	// other. Two processes that each use more than half of a second's budget can together
+	// exceed it, so above an api_capacity of 50 the first change waits a second from the
+	// process's start (measured: 10 of a Free domain's 132 requests of a destroy of 100
+	// factors at api_capacity 100 answered 429 without it, none with it). Reads do not wait:
+	// a plan pays nothing, and a read answered 429 is retried like any other. The minute's
+	// budget is not assumed spent: waiting a minute would cost more than the 429s it saves.
+	changesFrom time.Time
 	// maxWait caps a Retry-After and the adaptive gap: the client's longest retry wait.
 	maxWait time.Duration
 }
@@ -181,29 +235,22 @@ func newPacer(domainType string, capacity int, maxWait time.Duration, now func()
 	p := &pacer{now: now, maxWait: maxWait}
 	limits, ok := domainLimits[domainType]
 	if !ok {
+		for g := range p.groups {
+			p.groups[g].start = newSlowStart(rateGroup(g))
+		}
 		return p
 	}
 	for g := range p.groups {
 		l := limits[g]
-		second := newWindow(share(l.perSecond, capacity), time.Second)
-		second.fill(now())
-		p.groups[g].windows = []*window{second, newWindow(share(l.perMinute, capacity), time.Minute)}
+		p.groups[g].windows = []*window{
+			newWindow(share(l.perSecond, capacity), time.Second),
+			newWindow(share(l.perMinute, capacity), time.Minute),
+		}
+	}
+	if capacity > 50 {
+		p.changesFrom = now().Add(time.Second + windowMargin)
 	}
 	return p
-}
-
-// fill books the whole window as answered at t. A new process does not know what the
-// process before it sent: Terraform runs a plan and its apply (and a destroy's refresh and
-// its deletions) in provider processes one after the other, and the first may have used the
-// second's whole budget just before the second starts. So a new pacer waits a second before
-// its first request to a group (measured: 10 of 132 requests of a destroy on a Free domain
-// answered 429 at api_capacity 100 without this). The minute's budget is not assumed spent:
-// waiting a minute would cost more than the few 429s a domain used right up to its per-minute
-// limit can cause, and those are retried after Retry-After.
-func (w *window) fill(t time.Time) {
-	for len(w.answered) < w.limit {
-		w.answered = append(w.answered, t)
-	}
 }
 
 // share is capacity percent of limit, rounded down, at least one request.
@@ -212,15 +259,22 @@ func share(limit, capacity int) int {
 }
 
 // take books a send of a request counted against groups now and returns 0 and its places,
-// to be given to answered; or returns how long to wait before asking again.
-func (p *pacer) take(groups []rateGroup) (time.Duration, []place) {
+// to be given to answered; or returns how long to wait before asking again. changes says the
+// request changes the service (see changesFrom).
+func (p *pacer) take(groups []rateGroup, changes bool) (time.Duration, []place) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := p.now()
 	at := now
+	if changes {
+		at = latest(at, p.changesFrom)
+	}
 	for _, g := range groups {
 		gp := &p.groups[g]
 		at = latest(at, gp.next, gp.blockedUntil)
+		if gp.start != nil {
+			at = latest(at, gp.start.earliest(now))
+		}
 		for _, w := range gp.windows {
 			at = latest(at, w.earliest(now))
 		}
@@ -232,6 +286,9 @@ func (p *pacer) take(groups []rateGroup) (time.Duration, []place) {
 	for _, g := range groups {
 		gp := &p.groups[g]
 		gp.next = now.Add(gp.gap)
+		if gp.start != nil {
+			gp.start.sent = append(gp.start.sent, now)
+		}
 		for _, w := range gp.windows {
 			places = append(places, place{w, w.record()})
 		}
@@ -271,6 +328,7 @@ func (p *pacer) limited(groups []rateGroup, sentAt time.Time, retryAfter time.Du
 		if sentAt.Before(gp.slowedAt) {
 			continue
 		}
+		gp.start = nil
 		gp.gap = min(max(gp.gap+gp.gap/4, adaptiveFirstGap), adaptiveMaxGap, p.maxWait)
 		gp.slowedAt = now
 	}
@@ -282,6 +340,14 @@ func (p *pacer) answered(groups []rateGroup) {
 	defer p.mu.Unlock()
 	for _, g := range groups {
 		gp := &p.groups[g]
+		if st := gp.start; st != nil {
+			if st.answers++; st.answers%slowStartGrowth == 0 {
+				st.limit++
+			}
+			if st.limit > slowStartMax {
+				gp.start = nil
+			}
+		}
 		if gp.gap -= gp.gap / adaptiveRecovery; gp.gap < adaptiveMinGap {
 			gp.gap = 0
 		}
@@ -344,10 +410,12 @@ type pacedTransport struct {
 
 func (t *pacedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	groups := groupsOf(req.URL.Path)
+	// A token request changes nothing the domain's users see, and one per process is no burst.
+	changes := req.Method != http.MethodGet && req.Method != http.MethodHead && groups[0] != groupToken
 	ctx := req.Context()
-	wait, places := t.pacer.take(groups)
+	wait, places := t.pacer.take(groups, changes)
 	waited := wait > 0
-	for ; wait > 0; wait, places = t.pacer.take(groups) {
+	for ; wait > 0; wait, places = t.pacer.take(groups, changes) {
 		if err := sleep(ctx, wait); err != nil {
 			return nil, err
 		}

@@ -17,8 +17,8 @@ func newFakeClock() *fakeClock { return &fakeClock{t: time.Date(2026, 1, 1, 0, 0
 // sendAt waits on the fake clock until p lets a request of groups go, and returns when; the
 // request is answered at once.
 func sendAt(p *pacer, c *fakeClock, groups []rateGroup) time.Time {
-	wait, places := p.take(groups)
-	for ; wait > 0; wait, places = p.take(groups) {
+	wait, places := p.take(groups, false)
+	for ; wait > 0; wait, places = p.take(groups, false) {
 		c.advance(wait)
 	}
 	p.done(places)
@@ -28,7 +28,7 @@ func sendAt(p *pacer, c *fakeClock, groups []rateGroup) time.Time {
 // waitFor is how long a request of groups would wait now; when it need not, it is sent and
 // answered at once.
 func waitFor(p *pacer, groups []rateGroup) time.Duration {
-	wait, places := p.take(groups)
+	wait, places := p.take(groups, false)
 	p.done(places)
 	return wait
 }
@@ -107,24 +107,33 @@ func TestPacerKeepsEachGroupWithinItsLimits(t *testing.T) {
 	}
 }
 
-// A new process's pacer assumes the process before it (Terraform's plan before its apply) used
-// the second's whole budget just before it started: its first request to each group waits a
-// second, and then the second's whole budget goes at once. Without the domain type nothing
-// waits.
-func TestPacerWaitsASecondBeforeItsFirstRequest(t *testing.T) {
+// Above an api_capacity of 50, a new process's first request that changes the service waits
+// a second from the process's start: the process before it (Terraform's plan before its
+// apply) may have used more than the rest of that second's budget. Reads never wait for it;
+// at 50 or less, or without the domain type, nothing does.
+func TestPacerFirstChangeWaitsForThePreviousProcessesSecond(t *testing.T) {
+	authn := []rateGroup{groupAuthN}
+	change := func(p *pacer) time.Duration {
+		wait, places := p.take(authn, true)
+		p.done(places)
+		return wait
+	}
 	clock := newFakeClock()
 	p := newPacer(DomainTypeFree, 100, DefaultRetryWaitMax, clock.now)
-	if wait := waitFor(p, []rateGroup{groupAuthN}); wait != time.Second+windowMargin {
-		t.Fatalf("the first request waits %s, want a second (and the clock margin)", wait)
+	if wait := waitFor(p, authn); wait != 0 {
+		t.Errorf("a read waits %s at the process's start", wait)
+	}
+	if wait := change(p); wait != time.Second+windowMargin {
+		t.Errorf("the first change waits %s, want a second (and the clock margin)", wait)
 	}
 	clock.advance(time.Second + windowMargin)
-	for i := 0; i < 10; i++ {
-		if wait := waitFor(p, []rateGroup{groupAuthN}); wait != 0 {
-			t.Fatalf("request %d of the first free second waits %s", i+1, wait)
-		}
+	if wait := change(p); wait != 0 {
+		t.Errorf("a change a second after the start waits %s", wait)
 	}
-	if wait := waitFor(newPacer("", 100, DefaultRetryWaitMax, clock.now), []rateGroup{groupAuthN}); wait != 0 {
-		t.Errorf("without a domain type the first request waits %s", wait)
+	for _, q := range []*pacer{newPacer(DomainTypeFree, 50, DefaultRetryWaitMax, clock.now), newPacer("", 100, DefaultRetryWaitMax, clock.now)} {
+		if wait := change(q); wait != 0 {
+			t.Errorf("the first change waits %s at api_capacity 50 or without a domain type", wait)
+		}
 	}
 }
 
@@ -133,11 +142,10 @@ func TestPacerWaitsASecondBeforeItsFirstRequest(t *testing.T) {
 func TestPacerCountsARequestUntilItsAnswer(t *testing.T) {
 	clock := newFakeClock()
 	p := newPacer(DomainTypeFree, 100, DefaultRetryWaitMax, clock.now)
-	clock.advance(time.Second + windowMargin) // the previous process's second
 	authn := []rateGroup{groupAuthN}
 	var inFlight [][]place
 	for i := 0; i < 10; i++ {
-		wait, places := p.take(authn)
+		wait, places := p.take(authn, false)
 		if wait != 0 {
 			t.Fatalf("request %d of the first second waits %s", i+1, wait)
 		}
@@ -179,9 +187,22 @@ func TestAdaptivePacerSlowsTheGroupAfterA429AndRecovers(t *testing.T) {
 	clock := newFakeClock()
 	p := newPacer("", 0, DefaultRetryWaitMax, clock.now)
 	authn := []rateGroup{groupAuthN}
+	// Slow start: the smallest domain's ten a second go at once, the eleventh waits for the
+	// second; every slowStartGrowth answers allow one more.
+	for i := 0; i < 10; i++ {
+		if wait := waitFor(p, authn); wait != 0 {
+			t.Fatalf("request %d of the first second waits %s", i+1, wait)
+		}
+	}
+	if wait := waitFor(p, authn); wait != time.Second+windowMargin {
+		t.Fatalf("the 11th request of the first second waits %s, want the second", wait)
+	}
+	for i := 0; i < slowStartGrowth*slowStartMax; i++ {
+		p.answered(authn)
+	}
 	for i := 0; i < 100; i++ {
 		if wait := waitFor(p, authn); wait != 0 {
-			t.Fatalf("request %d waits %s before any 429", i, wait)
+			t.Fatalf("request %d waits %s after %d answers and no 429", i, wait, slowStartGrowth*slowStartMax)
 		}
 	}
 	sent := clock.now()

@@ -15,7 +15,8 @@ import (
 // per group of endpoints, per second and per minute), once with the provider told the domain
 // type (it paces itself to the table) and once without (it adapts to the 429s it gets).
 //
-// A phase's floor is Terraform's own time for the same phase of N terraform_data resources
+// A phase's floor is Terraform's own time for the same phase of N resources of the do-nothing
+// framework provider (terraform_data without -noop), plus the API latency of the last answer,
 // plus the least time the slowest group's accepted requests take at the group's rate (n
 // requests at 10 a second: (n-1)/10 whole seconds, the first ten at once): the least time any
 // client of that domain could take. Each phase starts with the domain's whole budget (the
@@ -40,7 +41,7 @@ func limitModes(domainType string) []limitMode {
 type limitPhase struct {
 	name    string
 	wall    time.Duration
-	tfFloor time.Duration // the same phase of N terraform_data resources
+	tfFloor time.Duration // the same phase of N do-nothing resources: Terraform's own time
 	stats   emulator.Stats
 }
 
@@ -54,6 +55,7 @@ type domainLimitsResult struct {
 	latency               time.Duration
 	w                     workload
 	modes                 []limitModeResult
+	floorName             string // what measured Terraform's own time
 	loadBefore, loadAfter string
 }
 
@@ -85,13 +87,21 @@ func runDomainLimits(ctx context.Context, o options, dir string, cfgs cliConfigs
 	par := fmt.Sprintf("-parallelism=%d", o.parallelism)
 	base := &terraformRunner{bin: o.terraform, cliCfg: cfgs.timed, provider: o.provider, logDir: filepath.Join(dir, "logs"), host: em.url}
 
-	// Terraform's own time for each phase, from terraform_data.
+	// Terraform's own time for each phase: the do-nothing framework provider's (the CLI, the
+	// plugin's process and protocol), or terraform_data's without -noop.
+	floorDir := dirs.floor
+	if o.noop != "" {
+		floorDir = dirs.noop
+		res.floorName = "the do-nothing framework provider"
+	} else {
+		res.floorName = "terraform_data"
+	}
 	floors := make([]time.Duration, len(limitPhases))
-	if _, err := base.exec(ctx, dirs.floor, "limits-floor-plan", []int{2}, "plan", "-input=false", "-no-color", par, "-detailed-exitcode", "-out=limits.tfplan"); err != nil {
+	if _, err := base.exec(ctx, floorDir, "limits-floor-plan", []int{2}, "plan", "-input=false", "-no-color", par, "-detailed-exitcode", "-out=limits.tfplan"); err != nil {
 		return res, err
 	}
 	for i, ph := range limitPhases {
-		r, err := base.exec(ctx, dirs.floor, fmt.Sprintf("limits-floor-%d", i), ph.wantExit, ph.args(par)...)
+		r, err := base.exec(ctx, floorDir, fmt.Sprintf("limits-floor-%d", i), ph.wantExit, ph.args(par)...)
 		if err != nil {
 			return res, err
 		}
@@ -163,7 +173,7 @@ func windowFloor(n int, r emulator.GroupRate) time.Duration {
 }
 
 // limitFloor is the phase's floor and the group that sets it.
-func limitFloor(p limitPhase, domainType string) (time.Duration, string) {
+func limitFloor(p limitPhase, domainType string, latency time.Duration) (time.Duration, string) {
 	rates := emulator.RateLimitsOf(domainType)
 	var slowest time.Duration
 	group := "-"
@@ -172,7 +182,7 @@ func limitFloor(p limitPhase, domainType string) (time.Duration, string) {
 			slowest, group = d, g
 		}
 	}
-	return p.tfFloor + slowest, group
+	return p.tfFloor + slowest + latency, group
 }
 
 func printDomainLimits(out *strings.Builder, r domainLimitsResult, parallelism int) {
@@ -181,7 +191,7 @@ func printDomainLimits(out *strings.Builder, r domainLimitsResult, parallelism i
 	fmt.Fprintln(out, "|---|---|--:|--:|--:|---|---|--:|--:|---|")
 	for _, m := range r.modes {
 		for _, p := range m.phases {
-			floor, group := limitFloor(p, r.domainType)
+			floor, group := limitFloor(p, r.domainType, r.latency)
 			total := totalRequests(p.stats)
 			share := 0.0
 			if total > 0 {
@@ -192,8 +202,8 @@ func printDomainLimits(out *strings.Builder, r domainLimitsResult, parallelism i
 				p.stats.Faults.RateLimited, share*100, limitVerdict(p.wall, floor, share, m.mode))
 		}
 	}
-	fmt.Fprintf(out, "\nFloor: Terraform's own time for the phase (N terraform_data) plus the least time the slowest group's accepted requests take at its rate, the first second's allowance at once (%s). Load average before: %s; after: %s.\n",
-		rateTable(r.domainType), r.loadBefore, r.loadAfter)
+	fmt.Fprintf(out, "\nFloor: Terraform's own time for the phase (N resources of %s), plus the least time the slowest group's accepted requests take at its rate, the first second's allowance at once (%s), plus one API latency (the last answer). Load average before: %s; after: %s.\n",
+		r.floorName, rateTable(r.domainType), r.loadBefore, r.loadAfter)
 }
 
 func limitVerdict(wall, floor time.Duration, share float64, m limitMode) string {

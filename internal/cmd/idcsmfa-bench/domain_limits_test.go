@@ -42,7 +42,7 @@ func TestLimitFloorTakesTheSlowestGroup(t *testing.T) {
 		Faults:             emulator.FaultCounts{RateLimited: 7},
 		RateLimitedByGroup: map[string]int{emulator.GroupAuthN: 7},
 	}}
-	floor, group := limitFloor(p, "free")
+	floor, group := limitFloor(p, "free", 0)
 	if floor != 12*time.Second || group != emulator.GroupAuthN {
 		t.Fatalf("floor %s set by %s, want 12s (1 s of Terraform + 120 AuthN at 10 per second, 11 s) set by AuthN", floor, group)
 	}
