@@ -230,6 +230,8 @@ func (r *SecurityQuestionsResource) Read(ctx context.Context, req resource.ReadR
 		return
 	}
 	userID := state.UserID.ValueString()
+	// First, so that every way out (removed, refreshed) carries the identity.
+	resp.Diagnostics.Append(setUserIdentity(ctx, resp.Identity, userID)...)
 	qs, known, exists, err := r.api.userQuestions(ctx, userID)
 	switch {
 	case err != nil && errors.Is(err, client.ErrNotFound):
@@ -256,7 +258,6 @@ func (r *SecurityQuestionsResource) Read(ctx context.Context, req resource.ReadR
 		state.Hints = types.MapValueMust(types.StringType, map[string]attr.Value{})
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
-	resp.Diagnostics.Append(setUserIdentity(ctx, resp.Identity, userID)...)
 }
 
 // Update sends what the plan changes: in the administrator's mode single operations (remove
