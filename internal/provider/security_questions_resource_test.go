@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -317,4 +318,70 @@ data "idcsmfa_security_question_settings" "domain" {}
 			},
 		},
 	)
+}
+
+// TestAccSecurityQuestions_answersNowhere runs the terraform CLI with TF_LOG=TRACE through a
+// create with a saved plan and a rotation, and finds no answer in the output, the saved
+// plans (terraform show -json) or the state file. The answers come from an ephemeral
+// variable, as the examples recommend.
+func TestAccSecurityQuestions_answersNowhere(t *testing.T) {
+	env := newTestEnv(t)
+	env.requireEmulator(t, "a fresh user per run")
+	t.Parallel()
+	userID := env.newUser(t)
+	cli := newCLIRun(t, "TF_LOG=TRACE")
+	cli.writeProviderConfig(env.providerConfig() + fmt.Sprintf(`
+variable "answers" {
+  type      = map(string)
+  sensitive = true
+  ephemeral = true
+}
+
+variable "answers_version" {
+  type = number
+}
+
+resource "idcsmfa_security_questions" "test" {
+  user_id            = %q
+  questions          = ["DreamJob", "FirstCar", "FirstPet"]
+  answers_wo         = var.answers
+  answers_wo_version = var.answers_version
+}
+`, userID))
+	hcl := func(m map[string]string) string {
+		var parts []string
+		for id, a := range m {
+			parts = append(parts, fmt.Sprintf("%s=%q", id, a))
+		}
+		sort.Strings(parts)
+		return "{" + strings.Join(parts, ",") + "}"
+	}
+	var plans strings.Builder
+	for i, answers := range []map[string]string{sqAnswers1, sqAnswers2} {
+		vars := []string{"TF_VAR_answers=" + hcl(answers), fmt.Sprintf("TF_VAR_answers_version=%d", i+1)}
+		cli.mustRun(0, vars, "plan", "-input=false", "-no-color", "-out=tfplan")
+		plans.WriteString(cli.mustRun(0, vars, "show", "-json", "-no-color", "tfplan"))
+		cli.mustRun(0, vars, "apply", "-input=false", "-no-color", "tfplan")
+		if err := checkAnswersVerify(env, userID, answers)(nil); err != nil {
+			t.Fatalf("after apply %d: %v", i+1, err)
+		}
+	}
+	if !strings.Contains(plans.String(), `"answers_wo_version"`) {
+		t.Fatalf("the saved plans do not show the resource: the plan check would prove nothing")
+	}
+	st := readStateFile(t, filepath.Join(cli.dir, "terraform.tfstate"))
+	cli.mustRun(0, []string{"TF_VAR_answers=" + hcl(sqAnswers2), "TF_VAR_answers_version=2"}, "destroy", "-auto-approve", "-input=false", "-no-color")
+	log := cli.output.String()
+	if !strings.Contains(log, "[TRACE]") || !strings.Contains(log, "securityQuestions") {
+		t.Fatalf("the captured output has no TRACE lines with the provider's request bodies: the log check would prove nothing")
+	}
+	for _, m := range []map[string]string{sqAnswers1, sqAnswers2} {
+		for id, a := range m {
+			for what, text := range map[string]string{"TRACE output": log, "saved plan": plans.String(), "state file": st.raw, "private state": st.privateDecoded} {
+				if strings.Contains(text, a) {
+					t.Errorf("the %s contains the answer to %s", what, id)
+				}
+			}
+		}
+	}
 }
