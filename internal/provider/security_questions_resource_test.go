@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
+	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/emulator"
 )
 
 const sqAddr = "idcsmfa_security_questions.test"
@@ -384,4 +385,52 @@ resource "idcsmfa_security_questions" "test" {
 			}
 		}
 	}
+}
+
+// TestAccSecurityQuestions_withoutUserReadRole: an application with MFA Client only cannot
+// read which questions a user has (SCIM Users); the resource then checks only that the factor
+// exists: create, an empty plan, and a factor removed outside Terraform planned again.
+func TestAccSecurityQuestions_withoutUserReadRole(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, func(c *emulator.Config) {
+		c.Clients = []emulator.Client{{ID: emulator.DefaultClientID, Secret: emulator.DefaultClientSecret, Roles: []string{emulator.RoleMFAClient}}}
+	})
+	env.requireEmulator(t, "an application without User Administrator")
+	userID := env.newUser(t)
+	sqFactor := func(want bool) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			for _, f := range env.Emulator.Factors(userID) {
+				if f.ID == client.SecurityQuestionsFactorID {
+					if !want || f.Status != emulator.StatusEnrolled {
+						return fmt.Errorf("the SecurityQuestions factor is %s, want it gone", f.Status)
+					}
+					return nil
+				}
+			}
+			if want {
+				return fmt.Errorf("no SecurityQuestions factor")
+			}
+			return nil
+		}
+	}
+	cfg := sqConfig(env.providerConfig(), userID, sqAnswers1, 1, "")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		TerraformVersionChecks:   skipBelow1_11,
+		CheckDestroy:             sqFactor(false),
+		Steps: []resource.TestStep{
+			{Config: cfg, Check: resource.ComposeTestCheckFunc(sqFactor(true), checkAnswersVerify(env, userID, sqAnswers1))},
+			{Config: cfg, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+			{
+				PreConfig: func() {
+					if err := env.Client.DeleteFactor(context.Background(), userID, client.SecurityQuestionsFactorID); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:           cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(sqAddr, plancheck.ResourceActionCreate)}},
+				Check:            sqFactor(true),
+			},
+		},
+	})
 }
