@@ -2,10 +2,13 @@ package provider
 
 import (
 	"context"
+	"errors"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
 )
 
 var (
@@ -90,12 +93,12 @@ func (d *SecurityQuestionSettingsDataSource) Read(ctx context.Context, _ datasou
 	reader := d.api.catalogue()
 	rules, err := reader.GetSecurityQuestionSettings(ctx)
 	if err != nil {
-		resp.Diagnostics.Append(apiErrorDiagnostic("Could not read the domain's security question settings", err))
+		resp.Diagnostics.AddError("Could not read the domain's security question settings", apiErrorDetail(err)+securityRulesRoleHint(err))
 		return
 	}
 	qs, err := reader.ListSecurityQuestions(ctx)
 	if err != nil {
-		resp.Diagnostics.Append(apiErrorDiagnostic("Could not read the domain's security questions", err))
+		resp.Diagnostics.AddError("Could not read the domain's security questions", apiErrorDetail(err)+securityRulesRoleHint(err))
 		return
 	}
 	m := securityQuestionSettingsModel{
@@ -110,4 +113,15 @@ func (d *SecurityQuestionSettingsDataSource) Read(ctx context.Context, _ datasou
 			Active: types.BoolValue(q.Active), Type: types.StringValue(q.Type)})
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+}
+
+// securityRulesRoleHint names the roles that read the security questions and their settings,
+// when the error is the token's lack of one; "" otherwise.
+func securityRulesRoleHint(err error) string {
+	if !errors.Is(err, client.ErrForbidden) && !errors.Is(err, client.ErrUnauthorized) {
+		return ""
+	}
+	return "\n\nReading the domain's security questions and their settings needs the " + settingsReaderRole + " app role " +
+		"(or Identity Domain Administrator) on the provider's confidential application; MFA Client and User Administrator " +
+		"do not read them. In self-service mode the signed-in user reads them."
 }

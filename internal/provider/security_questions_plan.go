@@ -142,7 +142,7 @@ func (r *SecurityQuestionsResource) checkRules(ctx context.Context, ids []string
 		diags.AddWarning("The domain's security question rules could not be read: checked at apply",
 			fmt.Sprintf("Reading them (GET /admin/v1/SecurityQuestionSettings and /admin/v1/SecurityQuestions) failed: %s. "+
 				"The number of questions, the question ids and the answers' lengths are then checked by the service when "+
-				"the answers are sent.", serviceErrorText(err)))
+				"the answers are sent.%s", serviceErrorText(err), securityRulesRoleHint(err)))
 		return
 	}
 	checkQuestionRules(ids, answers, hints, rules, catalogue, diags)

@@ -102,3 +102,4 @@ func TestCheckQuestionRules(t *testing.T) {
 		t.Errorf("answers that do not match the questions: %v", errs)
 	}
 }
+
