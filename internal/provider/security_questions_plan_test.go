@@ -102,4 +102,3 @@ func TestCheckQuestionRules(t *testing.T) {
 		t.Errorf("answers that do not match the questions: %v", errs)
 	}
 }
-
