@@ -94,7 +94,7 @@ func (r *SecurityQuestionsResource) Schema(_ context.Context, _ resource.SchemaR
 				Optional: true, Computed: true, ElementType: types.StringType,
 				MarkdownDescription: "Hints shown with the questions at a verification, by question id (plain text, " +
 					"stored in the state; never the answer itself). Changing a hint sends that question's answer again, " +
-					"so `answers_wo` must hold it.",
+					"so `answers_wo` must hold it. Left out, the hints the service holds are kept (and shown).",
 				PlanModifiers: []planmodifier.Map{mapplanmodifier.UseStateForUnknown()},
 			},
 			attrAnswersWO: schema.MapAttribute{
@@ -187,7 +187,8 @@ func (r *SecurityQuestionsResource) Create(ctx context.Context, req resource.Cre
 		resp.Diagnostics.AddAttributeError(path.Root(attrUserID), "The user already has security questions",
 			fmt.Sprintf("User %s has set up security questions already; Terraform does not overwrite them. Import them "+
 				"(an import block with id = %q, or terraform import %s.<name> %s), then raise answers_wo_version to "+
-				"replace the answers.", userID, userID, securityQuestionsTF, userID))
+				"replace the answers. (After an apply of this configuration that was interrupted, or whose answer was lost, the "+
+				"questions may be the ones it sent: import them the same way.)", userID, userID, securityQuestionsTF, userID))
 		return
 	}
 	if err := r.api.setUp(ctx, userID, answerList(ids, answers, hintsOf(ctx, plan.Hints, &resp.Diagnostics), "")); err != nil {
