@@ -148,7 +148,8 @@ provider "echo" {
 resource "echo" "v" {}
 `, userID, b.String())
 	}
-	wrong := map[string]string{"FirstCar": "ford capri", "FirstPet": "rex the dog", "DreamJob": "astronaut"}
+	// Every answer wrong: the service asks numQuestionsToAns questions, drawn at random.
+	wrong := map[string]string{"FirstCar": "ford capri", "FirstPet": "tiddles", "DreamJob": "plumber"}
 	short := map[string]string{"FirstCar": "ab", "FirstPet": "rex the dog", "DreamJob": "astronaut"}
 	same := map[string]string{"FirstCar": "same answer", "FirstPet": "same answer", "DreamJob": "astronaut"}
 	twoOnly := map[string]string{"FirstCar": "ford pinto", "FirstPet": "rex the dog"}
