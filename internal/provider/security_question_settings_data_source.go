@@ -52,7 +52,7 @@ func (d *SecurityQuestionSettingsDataSource) Metadata(_ context.Context, req dat
 
 func (d *SecurityQuestionSettingsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	if fa := providerAPI(req.ProviderData, &resp.Diagnostics); fa != nil {
-		d.api, _ = fa.(securityQuestionsAPI)
+		d.api = fa.securityQuestions()
 	}
 }
 

@@ -37,10 +37,8 @@ type securityCatalogReader interface {
 	GetSecurityQuestionSettings(ctx context.Context) (*client.SecurityQuestionSettings, error)
 }
 
-var (
-	_ securityQuestionsAPI = adminAPI{}
-	_ securityQuestionsAPI = (*selfServiceAPI)(nil)
-)
+func (a adminAPI) securityQuestions() securityQuestionsAPI        { return a }
+func (a *selfServiceAPI) securityQuestions() securityQuestionsAPI { return a }
 
 func (a adminAPI) userQuestions(ctx context.Context, userGUID string) ([]client.UserSecurityQuestion, bool, bool, error) {
 	qs, err := a.UserSecurityQuestions(ctx, userGUID)

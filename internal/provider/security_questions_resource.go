@@ -125,12 +125,7 @@ func (r *SecurityQuestionsResource) Configure(_ context.Context, req resource.Co
 	if fa == nil {
 		return
 	}
-	api, ok := fa.(securityQuestionsAPI)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider API", fmt.Sprintf("%T cannot manage security questions. This is a bug in the provider; please report it.", fa))
-		return
-	}
-	r.api, r.fa = api, fa
+	r.api, r.fa = fa.securityQuestions(), fa
 }
 
 // answersFrom reads the write-only answers of the configuration: nil when not set or not
