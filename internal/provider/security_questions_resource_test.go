@@ -435,3 +435,34 @@ func TestAccSecurityQuestions_withoutUserReadRole(t *testing.T) {
 		},
 	})
 }
+
+// TestAccSecurityQuestions_importByIdentity: the identity {user_id} imports the questions
+// too, with no change planned (Terraform 1.12+).
+func TestAccSecurityQuestions_importByIdentity(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	userID := env.newUser(t)
+	set := []client.SecurityAnswer{{ID: "FirstCar", Answer: "ford pinto"}, {ID: "FirstPet", Answer: "rex the dog"}, {ID: "DreamJob", Answer: "astronaut"}}
+	if err := env.Client.EnrollSecurityQuestions(context.Background(), userID, set); err != nil {
+		t.Fatal(err)
+	}
+	cfg := sqConfigIDs(env.providerConfig(), userID, []string{"DreamJob", "FirstCar", "FirstPet"}, nil, 0, "")
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   skipBelow1_12,
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg + fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", sqAddr, userID),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectIdentity(sqAddr, map[string]knownvalue.Check{attrUserID: knownvalue.StringExact(userID)}),
+				},
+			},
+			{
+				Config: cfg, ResourceName: sqAddr, ImportState: true, ImportStateKind: resource.ImportBlockWithResourceIdentity,
+				ImportPlanChecks: resource.ImportPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(sqAddr, plancheck.ResourceActionNoop)},
+				},
+			},
+		},
+	})
+}
