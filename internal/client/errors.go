@@ -16,6 +16,9 @@ var (
 	ErrForbidden       = errors.New("forbidden")
 	ErrRateLimited     = errors.New("rate limited")
 	ErrInvalidPasscode = errors.New("invalid passcode")
+	// ErrWrongAnswer: a wrong security answer (AUTH-1026; SCIM invalidSecurityAnswer), which
+	// counts towards the lockout like a wrong passcode.
+	ErrWrongAnswer     = errors.New("wrong security answer")
 	ErrRequestState    = errors.New("requestState expired or invalid")
 	ErrAlreadyEnrolled = errors.New("already enrolled")
 	ErrFactorDisabled  = errors.New("factor not enabled")
@@ -97,6 +100,7 @@ func (e *APIError) Error() string {
 // own prefix does not matter.
 var scimSentinels = map[string]error{
 	"invalidpasscode":                ErrInvalidPasscode,
+	"invalidsecurityanswer":          ErrWrongAnswer,
 	"cannotdeleteonlyexistingdevice": ErrOnlyDevice,
 	"invalidrequestid":               ErrRequestState,
 	"phonenumberalreadyenrolled":     ErrAlreadyEnrolled,
@@ -139,6 +143,8 @@ func (e *APIError) Is(target error) bool {
 		return e.StatusCode == http.StatusTooManyRequests
 	case ErrInvalidPasscode:
 		return code == "AUTH-1105"
+	case ErrWrongAnswer:
+		return code == "AUTH-1026"
 	case ErrRequestState:
 		return code == "AUTH-1117" || code == "AUTH-1120"
 	case ErrAlreadyEnrolled:
@@ -162,7 +168,7 @@ func (e *APIError) Is(target error) bool {
 		if e.StatusCode != http.StatusUnauthorized {
 			return false
 		}
-		for _, specific := range []error{ErrInvalidPasscode, ErrRequestState, ErrUserLocked, ErrTooManyAttempts, ErrFactorDisabled, ErrForbidden} {
+		for _, specific := range []error{ErrInvalidPasscode, ErrWrongAnswer, ErrRequestState, ErrUserLocked, ErrTooManyAttempts, ErrFactorDisabled, ErrForbidden} {
 			if e.Is(specific) {
 				return false
 			}

@@ -108,7 +108,11 @@ func (s *Server) meResourceLocked(u *userState, r *http.Request) map[string]any 
 	me["idcsCreatedBy"] = app
 	me["idcsLastModifiedBy"] = app
 	me[scimUserExtension] = map[string]any{"creationMechanism": meCreationMechanism}
-	me["schemas"] = []string{scimUserSchema, scimUserExtension, scimUserStateExt, scimMFAExtension}
+	schemas := []string{scimUserSchema, scimUserExtension, scimUserStateExt, scimMFAExtension}
+	if _, ok := me[scimSecQuestionsExt]; ok {
+		schemas = append(schemas, scimSecQuestionsExt)
+	}
+	me["schemas"] = schemas
 	return me
 }
 
@@ -124,7 +128,8 @@ type patchOp struct {
 
 // handlePatchMe is PATCH /admin/v1/Me with the PatchOp paths of reference §6.2 and §6.3:
 // replace (or add) preferredAuthenticationFactor and preferredDevice {"value": deviceId} of
-// the MFA extension, and the security questions (secQuestions, see setMySecurityQuestionsLocked). Other paths are Oracle's but not emulated (501). 200 with the Me resource, shaped
+// the MFA extension, and the security questions (secQuestions, see setMySecurityQuestionsLocked;
+// remove of the whole attribute removes them, see removeMySecurityQuestionsLocked). Other paths are Oracle's but not emulated (501). 200 with the Me resource, shaped
 // by attributes, excludedAttributes and attributeSets like GET.
 func (s *Server) handlePatchMe(r *http.Request, userID string) (reply, error) {
 	proj, e := projectionFromQuery(r.URL.Query())
@@ -140,8 +145,14 @@ func (s *Server) handlePatchMe(r *http.Request, userID string) (reply, error) {
 	}
 	var method, device string
 	var questions []meSecQuestion
+	removeQuestions := false
 	for _, op := range req.Operations {
-		if o := strings.ToLower(op.Op); o != "replace" && o != "add" {
+		o := strings.ToLower(op.Op)
+		if o == "remove" && strings.EqualFold(op.Path, meSecQuestionsPath) {
+			removeQuestions = true
+			continue
+		}
+		if o != "replace" && o != "add" {
 			return reply{}, errMyNotEmulated("PATCH /admin/v1/Me with op " + truncate(op.Op, 20))
 		}
 		switch strings.ToLower(op.Path) {
@@ -166,6 +177,11 @@ func (s *Server) handlePatchMe(r *http.Request, userID string) (reply, error) {
 		}
 	}
 	return s.asMe(userID, func(u *userState) (reply, error) {
+		if removeQuestions {
+			if e := s.removeMySecurityQuestionsLocked(u); e != nil {
+				return reply{}, e
+			}
+		}
 		if questions != nil {
 			if e := s.setMySecurityQuestionsLocked(u, questions); e != nil {
 				return reply{}, e

@@ -71,3 +71,44 @@ func (s *Server) myValidateSecurityQuestionsLocked(r *http.Request, u *userState
 	body["userName"] = u.UserName
 	return scimOK(http.StatusCreated, body)
 }
+
+// scimSecQuestionsExt is the User extension that lists the questions a user has set up.
+const scimSecQuestionsExt = "urn:ietf:params:scim:schemas:oracle:idcs:extension:securityQuestions:User"
+
+// secQuestionsLocked is the user's secQuestions as SCIM shows them (OCI Go SDK
+// UserExtSecQuestions: value, $ref, hintText; the answer is never returned), sorted by id; nil
+// when the user has set none up.
+func secQuestionsLocked(u *userState, base string) []map[string]any {
+	f := u.factors[SecurityQuestionsFactorID]
+	if f == nil || f.Status != StatusEnrolled || len(u.answers) == 0 {
+		return nil
+	}
+	ids := make([]string, 0, len(u.answers))
+	for id := range u.answers {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	out := make([]map[string]any, 0, len(ids))
+	for _, id := range ids {
+		q := map[string]any{"value": id, "$ref": base + securityQuestionsPath + "/" + id}
+		if h := u.answers[id].Hint; h != "" {
+			q["hintText"] = h
+		}
+		out = append(out, q)
+	}
+	return out
+}
+
+// removeMySecurityQuestionsLocked is PATCH /admin/v1/Me with op remove on secQuestions (SCIM
+// RFC 7644 §3.5.2.2: remove without a filter removes every value): the caller's questions and
+// the SecurityQuestions factor go, as E6 removes them. An inference: Oracle's samples show
+// only add. Removing questions the caller does not have changes nothing.
+func (s *Server) removeMySecurityQuestionsLocked(u *userState) *scimError {
+	if u.Locked {
+		return mySCIMError(errLocked())
+	}
+	if s.deleteFactorLocked(u, SecurityQuestionsFactorID) {
+		u.modified = s.now()
+	}
+	return nil
+}

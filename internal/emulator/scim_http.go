@@ -144,5 +144,9 @@ func (s *Server) scimUserLocked(u *userState, r *http.Request) map[string]any {
 	if len(name) > 0 {
 		user["name"] = name
 	}
+	if qs := secQuestionsLocked(u, base); qs != nil {
+		user["schemas"] = []string{scimUserSchema, scimMFAExtension, scimUserStateExt, scimSecQuestionsExt}
+		user[scimSecQuestionsExt] = map[string]any{"secQuestions": qs}
+	}
 	return user
 }

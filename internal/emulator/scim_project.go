@@ -49,6 +49,9 @@ var scimUserAttrs = []scimAttr{
 		{name: "bypassCodes", returned: returnedRequest},
 	}},
 	{name: scimUserStateExt, sub: []scimAttr{{name: "locked"}}},
+	// Returned on request: Oracle's sample of PATCH /admin/v1/Me that sets the questions
+	// answers without them (see secQuestionsLocked).
+	{name: scimSecQuestionsExt, sub: []scimAttr{{name: "secQuestions", returned: returnedRequest}}},
 	// Rendered for /admin/v1/Me only, as Oracle's Me samples show them (see meResourceLocked).
 	{name: "displayName"},
 	{name: "idcsCreatedBy"},

@@ -41,7 +41,7 @@ func TestExamplesRun(t *testing.T) {
 				t.Fatalf("%s has no required_providers block: without it terraform init looks for hashicorp/idcsmfa", rel)
 			}
 			flags, clientID, clientSecret := []string{"-users", h.users}, "idcsmfa-emulator", "emulator-secret"
-			if declares(t, work, `"idcsmfa_mfa_settings"`) {
+			if declares(t, work, `"idcsmfa_mfa_settings"`) || declares(t, work, `"idcsmfa_security_question_settings"`) {
 				// Reading the domain's MFA settings needs Security Administrator, which the
 				// emulator's default application does not hold.
 				flags = append(flags, "-app", "settings-reader:settings-secret:MFA Client,User Administrator,Security Administrator")
@@ -50,7 +50,9 @@ func TestExamplesRun(t *testing.T) {
 			url := h.startEmulator(t, flags...)
 			// Examples of TOTP factors take the secret from TF_VAR_totp_secret, as a pipeline would.
 			env := h.env("IDCS_HOST="+url, "IDCS_CLIENT_ID="+clientID, "IDCS_CLIENT_SECRET="+clientSecret,
-				"TF_VAR_totp_secret="+randomTOTPSecret(t))
+				"TF_VAR_totp_secret="+randomTOTPSecret(t),
+				// and security answers from TF_VAR_security_answers, for the questions they set up.
+				`TF_VAR_security_answers={DreamJob="answer one `+randomTOTPSecret(t)[:8]+`", FirstCar="answer two", FirstPet="answer three"}`)
 			tf := func(timeout time.Duration, args ...string) string {
 				t.Helper()
 				out, err := run(work, env, timeout, h.terraform, append(args, "-no-color")...)

@@ -52,6 +52,9 @@ type factorAPI interface {
 	// (SCIM user listing, verification); nil in self-service mode, where the objects that
 	// need it are refused at plan time (apiMode.requireAdmin).
 	admin() *client.Client
+	// securityQuestions is this mode's access to users' security questions
+	// (security_questions_api.go).
+	securityQuestions() securityQuestionsAPI
 }
 
 // adminAPI is the factorAPI of the administrator's mode: /mfa/v1 with an application's

@@ -66,7 +66,7 @@ func verificationDiagnostic(who, answered string, err error) diag.Diagnostic {
 	case errors.Is(err, client.ErrPushRejected):
 		return diag.NewErrorDiagnostic(summary, "The user rejected the PUSH notification. "+
 			"The rejection counts towards locking the user.\n\n"+apiErrorDetail(err))
-	case errors.Is(err, client.ErrInvalidPasscode):
+	case errors.Is(err, client.ErrInvalidPasscode), errors.Is(err, client.ErrWrongAnswer):
 		return diag.NewErrorDiagnostic(summary, fmt.Sprintf("The factor did not verify: the identity domain answered %s. %s\n\n%s",
 			serviceErrorText(err), refusedAnswerHint(answered), lockoutNote))
 	case errors.Is(err, client.ErrTooManyAttempts), errors.Is(err, client.ErrUserLocked):

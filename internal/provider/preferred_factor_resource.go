@@ -250,23 +250,7 @@ func (r *PreferredFactorResource) Delete(ctx context.Context, req resource.Delet
 
 // ImportState accepts the user's GUID, as the string id or the identity {user_id}.
 func (r *PreferredFactorResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	userID := req.ID
-	if userID == "" && req.Identity != nil {
-		var id types.String
-		resp.Diagnostics.Append(req.Identity.GetAttribute(ctx, path.Root(attrUserID), &id)...)
-		userID = id.ValueString()
-		if resp.Diagnostics.Append(identityIDDiagnostics(attrUserID, userID, guidRegexp, userIDInIdentity)...); resp.Diagnostics.HasError() {
-			return
-		}
-	}
-	if !guidRegexp.MatchString(userID) {
-		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("The import ID of idcsmfa_preferred_factor is the "+
-			"user's GUID (the SCIM user id): 32 lower-case hexadecimal characters, e.g. %s; not the OCID. Got %q.", exampleUserID, userID))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrID), userID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrUserID), userID)...)
-	resp.Diagnostics.Append(setUserIdentity(ctx, resp.Identity, userID)...)
+	importByUserID(ctx, "idcsmfa_preferred_factor", req, resp)
 }
 
 // IdentitySchema: a user has one preferred factor, named by user_id.

@@ -192,6 +192,7 @@ func (p *IDCSMFAProvider) Resources(_ context.Context) []func() resource.Resourc
 		NewTOTPFactorResource,
 		NewFactorActivationResource,
 		NewPreferredFactorResource,
+		NewSecurityQuestionsResource,
 	}
 }
 
@@ -223,6 +224,7 @@ func (p *IDCSMFAProvider) DataSources(_ context.Context) []func() datasource.Dat
 		NewUserFactorsDataSource,
 		NewUsersDataSource,
 		NewMFASettingsDataSource,
+		NewSecurityQuestionSettingsDataSource,
 	}
 }
 

@@ -145,3 +145,26 @@ func importFactorIDs(ctx context.Context, req resource.ImportStateRequest, resp 
 	}
 	return !resp.Diagnostics.HasError()
 }
+
+// importByUserID is the import of an object a user has one of (the preferred factor, the
+// security questions): the user's GUID, as the string id or the identity {user_id}; id and
+// user_id are both that GUID.
+func importByUserID(ctx context.Context, typeName string, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	userID := req.ID
+	if userID == "" && req.Identity != nil {
+		var id types.String
+		resp.Diagnostics.Append(req.Identity.GetAttribute(ctx, path.Root(attrUserID), &id)...)
+		userID = id.ValueString()
+		if resp.Diagnostics.Append(identityIDDiagnostics(attrUserID, userID, guidRegexp, userIDInIdentity)...); resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	if !guidRegexp.MatchString(userID) {
+		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("The import ID of %s is the "+
+			"user's GUID (the SCIM user id): 32 lower-case hexadecimal characters, e.g. %s; not the OCID. Got %q.", typeName, exampleUserID, userID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrID), userID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrUserID), userID)...)
+	resp.Diagnostics.Append(setUserIdentity(ctx, resp.Identity, userID)...)
+}
