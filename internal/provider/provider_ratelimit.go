@@ -1,12 +1,12 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -38,8 +38,8 @@ func rateLimitAttributes() map[string]schema.Attribute {
 				"the group's per-second and per-minute limits, across all resources of the run: the apply gets no 429. " +
 				"Without it, the provider adapts instead: it starts within a Free domain's per-second limits and speeds " +
 				"up with each answer until the domain's first 429, which slows that group for every request; the pace " +
-				"then recovers gradually. Falls back to `" + envDomainType + "`.",
-			Validators: []validator.String{stringvalidator.OneOf(client.DomainTypes()...)},
+				"then recovers gradually. The console's spelling is accepted too (`Oracle Apps Premium`). Falls back to `" + envDomainType + "`.",
+			Validators: []validator.String{domainTypeValidator{}},
 		},
 		attrAPICapacity: schema.Int64Attribute{
 			Optional: true,
@@ -62,9 +62,9 @@ func resolveRateLimits(domainType types.String, capacity types.Int64, getenv fun
 			"domain_type and api_capacity must be known to plan: set them statically or through "+envDomainType+" and "+envAPICapacity+".")
 		return "", 0, diags
 	}
-	dt := domainType.ValueString()
+	dt := normalDomainType(domainType.ValueString())
 	if dt == "" {
-		dt = strings.ToLower(getenv(envDomainType))
+		dt = normalDomainType(getenv(envDomainType))
 	}
 	if dt != "" && !isDomainType(dt) {
 		diags.AddAttributeError(path.Root(attrDomainType), "Invalid domain type",
@@ -82,6 +82,32 @@ func resolveRateLimits(domainType types.String, capacity types.Int64, getenv fun
 		}
 	}
 	return dt, pct, diags
+}
+
+// normalDomainType takes the console's spelling ("Oracle Apps Premium") to the provider's
+// ("oracle-apps-premium"): the console is where users read it.
+func normalDomainType(s string) string {
+	return strings.Join(strings.Fields(strings.ToLower(s)), "-")
+}
+
+// domainTypeValidator checks domain_type as written in the provider block, in either spelling.
+type domainTypeValidator struct{}
+
+func (domainTypeValidator) Description(context.Context) string {
+	return "one of " + strings.Join(client.DomainTypes(), ", ") + ", or the console's spelling of one"
+}
+
+func (v domainTypeValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v domainTypeValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || isDomainType(normalDomainType(req.ConfigValue.ValueString())) {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid domain type",
+		fmt.Sprintf("%q is not a domain type: use %s, as the domain's details page in the OCI Console shows it (Domain type).",
+			req.ConfigValue.ValueString(), v.Description(ctx)))
 }
 
 func isDomainType(s string) bool {

@@ -28,6 +28,10 @@ func TestProvider_resolveRateLimits(t *testing.T) {
 		{name: "block", domainType: types.StringValue("premium"), capacity: types.Int64Value(80), wantType: "premium", wantCap: 80},
 		{name: "environment", domainType: types.StringNull(), capacity: types.Int64Null(),
 			env: map[string]string{envDomainType: "Free", envAPICapacity: "100%"}, wantType: "free", wantCap: 100},
+		{name: "the console's spelling", domainType: types.StringValue("Oracle Apps Premium"), capacity: types.Int64Null(),
+			env: map[string]string{envDomainType: "External User"}, wantType: "oracle-apps-premium", wantCap: 0},
+		{name: "the console's spelling from the environment", domainType: types.StringNull(), capacity: types.Int64Null(),
+			env: map[string]string{envDomainType: "External  User"}, wantType: "external-user", wantCap: 0},
 		{name: "block wins", domainType: types.StringValue("oracle-apps"), capacity: types.Int64Value(30),
 			env: map[string]string{envDomainType: "free", envAPICapacity: "100"}, wantType: "oracle-apps", wantCap: 30},
 		{name: "unknown type from the environment", domainType: types.StringNull(), capacity: types.Int64Null(),
@@ -61,7 +65,7 @@ func TestAccProvider_rateLimitSettingsValidated(t *testing.T) {
 	env.requireEmulator(t, "the cases use the emulator's address")
 	userID := env.newUser(t)
 	for _, tc := range []struct{ settings, want string }{
-		{`domain_type = "gold"`, `domain_type value must be one of`},
+		{`domain_type = "gold"`, `"gold" is not a domain type: use one of free,`},
 		{`api_capacity = 0`, `api_capacity value must be between 1 and 100`},
 	} {
 		block := strings.Replace(env.providerConfig(), "provider \"idcsmfa\" {\n", "provider \"idcsmfa\" {\n  "+tc.settings+"\n", 1)
