@@ -62,6 +62,9 @@ func (r *FactorActivationResource) Schema(ctx context.Context, _ resource.Schema
 			"enrolled factor goes ahead only then. Oracle does not document whether a user can finish, in the identity " +
 			"domain's own pages, an enrollment an administrator started through `/mfa/v1`. Create polls the factor's status with backoff until it is `ENROLLED` or " +
 			"`timeouts.create` (default 15 minutes) passes. A factor that is already enrolled completes at once.\n\n" +
+			"Keep it in a configuration of its own, beside the one whose factor resource enrolled the factor and submits " +
+			"the passcode with `otp_code_wo`: an apply that enrolls a factor and waits for it in one configuration holds that " +
+			"state's lock and the only `requestState` for the whole wait, so nobody can submit the passcode through the API.\n\n" +
 			"The resource owns nothing on the server: destroying it only forgets it, the factor belongs to " +
 			"`idcsmfa_sms_factor` / `idcsmfa_email_factor`. If the factor is deleted or no longer enrolled, the next " +
 			"plan shows the activation again. See the guide *Activation flows* for the three ways to activate a factor.\n\n" +
@@ -81,7 +84,7 @@ func (r *FactorActivationResource) Schema(ctx context.Context, _ resource.Schema
 			},
 			"factor_id": schema.StringAttribute{
 				Required:            true,
-				MarkdownDescription: "The factor to wait for, usually `idcsmfa_email_factor.<name>.factor_id` or `idcsmfa_sms_factor.<name>.factor_id`. Changing it replaces the activation.",
+				MarkdownDescription: "The factor to wait for: the `factor_id` of the `idcsmfa_email_factor` or `idcsmfa_sms_factor` that enrolled it, passed in from that configuration (its outputs, or a variable). Changing it replaces the activation.",
 				Validators:          []validator.String{factorIDValidator()},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
