@@ -37,6 +37,9 @@ type FactorActivationResource struct {
 	// client is the one call the resource makes, as an interface so that Read can be tested
 	// against scripted answers the emulator cannot produce (an enrolled factor turning pending).
 	client factorStatusGetter
+	// policy is the domain's MFA settings: the wait quotes their passcode validity when they
+	// can be read (nil in unit tests: it quotes none).
+	policy *domainSettings
 }
 
 // NewFactorActivationResource is the constructor the provider registers.
@@ -122,7 +125,9 @@ func activationTimeoutsBlock(ctx context.Context) schema.Block {
 }
 
 func (r *FactorActivationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = providerAPI(req.ProviderData, &resp.Diagnostics)
+	if d := providerDataFrom(req.ProviderData, &resp.Diagnostics); d != nil {
+		r.client, r.policy = d.api, d.policy
+	}
 }
 
 func (r *FactorActivationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -145,9 +150,30 @@ func (r *FactorActivationResource) Create(ctx context.Context, req resource.Crea
 
 	waitCtx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	state, err := waitForEnrollment(waitCtx, r.client, userID, factorID)
+	validity := func(methods []string) string { return "" }
+	if r.policy != nil {
+		validity = func(methods []string) string {
+			// Read once per provider process (shared with the plan-time checks); without the
+			// role that reads them, the wait quotes no figure rather than a guessed one.
+			s, err := r.policy.read(ctx)
+			if err != nil {
+				return ""
+			}
+			return passcodeValidity(s, methods)
+		}
+	}
+	state, err := waitForEnrollmentReporting(waitCtx, r.client, userID, factorID, func(elapsed time.Duration, first bool, last *client.FactorState) {
+		tflog.Info(ctx, activationProgressMessage(factorID, elapsed, timeout, first, last, validity))
+	})
 	if err != nil {
-		resp.Diagnostics.Append(activationWaitDiagnostic(userID, factorID, timeout, err))
+		d := activationWaitDiagnostic(userID, factorID, timeout, err)
+		var pending *errFactorPending
+		if errors.As(err, &pending) && errors.Is(pending.cause, context.DeadlineExceeded) {
+			if v := validity(pending.methods); v != "" {
+				d = diag.NewErrorDiagnostic(d.Summary(), d.Detail()+"\n\n"+v+" A passcode older than that can no longer be submitted: send a new one.")
+			}
+		}
+		resp.Diagnostics.Append(d)
 		return
 	}
 
@@ -301,4 +327,24 @@ func activationWaitDiagnostic(userID, factorID string, timeout time.Duration, er
 		return diag.NewErrorDiagnostic("Could not read the factor's status",
 			fmt.Sprintf("Reading factor %s of user %s failed.\n\n%s", factorID, userID, apiErrorDetail(err)))
 	}
+}
+
+// activationProgressMessage is the INFO line a long wait writes: once when it has read the
+// factor pending (where the passcode went, how long it stays valid), then about every minute.
+func activationProgressMessage(factorID string, elapsed, timeout time.Duration, first bool, last *client.FactorState, validity func([]string) string) string {
+	var methods []string
+	status := client.FactorStatusInitiated
+	if last != nil {
+		methods, status = last.Methods, last.FactorStatus
+	}
+	if !first {
+		return fmt.Sprintf("Still waiting for factor %s to be enrolled: %s after %s of at most %s (timeouts.create).",
+			factorID, status, elapsed.Round(time.Second), timeout)
+	}
+	msg := fmt.Sprintf("Waiting up to %s (timeouts.create) for factor %s to be enrolled: it is %s until its passcode is submitted. %s",
+		timeout, factorID, status, passcodeDestination(methods))
+	if v := validity(methods); v != "" {
+		msg += " " + v
+	}
+	return msg
 }

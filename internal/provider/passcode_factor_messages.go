@@ -27,8 +27,9 @@ func (r *passcodeFactorResource) pendingDetail(c *factorModel) string {
 		"  1. set otp_code_wo to the passcode and change otp_code_wo_version (Terraform 1.11+), then apply again; or\n"+
 		"  2. let another tool, pipeline stage or workspace submit it while an idcsmfa_factor_activation resource "+
 		"waits for this factor.\n"+
-		"If the passcode does not arrive or expires, change otp_resend_version to have a new one sent.",
-		orUnknown(c.DisplayName.ValueString(), "the user's "+r.kind.label+" channel"), c.FactorID.ValueString())
+		"If the passcode does not arrive or expires, change otp_resend_version to have a new one sent.%s",
+		orUnknown(c.DisplayName.ValueString(), "the user's "+r.kind.label+" channel"), c.FactorID.ValueString(),
+		prefixed(" ", passcodeValidity(r.policy.cached(), []string{r.kind.method})))
 }
 
 // removableText says which inputs may go once the factor is enrolled: otp_code_wo only when
@@ -182,4 +183,12 @@ func importBlockText(k factorKind, userID string, f client.Factor) string {
 		"with `to` set to this resource's address (Terraform prints it on the \"with\" line of this error, e.g. %s.<name>), "+
 		"and apply again:\n\nimport {\n  to = %s.<name>\n  id = %q\n}",
 		f.FactorID, orUnknown(f.DisplayName, k.label), k.typeName, k.typeName, factorResourceID(userID, f.FactorID))
+}
+
+// prefixed is s after prefix, or "" when s is empty.
+func prefixed(prefix, s string) string {
+	if s == "" {
+		return ""
+	}
+	return prefix + s
 }
