@@ -40,7 +40,7 @@ func TestInstallRecipes(t *testing.T) {
 			t.Fatal(err)
 		}
 		for name, cli := range clis {
-			initAndCheckLock(t, h, name, cli, append(env, "TF_CLI_CONFIG_FILE="+emptyRC))
+			_, _ = initAndCheckLock(t, h, name, cli, append(env, "TF_CLI_CONFIG_FILE="+emptyRC))
 		}
 	})
 
@@ -67,7 +67,12 @@ func TestInstallRecipes(t *testing.T) {
 		}
 		env := h.env("TF_CLI_CONFIG_FILE=" + rcFile)
 		for name, cli := range clis {
-			work := initAndCheckLock(t, h, name, cli, env)
+			work, out := initAndCheckLock(t, h, name, cli, env)
+			// The warning the guide explains, in each CLI's words.
+			warning := map[string]string{"terraform": "Incomplete lock file information", "tofu": "calculate lock file checksums locally"}[name]
+			if !strings.Contains(out, warning) {
+				t.Errorf("%s init from the mirror no longer warns %q, which the CI guide explains:\n%s", name, warning, out)
+			}
 			// The documented answer to "Incomplete lock file information": the checksums of
 			// every platform from the mirror (here the one whose package it holds).
 			cmd := strings.Fields(strings.ReplaceAll(lock, "/opt/terraform-plugins", mirror))
@@ -81,13 +86,19 @@ func TestInstallRecipes(t *testing.T) {
 			if out, err := run(work, env, time.Minute, cli, args...); err != nil {
 				t.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
 			}
+			if name == "terraform" { // the guide says the lock command ends the warning
+				out, err := run(work, env, time.Minute, cli, "init", "-input=false", "-no-color")
+				if err != nil || strings.Contains(out, warning) {
+					t.Errorf("terraform init after providers lock (%v) still warns:\n%s", err, out)
+				}
+			}
 		}
 	})
 }
 
 // initAndCheckLock runs init of a configuration that requires idcsmfa/idcsmfa and checks that
 // the lock file names the provider under the CLI's own registry host.
-func initAndCheckLock(t *testing.T, h *harness, name, cli string, env []string) string {
+func initAndCheckLock(t *testing.T, h *harness, name, cli string, env []string) (dir, output string) {
 	t.Helper()
 	work := t.TempDir()
 	conf := "terraform {\n  required_providers {\n    idcsmfa = {\n      source = \"idcsmfa/idcsmfa\"\n    }\n  }\n}\n"
@@ -106,7 +117,7 @@ func initAndCheckLock(t *testing.T, h *harness, name, cli string, env []string) 
 	if err != nil || !strings.Contains(string(lock), `provider "`+host+`/idcsmfa/idcsmfa"`) {
 		t.Fatalf("%s init wrote no lock entry for %s/idcsmfa/idcsmfa (%v):\n%s\n%s", name, host, err, lock, out)
 	}
-	return work
+	return work, out
 }
 
 // TestEmulatorFromAnotherModule follows EMULATOR.md's recipe for using the in-process emulator
