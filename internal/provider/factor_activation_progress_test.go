@@ -64,8 +64,12 @@ func TestActivationProgressMessage(t *testing.T) {
 	if got := activationProgressMessage("f1", time.Second, time.Minute, true, pending, none); strings.Contains(got, "minutes") {
 		t.Errorf("without settings the line quotes a figure: %q", got)
 	}
-	if got := passcodeValidity(settings, []string{client.MethodEmail}); !strings.Contains(got, "12 minutes") {
+	if got := passcodeValidity(settings, []string{client.MethodEmail}); !strings.Contains(got, "12 minutes") || strings.Contains(got, "7 minutes") {
 		t.Errorf("email validity: %q", got)
+	}
+	// A pending factor's status may not name its method: both figures.
+	if got := passcodeValidity(settings, nil); !strings.Contains(got, "SMS passcode valid for 7 minutes") || !strings.Contains(got, "email passcode for 12 minutes") {
+		t.Errorf("validity without a method: %q", got)
 	}
 	later := activationProgressMessage("f1", 61*time.Second, 15*time.Minute, false, pending, read)
 	if !strings.Contains(later, "Still waiting for factor f1") || !strings.Contains(later, "after 1m1s of at most 15m0s") {

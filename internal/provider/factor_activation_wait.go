@@ -150,18 +150,25 @@ func passcodeDestination(methods []string) string {
 
 // passcodeValidity says how long the domain keeps the factor's passcodes valid, from its MFA
 // settings (smsOtpValidityDurationInMins, emailOtpValidityDurationInMins), or "" when the
-// settings were not read or the methods do not say which.
+// settings were not read. A pending factor's status may not name its method: both are quoted.
 func passcodeValidity(s *client.AuthenticationFactorSettings, methods []string) string {
 	if s == nil {
 		return ""
 	}
+	sms, email := s.TOTP.SMSOTPValidityMinutes, s.TOTP.EmailOTPValidityMinutes
 	for _, m := range methods {
 		switch {
-		case m == client.MethodSMS && s.TOTP.SMSOTPValidityMinutes > 0:
-			return fmt.Sprintf("The identity domain keeps an SMS passcode valid for %d minutes (its SMS passcode validity setting).", s.TOTP.SMSOTPValidityMinutes)
-		case m == client.MethodEmail && s.TOTP.EmailOTPValidityMinutes > 0:
-			return fmt.Sprintf("The identity domain keeps an email passcode valid for %d minutes (its email passcode validity setting).", s.TOTP.EmailOTPValidityMinutes)
+		case m == client.MethodSMS && sms > 0:
+			return fmt.Sprintf("The identity domain keeps an SMS passcode valid for %d minutes (its SMS passcode validity setting).", sms)
+		case m == client.MethodEmail && email > 0:
+			return fmt.Sprintf("The identity domain keeps an email passcode valid for %d minutes (its email passcode validity setting).", email)
 		}
+	}
+	if sms > 0 && sms == email {
+		return fmt.Sprintf("The identity domain keeps an SMS or email passcode valid for %d minutes (its passcode validity settings).", sms)
+	}
+	if sms > 0 && email > 0 {
+		return fmt.Sprintf("The identity domain keeps an SMS passcode valid for %d minutes and an email passcode for %d minutes (its passcode validity settings).", sms, email)
 	}
 	return ""
 }
