@@ -26,8 +26,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Bold headings on a terminal only: a CI log or a file gets plain text.
-if [ -t 1 ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold="" plain=""; fi
+# Bold headings on a terminal only (not with NO_COLOR or TERM=dumb): a CI log or a file gets plain text.
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ] && [ "${TERM:-}" != dumb ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold="" plain=""; fi
 say() { printf '\n%s== %s%s\n' "$bold" "$*" "$plain"; }
 
 command -v terraform >/dev/null || { echo "terraform 1.11+ must be on PATH" >&2; exit 1; }

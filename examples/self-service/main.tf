@@ -63,8 +63,11 @@ resource "idcsmfa_email_factor" "first" {
 }
 
 # Alice's own phone. The identity domain texts her a passcode; she submits it with
-# otp_code_wo (TF_VAR_sms_otp and a raised TF_VAR_sms_otp_version), or on her own while
-# the activation below waits.
+# otp_code_wo (TF_VAR_sms_otp and a raised TF_VAR_sms_otp_version) in the next apply, or
+# finishes the enrollment on her own while the activation below waits (Oracle does not
+# document whether its pages allow that; make examples plays her with the emulator). With
+# otp_code_wo, keep the activation in another configuration: an apply that waits here holds
+# this state and the only requestState until the wait ends (guide "Activation flows").
 resource "idcsmfa_sms_factor" "phone" {
   provider      = idcsmfa.me
   user_id       = data.idcsmfa_user_factors.me.user_id

@@ -80,11 +80,16 @@ func TestEmulatorVerifyTOTP(t *testing.T) {
 		TOTPSecret: offlineSecret, TOTP: client.DefaultTOTPParams(), Clock: funcClock(clock)}
 	fresh := backup
 	fresh.TOTPFreshStep = true
+	var announced []time.Duration // what the caller is told before the wait (issue 31, item 7)
+	fresh.OnTOTPWait = func(d time.Duration) { announced = append(announced, d) }
 	if _, err := c.Verify(ctx, fresh); err != nil {
 		t.Fatal(err)
 	}
 	if clock().Sub(base) < 200*time.Millisecond {
 		t.Errorf("TOTPFreshStep answered before the step ended")
+	}
+	if len(announced) != 1 || announced[0] <= 0 || announced[0] > 200*time.Millisecond {
+		t.Errorf("OnTOTPWait was told %v, want one wait of at most the 200 ms left in the step", announced)
 	}
 	// Without it, the same step's code again is a replay, refused (RFC 6238 section 5.2).
 	if _, err := c.Verify(ctx, backup); !errors.Is(err, client.ErrInvalidPasscode) {

@@ -88,6 +88,9 @@ type VerifyRequest struct {
 	// (Terraform opens an ephemeral resource during plan and again during apply) would
 	// otherwise have its second answer refused.
 	TOTPFreshStep bool
+	// OnTOTPWait, when set, is told how long the wait for the next time step will be, before
+	// it starts, so that the caller can say why nothing seems to happen (up to one period).
+	OnTOTPWait func(wait time.Duration)
 	// SMS, EMAIL, PHONE_CALL: the trusted client's PEM private key and PEM certificate (API
 	// doc 4.1, ParseExternalClientKey). When set, V1 for one of these methods, or for the
 	// preferred factor, asks for the passcode encrypted (userFlowControlledByExternalClient,
@@ -248,6 +251,9 @@ func (req VerifyRequest) answer(ctx context.Context, method string, key *Externa
 				return VerificationAnswer{}, err
 			}
 			wait := p.Period - time.Duration(at.UnixNano())%p.Period
+			if req.OnTOTPWait != nil {
+				req.OnTOTPWait(wait)
+			}
 			if err := clock.Sleep(ctx, wait); err != nil {
 				return VerificationAnswer{}, fmt.Errorf("waiting %s for the next TOTP time step: %w", wait.Round(time.Second), err)
 			}

@@ -63,10 +63,35 @@ func TestExamplesRun(t *testing.T) {
 			}
 			tf(time.Minute, "init", "-input=false")
 			stop := func() {}
-			if declares(t, work, `"idcsmfa_factor_activation"`) {
+			var elsewhere *enrollingConfig
+			switch {
+			case declares(t, work, `"idcsmfa_factor_activation"`) && !declares(t, work, `resource "idcsmfa_email_factor"`) &&
+				!declares(t, work, `resource "idcsmfa_sms_factor"`):
+				// The activation waits for a factor that another configuration enrolled and
+				// finishes with otp_code_wo, as the guide "Activation flows" does it.
+				elsewhere = h.enrollElsewhere(t, env, userIDs[0])
+				env = append(env, "TF_VAR_user_id="+userIDs[0], "TF_VAR_factor_id="+elsewhere.factorID)
+			case declares(t, work, `"idcsmfa_factor_activation"`):
 				stop = completePending(t, url, userIDs)
 			}
-			tf(2*time.Minute, "apply", "-auto-approve", "-input=false")
+			if elsewhere == nil {
+				tf(2*time.Minute, "apply", "-auto-approve", "-input=false")
+			} else {
+				type result struct {
+					out string
+					err error
+				}
+				applied := make(chan result, 1)
+				go func() {
+					out, err := run(work, env, 2*time.Minute, h.terraform, "apply", "-auto-approve", "-input=false", "-no-color")
+					applied <- result{out, err}
+				}()
+				elsewhere.submitPasscode(t, url)
+				if r := <-applied; r.err != nil {
+					t.Fatalf("terraform apply in %s (waiting while another configuration submitted the passcode) failed: %v\n%s", rel, r.err, r.out)
+				}
+				t.Cleanup(func() { elsewhere.destroy(t) })
+			}
 			stop()
 			if len(queries) > 0 {
 				// The query lists the factors the example's apply enrolled.
@@ -82,6 +107,9 @@ func TestExamplesRun(t *testing.T) {
 				t.Fatalf("the plan after apply in %s is not empty (%v):\n%s", rel, err, out)
 			}
 			tf(2*time.Minute, "destroy", "-auto-approve", "-input=false")
+			if elsewhere != nil {
+				elsewhere.destroy(t)
+			}
 			for _, id := range userIDs {
 				doc, err := getJSON(url + "/emulator/v1/users/" + id + "/factors")
 				if err != nil {
@@ -216,4 +244,107 @@ func randomTOTPSecret(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b)
+}
+
+// enrollingConfig is the configuration that owns a factor for an example that only waits for
+// its activation: flow 2 of the guide "Activation flows", in a directory of its own.
+type enrollingConfig struct {
+	h         *harness
+	dir       string
+	env       []string
+	userID    string
+	factorID  string
+	destroyed bool
+}
+
+const enrollingConfigHCL = `terraform {
+  required_providers {
+    idcsmfa = {
+      source = "idcsmfa/idcsmfa"
+    }
+  }
+}
+
+variable "user_id" {
+  type = string
+}
+
+variable "email_otp" {
+  type      = string
+  default   = null
+  sensitive = true
+  ephemeral = true
+}
+
+variable "otp_version" {
+  type    = number
+  default = null
+}
+
+resource "idcsmfa_email_factor" "mail" {
+  user_id             = var.user_id
+  otp_code_wo         = var.email_otp
+  otp_code_wo_version = var.otp_version
+}
+
+output "factor_id" {
+  value = idcsmfa_email_factor.mail.factor_id
+}
+`
+
+// enrollElsewhere applies the enrolling configuration once: the factor is pending and the
+// passcode is in the emulator's outbox.
+func (h *harness) enrollElsewhere(t *testing.T, env []string, userID string) *enrollingConfig {
+	t.Helper()
+	e := &enrollingConfig{h: h, dir: t.TempDir(), env: append(env[:len(env):len(env)], "TF_VAR_user_id="+userID), userID: userID}
+	if err := os.WriteFile(filepath.Join(e.dir, "main.tf"), []byte(enrollingConfigHCL), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e.tf(t, "init", "-input=false")
+	e.tf(t, "apply", "-auto-approve", "-input=false")
+	e.factorID = strings.TrimSpace(e.tf(t, "output", "-raw", "factor_id"))
+	return e
+}
+
+// submitPasscode is the enrolling configuration's second apply, with the passcode the user got.
+func (e *enrollingConfig) submitPasscode(t *testing.T, url string) {
+	t.Helper()
+	doc, err := getJSON(url + "/emulator/v1/messages?userId=" + e.userID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var outbox struct {
+		Messages []struct{ Channel, FactorID, OTP string }
+	}
+	if err := json.Unmarshal([]byte(doc), &outbox); err != nil {
+		t.Fatal(err)
+	}
+	otp := ""
+	for _, m := range outbox.Messages {
+		if m.Channel == "EMAIL" && m.FactorID == e.factorID {
+			otp = m.OTP
+		}
+	}
+	if otp == "" {
+		t.Fatalf("no passcode in the outbox for factor %s: %s", e.factorID, doc)
+	}
+	e.env = append(e.env, "TF_VAR_email_otp="+otp, "TF_VAR_otp_version=1")
+	e.tf(t, "apply", "-auto-approve", "-input=false")
+}
+
+func (e *enrollingConfig) destroy(t *testing.T) {
+	t.Helper()
+	if !e.destroyed {
+		e.destroyed = true
+		e.tf(t, "destroy", "-auto-approve", "-input=false")
+	}
+}
+
+func (e *enrollingConfig) tf(t *testing.T, args ...string) string {
+	t.Helper()
+	out, err := run(e.dir, e.env, 2*time.Minute, e.h.terraform, append(args, "-no-color")...)
+	if err != nil {
+		t.Fatalf("terraform %s in the enrolling configuration failed: %v\n%s", args[0], err, out)
+	}
+	return out
 }

@@ -33,6 +33,7 @@ type harness struct {
 	emulator  string // idcs-emulator binary
 	cliConfig string // Terraform CLI configuration that installs the provider from the mirror
 	users     string // examples/emulator-users.json
+	provider  string // the provider binary built here, in the mirror
 }
 
 var (
@@ -89,7 +90,7 @@ func getHarness(t *testing.T) *harness {
 		mirror := filepath.Join(buildDir, "mirror")
 		plugin := filepath.Join(mirror, "registry.terraform.io", "idcsmfa", "idcsmfa", providerVersion,
 			runtime.GOOS+"_"+runtime.GOARCH, "terraform-provider-idcsmfa_v"+providerVersion)
-		h.emulator = filepath.Join(h.bin, "idcs-emulator")
+		h.emulator, h.provider = filepath.Join(h.bin, "idcs-emulator"), plugin
 		for _, b := range [][]string{
 			{"-ldflags", "-X main.version=" + providerVersion, "-o", plugin, "."},
 			{"-o", h.emulator, "./internal/cmd/idcs-emulator"},

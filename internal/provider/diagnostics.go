@@ -76,8 +76,10 @@ const (
 		"idcsmfa_user_factors lists the factor ids), or delete it first."
 	hintInvalidPhone = "Check country_code (\"+\" and 1 to 4 digits, e.g. \"+44\") and mobile_number (the national " +
 		"number, digits only, e.g. \"7700900123\"): the identity domain judged the number invalid."
-	hintInvalidPasscode = "The passcode was wrong. Check the code the user received, or ask for a new one, then apply again."
-	hintRequestState    = "The enrollment request expired or is no longer valid (a newer passcode was sent, or more " +
+	hintInvalidPasscode = "The passcode was wrong. Only the latest passcode counts: a resend (otp_resend_version, the " +
+		"idcsmfa_resend_passcode action) voids the passcodes sent before it. Check the code in the user's most recent " +
+		"message, or ask for a new one, then apply again."
+	hintRequestState = "The enrollment request expired or is no longer valid (a newer passcode was sent, or more " +
 		"than its lifetime passed). Ask for a new passcode, then apply again with it."
 	hintTooManyAttempts = "Too many wrong passcodes: the user is now locked (AUTH-1027; later calls answer AUTH-1010). " +
 		"An administrator unlocks the user in the identity domain console (Users > the user > Unlock), or the lock " +

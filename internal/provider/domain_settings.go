@@ -62,6 +62,20 @@ func (d *domainSettings) read(ctx context.Context) (*client.AuthenticationFactor
 	return s, err
 }
 
+// cached returns the settings when this process has already read them, without asking the
+// service: for texts that quote them only if they are at hand (nil otherwise).
+func (d *domainSettings) cached() *client.AuthenticationFactorSettings {
+	if d == nil {
+		return nil
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.done && d.err == nil {
+		return d.settings
+	}
+	return nil
+}
+
 // forPlan returns the settings for a plan-time check, or nil when they cannot be read: the
 // check is then skipped (the provider behaves as before it read settings), and the first
 // caller in the process gets the one warning that says why and names the role.

@@ -37,6 +37,9 @@ type FactorActivationResource struct {
 	// client is the one call the resource makes, as an interface so that Read can be tested
 	// against scripted answers the emulator cannot produce (an enrolled factor turning pending).
 	client factorStatusGetter
+	// policy is the domain's MFA settings: the wait quotes their passcode validity when they
+	// can be read (nil in unit tests: it quotes none).
+	policy *domainSettings
 }
 
 // NewFactorActivationResource is the constructor the provider registers.
@@ -62,6 +65,9 @@ func (r *FactorActivationResource) Schema(ctx context.Context, _ resource.Schema
 			"enrolled factor goes ahead only then. Oracle does not document whether a user can finish, in the identity " +
 			"domain's own pages, an enrollment an administrator started through `/mfa/v1`. Create polls the factor's status with backoff until it is `ENROLLED` or " +
 			"`timeouts.create` (default 15 minutes) passes. A factor that is already enrolled completes at once.\n\n" +
+			"Keep it in a configuration of its own, beside the one whose factor resource enrolled the factor and submits " +
+			"the passcode with `otp_code_wo`: an apply that enrolls a factor and waits for it in one configuration holds that " +
+			"state's lock and the only `requestState` for the whole wait, so nobody can submit the passcode through the API.\n\n" +
 			"The resource owns nothing on the server: destroying it only forgets it, the factor belongs to " +
 			"`idcsmfa_sms_factor` / `idcsmfa_email_factor`. If the factor is deleted or no longer enrolled, the next " +
 			"plan shows the activation again. See the guide *Activation flows* for the three ways to activate a factor.\n\n" +
@@ -81,7 +87,7 @@ func (r *FactorActivationResource) Schema(ctx context.Context, _ resource.Schema
 			},
 			"factor_id": schema.StringAttribute{
 				Required:            true,
-				MarkdownDescription: "The factor to wait for, usually `idcsmfa_email_factor.<name>.factor_id` or `idcsmfa_sms_factor.<name>.factor_id`. Changing it replaces the activation.",
+				MarkdownDescription: "The factor to wait for: the `factor_id` of the `idcsmfa_email_factor` or `idcsmfa_sms_factor` that enrolled it, passed in from that configuration (its outputs, or a variable). Changing it replaces the activation.",
 				Validators:          []validator.String{factorIDValidator()},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
@@ -119,7 +125,9 @@ func activationTimeoutsBlock(ctx context.Context) schema.Block {
 }
 
 func (r *FactorActivationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = providerAPI(req.ProviderData, &resp.Diagnostics)
+	if d := providerDataFrom(req.ProviderData, &resp.Diagnostics); d != nil {
+		r.client, r.policy = d.api, d.policy
+	}
 }
 
 func (r *FactorActivationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -142,9 +150,30 @@ func (r *FactorActivationResource) Create(ctx context.Context, req resource.Crea
 
 	waitCtx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	state, err := waitForEnrollment(waitCtx, r.client, userID, factorID)
+	validity := func(methods []string) string { return "" }
+	if r.policy != nil {
+		validity = func(methods []string) string {
+			// Read once per provider process (shared with the plan-time checks); without the
+			// role that reads them, the wait quotes no figure rather than a guessed one.
+			s, err := r.policy.read(ctx)
+			if err != nil {
+				return ""
+			}
+			return passcodeValidity(s, methods)
+		}
+	}
+	state, err := waitForEnrollmentReporting(waitCtx, r.client, userID, factorID, func(elapsed time.Duration, first bool, last *client.FactorState) {
+		tflog.Info(ctx, activationProgressMessage(factorID, elapsed, timeout, first, last, validity))
+	})
 	if err != nil {
-		resp.Diagnostics.Append(activationWaitDiagnostic(userID, factorID, timeout, err))
+		d := activationWaitDiagnostic(userID, factorID, timeout, err)
+		var pending *errFactorPending
+		if errors.As(err, &pending) && errors.Is(pending.cause, context.DeadlineExceeded) {
+			if v := validity(pending.methods); v != "" {
+				d = diag.NewErrorDiagnostic(d.Summary(), d.Detail()+"\n\n"+v+" A passcode older than that can no longer be submitted: send a new one.")
+			}
+		}
+		resp.Diagnostics.Append(d)
 		return
 	}
 
@@ -298,4 +327,24 @@ func activationWaitDiagnostic(userID, factorID string, timeout time.Duration, er
 		return diag.NewErrorDiagnostic("Could not read the factor's status",
 			fmt.Sprintf("Reading factor %s of user %s failed.\n\n%s", factorID, userID, apiErrorDetail(err)))
 	}
+}
+
+// activationProgressMessage is the INFO line a long wait writes: once when it has read the
+// factor pending (where the passcode went, how long it stays valid), then about every minute.
+func activationProgressMessage(factorID string, elapsed, timeout time.Duration, first bool, last *client.FactorState, validity func([]string) string) string {
+	var methods []string
+	status := client.FactorStatusInitiated
+	if last != nil {
+		methods, status = last.Methods, last.FactorStatus
+	}
+	if !first {
+		return fmt.Sprintf("Still waiting for factor %s to be enrolled: %s after %s of at most %s (timeouts.create).",
+			factorID, status, elapsed.Round(time.Second), timeout)
+	}
+	msg := fmt.Sprintf("Waiting up to %s (timeouts.create) for factor %s to be enrolled: it is %s until its passcode is submitted. %s",
+		timeout, factorID, status, passcodeDestination(methods))
+	if v := validity(methods); v != "" {
+		msg += " " + v
+	}
+	return msg
 }

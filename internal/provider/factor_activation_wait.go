@@ -17,6 +17,8 @@ import (
 var (
 	activationPollInitial = 1 * time.Second
 	activationPollMax     = 15 * time.Second
+	// activationProgressEvery is how often a long wait says, at INFO, that it still waits.
+	activationProgressEvery = time.Minute
 )
 
 // factorStatusGetter is the one client call the wait needs; an interface so the wait can be
@@ -58,10 +60,22 @@ func (e *errFactorGone) Unwrap() error { return e.apiErr }
 // request) and keeps polling through transient ones (network, 5xx left after the client's own
 // retries), since a single hiccup must not cost the user a 15-minute wait.
 func waitForEnrollment(ctx context.Context, c factorStatusGetter, userID, factorID string) (*client.FactorState, error) {
+	return waitForEnrollmentReporting(ctx, c, userID, factorID, nil)
+}
+
+// waitProgress is told, after the first answer and then about every activationProgressEvery,
+// how long the wait has lasted and the factor's last state (nil before any answer).
+type waitProgress func(elapsed time.Duration, first bool, last *client.FactorState)
+
+// waitForEnrollmentReporting is waitForEnrollment that reports its progress to report (nil:
+// silent), so that a user watching a wait of up to 15 minutes learns that it still waits.
+func waitForEnrollmentReporting(ctx context.Context, c factorStatusGetter, userID, factorID string, report waitProgress) (*client.FactorState, error) {
 	interval := activationPollInitial
 	seen := false
 	var last *client.FactorState
 	var lastErr error
+	start := time.Now()
+	var reported time.Time
 
 	for {
 		state, err := c.GetFactor(ctx, userID, factorID)
@@ -72,6 +86,10 @@ func waitForEnrollment(ctx context.Context, c factorStatusGetter, userID, factor
 			seen, last, lastErr = true, state, nil
 			if state.FactorStatus == client.FactorStatusEnrolled {
 				return state, nil
+			}
+			if now := time.Now(); report != nil && (reported.IsZero() || now.Sub(reported) >= activationProgressEvery) {
+				report(now.Sub(start), reported.IsZero(), last)
+				reported = now
 			}
 		case errors.Is(err, client.ErrNotFound):
 			return nil, &errFactorGone{seenBefore: seen, apiErr: err}
@@ -128,4 +146,29 @@ func passcodeDestination(methods []string) string {
 		}
 	}
 	return "The passcode was sent to the factor's device: the number or address shown in display_name of the factor resource that enrolled it."
+}
+
+// passcodeValidity says how long the domain keeps the factor's passcodes valid, from its MFA
+// settings (smsOtpValidityDurationInMins, emailOtpValidityDurationInMins), or "" when the
+// settings were not read. A pending factor's status may not name its method: both are quoted.
+func passcodeValidity(s *client.AuthenticationFactorSettings, methods []string) string {
+	if s == nil {
+		return ""
+	}
+	sms, email := s.TOTP.SMSOTPValidityMinutes, s.TOTP.EmailOTPValidityMinutes
+	for _, m := range methods {
+		switch {
+		case m == client.MethodSMS && sms > 0:
+			return fmt.Sprintf("The identity domain keeps an SMS passcode valid for %d minutes (its SMS passcode validity setting).", sms)
+		case m == client.MethodEmail && email > 0:
+			return fmt.Sprintf("The identity domain keeps an email passcode valid for %d minutes (its email passcode validity setting).", email)
+		}
+	}
+	if sms > 0 && sms == email {
+		return fmt.Sprintf("The identity domain keeps an SMS or email passcode valid for %d minutes (its passcode validity settings).", sms)
+	}
+	if sms > 0 && email > 0 {
+		return fmt.Sprintf("The identity domain keeps an SMS passcode valid for %d minutes and an email passcode for %d minutes (its passcode validity settings).", sms, email)
+	}
+	return ""
 }

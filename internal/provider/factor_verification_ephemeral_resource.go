@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
 )
@@ -279,7 +280,7 @@ func (r *FactorVerificationEphemeralResource) Open(ctx context.Context, req ephe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	res, d := m.verify(ctx, r.api.admin(), timeout, r.pushPollInterval)
+	res, d := m.verify(ctx, r.api.admin(), timeout, r.pushPollInterval, nil)
 	resp.Diagnostics.Append(d...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -298,7 +299,9 @@ var testClockFor func(host string) client.Clock
 
 // verify runs one whole verification (client.Verify) within timeout; a failure comes back
 // as the one diagnostic verificationDiagnostic renders, which holds no secret.
-func (m *verificationInputs) verify(ctx context.Context, c *client.Client, timeout, pushPollInterval time.Duration) (*client.VerifyResult, diag.Diagnostics) {
+// progress, when set, is told what the verification waits for (the next TOTP time step), so
+// that an action can show it; the wait is always logged at INFO.
+func (m *verificationInputs) verify(ctx context.Context, c *client.Client, timeout, pushPollInterval time.Duration, progress func(string)) (*client.VerifyResult, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	answers := map[string]string{}
 	diags.Append(m.SecurityAnswers.ElementsAs(ctx, &answers, false)...)
@@ -314,6 +317,13 @@ func (m *verificationInputs) verify(ctx context.Context, c *client.Client, timeo
 		ExternalClientKeyPEM: m.PrivateKeyPEM.ValueString(), ExternalClientCertificatePEM: m.CertificatePEM.ValueString(),
 		BypassCode: m.BypassCode.ValueString(), SecurityAnswers: answers,
 		PushPollInterval: pushPollInterval,
+		OnTOTPWait: func(wait time.Duration) {
+			msg := totpWaitMessage(m.FactorID.ValueString(), wait)
+			tflog.Info(ctx, msg)
+			if progress != nil {
+				progress(msg)
+			}
+		},
 	}
 	if testClockFor != nil {
 		vr.Clock = testClockFor(c.Host())
@@ -337,4 +347,11 @@ func (m *verificationInputs) who() string {
 		return m.UserName.ValueString()
 	}
 	return m.UserID.ValueString()
+}
+
+// totpWaitMessage says why a TOTP verification seems to pause: the service accepts each code
+// once, so the code is the next time step's.
+func totpWaitMessage(factorID string, wait time.Duration) string {
+	return fmt.Sprintf("Waiting %s for the next TOTP time step before verifying %s: the identity domain accepts each code "+
+		"only once, so the verification answers with a code nothing can have used yet.", wait.Round(time.Second), verifiedWhat(factorID, client.MethodTOTP))
 }

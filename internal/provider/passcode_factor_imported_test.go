@@ -132,13 +132,16 @@ func TestAccPasscodeFactor_importThenEmptyPlan(t *testing.T) {
 				ImportStateVerifyIgnore: k.importVerifyIgnore,
 			},
 			{
-				// An import {} block with the configuration that matches the factor: no change.
-				ResourceName:    k.addr(),
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithID,
-				Config:          cfg,
+				// An import {} block with the configuration that matches the factor: no change,
+				// except that an SMS factor's real number is recorded in place (the service
+				// shows only the masked one; issue 31, item 4).
+				ResourceName:       k.addr(),
+				ImportState:        true,
+				ImportStateKind:    resource.ImportBlockWithID,
+				Config:             cfg,
+				ExpectNonEmptyPlan: k.typeName == smsCase.typeName,
 				ImportPlanChecks: resource.ImportPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(k.addr(), plancheck.ResourceActionNoop)},
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(k.addr(), importedNumberAction(k))},
 				},
 			},
 			{
@@ -250,11 +253,15 @@ func TestAccPasscodeFactor_importPendingFactor(t *testing.T) {
 					},
 				},
 				{
-					// The configuration that matches the imported pending factor plans no change.
-					Config:   cfg,
-					PlanOnly: true,
-					Check:    resource.TestCheckResourceAttrPtr(k.addr(), "factor_id", &ownID),
+					// The configuration that matches the imported pending factor plans no change
+					// but, for SMS, the in-place update that records the real number (issue 31, item 4).
+					Config: cfg,
+					ConfigPlanChecks: resource.ConfigPlanChecks{
+						PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(k.addr(), importedNumberAction(k))},
+					},
+					Check: resource.TestCheckResourceAttrPtr(k.addr(), "factor_id", &ownID),
 				},
+				{Config: cfg, PlanOnly: true},
 			},
 		})
 	})
@@ -272,4 +279,13 @@ func newEnvWithMFAOnlyClient(t *testing.T) *testEnv {
 	})
 	env.requireEmulator(t, "a client without the User Administrator role")
 	return env
+}
+
+// importedNumberAction is what a configuration matching an imported factor plans: nothing, or
+// for an SMS factor the in-place update that records the number the service shows masked.
+func importedNumberAction(k passcodeKindCase) plancheck.ResourceActionType {
+	if k.typeName == smsCase.typeName {
+		return plancheck.ResourceActionUpdate
+	}
+	return plancheck.ResourceActionNoop
 }

@@ -19,16 +19,17 @@ const finishHint = "Submit it with otp_code_wo and a changed otp_code_wo_version
 	"an idcsmfa_factor_activation resource waits."
 
 // pendingDetail says how to finish a factor left pending. The factor resource cannot see
-// whether an idcsmfa_factor_activation waits for it in the same apply, so it says both.
+// whether an idcsmfa_factor_activation waits for it elsewhere, so it says both.
 func (r *passcodeFactorResource) pendingDetail(c *factorModel) string {
 	return fmt.Sprintf("A passcode was sent to %s for factor %s. The factor is ENROLLMENT_INITIATED until the passcode "+
-		"is submitted. If an idcsmfa_factor_activation resource waits for this factor in this apply, it completes once "+
-		"the passcode is submitted and nothing else is needed; otherwise submit it in one of two ways:\n"+
-		"  1. set otp_code_wo to the passcode and change otp_code_wo_version (Terraform 1.11+), then apply again; or\n"+
-		"  2. let another tool, pipeline stage or workspace submit it while an idcsmfa_factor_activation resource "+
-		"waits for this factor.\n"+
-		"If the passcode does not arrive or expires, change otp_resend_version to have a new one sent.",
-		orUnknown(c.DisplayName.ValueString(), "the user's "+r.kind.label+" channel"), c.FactorID.ValueString())
+		"is submitted, in one of two ways:\n"+
+		"  1. set otp_code_wo to the passcode and change otp_code_wo_version (Terraform 1.11+), then apply again "+
+		"(an idcsmfa_factor_activation waiting for this factor in another configuration then completes); or\n"+
+		"  2. let the user finish it where no requestState is needed (Oracle does not document whether the identity "+
+		"domain's own pages allow it), while an idcsmfa_factor_activation resource waits for this factor.\n"+
+		"If the passcode does not arrive or expires, change otp_resend_version to have a new one sent.%s",
+		orUnknown(c.DisplayName.ValueString(), "the user's "+r.kind.label+" channel"), c.FactorID.ValueString(),
+		prefixed(" ", passcodeValidity(r.policy.cached(), []string{r.kind.method})))
 }
 
 // removableText says which inputs may go once the factor is enrolled: otp_code_wo only when
@@ -182,4 +183,12 @@ func importBlockText(k factorKind, userID string, f client.Factor) string {
 		"with `to` set to this resource's address (Terraform prints it on the \"with\" line of this error, e.g. %s.<name>), "+
 		"and apply again:\n\nimport {\n  to = %s.<name>\n  id = %q\n}",
 		f.FactorID, orUnknown(f.DisplayName, k.label), k.typeName, k.typeName, factorResourceID(userID, f.FactorID))
+}
+
+// prefixed is s after prefix, or "" when s is empty.
+func prefixed(prefix, s string) string {
+	if s == "" {
+		return ""
+	}
+	return prefix + s
 }

@@ -147,7 +147,8 @@ func (a *passcodeApply) submit(ctx context.Context, err error) {
 		a.keepPrevious()
 		a.diags.AddAttributeError(path.Root(attrOTPCodeWO), "Wrong passcode",
 			apiErrorDetail(err)+fmt.Sprintf("\n\nFactor %s stays ENROLLMENT_INITIATED and the state keeps the previous "+
-				"otp_code_wo_version, so nothing is lost: check the code in otp_code_wo and apply again, or change "+
+				"otp_code_wo_version, so nothing is lost: check the code in otp_code_wo and apply again (after a resend, only "+
+				"the passcode of the latest message is accepted), or change "+
 				"otp_resend_version to have a new passcode sent to %s and apply again with it. %s",
 				factorID, orUnknown(p.DisplayName.ValueString(), "the user"), lockoutText(ctx, a.r.api, p.UserID.ValueString())+a.r.domainLockoutText(ctx)))
 	default:

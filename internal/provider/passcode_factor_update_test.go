@@ -75,6 +75,14 @@ func TestAccPasscodeFactor_resendThenActivate(t *testing.T) {
 				),
 			},
 			{
+				// The first passcode after the resend: refused, and the message says that only
+				// the latest one counts (issue 31, item 8).
+				Config:          k.config(env, userID, "  otp_resend_version = 1\n"+otpV1),
+				ConfigVariables: config.Variables{"otp": lazyVariable(func() string { return first })},
+				ExpectError: diagRE("Wrong passcode", "AUTH-1105", "Only the latest passcode counts",
+					"after a resend, only the passcode of the latest message is accepted"),
+			},
+			{
 				// The new requestState was kept: the new passcode activates the factor.
 				Config:            k.config(env, userID, "  otp_resend_version = 1\n"+otpV1),
 				ConfigVariables:   config.Variables{"otp": env.lazyOTP(t, userID, &factorID)},

@@ -132,7 +132,7 @@ func importedPhoneText(masked string) string {
 		"Generated configuration writes it with country_code = \"\": that pair stands for the imported factor and "+
 		"plans no change, but cannot enroll a new factor. To enroll one, or to record the real number, write it in: "+
 		"country_code = \"+<country calling code>\" and mobile_number = the national number whose last digits are %q "+
-		"(a number consistent with the masked one plans no change).",
+		"(a number consistent with the masked one plans an in-place update that records it and sends nothing).",
 		masked, lead, tail, tail)
 }
 
@@ -158,38 +158,45 @@ func configuredCountryCode(ctx context.Context, req validator.StringRequest) (st
 	return cc, true
 }
 
-// keepImportedPhone keeps the placeholder a factor got on import (the masked number, which is
-// all the service shows) when the configured number is consistent with it, so that importing a
-// factor and writing its real number in the configuration plans no change. Any other number
-// plans a replacement through RequiresReplace, which runs after this modifier.
-type keepImportedPhone struct{}
+// replaceUnlessRecordingImportedPhone is RequiresReplace for country_code and mobile_number,
+// except after an import: the state then holds a placeholder (the masked number, which is all
+// the service shows, and country_code ""), and a configured number consistent with the mask is
+// the same device. That change is planned in place, so that the apply records the real number
+// (Update sends nothing for it); any other number replaces the factor.
+type replaceUnlessRecordingImportedPhone struct{}
 
-var _ planmodifier.String = keepImportedPhone{}
+var _ planmodifier.String = replaceUnlessRecordingImportedPhone{}
 
-func (keepImportedPhone) Description(context.Context) string {
-	return "After import, keeps the masked number while the configured number is consistent with it."
+func (replaceUnlessRecordingImportedPhone) Description(context.Context) string {
+	return "Replaces the factor when the number changes, except that after an import a number consistent with the masked one is recorded in place."
 }
 
-func (m keepImportedPhone) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
+func (m replaceUnlessRecordingImportedPhone) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
 
-func (keepImportedPhone) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
-	if req.StateValue.IsNull() || req.PlanValue.IsUnknown() || req.PlanValue.IsNull() || req.State.Raw.IsNull() {
-		return
+func (replaceUnlessRecordingImportedPhone) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || req.PlanValue.Equal(req.StateValue) {
+		return // a create, a destroy, or no change
 	}
+	if !recordsImportedPhone(ctx, req) {
+		resp.RequiresReplace = true
+	}
+}
+
+// recordsImportedPhone reports whether the state holds an imported factor's placeholder and
+// the configuration gives a number consistent with its masked display name, for the same user.
+func recordsImportedPhone(ctx context.Context, req planmodifier.StringRequest) bool {
 	var stateNumber, display, cfgCountry, cfgNumber types.String
 	if req.State.GetAttribute(ctx, path.Root(attrMobileNumber), &stateNumber).HasError() ||
 		req.State.GetAttribute(ctx, path.Root(attrDisplayName), &display).HasError() ||
 		req.Config.GetAttribute(ctx, path.Root(attrCountryCode), &cfgCountry).HasError() ||
 		req.Config.GetAttribute(ctx, path.Root(attrMobileNumber), &cfgNumber).HasError() {
-		return
+		return false
 	}
-	if !client.IsMaskedNumber(stateNumber.ValueString()) || !known(cfgCountry) || !known(cfgNumber) {
-		return
-	}
-	if client.MaskedNumberMatches(display.ValueString(), cfgCountry.ValueString(), cfgNumber.ValueString()) &&
-		!userChanges(ctx, req.Plan, req.State) {
-		resp.PlanValue = req.StateValue
-	}
+	return client.IsMaskedNumber(stateNumber.ValueString()) && known(cfgCountry) && known(cfgNumber) &&
+		client.MaskedNumberMatches(display.ValueString(), cfgCountry.ValueString(), cfgNumber.ValueString()) &&
+		!userChanges(ctx, req.Plan, req.State)
 }
 
 // maskedNumberOnlyImported refuses, at plan time, a masked mobile_number that would enroll a

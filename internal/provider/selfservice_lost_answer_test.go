@@ -46,9 +46,9 @@ func TestAccSelfService_lostInitiatorAnswerSaysDeviceRemoved(t *testing.T) {
 }
 
 // TestAccSelfService_importPendingSMSWithRealNumber (issue 25, item 4a): a pending SMS factor
-// imported in self-service mode with its real number in the configuration plans no change, as
-// in the administrator's mode; it used to plan a replacement, which would void the passcode
-// the user holds.
+// imported in self-service mode with its real number in the configuration plans no replacement,
+// as in the administrator's mode: it used to plan one, which would void the passcode the user
+// holds. The in-place update records the number (issue 31, item 4) and leaves the factor pending.
 func TestAccSelfService_importPendingSMSWithRealNumber(t *testing.T) {
 	t.Parallel()
 	u := newSelfServiceUser(t, backupFor(smsCase))
@@ -58,15 +58,17 @@ func TestAccSelfService_importPendingSMSWithRealNumber(t *testing.T) {
 	ssTest(t, u, env.checkDestroy(smsCase.typeName),
 		importStep(smsAddr, u.id+"/"+factorID, cfg),
 		resource.TestStep{
-			Config:   cfg,
-			PlanOnly: true,
+			Config: cfg,
 			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(smsAddr, plancheck.ResourceActionNoop)},
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(smsAddr, plancheck.ResourceActionUpdate)},
 			},
 			ConfigStateChecks: []statecheck.StateCheck{
+				stateIs(smsAddr, "factor_id", knownvalue.StringExact(factorID)),
 				stateIs(smsAddr, "status", knownvalue.StringExact("ENROLLMENT_INITIATED")),
 				stateIs(smsAddr, "display_name", knownvalue.StringExact("+44XXXXXXX456")),
+				stateIs(smsAddr, "mobile_number", knownvalue.StringExact("7700900456")),
 			},
+			Check: checkMessages(env, u.id, 1), // the enrollment's own passcode only: nothing was sent again
 		},
 	)
 }

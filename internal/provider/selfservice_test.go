@@ -321,7 +321,8 @@ func TestAccSelfService_importAndDrift(t *testing.T) {
 		resource.TestStep{
 			Config: cfg,
 			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(smsAddr, plancheck.ResourceActionNoop)},
+				// The real number of the configuration is recorded in place (issue 31, item 4).
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(smsAddr, plancheck.ResourceActionUpdate)},
 			},
 			ConfigStateChecks: []statecheck.StateCheck{
 				stateIs(smsAddr, "factor_id", knownvalue.StringExact(factorID)),

@@ -4,7 +4,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -64,8 +63,8 @@ func (m *smsFactorModel) maskedNumber() string {
 }
 
 // fillImported stands in for the number the service will not show: the masked display name
-// in mobile_number and an empty country_code. keepImportedPhone then accepts a configured
-// number consistent with the mask without planning a change.
+// in mobile_number and an empty country_code. replaceUnlessRecordingImportedPhone then plans a
+// configured number consistent with the mask as an in-place update, which records it.
 func (m *smsFactorModel) fillImported(displayName string) {
 	// A factor imported while pending has no display name yet: take it once the service
 	// shows one, but never overwrite a real number.
@@ -94,8 +93,9 @@ const smsFactorDescription = "Enrolls a user's **SMS** factor: the identity doma
 	"(`terraform plan -generate-config-out`, `terraform query -generate-config-out`) writes exactly that pair: it " +
 	"validates and plans no change, and stands for the imported factor only. A plan that would enroll a factor " +
 	"with a masked number (a new resource, another user, another number) fails and says what to write in. To " +
-	"record the real number, write it in: a number consistent with the masked one plans no change, any other " +
-	"number replaces the factor."
+	"record the real number, write it in with its `country_code`: a number consistent with the masked one plans an " +
+	"in-place update of `country_code` and `mobile_number`, whose apply records them in the state and sends nothing; " +
+	"any other number replaces the factor."
 
 func smsFactorAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
@@ -104,10 +104,11 @@ func smsFactorAttributes() map[string]schema.Attribute {
 			MarkdownDescription: "Stored in the state in clear. Country calling code with its `+`, e.g. `\"+44\"`; or `\"\"` " +
 				"beside the masked `mobile_number` of an imported factor (see above). " +
 				"Changing it replaces the factor. " +
-				"After import the service cannot show it, so the state holds `\"\"` until the number changes; a " +
-				"configured number consistent with the masked `display_name` plans no change.",
+				"After import the service cannot show it, so the state holds `\"\"` until the configuration gives the " +
+				"number: a configured number consistent with the masked `display_name` is then recorded with an in-place " +
+				"update that sends nothing.",
 			Validators:    []validator.String{countryCodeValidator()},
-			PlanModifiers: []planmodifier.String{keepImportedPhone{}, stringplanmodifier.RequiresReplace()},
+			PlanModifiers: []planmodifier.String{replaceUnlessRecordingImportedPhone{}},
 		},
 		attrMobileNumber: schema.StringAttribute{
 			Required: true,
@@ -115,11 +116,11 @@ func smsFactorAttributes() map[string]schema.Attribute {
 				"the country, digits only, e.g. `\"7700900123\"` (not `\"07700900123\"`); at most 15 digits with the " +
 				"country code. Stored in the state in clear. Changing it replaces the factor. After import the state holds the masked number the service shows " +
 				"(which generated configuration writes, with `country_code = \"\"`: it stands for the imported factor and cannot enroll one) " +
-				"(e.g. `+44XXXXXXX123`): a configured number whose visible digits match plans no change, any other " +
-				"number plans a replacement. For a factor imported while still pending, the masked number comes from the " +
+				"(e.g. `+44XXXXXXX123`): a configured number whose visible digits match is recorded with an in-place " +
+				"update that sends nothing, any other number plans a replacement. For a factor imported while still pending, the masked number comes from the " +
 				"user's devices in SCIM (see `methods`).",
 			Validators:    []validator.String{mobileNumberValidator()},
-			PlanModifiers: []planmodifier.String{keepImportedPhone{}, maskedNumberOnlyImported{}, stringplanmodifier.RequiresReplace()},
+			PlanModifiers: []planmodifier.String{maskedNumberOnlyImported{}, replaceUnlessRecordingImportedPhone{}},
 		},
 	}
 }

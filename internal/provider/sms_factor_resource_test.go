@@ -116,10 +116,13 @@ func TestAccSMSFactor_importThenApplyKeepsFactor(t *testing.T) {
 			{
 				Config: cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(smsAddr, plancheck.ResourceActionNoop)},
+					// The import, and the real number recorded in place (issue 31, item 4).
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(smsAddr, plancheck.ResourceActionUpdate)},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(smsAddr, tfjsonpath.New("factor_id"), knownvalue.StringExact(factorID)),
+					statecheck.ExpectKnownValue(smsAddr, tfjsonpath.New("mobile_number"), knownvalue.StringExact("7700900654")),
+					statecheck.ExpectKnownValue(smsAddr, tfjsonpath.New("country_code"), knownvalue.StringExact("+44")),
 					statecheck.ExpectKnownValue(smsAddr, tfjsonpath.New("display_name"), knownvalue.StringExact("+44XXXXXXX654")),
 					statecheck.ExpectKnownValue(smsAddr, tfjsonpath.New("status"), knownvalue.StringExact("ENROLLED")),
 				},

@@ -115,7 +115,7 @@ func inputsOnly(description string) string {
 	if i := strings.Index(description, totpOpeningsSentence); i >= 0 {
 		return description[:i] + "The action waits for the start of the next time step (at most `totp_period`) and " +
 			"answers with that step's code, which nothing can have used yet (the service accepts each code once, " +
-			"RFC 6238 section 5.2)."
+			"RFC 6238 section 5.2); its progress line says how long it waits."
 	}
 	for _, cut := range []string{" After opening, ", "; after opening, "} {
 		if i := strings.Index(description, cut); i >= 0 {
@@ -161,7 +161,9 @@ func (a *VerifyFactorAction) Invoke(ctx context.Context, req action.InvokeReques
 	}
 	resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Verifying %s of user %s.",
 		verifiedWhat(m.FactorID.ValueString(), m.Method.ValueString()), m.who())})
-	res, diags := m.verify(ctx, a.api.admin(), defaultVerificationTimeout, a.pushPollInterval)
+	res, diags := m.verify(ctx, a.api.admin(), defaultVerificationTimeout, a.pushPollInterval, func(msg string) {
+		resp.SendProgress(action.InvokeProgressEvent{Message: msg})
+	})
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

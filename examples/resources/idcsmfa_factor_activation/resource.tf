@@ -6,20 +6,25 @@ terraform {
   }
 }
 
-# Enroll the user's email factor; the service emails the user a passcode and the factor
-# stays ENROLLMENT_INITIATED.
-resource "idcsmfa_email_factor" "mail" {
-  user_id = "7b3d902ab05b4214bae6b2924ca6be21"
+# The configuration that waits. The factor belongs to another configuration (another
+# workspace or pipeline stage), which enrolled it and submits the user's passcode with
+# otp_code_wo (flow 2 of the guide "Activation flows") while this apply waits: that
+# configuration's state holds the enrollment's requestState, and its apply is not blocked
+# by this one's state lock. Pass its factor_id in, e.g. from its outputs.
+variable "user_id" {
+  type = string
 }
 
-# Wait, during the same apply, until someone else submits the passcode: another pipeline
-# stage or workspace with otp_code_wo, another tool, or the emulator's out-of-band actor in
-# tests. Oracle does not document that the user can finish it in the identity domain's own
-# pages. Apply fails after timeouts.create with what is still pending and how to send a new
-# passcode.
+variable "factor_id" {
+  type        = string
+  description = "factor_id of the pending factor, from the configuration that enrolled it."
+}
+
+# Waits until the factor is ENROLLED; fails after timeouts.create with what is still pending
+# and how to send a new passcode (in the enrolling configuration: raise otp_resend_version).
 resource "idcsmfa_factor_activation" "mail" {
-  user_id   = idcsmfa_email_factor.mail.user_id
-  factor_id = idcsmfa_email_factor.mail.factor_id
+  user_id   = var.user_id
+  factor_id = var.factor_id
 
   timeouts {
     create = "30m"
