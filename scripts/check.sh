@@ -92,6 +92,11 @@ lane_checks() {
   step examples "${make_[@]}" examples || status=1
   step snippets "${make_[@]}" snippets || status=1
   step demo "${make_[@]}" demo || status=1
+  # Written to a file, the demo's output must read as plain text (issue 31: it wrote bold codes).
+  if grep -q $'\033' "$out/demo.log"; then
+    echo "==> demo FAILED: its output to a file holds terminal escape codes ($out/demo.log)"
+    status=1
+  fi
   return "$status"
 }
 
