@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
 )
@@ -63,7 +64,11 @@ func (r *SecurityQuestionsResource) ModifyPlan(ctx context.Context, req resource
 	var plan, cfg securityQuestionsModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() || plan.Questions.IsUnknown() || cfg.AnswersWO.IsUnknown() {
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	r.deferFactorID(ctx, req, plan, resp)
+	if plan.Questions.IsUnknown() || cfg.AnswersWO.IsUnknown() {
 		return
 	}
 	answers := answersFrom(ctx, cfg, &resp.Diagnostics)
@@ -101,6 +106,21 @@ func (r *SecurityQuestionsResource) ModifyPlan(ctx context.Context, req resource
 		}
 	}
 	r.checkRules(ctx, ids, answers, hintsOf(ctx, plan.Hints, &resp.Diagnostics), &resp.Diagnostics)
+}
+
+// deferFactorID makes factor_id unknown when the apply sends answers (or changes the
+// questions), so that a verification that references it is opened only after the apply, with
+// the answers the domain then holds, instead of at plan time against the old ones (a wrong
+// answer counted towards the lockout) or before the factor exists (AUTH-1014).
+func (r *SecurityQuestionsResource) deferFactorID(ctx context.Context, req resource.ModifyPlanRequest, plan securityQuestionsModel, resp *resource.ModifyPlanResponse) {
+	if !req.State.Raw.IsNull() && !plan.Questions.IsUnknown() && !plan.Hints.IsUnknown() {
+		var state securityQuestionsModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if resp.Diagnostics.HasError() || !planChange(ctx, state, plan, &resp.Diagnostics).any() {
+			return
+		}
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attrFactorID), types.StringUnknown())...)
 }
 
 // checkAnswersMatch: answers_wo has exactly the ids of questions.
