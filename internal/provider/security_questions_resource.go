@@ -72,7 +72,11 @@ func (r *SecurityQuestionsResource) Schema(_ context.Context, _ resource.SchemaR
 			"security questions extension, then the validator, as Oracle's self-service sample does. Reading which " +
 			"questions a user has needs a role that reads users (User Administrator) in the administrator's mode; " +
 			"without it only the factor's presence is checked. See `data.idcsmfa_security_question_settings` for the " +
-			"domain's questions and rules.",
+			"domain's questions and rules.\n\n" +
+			"To verify the answers in the same configuration, give `idcsmfa_factor_verification` " +
+			"`factor_id = idcsmfa_security_questions.<name>.factor_id`: it is unknown in the plan whenever answers are sent, " +
+			"so the verification runs during the apply, after them. A literal `factor_id = \"SecurityQuestions\"` verifies " +
+			"at plan time against the answers the domain holds then (none on the first apply, the old ones on a rotation).",
 		Attributes: map[string]schema.Attribute{
 			attrID: schema.StringAttribute{
 				Computed: true, MarkdownDescription: "The user's GUID (one set of questions per user).",
