@@ -211,9 +211,11 @@ resource "echo" "v" {}
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 			{
-				// A change of questions: DreamJob removed, MaidenName added, in place.
-				Config:            sqConfig(p, userID, sqAnswers3, 2, ""),
-				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(sqAddr, plancheck.ResourceActionUpdate)}},
+				// A change of questions: DreamJob removed, MaidenName added, in place; a verification
+				// that references factor_id waits for the apply.
+				Config: sqConfig(p, userID, sqAnswers3, 2, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(sqAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(sqAddr, tfjsonpath.New("factor_id"))}},
 				ConfigStateChecks: []statecheck.StateCheck{expectQuestions("FirstCar", "FirstPet", "MaidenName")},
 				Check:             resource.ComposeTestCheckFunc(checkEmulatorQuestions(env, userID, "FirstCar", "FirstPet", "MaidenName"), checkAnswersVerify(env, userID, sqAnswers3)),
 			},
