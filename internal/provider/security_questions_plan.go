@@ -58,7 +58,7 @@ func planChange(ctx context.Context, state, plan securityQuestionsModel, diags *
 // rules and questions can be read, too few questions, unknown ones, and answers or hints of
 // the wrong length. No message quotes an answer.
 func (r *SecurityQuestionsResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.api == nil {
+	if req.Plan.Raw.IsNull() {
 		return
 	}
 	var plan, cfg securityQuestionsModel
@@ -67,8 +67,8 @@ func (r *SecurityQuestionsResource) ModifyPlan(ctx context.Context, req resource
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.deferFactorID(ctx, req, plan, resp)
-	if plan.Questions.IsUnknown() || cfg.AnswersWO.IsUnknown() {
+	deferFactorID(ctx, req, plan, resp)
+	if r.api == nil || plan.Questions.IsUnknown() || cfg.AnswersWO.IsUnknown() {
 		return
 	}
 	answers := answersFrom(ctx, cfg, &resp.Diagnostics)
@@ -113,7 +113,7 @@ func (r *SecurityQuestionsResource) ModifyPlan(ctx context.Context, req resource
 // questions), so that a verification that references it is opened only after the apply, with
 // the answers the domain then holds, instead of at plan time against the old ones (a wrong
 // answer counted towards the lockout) or before the factor exists (AUTH-1014).
-func (r *SecurityQuestionsResource) deferFactorID(ctx context.Context, req resource.ModifyPlanRequest, plan securityQuestionsModel, resp *resource.ModifyPlanResponse) {
+func deferFactorID(ctx context.Context, req resource.ModifyPlanRequest, plan securityQuestionsModel, resp *resource.ModifyPlanResponse) {
 	if !req.State.Raw.IsNull() && !plan.Questions.IsUnknown() && !plan.Hints.IsUnknown() {
 		var state securityQuestionsModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
