@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
 )
@@ -57,13 +58,17 @@ func planChange(ctx context.Context, state, plan securityQuestionsModel, diags *
 // rules and questions can be read, too few questions, unknown ones, and answers or hints of
 // the wrong length. No message quotes an answer.
 func (r *SecurityQuestionsResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.api == nil {
+	if req.Plan.Raw.IsNull() {
 		return
 	}
 	var plan, cfg securityQuestionsModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() || plan.Questions.IsUnknown() || cfg.AnswersWO.IsUnknown() {
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	deferFactorID(ctx, req, plan, resp)
+	if r.api == nil || plan.Questions.IsUnknown() || cfg.AnswersWO.IsUnknown() {
 		return
 	}
 	answers := answersFrom(ctx, cfg, &resp.Diagnostics)
@@ -80,7 +85,8 @@ func (r *SecurityQuestionsResource) ModifyPlan(ctx context.Context, req resource
 	if answers != nil {
 		checkAnswersMatch(ids, answers, &resp.Diagnostics)
 	} else if len(need) > 0 {
-		why := "the questions " + strings.Join(need, ", ") + " are sent (added, or their answer version or hint changed)"
+		why := oneOrMany(len(need), "the question ", "the questions ") + strings.Join(need, ", ") +
+			oneOrMany(len(need), " is", " are") + " sent (added, or the answer version or hint changed)"
 		if creating {
 			why = "setting up the questions sends every answer"
 		} else if r.api.replacesWholeSet() {
@@ -100,7 +106,22 @@ func (r *SecurityQuestionsResource) ModifyPlan(ctx context.Context, req resource
 			return
 		}
 	}
-	r.checkRules(ctx, ids, answers, hintsOf(ctx, plan.Hints, &resp.Diagnostics), &resp.Diagnostics)
+	r.checkRules(ctx, ids, answers, hintsOf(ctx, plan.Hints, &resp.Diagnostics), creating, &resp.Diagnostics)
+}
+
+// deferFactorID makes factor_id unknown when the apply sends answers (or changes the
+// questions), so that a verification that references it is opened only after the apply, with
+// the answers the domain then holds, instead of at plan time against the old ones (a wrong
+// answer counted towards the lockout) or before the factor exists (AUTH-1014).
+func deferFactorID(ctx context.Context, req resource.ModifyPlanRequest, plan securityQuestionsModel, resp *resource.ModifyPlanResponse) {
+	if !req.State.Raw.IsNull() && !plan.Questions.IsUnknown() && !plan.Hints.IsUnknown() {
+		var state securityQuestionsModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if resp.Diagnostics.HasError() || !planChange(ctx, state, plan, &resp.Diagnostics).any() {
+			return
+		}
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attrFactorID), types.StringUnknown())...)
 }
 
 // checkAnswersMatch: answers_wo has exactly the ids of questions.
@@ -119,19 +140,21 @@ func checkAnswersMatch(ids []string, answers map[string]string, diags *diag.Diag
 	slices.Sort(extra)
 	if len(missing) > 0 {
 		diags.AddAttributeError(path.Root(attrAnswersWO), "A question has no answer",
-			fmt.Sprintf("questions holds %s, which answers_wo does not answer. Add an answer for each to answers_wo, or "+
-				"remove them from questions.", strings.Join(missing, ", ")))
+			fmt.Sprintf("questions holds %s, which answers_wo does not answer. Add %s to answers_wo, or remove %s from "+
+				"questions.", strings.Join(missing, ", "), oneOrMany(len(missing), "its answer", "an answer for each"),
+				oneOrMany(len(missing), "it", "them")))
 	}
 	if len(extra) > 0 {
 		diags.AddAttributeError(path.Root(attrAnswersWO), "An answer has no question",
-			fmt.Sprintf("answers_wo answers %s, which questions does not hold. Add them to questions, or remove their "+
-				"answers from answers_wo.", strings.Join(extra, ", ")))
+			fmt.Sprintf("answers_wo answers %s, which questions does not hold. Add %s to questions, or remove %s from "+
+				"answers_wo.", strings.Join(extra, ", "), oneOrMany(len(extra), "it", "them"),
+				oneOrMany(len(extra), "its answer", "their answers")))
 	}
 }
 
 // checkRules applies the domain's SecurityQuestionSettings and question list when the
 // provider may read them; otherwise it warns that the service checks them at apply.
-func (r *SecurityQuestionsResource) checkRules(ctx context.Context, ids []string, answers, hints map[string]string, diags *diag.Diagnostics) {
+func (r *SecurityQuestionsResource) checkRules(ctx context.Context, ids []string, answers, hints map[string]string, creating bool, diags *diag.Diagnostics) {
 	reader := r.api.catalogue()
 	rules, err := reader.GetSecurityQuestionSettings(ctx)
 	var catalogue []client.CatalogQuestion
@@ -145,11 +168,12 @@ func (r *SecurityQuestionsResource) checkRules(ctx context.Context, ids []string
 				"the answers are sent.%s", serviceErrorText(err), securityRulesRoleHint(err)))
 		return
 	}
-	checkQuestionRules(ids, answers, hints, rules, catalogue, diags)
+	checkQuestionRules(ids, answers, hints, rules, catalogue, creating, diags)
 }
 
-// checkQuestionRules is the pure check of checkRules.
-func checkQuestionRules(ids []string, answers, hints map[string]string, rules *client.SecurityQuestionSettings, catalogue []client.CatalogQuestion, diags *diag.Diagnostics) {
+// checkQuestionRules is the pure check of checkRules; creating: the questions are set up,
+// so there is no answers_wo_version to raise yet.
+func checkQuestionRules(ids []string, answers, hints map[string]string, rules *client.SecurityQuestionSettings, catalogue []client.CatalogQuestion, creating bool, diags *diag.Diagnostics) {
 	var unknown, offered []string
 	for _, q := range catalogue {
 		if q.Active {
@@ -163,13 +187,19 @@ func checkQuestionRules(ids []string, answers, hints map[string]string, rules *c
 	}
 	if len(unknown) > 0 {
 		diags.AddAttributeError(path.Root(attrQuestions), "Unknown security question",
-			fmt.Sprintf("The identity domain offers no active question %s. Its questions: %s (see "+
-				"data.idcsmfa_security_question_settings).", strings.Join(unknown, ", "), strings.Join(offered, ", ")))
+			fmt.Sprintf("The identity domain offers no active %s %s. Its questions: %s (see "+
+				"data.idcsmfa_security_question_settings).", oneOrMany(len(unknown), "question", "questions"),
+				strings.Join(unknown, ", "), strings.Join(offered, ", ")))
 	}
 	if n := rules.NumQuestionsToSetUp; n > 0 && len(ids) < n {
 		diags.AddAttributeError(path.Root(attrQuestions), "Too few security questions",
 			fmt.Sprintf("questions holds %d, and the domain's security question settings require %d "+
 				"(numQuestionsToSetup). Add %d more, with their answers in answers_wo.", len(ids), n, n-len(ids)))
+	}
+	fix := "Change the answer, and raise answers_wo_version if it still holds the applied value (answers are sent " +
+		"only when it changes)."
+	if creating {
+		fix = "Change the answer."
 	}
 	seen := map[string]string{}
 	for _, id := range ids {
@@ -182,7 +212,7 @@ func checkQuestionRules(ids []string, answers, hints map[string]string, rules *c
 		if n < rules.MinAnswerLength || (rules.MaxFieldLength > 0 && n > rules.MaxFieldLength) {
 			diags.AddAttributeError(path.Root(attrAnswersWO).AtMapKey(id), "Security answer of the wrong length",
 				fmt.Sprintf("The answer to %s has %d characters; the domain's security question settings allow %d to %d "+
-					"(minAnswerLength, maxFieldLength). Change the answer and raise answers_wo_version.", id, n, rules.MinAnswerLength, rules.MaxFieldLength))
+					"(minAnswerLength, maxFieldLength). %s", id, n, rules.MinAnswerLength, rules.MaxFieldLength, fix))
 		}
 		if other, dup := seen[strings.ToLower(a)]; dup {
 			diags.AddAttributeError(path.Root(attrAnswersWO).AtMapKey(id), "Two questions have the same answer",
@@ -205,4 +235,12 @@ func checkQuestionRules(ids []string, answers, hints map[string]string, rules *c
 				fmt.Sprintf("hints names %s, which questions does not hold. Remove the hint or add the question.", id))
 		}
 	}
+}
+
+// oneOrMany is one when n is 1, else many: messages that list ids say "it" or "them" right.
+func oneOrMany(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

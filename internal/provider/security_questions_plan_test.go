@@ -78,7 +78,7 @@ func TestCheckQuestionRules(t *testing.T) {
 	}
 	for _, c := range cases {
 		var diags diag.Diagnostics
-		checkQuestionRules(c.ids, c.answers, c.hints, rules, catalogue, &diags)
+		checkQuestionRules(c.ids, c.answers, c.hints, rules, catalogue, false, &diags)
 		errs := diags.Errors()
 		if len(errs) != len(c.want) {
 			t.Errorf("%s: %d errors %v, want %v", c.name, len(errs), errs, c.want)
@@ -95,10 +95,26 @@ func TestCheckQuestionRules(t *testing.T) {
 			}
 		}
 	}
+	// A new resource has no answers_wo_version to raise; an update may.
+	short := map[string]string{"A": "ab", "B": "bravo"}
+	for creating, want := range map[bool]string{true: "Change the answer.", false: "raise answers_wo_version"} {
+		var diags diag.Diagnostics
+		checkQuestionRules([]string{"A", "B"}, short, nil, rules, catalogue, creating, &diags)
+		if errs := diags.Errors(); len(errs) != 1 || !strings.Contains(errs[0].Detail(), want) ||
+			creating && strings.Contains(errs[0].Detail(), "answers_wo_version") {
+			t.Errorf("creating=%v: a short answer: %v, want %q", creating, errs, want)
+		}
+	}
 	var diags diag.Diagnostics
 	checkAnswersMatch([]string{"A", "B"}, map[string]string{"A": "alpha", "C": "charlie"}, &diags)
 	if errs := diags.Errors(); len(errs) != 2 || !strings.Contains(errs[0].Detail(), "B") || !strings.Contains(errs[1].Detail(), "C") ||
-		strings.Contains(errs[1].Detail(), "charlie") {
-		t.Errorf("answers that do not match the questions: %v", errs)
+		strings.Contains(errs[1].Detail(), "charlie") || !strings.Contains(errs[0].Detail(), "remove it from questions") ||
+		!strings.Contains(errs[1].Detail(), "Add it to questions, or remove its answer") {
+		t.Errorf("answers that do not match the questions (one id each: singular): %v", errs)
+	}
+	diags = nil
+	checkAnswersMatch([]string{"A"}, map[string]string{"A": "alpha", "C": "charlie", "D": "delta"}, &diags)
+	if errs := diags.Errors(); len(errs) != 1 || !strings.Contains(errs[0].Detail(), "C, D") || !strings.Contains(errs[0].Detail(), "Add them to questions, or remove their answers") {
+		t.Errorf("two answers without a question (plural): %v", errs)
 	}
 }

@@ -52,6 +52,7 @@ func NewSecurityQuestionsResource() resource.Resource { return &SecurityQuestion
 type securityQuestionsModel struct {
 	ID               types.String `tfsdk:"id"`
 	UserID           types.String `tfsdk:"user_id"`
+	FactorID         types.String `tfsdk:"factor_id"`
 	Questions        types.Set    `tfsdk:"questions"`
 	Hints            types.Map    `tfsdk:"hints"`
 	AnswersWO        types.Map    `tfsdk:"answers_wo"`
@@ -71,7 +72,11 @@ func (r *SecurityQuestionsResource) Schema(_ context.Context, _ resource.SchemaR
 			"security questions extension, then the validator, as Oracle's self-service sample does. Reading which " +
 			"questions a user has needs a role that reads users (User Administrator) in the administrator's mode; " +
 			"without it only the factor's presence is checked. See `data.idcsmfa_security_question_settings` for the " +
-			"domain's questions and rules.",
+			"domain's questions and rules.\n\n" +
+			"To verify the answers in the same configuration, give `idcsmfa_factor_verification` " +
+			"`factor_id = idcsmfa_security_questions.<name>.factor_id`: it is unknown in the plan whenever answers are sent, " +
+			"so the verification runs during the apply, after them. A literal `factor_id = \"SecurityQuestions\"` verifies " +
+			"at plan time against the answers the domain holds then (none on the first apply, the old ones on a rotation).",
 		Attributes: map[string]schema.Attribute{
 			attrID: schema.StringAttribute{
 				Computed: true, MarkdownDescription: "The user's GUID (one set of questions per user).",
@@ -81,6 +86,18 @@ func (r *SecurityQuestionsResource) Schema(_ context.Context, _ resource.SchemaR
 				Required: true, MarkdownDescription: userGUIDDescription + " Changing it replaces the resource.",
 				Validators:    []validator.String{userIDValidator()},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			attrFactorID: schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "The factor id, always `SecurityQuestions` (Oracle's id of the factor). It is unknown " +
+					"in the plan whenever the plan sends answers (set-up, `answers_wo_version` raised, questions or hints " +
+					"changed), so an `idcsmfa_factor_verification` with `factor_id = idcsmfa_security_questions.<name>.factor_id` " +
+					"waits until this resource is applied and verifies the answers just sent. A literal `\"SecurityQuestions\"` " +
+					"instead verifies at plan time against the answers the domain holds then: the questions are not set " +
+					"up yet on the first apply (`AUTH-1014`), and on a rotation the new answers meet the old ones " +
+					"(`AUTH-1026`, a wrong answer counted towards the lockout).",
+				// ModifyPlan makes it unknown when answers are sent.
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			attrQuestions: schema.SetAttribute{
 				Required: true, ElementType: types.StringType,
@@ -191,6 +208,7 @@ func (r *SecurityQuestionsResource) Create(ctx context.Context, req resource.Cre
 		return
 	}
 	plan.ID = types.StringValue(userID)
+	plan.FactorID = types.StringValue(client.SecurityQuestionsFactorID)
 	plan.AnswersWO = types.MapNull(types.StringType)
 	r.readBack(ctx, &plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
@@ -242,6 +260,8 @@ func (r *SecurityQuestionsResource) Read(ctx context.Context, req resource.ReadR
 		return
 	}
 	state.ID = types.StringValue(userID)
+	// Also fills it in a state written before the attribute existed, and after an import.
+	state.FactorID = types.StringValue(client.SecurityQuestionsFactorID)
 	if known {
 		ids := make([]attr.Value, 0, len(qs))
 		for _, q := range qs {
@@ -281,6 +301,7 @@ func (r *SecurityQuestionsResource) Update(ctx context.Context, req resource.Upd
 			return
 		}
 	}
+	plan.FactorID = types.StringValue(client.SecurityQuestionsFactorID)
 	plan.AnswersWO = types.MapNull(types.StringType)
 	r.readBack(ctx, &plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)

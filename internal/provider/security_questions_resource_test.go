@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -210,9 +211,11 @@ resource "echo" "v" {}
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 			{
-				// A change of questions: DreamJob removed, MaidenName added, in place.
-				Config:            sqConfig(p, userID, sqAnswers3, 2, ""),
-				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(sqAddr, plancheck.ResourceActionUpdate)}},
+				// A change of questions: DreamJob removed, MaidenName added, in place; a verification
+				// that references factor_id waits for the apply.
+				Config: sqConfig(p, userID, sqAnswers3, 2, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(sqAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(sqAddr, tfjsonpath.New("factor_id"))}},
 				ConfigStateChecks: []statecheck.StateCheck{expectQuestions("FirstCar", "FirstPet", "MaidenName")},
 				Check:             resource.ComposeTestCheckFunc(checkEmulatorQuestions(env, userID, "FirstCar", "FirstPet", "MaidenName"), checkAnswersVerify(env, userID, sqAnswers3)),
 			},
@@ -465,4 +468,91 @@ func TestAccSecurityQuestions_importByIdentity(t *testing.T) {
 			},
 		},
 	})
+}
+
+// TestAccSecurityQuestions_verifiedInSameConfig: an idcsmfa_factor_verification in the
+// configuration of the questions, with factor_id taken from the resource (as the CI guide
+// shows), verifies only after the apply has sent the answers: the first apply passes (with
+// the literal "SecurityQuestions" its plan met AUTH-1014, no factor yet), and so does a
+// rotation, whose plan sends no answer (with the literal it verified the new answers against
+// the old ones: AUTH-1026, counted towards the lockout).
+func TestAccSecurityQuestions_verifiedInSameConfig(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, withSettingsReader)
+	env.requireEmulator(t, "the emulator's request counts and loginAttempts")
+	userID := env.newUser(t)
+	p := env.providerConfig()
+	verify := fmt.Sprintf(`
+variable "answers" {
+  type      = map(string)
+  ephemeral = true
+}
+
+ephemeral "idcsmfa_factor_verification" "v" {
+  user_id          = %q
+  factor_id        = %s.factor_id
+  method           = "SECURITY_QUESTIONS"
+  security_answers = var.answers
+}
+
+provider "echo" {
+  data = { verified = ephemeral.idcsmfa_factor_verification.v.verified }
+}
+
+resource "echo" "v" {}
+`, userID, sqAddr)
+	const initiate = "POST /mfa/v1/requests"
+	var before int
+	step := func(answers map[string]string, version int) resource.TestStep {
+		vars := map[string]config.Variable{}
+		for id, a := range answers {
+			vars[id] = config.StringVariable(a)
+		}
+		return resource.TestStep{
+			PreConfig:       func() { before = env.Emulator.Stats().Requests[initiate] },
+			Config:          sqConfig(p, userID, answers, version, verify),
+			ConfigVariables: config.Variables{"answers": config.MapVariable(vars)},
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectUnknownValue(sqAddr, tfjsonpath.New("factor_id")),
+				noVerificationYet(env, userID, initiate, &before),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(sqAddr, tfjsonpath.New("factor_id"), knownvalue.StringExact(client.SecurityQuestionsFactorID)),
+				statecheck.ExpectKnownValue("echo.v", tfjsonpath.New("data").AtMapKey("verified"), knownvalue.Bool(true)),
+			},
+			Check: func(*terraform.State) error {
+				if n, err := env.Client.UserLoginAttempts(context.Background(), userID); err != nil || n != 0 {
+					return fmt.Errorf("loginAttempts %d (%v) after the apply, want 0: a wrong answer was counted", n, err)
+				}
+				return nil
+			},
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: verificationFactories,
+		TerraformVersionChecks:   skipBelow1_11,
+		CheckDestroy:             checkEmulatorQuestions(env, userID),
+		Steps:                    []resource.TestStep{step(sqAnswers1, 1), step(sqAnswers2, 2)},
+	})
+}
+
+// noVerificationYet: the plan started no verification (it is deferred to the apply) and
+// counted no wrong answer.
+func noVerificationYet(env *testEnv, userID, key string, before *int) plancheck.PlanCheck {
+	return planCheckFunc(func(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+		if n := env.Emulator.Stats().Requests[key] - *before; n != 0 {
+			resp.Error = fmt.Errorf("the plan started %d verifications, want 0 (deferred to the apply)", n)
+			return
+		}
+		if n, err := env.Client.UserLoginAttempts(context.Background(), userID); err != nil || n != 0 {
+			resp.Error = fmt.Errorf("loginAttempts %d (%v) after the plan, want 0", n, err)
+		}
+	})
+}
+
+// planCheckFunc is a plan check written as a function.
+type planCheckFunc func(context.Context, plancheck.CheckPlanRequest, *plancheck.CheckPlanResponse)
+
+func (f planCheckFunc) CheckPlan(ctx context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	f(ctx, req, resp)
 }

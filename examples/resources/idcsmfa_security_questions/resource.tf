@@ -12,6 +12,11 @@ terraform {
 # the state or a log line. Pass them through the environment, never with -var:
 #
 #   export TF_VAR_security_answers='{FirstCar="…", FirstPet="…", DreamJob="…"}'
+#
+# To verify the answers in this configuration, give idcsmfa_factor_verification
+# factor_id = idcsmfa_security_questions.backup.factor_id (see the guide "CI test users"): it
+# then verifies during the apply, after the answers are sent. A literal "SecurityQuestions"
+# verifies at plan time against the answers the domain holds then.
 resource "idcsmfa_security_questions" "backup" {
   user_id   = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
   questions = ["DreamJob", "FirstCar", "FirstPet"]
