@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -58,6 +59,17 @@ func (r *passcodeFactorResource) Create(ctx context.Context, req resource.Create
 	if takeOver {
 		r.takenOverWarning(e.FactorID, pc.found, &resp.Diagnostics)
 	}
+	simultaneous := simultaneousNone
+	if !takeOver || len(pc.found) == 0 {
+		// A take-over restarts on purpose; any other restart is another apply's enrollment.
+		simultaneous = r.checkSimultaneous(ctx, userID, e, &resp.Diagnostics)
+	}
+	if d := r.simultaneousDiagnostic(userID, e.FactorID, simultaneous); d != nil {
+		resp.Diagnostics.Append(d)
+		if d.Severity() == diag.SeverityError {
+			return
+		}
+	}
 	added = &client.MFADevice{Value: e.FactorID, Display: e.DisplayName, FactorType: r.kind.method,
 		FactorStatus: enrollmentStatus(e)}
 	c.setIDs(userID, e.FactorID)
@@ -69,8 +81,10 @@ func (r *passcodeFactorResource) Create(ctx context.Context, req resource.Create
 	// The private record is written once: the new request of a pending factor, or nothing.
 	var rec pendingRecord
 	if c.Status.ValueString() != client.FactorStatusEnrolled {
-		rec = newPendingRecord(e.RequestState, r.now())
-		if e.RequestState != "" {
+		if simultaneous != simultaneousKept {
+			rec = newPendingRecord(e.RequestState, r.now())
+		}
+		if e.RequestState != "" && simultaneous != simultaneousKept {
 			resp.Diagnostics.AddWarning(capitalize(r.kind.label)+" factor enrolled: passcode sent", r.pendingDetail(c))
 		}
 	}
