@@ -31,9 +31,14 @@ func (r *passcodeFactorResource) Create(ctx context.Context, req resource.Create
 	var added *client.MFADevice
 	sent := false
 	defer func() { release(added, sent) }()
-	pc, ok := r.checkPendingDevice(ctx, userID, m, takeOver, devices, derr, &resp.Diagnostics)
-	if !ok {
+	pc, facts := r.createFacts(ctx, userID, m, takeOver, devices, derr)
+	decision := decidePasscodeCreate(facts)
+	if decision.outcome == createRefuse {
+		resp.Diagnostics.Append(r.createRefusalDiagnostic(decision.refusal, userID, pc, facts, derr))
 		return
+	}
+	if decision.warnUnchecked {
+		resp.Diagnostics.Append(r.uncheckedWarning(userID, pc))
 	}
 	defer r.forgetListing(userID)
 	enrollReq.Before = pc.before
@@ -56,11 +61,10 @@ func (r *passcodeFactorResource) Create(ctx context.Context, req resource.Create
 	if e.Lost != nil {
 		resp.Diagnostics.Append(r.settledEnrollmentWarning(e))
 	}
-	if takeOver {
-		r.takenOverWarning(e.FactorID, pc.found, &resp.Diagnostics)
-	}
 	simultaneous := simultaneousNone
-	if !takeOver || len(pc.found) == 0 {
+	if decision.outcome == createTakeOver {
+		r.takenOverWarning(e.FactorID, pc.found, &resp.Diagnostics)
+	} else {
 		// A take-over restarts on purpose; any other restart is another apply's enrollment.
 		simultaneous = r.checkSimultaneous(ctx, userID, e, &resp.Diagnostics)
 	}

@@ -64,10 +64,13 @@ func decideSimultaneous(restarted bool, probe probeResult) simultaneousOutcome {
 
 // checkSimultaneous runs the check after enrollment e and returns the outcome. It costs one
 // read of the device; the probe only follows a restart. Without the role that reads devices,
-// or in self-service mode, nothing is checked (the pending check already warned).
+// in self-service mode, or after a lost answer, nothing is checked (the pending check already
+// warned where it could not read).
 func (r *passcodeFactorResource) checkSimultaneous(ctx context.Context, userID string, e *client.Enrollment, diags *diag.Diagnostics) simultaneousOutcome {
 	admin := r.api.admin()
-	if admin == nil || e.RequestState == "" {
+	if admin == nil || e.RequestState == "" || e.Lost != nil {
+		// After a lost answer the client may have sent the enrollment again, restarting its own
+		// request: a restart is then no sign of another apply, and is not checked.
 		return simultaneousNone
 	}
 	times, err := admin.DeviceTimes(ctx, e.FactorID)
