@@ -117,9 +117,8 @@ func (r *passcodeFactorResource) simultaneousDiagnostic(userID, factorID string,
 				"so this request restarted that enrollment instead of making a factor of its own. The other apply holds "+
 				"factor %s; this state does not, so that one factor never has two owners. The passcode the other "+
 				"enrollment sent no longer works, and a new one was sent to the %s (finding out which request is "+
-				"current resends it): the other workspace's next passcode submission is refused as restarted "+
-				"elsewhere, and raising otp_resend_version with take_over_pending_enrollment = true there sends a new "+
-				"one.\n\nIf this configuration should manage the factor instead, remove it from the other one and "+
+				"current resends it). The other workspace's next passcode submission sends nothing and says how to get "+
+				"a new passcode there.\n\nIf this configuration should manage the factor instead, remove it from the other one and "+
 				"adopt it here. %s Otherwise remove this resource.", dev, r.kind.label, userID, factorID, factorID, dev, imp))
 	case simultaneousUnknown:
 		return diag.NewErrorDiagnostic("Another enrollment of this "+dev+" started at the same moment",
