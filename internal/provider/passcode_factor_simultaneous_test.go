@@ -118,6 +118,9 @@ func applyAsync(cli *cliRun) (int, string) {
 	return 0, out.String()
 }
 
+// keyDeviceTimes is the read of one device's times after a pending enrollment.
+const keyDeviceTimes = "GET /admin/v1/Devices/{id}"
+
 func TestAccPasscodeFactor_twoProcessesOneDevice(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
@@ -146,6 +149,7 @@ func TestAccPasscodeFactor_twoProcessesOneDevice(t *testing.T) {
 				}
 				cli.writeProviderConfig(provider + kind.resource(userID))
 			}
+			devicesRead := env.Emulator.Stats().Requests[keyDeviceTimes]
 			var codes [2]int
 			var outs [2]string
 			var wg sync.WaitGroup
@@ -182,6 +186,10 @@ func TestAccPasscodeFactor_twoProcessesOneDevice(t *testing.T) {
 			}
 			if !strings.Contains(outs[lost], "Another apply enrolled this") || !strings.Contains(outs[lost], factorID) {
 				t.Errorf("%s: the failing apply does not say another apply holds factor %s:\n%s", where, factorID, lastBytes(outs[lost], 3000))
+			}
+			// The check's cost: one read of the device's times per create that sent a passcode.
+			if n := env.Emulator.Stats().Requests[keyDeviceTimes] - devicesRead; n != 2 {
+				t.Errorf("%s: %d reads of the device's times for two creates, want one each", where, n)
 			}
 			t.Logf("%s: apply %d kept factor %s, apply %d failed saying so", where, won+1, factorID, lost+1)
 		}

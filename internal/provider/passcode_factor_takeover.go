@@ -70,6 +70,7 @@ func (r *passcodeFactorResource) createFacts(ctx context.Context, userID string,
 		f.lookup = lookupFailed
 		return pc, f
 	}
+	f.lookup = lookupRead
 	pc.before = make([]string, 0, len(devices))
 	enrolledHere := 0
 	for _, d := range devices {
