@@ -20,7 +20,7 @@ import (
 var reads = map[string]bool{
 	"FindUserFactors": true, "GetAuthenticationFactorSettings": true, "GetFactor": true, "GetMyDevice": true, "GetVerification": true,
 	"ListAllUsers": true, "ListFactors": true, "ListMyDevices": true, "ListUsers": true,
-	"Me": true, "UserDevices": true, "UserLoginAttempts": true,
+	"Me": true, "UserDevices": true, "DeviceTimes": true, "UserLoginAttempts": true,
 	"GetSecurityQuestionSettings": true, "ListSecurityQuestions": true, "MySecurityQuestions": true, "UserSecurityQuestions": true,
 }
 

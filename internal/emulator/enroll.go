@@ -122,6 +122,11 @@ func (s *Server) enrollEmailLocked(u *userState, req enrollRequest, skip bool) (
 // startOrSkipLocked either enrolls an SMS/EMAIL factor at once (skipFactorVerification) or
 // (re)starts its passcode round trip: a new OTP and a new requestState, the old one void.
 func (s *Server) startOrSkipLocked(u *userState, f *factor, ext externalClient, skip bool) map[string]any {
+	if f.otp != "" {
+		// A restart (or a resend) of an enrollment that already sent a passcode changes the
+		// device: its meta.lastModified moves past meta.created (decision 3, EMULATOR.md).
+		f.modified = s.now()
+	}
 	if skip {
 		s.markEnrolledLocked(u, f)
 		return enrollmentBody(f)

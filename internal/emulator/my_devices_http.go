@@ -246,3 +246,21 @@ func myRemoverLocked(r *http.Request, s *Server, u *userState, userRef, typ stri
 	}
 	return scimOK(http.StatusCreated, body)
 }
+
+// handleSCIMGetDevice is GET /admin/v1/Devices/{id}, where the $ref of a user's device
+// points: the Device resource of §6.6 (meta.created, meta.lastModified included) for an
+// application that reads users. A device id is a factor id of some user.
+func (s *Server) handleSCIMGetDevice(r *http.Request) (reply, error) {
+	id := r.PathValue("id")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, u := range s.users {
+		if f := u.factors[id]; f != nil && f.ID != SecurityQuestionsFactorID {
+			d := myDeviceLocked(u, f, baseURL(r))
+			d["meta"] = map[string]any{"created": stringAt(d, "meta", "created"), "lastModified": stringAt(d, "meta", "lastModified"),
+				"resourceType": "Device", "location": baseURL(r) + "/admin/v1/Devices/" + f.ID}
+			return scimOK(http.StatusOK, d)
+		}
+	}
+	return reply{}, errSCIMResourceNotFound(id, "Device")
+}

@@ -35,6 +35,7 @@ func (s *Server) routes() {
 	scim("GET /admin/v1/Users/{id}", s.handleSCIMGet)
 	scim("DELETE /admin/v1/Users/{id}", s.handleSCIMDelete)
 	scim("POST /admin/v1/Users/.search", s.handleSCIMSearch)
+	scim("GET /admin/v1/Devices/{id}", s.handleSCIMGetDevice)
 	// The Users collection exists: other methods on it are 405, once the token is checked.
 	for _, method := range []string{http.MethodPut, http.MethodPatch, http.MethodDelete} {
 		m.HandleFunc(method+" /admin/v1/Users", s.serve(s.withSCIMTokenOnly(func(r *http.Request) (reply, error) {

@@ -72,7 +72,7 @@ type factor struct {
 	OfflineTOTP  bool
 	SharedSecret string // base32, TOTP only
 	created      time.Time
-	modified     time.Time // last rename; zero: never changed since created
+	modified     time.Time // last rename or restart of its enrollment; zero: never changed since created
 	totpSpent    int64     // the last TOTP step whose code was accepted; 0 = none
 
 	// Pending OTP enrollment.

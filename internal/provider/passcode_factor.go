@@ -101,8 +101,15 @@ const passcodeSafetyDescription = "\n\n" +
 	"`take_over_pending_enrollment` is `true`. The check at creation reads the user's devices in " +
 	"SCIM: with the **MFA Client** role alone (no **User Administrator**), it cannot run, and the create warns and " +
 	"goes on. It reads a user's devices once per Terraform run, shared by that user's creates (which see each other's " +
-	"enrollments); an enrollment of the same device by another run at the same moment is not seen, and is caught at " +
-	"the next passcode submission or resend. See the [activation flows guide](../guides/activation-flows.md#when-things-go-wrong-half-way)."
+	"enrollments). Two runs that enroll the same device at the same moment (two CI jobs) both pass that check; after " +
+	"an enrollment that sends a passcode, the create therefore reads the device's creation and modification times once " +
+	"(`GET /admin/v1/Devices/{id}`, same role), and when the device was enrolled again since it was created, asks the " +
+	"service which request is current (a resend with its request, which sends nothing when another request replaced " +
+	"it): the run whose request created the factor keeps it, and the run whose request restarted it fails, naming the " +
+	"factor, with nothing in its state. Not covered: enrollments less than a millisecond apart (the service's clock), " +
+	"one-step enrollments (`skip_verification`, where the second is refused as already enrolled anyway, unless the " +
+	"other run sent a passcode), a create whose enrollment answer was lost, and three runs at once. See the " +
+	"[activation flows guide](../guides/activation-flows.md#when-things-go-wrong-half-way)."
 
 // ImportState is the common import; skip_verification starts as false, since the service
 // cannot tell how a factor was enrolled (keepImportedBool then accepts either value).

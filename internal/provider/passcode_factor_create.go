@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -30,9 +31,14 @@ func (r *passcodeFactorResource) Create(ctx context.Context, req resource.Create
 	var added *client.MFADevice
 	sent := false
 	defer func() { release(added, sent) }()
-	pc, ok := r.checkPendingDevice(ctx, userID, m, takeOver, devices, derr, &resp.Diagnostics)
-	if !ok {
+	pc, facts := r.createFacts(ctx, userID, m, takeOver, devices, derr)
+	decision := decidePasscodeCreate(facts)
+	if decision.outcome == createRefuse {
+		resp.Diagnostics.Append(r.createRefusalDiagnostic(decision.refusal, userID, pc, facts, derr))
 		return
+	}
+	if decision.warnUnchecked {
+		resp.Diagnostics.Append(r.uncheckedWarning(userID, pc))
 	}
 	defer r.forgetListing(userID)
 	enrollReq.Before = pc.before
@@ -55,8 +61,18 @@ func (r *passcodeFactorResource) Create(ctx context.Context, req resource.Create
 	if e.Lost != nil {
 		resp.Diagnostics.Append(r.settledEnrollmentWarning(e))
 	}
-	if takeOver {
+	simultaneous := simultaneousNone
+	if decision.outcome == createTakeOver {
 		r.takenOverWarning(e.FactorID, pc.found, &resp.Diagnostics)
+	} else {
+		// A take-over restarts on purpose; any other restart is another apply's enrollment.
+		simultaneous = r.checkSimultaneous(ctx, userID, e, &resp.Diagnostics)
+	}
+	if d := r.simultaneousDiagnostic(userID, e.FactorID, simultaneous); d != nil {
+		resp.Diagnostics.Append(d)
+		if d.Severity() == diag.SeverityError {
+			return
+		}
 	}
 	added = &client.MFADevice{Value: e.FactorID, Display: e.DisplayName, FactorType: r.kind.method,
 		FactorStatus: enrollmentStatus(e)}
@@ -69,8 +85,10 @@ func (r *passcodeFactorResource) Create(ctx context.Context, req resource.Create
 	// The private record is written once: the new request of a pending factor, or nothing.
 	var rec pendingRecord
 	if c.Status.ValueString() != client.FactorStatusEnrolled {
-		rec = newPendingRecord(e.RequestState, r.now())
-		if e.RequestState != "" {
+		if simultaneous != simultaneousKept {
+			rec = newPendingRecord(e.RequestState, r.now())
+		}
+		if e.RequestState != "" && simultaneous != simultaneousKept {
 			resp.Diagnostics.AddWarning(capitalize(r.kind.label)+" factor enrolled: passcode sent", r.pendingDetail(c))
 		}
 	}

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"fmt"
 	"regexp"
 	"testing"
 
@@ -101,4 +102,32 @@ func TestAccPasscodeFactor_skipVerification(t *testing.T) {
 			),
 		}}
 	})
+}
+
+// TestAccPasscodeFactor_deviceLimitCountsThisApply (issue 28): three new SMS factors of one
+// user in a domain that allows two enrolled devices. The plan checks each against the user's
+// devices then (none), so it passes; the apply's creates take turns over one read of the
+// user's devices, which holds what the earlier creates enrolled, so the third is refused
+// before it is sent, saying that this apply's creates reached the limit.
+func TestAccPasscodeFactor_deviceLimitCountsThisApply(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, withSettingsReader, func(c *emulator.Config) { c.MaxEnrolledDevices = 2 })
+	env.requireEmulator(t, "a domain with a device limit")
+	userID := env.newUser(t)
+	cfg := env.providerConfig()
+	for i, number := range []string{"7700900101", "7700900102", "7700900103"} {
+		cfg += smsResource(fmt.Sprintf("n%d", i), userID, "+44", number, "  skip_verification = true")
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			PreConfig: env.Emulator.ResetStats,
+			Config:    cfg,
+			ExpectError: diagRE("The user has the domain's maximum of enrolled devices", "has 2 enrolled devices",
+				"counting those this apply enrolled", "at most 2", "nothing was sent"),
+		}},
+	})
+	if n := env.Emulator.Stats().Requests[keyEnroll]; n != 2 {
+		t.Errorf("%d enrollments sent, want 2: the third must be refused before it is sent", n)
+	}
 }

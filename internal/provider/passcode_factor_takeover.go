@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -44,67 +45,97 @@ func (r *passcodeFactorResource) sharedDevices(ctx context.Context, userID strin
 	return r.listings.devices.take(ctx, userID, r.api.UserDevices)
 }
 
-// checkPendingDevice looks at the user's SCIM devices before an enrollment and refuses, unless
-// take_over_pending_enrollment is set, to restart a pending enrollment of the same device.
-// When the devices cannot be read for want of the role, the create goes on with a warning
-// naming the role: refusing every create of a least-privilege setup (MFA Client only) would
-// break it, while a warning leaves the choice, and the way to make the check work, with the
-// user. Any other failure of the lookup stops the create before anything is sent. It
-// reports whether the create may go on.
-func (r *passcodeFactorResource) checkPendingDevice(ctx context.Context, userID string, m passcodeFactorModel,
-	takeOver bool, devices []client.MFADevice, err error, diags *diag.Diagnostics) (pendingCheck, bool) {
+// createFacts gathers what a create knows before it sends anything, from the user's devices
+// (devices, or the error of reading them) and, when this apply already enrolled devices for
+// the user, the domain's device limit: the plan-time check saw each new factor alone, and
+// only the creates of the same apply can have changed the count since. It reads nothing else.
+func (r *passcodeFactorResource) createFacts(ctx context.Context, userID string, m passcodeFactorModel,
+	takeOver bool, devices []client.MFADevice, err error) (pendingCheck, createFacts) {
 	var pc pendingCheck
+	f := createFacts{takeOver: takeOver}
 	switch {
 	case (errors.Is(err, client.ErrForbidden) || errors.Is(err, client.ErrUnauthorized)) &&
 		!errors.Is(err, client.ErrTokenRefused) && !errors.Is(err, client.ErrUnreachable):
-		// The role is missing; refused credentials or an unreachable domain stop the create below.
+		// The role is missing; refused credentials or an unreachable domain stop the create.
 		pc.unchecked = "reading the user's devices (GET /admin/v1/Users/" + userID + ") was refused (" + serviceErrorText(err) + ")"
-		if !takeOver {
-			diags.AddWarning("Could not check for a pending enrollment of this "+r.deviceWord(),
-				fmt.Sprintf("Before enrolling the %s factor of user %s, Terraform looks for a pending enrollment of the "+
-					"same %s (another workspace's, or one the person started), which the enrollment would restart, "+
-					"voiding the passcode sent for it. The MFA API does not list pending factors, and %s. Grant the "+
-					"confidential application the %s app role so that the check can run; until then, enrolling a "+
-					"device someone else is enrolling restarts their enrollment unnoticed.",
-					r.kind.label, userID, r.deviceWord(), pc.unchecked, roleUserAdministrator))
-		}
-		return pc, true
+		f.lookup = lookupRefused
+		return pc, f
 	case errors.Is(err, client.ErrNotFound):
-		// No such user: the enrollment's own answer (AUTH-3018) says so, with its hint.
-		return pc, true
+		f.lookup = lookupNoUser
+		return pc, f
 	case err != nil && ctx.Err() != nil:
-		// Terraform is stopping (Ctrl-C, a cancelled job): the enrollment was never sent.
-		diags.AddError(fmt.Sprintf("Interrupted: the %s factor of user %s was not enrolled", r.kind.label, userID),
-			"Terraform was stopping before the enrollment request was sent, so nothing was created on the identity "+
-				"domain and nothing needs cleaning up. Apply again to enroll it.")
-		return pc, false
+		f.lookup = lookupInterrupted
+		return pc, f
 	case err != nil:
-		diags.Append(apiErrorDiagnostic(fmt.Sprintf("Could not check for a pending enrollment of the %s factor of user %s",
-			r.kind.label, userID), err))
-		return pc, false
+		f.lookup = lookupFailed
+		return pc, f
 	}
+	f.lookup = lookupRead
 	pc.before = make([]string, 0, len(devices))
+	enrolledHere := 0
 	for _, d := range devices {
 		pc.before = append(pc.before, d.Value)
 		if strings.EqualFold(d.FactorType, r.kind.method) && devicePending(d) && m.identifies(d.Display) {
 			pc.found = append(pc.found, d)
 		}
+		if !devicePending(d) && slices.ContainsFunc(deviceMethods, func(x string) bool { return strings.EqualFold(x, d.FactorType) }) {
+			f.enrolled++
+			if r.listings != nil && r.listings.devices != nil && r.listings.devices.enrolledHere(userID, d.Value) {
+				enrolledHere++
+			}
+		}
 	}
-	if len(pc.found) == 0 || takeOver {
-		return pc, true
+	f.pending, f.pendingHere = len(pc.found), len(pc.found) > 0 && r.allEnrolledHere(userID, pc.found)
+	if enrolledHere > 0 {
+		// At most one settings read per process (shared with the plan-time checks).
+		if s, serr := r.policy.read(ctx); serr == nil && s != nil {
+			f.deviceLimit = s.MaxEnrolledDevices
+		}
 	}
-	if r.allEnrolledHere(userID, pc.found) {
-		diags.AddAttributeError(path.Root(attrTakeOverPending), "Another resource of this configuration enrolls the same "+r.deviceWord(),
+	return pc, f
+}
+
+// createRefusalDiagnostic says why a create sent nothing (decidePasscodeCreate's refusal).
+func (r *passcodeFactorResource) createRefusalDiagnostic(why createRefusal, userID string, pc pendingCheck, f createFacts, lookErr error) diag.Diagnostic {
+	switch why {
+	case refuseInterrupted:
+		return diag.NewErrorDiagnostic(fmt.Sprintf("Interrupted: the %s factor of user %s was not enrolled", r.kind.label, userID),
+			"Terraform was stopping before the enrollment request was sent, so nothing was created on the identity "+
+				"domain and nothing needs cleaning up. Apply again to enroll it.")
+	case refuseLookupFailed:
+		return apiErrorDiagnostic(fmt.Sprintf("Could not check for a pending enrollment of the %s factor of user %s",
+			r.kind.label, userID), lookErr)
+	case refusePendingHere:
+		return diag.NewAttributeErrorDiagnostic(path.Root(attrTakeOverPending), "Another resource of this configuration enrolls the same "+r.deviceWord(),
 			fmt.Sprintf("Earlier in this apply, another resource enrolled the %s factor of user %s for this %s (factor %s), "+
 				"which is still pending. One device can be managed by one resource only: enrolling it again would restart "+
 				"that enrollment and void the passcode just sent for it. Remove one of the two resources from the "+
 				"configuration (or give it another %s); nothing was sent for this one.",
 				r.kind.label, userID, r.deviceWord(), pc.found[0].Value, r.deviceWord()))
-		return pc, false
+	case refusePendingElsewhere:
+		return diag.NewAttributeErrorDiagnostic(path.Root(attrTakeOverPending), "A pending enrollment of this device already exists",
+			r.pendingExistsDetail(userID, pc.found))
+	case refuseDeviceLimit:
+		return diag.NewAttributeErrorDiagnostic(path.Root(attrUserID), "The user has the domain's maximum of enrolled devices",
+			fmt.Sprintf("User %s has %d enrolled devices, counting those this apply enrolled a moment ago, and the identity "+
+				"domain allows at most %d (maxEnrolledDevices, max_enrolled_devices of the idcsmfa_mfa_settings data source): "+
+				"enrolling %s factor would be refused, so nothing was sent. The plan checked each new factor against the "+
+				"devices the user had then; together, this configuration's new factors for the user exceed the limit. "+
+				"Remove some of them, delete one of the user's devices, or raise the limit in the domain (Security > MFA), "+
+				"then apply again.", userID, f.enrolled, f.deviceLimit, r.kind.aLabel()))
 	}
-	diags.AddAttributeError(path.Root(attrTakeOverPending), "A pending enrollment of this device already exists",
-		r.pendingExistsDetail(userID, pc.found))
-	return pc, false
+	return nil
+}
+
+// uncheckedWarning follows a create whose pending check could not read the user's devices.
+func (r *passcodeFactorResource) uncheckedWarning(userID string, pc pendingCheck) diag.Diagnostic {
+	return diag.NewWarningDiagnostic("Could not check for a pending enrollment of this "+r.deviceWord(),
+		fmt.Sprintf("Before enrolling the %s factor of user %s, Terraform looks for a pending enrollment of the "+
+			"same %s (another workspace's, or one the person started), which the enrollment would restart, "+
+			"voiding the passcode sent for it. The MFA API does not list pending factors, and %s. Grant the "+
+			"confidential application the %s app role so that the check can run; until then, enrolling a "+
+			"device someone else is enrolling restarts their enrollment unnoticed.",
+			r.kind.label, userID, r.deviceWord(), pc.unchecked, roleUserAdministrator))
 }
 
 // allEnrolledHere reports whether every pending device found was enrolled by this provider
