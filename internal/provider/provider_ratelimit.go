@@ -36,9 +36,8 @@ func rateLimitAttributes() map[string]schema.Attribute {
 				"Free, Oracle Apps, Oracle Apps Premium, Premium, External User). With it, the provider paces every request " +
 				"so that each group of endpoints (AuthN, Token Management, Others) stays within `api_capacity` percent of " +
 				"the group's per-second and per-minute limits, across all resources of the run: the apply gets no 429. " +
-				"Without it, the provider adapts instead: it starts within a Free domain's per-second limits and speeds " +
-				"up with each answer until the domain's first 429, which slows that group for every request; the pace " +
-				"then recovers gradually. The console's spelling is accepted too (`Oracle Apps Premium`). Falls back to `" + envDomainType + "`.",
+				"Without it, the provider adapts to the domain's 429 answers instead (a 429 slows that group for every " +
+				"request, and the pace recovers gradually; the first requests of each command are not paced). The console's spelling is accepted too (`Oracle Apps Premium`). Falls back to `" + envDomainType + "`.",
 			Validators: []validator.String{domainTypeValidator{}},
 		},
 		attrAPICapacity: schema.Int64Attribute{
