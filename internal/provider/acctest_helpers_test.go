@@ -286,6 +286,29 @@ func lockUser(t *testing.T, env *testEnv, userID string, locked bool) {
 
 // --- Bad input ---
 
+// planErrorCase is a configuration that must fail at plan time with a diagnostic matching want.
+type planErrorCase struct {
+	name, config string
+	want         *regexp.Regexp
+}
+
+// runPlanErrors plans each case's configuration in one TestCase: nothing is applied, so the
+// state stays empty and the cases share one init and one teardown instead of ~4 terraform runs
+// each (issue 26). A failure names its step; the log names each step's case.
+func runPlanErrors(t *testing.T, cases []planErrorCase) {
+	t.Helper()
+	steps := make([]resource.TestStep, len(cases))
+	for i, c := range cases {
+		t.Logf("step %d: %s", i+1, c.name)
+		steps[i] = resource.TestStep{Config: c.config, PlanOnly: true, ExpectError: c.want}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		TerraformVersionChecks:   skipBelow1_11,
+		Steps:                    steps,
+	})
+}
+
 // badInputCase is one bad input a user can give (issue 8): its steps expect the exact
 // diagnostic (summary, the service's AUTH code and message, and the hint), and then prove the
 // state stayed consistent: a failed creation leaves nothing in state or on the server (the
@@ -297,20 +320,27 @@ type badInputCase struct {
 	// steps gets a fresh environment and user. Every ExpectError step is followed by a step
 	// that checks the state and the server.
 	steps func(t *testing.T, env *testEnv, userID string) []resource.TestStep
+	// applies says that a step applies successfully (a pending factor, a fixed input): the
+	// case leaves something in state and runs in a TestCase of its own. Without it, every step
+	// expects an error or only plans, and the case shares one TestCase with the others.
+	applies bool
 }
 
-// runBadInputCases runs each case against its own emulator, in parallel.
+// runBadInputCases runs each case against its own emulator and user. The cases that apply
+// run in parallel, each in its own TestCase. The others run one after another in a single
+// TestCase (issue 26: one init and one teardown for all instead of one each, ~4 terraform
+// runs per case): none of their steps applies, and each ends with its proof that nothing was
+// created, so each leaves the state empty for the next. The log names each case's steps.
 func runBadInputCases(t *testing.T, cases []badInputCase) {
+	var shared []badInputCase
 	for _, tc := range cases {
+		if !tc.applies {
+			shared = append(shared, tc)
+			continue
+		}
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			env := newTestEnv(t, func(c *emulator.Config) {
-				if tc.emulator != nil {
-					tc.emulator(c)
-				}
-			})
-			env.requireEmulator(t, "emulator settings, locked users and the outbox")
-			userID := env.newUser(t)
+			env, userID := newBadInputEnv(t, tc)
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				CheckDestroy:             checkNoFactorsLeft(env, userID),
@@ -318,6 +348,42 @@ func runBadInputCases(t *testing.T, cases []badInputCase) {
 			})
 		})
 	}
+	if len(shared) == 0 {
+		return
+	}
+	t.Run("inputs_that_create_nothing", func(t *testing.T) {
+		t.Parallel()
+		var steps []resource.TestStep
+		var checks []resource.TestCheckFunc
+		for _, tc := range shared {
+			env, userID := newBadInputEnv(t, tc)
+			caseSteps := tc.steps(t, env, userID)
+			for i, s := range caseSteps {
+				if s.ExpectError == nil && !s.PlanOnly {
+					t.Fatalf("case %q, step %d applies: set applies in the case, so that it runs alone", tc.name, i+1)
+				}
+			}
+			t.Logf("steps %d-%d: %s", len(steps)+1, len(steps)+len(caseSteps), tc.name)
+			steps = append(steps, caseSteps...)
+			checks = append(checks, checkNoFactorsLeft(env, userID))
+		}
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			CheckDestroy:             resource.ComposeAggregateTestCheckFunc(checks...),
+			Steps:                    steps,
+		})
+	})
+}
+
+// newBadInputEnv is a case's own emulator, with the case's settings, and user.
+func newBadInputEnv(t *testing.T, tc badInputCase) (*testEnv, string) {
+	env := newTestEnv(t, func(c *emulator.Config) {
+		if tc.emulator != nil {
+			tc.emulator(c)
+		}
+	})
+	env.requireEmulator(t, "emulator settings, locked users and the outbox")
+	return env, env.newUser(t)
 }
 
 // stepNothingWasCreated follows a failed creation: the server holds no factor for the user,

@@ -151,38 +151,48 @@ func TestAccPasscodeFactor_importThenEmptyPlan(t *testing.T) {
 	})
 }
 
-// importCase imports id(userID, otherImportID) into the kind's resource; an enrolled factor
-// of another kind exists so that a case can name a factor of the wrong kind.
-func importCase(k passcodeKindCase, id func(userID, otherImportID string) string, want *regexp.Regexp) func(*testing.T, *testEnv, string) []resource.TestStep {
+// importAttempt is an import ID that must fail with want; id builds it from the user's id and
+// the import ID of the enrolled factor of the other kind.
+type importAttempt struct {
+	id   func(userID, otherImportID string) string
+	want *regexp.Regexp
+}
+
+// importAttempts imports each attempt's ID into the kind's resource, beside an enrolled factor
+// of another kind (so that an attempt can name a factor of the wrong kind), then checks that
+// the failed imports changed nothing. An import step works in a working directory of its own
+// and never writes the test's state, so one check after all of them proves it for each, and
+// the factors are enrolled once for all (issue 26).
+func importAttempts(k passcodeKindCase, attempts ...importAttempt) func(*testing.T, *testEnv, string) []resource.TestStep {
 	return func(t *testing.T, env *testEnv, userID string) []resource.TestStep {
 		var otherImportID string
 		other := k.other()
 		otherAddr := other.typeName + ".other"
 		cfg := k.config(env, userID, "  skip_verification = true") + other.resource("other", userID, "  skip_verification = true")
-		return []resource.TestStep{
-			{Config: cfg, Check: captureAttr(otherAddr, "id", &otherImportID)},
-			{
+		steps := []resource.TestStep{{Config: cfg, Check: captureAttr(otherAddr, "id", &otherImportID)}}
+		for _, a := range attempts {
+			steps = append(steps, resource.TestStep{
 				Config:            cfg,
 				ResourceName:      k.addr(),
 				ImportState:       true,
-				ImportStateIdFunc: func(*terraform.State) (string, error) { return id(userID, otherImportID), nil },
-				ExpectError:       want,
-			},
-			{
-				// The failed import changed nothing: both factors still in state and on the server.
-				Config: cfg,
-				Check: resource.ComposeTestCheckFunc(
-					resource.TestCheckResourceAttr(k.addr(), "status", emulator.StatusEnrolled),
-					resource.TestCheckResourceAttr(otherAddr, "status", emulator.StatusEnrolled),
-					func(*terraform.State) error {
-						if fs := env.emulatorFactors(userID); len(fs) != 2 {
-							return fmt.Errorf("want the %s and the %s factor on the server, got %+v", k.label, other.label, fs)
-						}
-						return nil
-					},
-				),
-			},
+				ImportStateIdFunc: func(*terraform.State) (string, error) { return a.id(userID, otherImportID), nil },
+				ExpectError:       a.want,
+			})
 		}
+		return append(steps, resource.TestStep{
+			// The failed imports changed nothing: both factors still in state and on the server.
+			Config: cfg,
+			Check: resource.ComposeTestCheckFunc(
+				resource.TestCheckResourceAttr(k.addr(), "status", emulator.StatusEnrolled),
+				resource.TestCheckResourceAttr(otherAddr, "status", emulator.StatusEnrolled),
+				func(*terraform.State) error {
+					if fs := env.emulatorFactors(userID); len(fs) != 2 {
+						return fmt.Errorf("want the %s and the %s factor on the server, got %+v", k.label, other.label, fs)
+					}
+					return nil
+				},
+			),
+		})
 	}
 }
 

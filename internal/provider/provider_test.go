@@ -226,18 +226,11 @@ provider "idcsmfa" {
   client_secret = "secret"
 }`, env.Host), []string{"Unknown provider attribute host", "statically", "IDCS_HOST"}},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			tfresource.Test(t, tfresource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []tfresource.TestStep{{
-					Config:      testAccProviderOnlyConfig(tc.block, userID),
-					PlanOnly:    true,
-					ExpectError: diagRE(tc.want...),
-				}},
-			})
-		})
+	planErrors := make([]planErrorCase, len(cases))
+	for i, tc := range cases {
+		planErrors[i] = planErrorCase{tc.name, testAccProviderOnlyConfig(tc.block, userID), diagRE(tc.want...)}
 	}
+	runPlanErrors(t, planErrors)
 }
 
 // TestAccProvider_badInput: a provider block that cannot work fails the apply of an SMS

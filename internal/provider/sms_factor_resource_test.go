@@ -205,7 +205,8 @@ func TestAccSMSFactor_planWarnsPasscodeNotSubmitted(t *testing.T) {
 // of an import block that could take over the wrong one.
 func TestAccSMSFactor_alreadyEnrolledAmbiguous(t *testing.T) {
 	runBadInputCases(t, []badInputCase{{
-		name: "two factors with the same visible digits",
+		name:    "two factors with the same visible digits",
+		applies: true,
 		steps: func(t *testing.T, env *testEnv, userID string) []resource.TestStep {
 			// Both show as +44XXXXXXX456; only the first is the configured number.
 			same := enrollDirect(t, env, userID, smsReq("7700900456", true))

@@ -278,21 +278,13 @@ func TestAccTOTPFactor_badInput(t *testing.T) {
 	secret := func(s, extra string) string {
 		return plain(fmt.Sprintf("  shared_secret_wo = %q\n  shared_secret_wo_version = 1\n%s", s, extra))
 	}
-	steps := []resource.TestStep{
-		{Config: secret("not base32!!", ""), ExpectError: diagRE("Invalid TOTP secret", "not base32")},
-		{Config: secret("JBSWY3DPEHPK3PXP", ""), ExpectError: diagRE("Invalid TOTP secret", "shorter than 128 bits")},
-		{Config: plain(fmt.Sprintf("  shared_secret_wo = %q", testTOTPSecretOther)), ExpectError: diagRE("shared_secret_wo_version", "must be")},
-		{Config: secret(testTOTPSecretOther, "  digits = 9"), ExpectError: diagRE("digits", "between 6 and 8")},
-		{Config: secret(testTOTPSecretOther, `  algorithm = "MD5"`), ExpectError: diagRE("algorithm", "SHA1", "SHA256", "SHA512")},
-		{Config: plain(""), ExpectError: diagRE("Missing TOTP secret", "shared_secret_wo_version")},
-	}
-	for i := range steps {
-		steps[i].PlanOnly = true
-	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		TerraformVersionChecks:   skipBelow1_11,
-		Steps:                    steps,
+	runPlanErrors(t, []planErrorCase{
+		{"secret not base32", secret("not base32!!", ""), diagRE("Invalid TOTP secret", "not base32")},
+		{"secret too short", secret("JBSWY3DPEHPK3PXP", ""), diagRE("Invalid TOTP secret", "shorter than 128 bits")},
+		{"secret without version", plain(fmt.Sprintf("  shared_secret_wo = %q", testTOTPSecretOther)), diagRE("shared_secret_wo_version", "must be")},
+		{"9 digits", secret(testTOTPSecretOther, "  digits = 9"), diagRE("digits", "between 6 and 8")},
+		{"MD5", secret(testTOTPSecretOther, `  algorithm = "MD5"`), diagRE("algorithm", "SHA1", "SHA256", "SHA512")},
+		{"no secret", plain(""), diagRE("Missing TOTP secret", "shared_secret_wo_version")},
 	})
 }
 

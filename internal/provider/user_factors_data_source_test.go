@@ -172,38 +172,22 @@ data "idcsmfa_user_factors" "missing" {
 func TestAccUserFactors_exactlyOneOf(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
-
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config: env.providerConfig() + `
+	runPlanErrors(t, []planErrorCase{
+		{"user_id and user_name", env.providerConfig() + `
 data "idcsmfa_user_factors" "both" {
   user_id   = "a11ce000000000000000000000000001"
   user_name = "alice"
 }
-`,
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination.*only one\) of \[user_id,user_name\] is`),
-			},
-			{
-				Config: env.providerConfig() + `
+`, regexp.MustCompile(`(?s)Invalid Attribute Combination.*only one\) of \[user_id,user_name\] is`)},
+		{"neither", env.providerConfig() + `
 data "idcsmfa_user_factors" "neither" {}
-`,
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination.*No attribute specified when one \(and only one\) of \[user_id,user_name\]`),
-			},
-			{
-				// user_id is checked like the factor resources' user_id: an OCID is refused at plan time.
-				Config: env.providerConfig() + `
+`, regexp.MustCompile(`(?s)Invalid Attribute Combination.*No attribute specified when one \(and only one\) of \[user_id,user_name\]`)},
+		// user_id is checked like the factor resources' user_id: an OCID is refused at plan time.
+		{"an OCID as user_id", env.providerConfig() + `
 data "idcsmfa_user_factors" "ocid" {
   user_id = "ocid1.user.oc1..aaaaaaaa5m3cjjlo7ml5ywkzcqbvnlh6rjvbdftqczjn6k5xtmnhcqwntkxq"
 }
-`,
-				PlanOnly:    true,
-				ExpectError: diagRE("OCID instead of the user's GUID", "To find a user's GUID"),
-			},
-		},
+`, diagRE("OCID instead of the user's GUID", "To find a user's GUID")},
 	})
 }
 
