@@ -209,6 +209,32 @@ func checkOnlyFactor(env *testEnv, addr, userID string, factorID *string, status
 	)
 }
 
+// runCheck runs a check that asks the server and not the state, where a step runs none: in a
+// PlanOnly step's PreConfig, or after the TestCase.
+func runCheck(t *testing.T, check resource.TestCheckFunc) {
+	t.Helper()
+	if err := check(nil); err != nil {
+		t.Error(err)
+	}
+}
+
+// importedAttrs is an ImportStateCheck: the import wrote one instance, with these attributes.
+// It is where an imported state is checked at no extra terraform run (a PlanOnly step after
+// the import runs neither Check nor ConfigStateChecks).
+func importedAttrs(want map[string]string) resource.ImportStateCheckFunc {
+	return func(states []*terraform.InstanceState) error {
+		if len(states) != 1 {
+			return fmt.Errorf("want one imported instance, got %d", len(states))
+		}
+		for k, v := range want {
+			if got := states[0].Attributes[k]; got != v {
+				return fmt.Errorf("imported %s = %q, want %q", k, got, v)
+			}
+		}
+		return nil
+	}
+}
+
 // checkNoFactorsLeft asks the emulator that none of the users keeps a factor, pending ones
 // included (checkDestroy only looks at the ids in state).
 func checkNoFactorsLeft(env *testEnv, userIDs ...string) resource.TestCheckFunc {

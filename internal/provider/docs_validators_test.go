@@ -12,10 +12,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
 const docsSMSAddr = "idcsmfa_sms_factor.docs"
@@ -83,9 +80,7 @@ func TestAccDocs_userIDMustBeTheLowerCaseGUID(t *testing.T) {
 				// The lower-case GUID of the same user works, and plans nothing afterwards.
 				PreConfig: docsNoFactor(t, env, userID),
 				Config:    docsSMSConfig(env, userID, "+44", "7700900123"),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(docsSMSAddr, tfjsonpath.New("status"), knownvalue.StringExact("ENROLLED")),
-				},
+				Check:     resource.TestCheckResourceAttr(docsSMSAddr, "status", "ENROLLED"),
 			},
 		},
 	})
@@ -125,9 +120,7 @@ func TestAccDocs_mobileNumberRules(t *testing.T) {
 				// Exactly 15 digits with the country code is a valid number.
 				PreConfig: docsNoFactor(t, env, userID),
 				Config:    docsSMSConfig(env, userID, "+44", "7700900123456"),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(docsSMSAddr, tfjsonpath.New("status"), knownvalue.StringExact("ENROLLED")),
-				},
+				Check:     resource.TestCheckResourceAttr(docsSMSAddr, "status", "ENROLLED"),
 			},
 			{
 				// Where national numbers do start with 0 (Cote d'Ivoire), the 0 is kept and sent.

@@ -8,11 +8,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/emulator"
@@ -116,12 +113,10 @@ func TestAccFactorActivation_outOfBand(t *testing.T) {
 					}
 					return nil
 				},
+				resource.TestCheckResourceAttr("idcsmfa_factor_activation.test", "status", "ENROLLED"),
+				resource.TestCheckResourceAttr("idcsmfa_factor_activation.test", "methods.#", "1"),
+				resource.TestCheckResourceAttr("idcsmfa_factor_activation.test", "methods.0", "EMAIL"),
 			),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("idcsmfa_factor_activation.test", tfjsonpath.New("status"), knownvalue.StringExact("ENROLLED")),
-				statecheck.ExpectKnownValue("idcsmfa_factor_activation.test", tfjsonpath.New("methods"),
-					knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("EMAIL")})),
-			},
 		}},
 	})
 }
@@ -332,11 +327,12 @@ resource "idcsmfa_factor_activation" "test" {
 				ImportState:        true,
 				ImportStatePersist: true,
 				ImportStateIdFunc:  importID,
+				ImportStateCheck:   importedAttrs(map[string]string{"status": "ENROLLED"}),
 			},
 			{
+				// The imported activation plans no change.
 				Config:   cfg,
 				PlanOnly: true,
-				Check:    resource.TestCheckResourceAttr("idcsmfa_factor_activation.test", "status", "ENROLLED"),
 			},
 		},
 	})

@@ -8,9 +8,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
@@ -111,8 +109,8 @@ func TestAccPasscodeFactor_deletedOutsideTerraformIsRecreated(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(k.addr(), plancheck.ResourceActionCreate)},
 				},
-				ConfigStateChecks: []statecheck.StateCheck{stateIs(k.addr(), "status", knownvalue.StringExact("ENROLLED"))},
-				Check:             countEmulatorFactors(env, userID, 1),
+				Check: resource.ComposeTestCheckFunc(resource.TestCheckResourceAttr(k.addr(), "status", emulator.StatusEnrolled),
+					countEmulatorFactors(env, userID, 1)),
 			},
 		}
 	})
@@ -252,7 +250,7 @@ func TestAccPasscodeFactor_importPendingFactor(t *testing.T) {
 							return fmt.Errorf("want one imported instance, got %d", len(states))
 						}
 						a := states[0].Attributes
-						if a["methods.#"] != "1" || a["methods.0"] != k.method || a["status"] != emulator.StatusInitiated ||
+						if a["factor_id"] != ownID || a["methods.#"] != "1" || a["methods.0"] != k.method || a["status"] != emulator.StatusInitiated ||
 							a["display_name"] != k.displayName(t, env, userID) {
 							return fmt.Errorf("imported pending factor: %v", a)
 						}
@@ -263,7 +261,6 @@ func TestAccPasscodeFactor_importPendingFactor(t *testing.T) {
 					// The configuration that matches the imported pending factor plans no change.
 					Config:   cfg,
 					PlanOnly: true,
-					Check:    resource.TestCheckResourceAttrPtr(k.addr(), "factor_id", &ownID),
 				},
 			},
 		})

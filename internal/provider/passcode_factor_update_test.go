@@ -7,9 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
@@ -43,8 +41,8 @@ func TestAccPasscodeFactor_wrongPasscodeThenRight(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
 				},
-				ConfigStateChecks: []statecheck.StateCheck{stateIs(addr, "status", knownvalue.StringExact("ENROLLED"))},
-				Check:             checkOnlyFactor(env, addr, userID, &factorID, emulator.StatusEnrolled),
+				// checkOnlyFactor also checks status ENROLLED in state.
+				Check: checkOnlyFactor(env, addr, userID, &factorID, emulator.StatusEnrolled),
 			},
 		}
 	})
@@ -63,11 +61,9 @@ func TestAccPasscodeFactor_resendThenActivate(t *testing.T) {
 			{
 				PreConfig: func() { first = env.otp(t, userID, factorID) },
 				Config:    k.config(env, userID, "  otp_resend_version = 1"),
-				ConfigStateChecks: []statecheck.StateCheck{
-					stateIs(addr, "status", knownvalue.StringExact("ENROLLMENT_INITIATED")),
-					stateIs(addr, "otp_resend_version", knownvalue.Int64Exact(1)),
-				},
 				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr(addr, "status", emulator.StatusInitiated),
+					resource.TestCheckResourceAttr(addr, "otp_resend_version", "1"),
 					checkMessages(env, userID, 2),
 					countEmulatorFactors(env, userID, 1),
 					checkEmulatorFactor(env, userID, &factorID, emulator.StatusInitiated),
@@ -76,10 +72,10 @@ func TestAccPasscodeFactor_resendThenActivate(t *testing.T) {
 			},
 			{
 				// The new requestState was kept: the new passcode activates the factor.
-				Config:            k.config(env, userID, "  otp_resend_version = 1\n"+otpV1),
-				ConfigVariables:   config.Variables{"otp": env.lazyOTP(t, userID, &factorID)},
-				ConfigStateChecks: []statecheck.StateCheck{stateIs(addr, "status", knownvalue.StringExact("ENROLLED"))},
-				Check:             checkEmulatorFactor(env, userID, &factorID, emulator.StatusEnrolled),
+				Config:          k.config(env, userID, "  otp_resend_version = 1\n"+otpV1),
+				ConfigVariables: config.Variables{"otp": env.lazyOTP(t, userID, &factorID)},
+				Check: resource.ComposeTestCheckFunc(resource.TestCheckResourceAttr(addr, "status", emulator.StatusEnrolled),
+					checkEmulatorFactor(env, userID, &factorID, emulator.StatusEnrolled)),
 			},
 		}
 	})
@@ -103,10 +99,10 @@ func TestAccPasscodeFactor_expiredRequestStateRestartsEnrollment(t *testing.T) {
 				{Config: k.config(env, userID, ""), Check: captureAttr(addr, "factor_id", &factorID)},
 				{
 					// Resend with an expired requestState: the enrollment restarts under the same id.
-					PreConfig:         func() { clock.Advance(11 * time.Minute) },
-					Config:            k.config(env, userID, "  otp_resend_version = 1"),
-					ConfigStateChecks: []statecheck.StateCheck{stateIs(addr, "status", knownvalue.StringExact("ENROLLMENT_INITIATED"))},
+					PreConfig: func() { clock.Advance(11 * time.Minute) },
+					Config:    k.config(env, userID, "  otp_resend_version = 1"),
 					Check: resource.ComposeTestCheckFunc(
+						resource.TestCheckResourceAttr(addr, "status", emulator.StatusInitiated),
 						checkMessages(env, userID, 2),
 						countEmulatorFactors(env, userID, 1),
 						checkEmulatorFactor(env, userID, &factorID, emulator.StatusInitiated),
@@ -120,10 +116,10 @@ func TestAccPasscodeFactor_expiredRequestStateRestartsEnrollment(t *testing.T) {
 					ExpectError:     diagRE("Enrollment restarted: passcode not submitted", "new passcode was sent"),
 				},
 				{
-					Config:            activate,
-					ConfigVariables:   config.Variables{"otp": env.lazyOTP(t, userID, &factorID)},
-					ConfigStateChecks: []statecheck.StateCheck{stateIs(addr, "status", knownvalue.StringExact("ENROLLED"))},
+					Config:          activate,
+					ConfigVariables: config.Variables{"otp": env.lazyOTP(t, userID, &factorID)},
 					Check: resource.ComposeTestCheckFunc(
+						resource.TestCheckResourceAttr(addr, "status", emulator.StatusEnrolled),
 						checkMessages(env, userID, 3),
 						countEmulatorFactors(env, userID, 1),
 						checkEmulatorFactor(env, userID, &factorID, emulator.StatusEnrolled),

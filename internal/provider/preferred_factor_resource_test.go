@@ -7,11 +7,8 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
 )
@@ -58,11 +55,9 @@ func TestAccPreferredFactor_setDriftImportDestroy(t *testing.T) {
 			{
 				// The method is derived from the factor.
 				Config: testAccPreferredConfig(env, userID, "sms", ""),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(preferredAddr, tfjsonpath.New("method"), knownvalue.StringExact("SMS")),
-					statecheck.ExpectKnownValue(preferredAddr, tfjsonpath.New("id"), knownvalue.StringExact(userID)),
-				},
 				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr(preferredAddr, "method", "SMS"),
+					resource.TestCheckResourceAttr(preferredAddr, "id", userID),
 					captureAttr("idcsmfa_sms_factor.sms", "factor_id", &smsID),
 					captureAttr("idcsmfa_email_factor.email", "factor_id", &emailID),
 					checkServerPreferred(env, userID, &smsID, "SMS"),

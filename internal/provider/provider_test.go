@@ -13,9 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/emulator"
 )
@@ -323,9 +320,7 @@ func TestAccProvider_environmentFallbacks(t *testing.T) {
 		CheckDestroy:             env.checkDestroy("idcsmfa_email_factor"),
 		Steps: []tfresource.TestStep{{
 			Config: testAccProviderOnlyConfig(`provider "idcsmfa" {}`, userID),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(emailAddr, tfjsonpath.New("status"), knownvalue.StringExact("ENROLLED")),
-			},
+			Check:  tfresource.TestCheckResourceAttr(emailAddr, "status", "ENROLLED"),
 		}},
 	})
 }
@@ -342,9 +337,7 @@ func TestAccProvider_accessToken(t *testing.T) {
 		CheckDestroy:             env.checkDestroy("idcsmfa_email_factor"),
 		Steps: []tfresource.TestStep{{
 			Config: testAccProviderOnlyConfig(block, userID),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(emailAddr, tfjsonpath.New("status"), knownvalue.StringExact("ENROLLED")),
-			},
+			Check:  tfresource.TestCheckResourceAttr(emailAddr, "status", "ENROLLED"),
 		}},
 	})
 }

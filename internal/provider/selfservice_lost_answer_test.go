@@ -4,9 +4,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 )
 
 // keyMyInitiator is the self-service initiator (sends the passcode), keyed as in the statistics.
@@ -55,17 +53,15 @@ func TestAccSelfService_importPendingSMSWithRealNumber(t *testing.T) {
 	env := u.env
 	factorID := enrollDirect(t, env, u.id, smsReq("7700900456", false))
 	cfg := u.config(smsCase, "")
+	imported := importStep(smsAddr, u.id+"/"+factorID, cfg)
+	imported.ImportStateCheck = importedAttrs(map[string]string{"status": "ENROLLMENT_INITIATED", "display_name": "+44XXXXXXX456"})
 	ssTest(t, u, env.checkDestroy(smsCase.typeName),
-		importStep(smsAddr, u.id+"/"+factorID, cfg),
+		imported,
 		resource.TestStep{
 			Config:   cfg,
 			PlanOnly: true,
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(smsAddr, plancheck.ResourceActionNoop)},
-			},
-			ConfigStateChecks: []statecheck.StateCheck{
-				stateIs(smsAddr, "status", knownvalue.StringExact("ENROLLMENT_INITIATED")),
-				stateIs(smsAddr, "display_name", knownvalue.StringExact("+44XXXXXXX456")),
 			},
 		},
 	)

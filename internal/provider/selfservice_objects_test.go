@@ -66,13 +66,9 @@ ephemeral "idcsmfa_factor_verification" "v" {
 			PlanOnly:    true,
 			ExpectError: diagRE(adminOnlyRefusal("idcsmfa_factor_verification", "POST /mfa/v1/requests")...),
 		},
-		resource.TestStep{
-			// Nothing of the administrator's API was sent by the refused plans.
-			Config:   u.provider(),
-			PlanOnly: true,
-			Check:    checkNoAdminRequests(u),
-		},
 	)
+	// Nothing of the administrator's API was sent by the refused plans.
+	runCheck(t, checkNoAdminRequests(u))
 }
 
 // TestAccSelfService_actionsRefusedAtPlan: both actions are refused when planned in
@@ -117,9 +113,7 @@ action "idcsmfa_resend_passcode" "again" {
 			},
 		},
 	})
-	if err := checkNoAdminRequests(u)(nil); err != nil {
-		t.Error(err)
-	}
+	runCheck(t, checkNoAdminRequests(u))
 	if n := len(u.env.Emulator.Factors(u.id)); n != 1 {
 		t.Errorf("the user has %d factors after the refused resend, want the 1 enrolled before", n)
 	}
@@ -176,9 +170,7 @@ list "idcsmfa_email_factor" "mine" {
 			},
 		},
 	})
-	if err := checkNoAdminRequests(u)(nil); err != nil {
-		t.Error(err)
-	}
+	runCheck(t, checkNoAdminRequests(u))
 	if n := u.env.Emulator.Stats().Requests["GET /admin/v1/MyDevices"]; n == 0 {
 		t.Errorf("the self-service listing did not read /admin/v1/MyDevices: %v", u.env.Emulator.Stats().Requests)
 	}

@@ -20,9 +20,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
@@ -135,12 +133,11 @@ data "idcsmfa_user_factors" "me" {
 		ssTest(t, u, env.checkDestroy(k.typeName),
 			resource.TestStep{
 				Config: u.config(k, ""),
-				ConfigStateChecks: []statecheck.StateCheck{
-					stateIs(addr, "status", knownvalue.StringExact("ENROLLMENT_INITIATED")),
-					stateIs(addr, "methods", knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(k.method)})),
-					stateIs(addr, "id", knownvalue.StringRegexp(regexp.MustCompile("^"+u.id+"/[0-9a-f]{32}$"))),
-				},
 				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr(addr, "status", emulator.StatusInitiated),
+					resource.TestCheckResourceAttr(addr, "methods.#", "1"),
+					resource.TestCheckResourceAttr(addr, "methods.0", k.method),
+					resource.TestMatchResourceAttr(addr, "id", regexp.MustCompile("^"+u.id+"/[0-9a-f]{32}$")),
 					captureAttr(addr, "factor_id", &factorID),
 					checkRecordedSecrets(env),
 					env.checkNoSecretsInState(),
@@ -152,12 +149,10 @@ data "idcsmfa_user_factors" "me" {
 				PreConfig:       func() { otp = env.otp(t, u.id, factorID) },
 				Config:          u.config(k, otpV1) + dataSource,
 				ConfigVariables: otpVar,
-				ConfigStateChecks: []statecheck.StateCheck{
-					stateIs(addr, "status", knownvalue.StringExact("ENROLLED")),
-					stateIs(addr, "otp_code_wo", knownvalue.Null()),
-					stateIs("data.idcsmfa_user_factors.me", "user_id", knownvalue.StringExact(u.id)),
-				},
 				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr(addr, "status", emulator.StatusEnrolled),
+					resource.TestCheckNoResourceAttr(addr, "otp_code_wo"),
+					resource.TestCheckResourceAttr("data.idcsmfa_user_factors.me", "user_id", u.id),
 					env.checkNoSecretsInState(&otp),
 					checkEmulatorFactor(env, u.id, &factorID, emulator.StatusEnrolled),
 					// The data source lists the caller's two devices: the backup and this one.
@@ -237,7 +232,7 @@ resource "idcsmfa_factor_activation" "test" {
 		ConfigPlanChecks: resource.ConfigPlanChecks{
 			PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 		},
-		ConfigStateChecks: []statecheck.StateCheck{stateIs(emailAddr, "status", knownvalue.StringExact("ENROLLED"))},
+		Check: resource.TestCheckResourceAttr(emailAddr, "status", emulator.StatusEnrolled),
 	})
 }
 
@@ -323,11 +318,11 @@ func TestAccSelfService_importAndDrift(t *testing.T) {
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(smsAddr, plancheck.ResourceActionNoop)},
 			},
-			ConfigStateChecks: []statecheck.StateCheck{
-				stateIs(smsAddr, "factor_id", knownvalue.StringExact(factorID)),
-				stateIs(smsAddr, "status", knownvalue.StringExact("ENROLLED")),
-				stateIs(smsAddr, "display_name", knownvalue.StringExact("+44XXXXXXX456")),
-			},
+			Check: resource.ComposeTestCheckFunc(
+				resource.TestCheckResourceAttr(smsAddr, "factor_id", factorID),
+				resource.TestCheckResourceAttr(smsAddr, "status", emulator.StatusEnrolled),
+				resource.TestCheckResourceAttr(smsAddr, "display_name", "+44XXXXXXX456"),
+			),
 		},
 		resource.TestStep{
 			PreConfig: func() {
@@ -365,10 +360,10 @@ func TestAccSelfService_onlyDeviceRefusal(t *testing.T) {
 				"At least one device is required", "Enroll another factor first"),
 		},
 		resource.TestStep{
-			// The refused delete kept the factor on the server and in state.
-			Config:   u.config(emailCase, otpV1),
-			PlanOnly: true,
-			Check:    checkEmulatorFactor(env, u.id, &factorID, emulator.StatusEnrolled),
+			// The refused delete kept the factor on the server and in state (the plan is empty).
+			PreConfig: func() { runCheck(t, checkEmulatorFactor(env, u.id, &factorID, emulator.StatusEnrolled)) },
+			Config:    u.config(emailCase, otpV1),
+			PlanOnly:  true,
 		},
 		resource.TestStep{
 			PreConfig: func() { enrollDirect(t, env, u.id, smsReq("7700900999", true)) },

@@ -9,11 +9,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/emulator"
@@ -110,14 +107,13 @@ func TestAccTOTPFactor_knownSecretRenameDriftReplace(t *testing.T) {
 			{
 				Config:          testAccTOTPConfig(env, userID, `  display_name = "CI runner"`),
 				ConfigVariables: totpVars(secret, 1),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(totpAddr, tfjsonpath.New("status"), knownvalue.StringExact("ENROLLED")),
-					statecheck.ExpectKnownValue(totpAddr, tfjsonpath.New("methods"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("TOTP")})),
-					statecheck.ExpectKnownValue(totpAddr, tfjsonpath.New("display_name"), knownvalue.StringExact("CI runner")),
-					statecheck.ExpectKnownValue(totpAddr, tfjsonpath.New("shared_secret_wo"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(totpAddr, tfjsonpath.New("period"), knownvalue.Int64Exact(30)),
-				},
 				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr(totpAddr, "status", "ENROLLED"),
+					resource.TestCheckResourceAttr(totpAddr, "methods.#", "1"),
+					resource.TestCheckResourceAttr(totpAddr, "methods.0", "TOTP"),
+					resource.TestCheckResourceAttr(totpAddr, "display_name", "CI runner"),
+					resource.TestCheckNoResourceAttr(totpAddr, "shared_secret_wo"),
+					resource.TestCheckResourceAttr(totpAddr, "period", "30"),
 					captureAttr(totpAddr, "factor_id", &factorID),
 					captureAttr(totpAddr, "factor_id", &firstID),
 					env.checkNoSecretsInState(&secret),
@@ -254,9 +250,7 @@ resource "idcsmfa_totp_factor" "test" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(totpAddr, plancheck.ResourceActionNoop)},
 				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(totpAddr, tfjsonpath.New("status"), knownvalue.StringExact("ENROLLED")),
-				},
+				Check: resource.TestCheckResourceAttr(totpAddr, "status", "ENROLLED"),
 			},
 			{
 				Config: importConfig(totp.FactorID, totp.DisplayName),
@@ -406,12 +400,10 @@ func TestAccTOTPFactor_takesDomainSettings(t *testing.T) {
 			{
 				Config:          testAccTOTPConfig(env, userID, ""),
 				ConfigVariables: totpVars(testTOTPSecret, 1),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(totpAddr, tfjsonpath.New("period"), knownvalue.Int64Exact(60)),
-					statecheck.ExpectKnownValue(totpAddr, tfjsonpath.New("digits"), knownvalue.Int64Exact(8)),
-					statecheck.ExpectKnownValue(totpAddr, tfjsonpath.New("algorithm"), knownvalue.StringExact("SHA256")),
-				},
 				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr(totpAddr, "period", "60"),
+					resource.TestCheckResourceAttr(totpAddr, "digits", "8"),
+					resource.TestCheckResourceAttr(totpAddr, "algorithm", "SHA256"),
 					captureAttr(totpAddr, "factor_id", &factorID),
 					checkTOTPVerifies(env, userID, &factorID, testTOTPSecret,
 						client.TOTPParams{Period: 60 * time.Second, Digits: 8, Algorithm: "SHA256"}),
