@@ -98,19 +98,26 @@ func TestCountDevices(t *testing.T) {
 	}
 }
 
-// TestAccFactorPolicy_smsDisabled: with the role that reads the settings, an SMS factor in a
-// domain with SMS disabled is refused at plan time, naming the setting; nothing is sent.
-func TestAccFactorPolicy_smsDisabled(t *testing.T) {
+// TestAccFactorPolicy_refusedAtPlan: with the role that reads the settings, what the domain's
+// settings forbid is refused at plan time, naming the setting, and nothing is sent: an SMS
+// factor in a domain with SMS disabled, and a TOTP factor whose digits differ from the
+// domain's (the message names both values). An email factor, which the domain allows, plans.
+func TestAccFactorPolicy_refusedAtPlan(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, strictDomain, withSettingsReader)
-	env.requireEmulator(t, "a domain with SMS disabled")
+	env.requireEmulator(t, "a domain with SMS disabled and other TOTP settings")
 	userID := env.newUser(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		TerraformVersionChecks:   skipBelow1_11,
 		Steps: []resource.TestStep{{
 			Config:      env.providerConfig() + smsResource("test", userID, "+44", "7700900123", ""),
 			PlanOnly:    true,
 			ExpectError: diagRE("The SMS factor is disabled in the identity domain", "smsEnabled = false", "EMAIL, TOTP, BYPASSCODE"),
+		}, {
+			Config:          testAccTOTPConfig(env, userID, "  digits    = 6\n  algorithm = \"SHA256\""),
+			ConfigVariables: totpVars(testTOTPSecret, 1),
+			ExpectError:     diagRE("digits differs from the domain's TOTP settings", "sets digits = 6", "passcodeLength = 8", "set it to 8"),
 		}, {
 			Config:   env.providerConfig() + emailResource("test", userID, "  skip_verification = true"),
 			PlanOnly: true, ExpectNonEmptyPlan: true,
@@ -118,7 +125,7 @@ func TestAccFactorPolicy_smsDisabled(t *testing.T) {
 	})
 	checkNothingEnrolled(t, env)
 	if n := env.Emulator.Stats().Requests[keyReadSettings]; n < 1 {
-		t.Errorf("the settings were never read (%d): the refusal did not come from them", n)
+		t.Errorf("the settings were never read (%d): the refusals did not come from them", n)
 	}
 }
 

@@ -430,25 +430,6 @@ func TestAccTOTPFactor_takesDomainSettings(t *testing.T) {
 	})
 }
 
-// TestAccTOTPFactor_domainSettingsMismatch: a configured value that differs from the domain's
-// is a plan-time error naming both; nothing is enrolled, so no attempt counts.
-func TestAccTOTPFactor_domainSettingsMismatch(t *testing.T) {
-	t.Parallel()
-	env := newTestEnv(t, strictDomain, withSettingsReader)
-	env.requireEmulator(t, "a domain with other TOTP settings")
-	userID := env.newUser(t)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		TerraformVersionChecks:   skipBelow1_11,
-		Steps: []resource.TestStep{{
-			Config:          testAccTOTPConfig(env, userID, "  digits    = 6\n  algorithm = \"SHA256\""),
-			ConfigVariables: totpVars(testTOTPSecret, 1),
-			ExpectError:     diagRE("digits differs from the domain's TOTP settings", "sets digits = 6", "passcodeLength = 8", "set it to 8"),
-		}},
-	})
-	checkNothingEnrolled(t, env)
-}
-
 // TestAccTOTPFactor_disabledAtPlan: with the role, TOTP disabled in the domain is refused at
 // plan time naming totpEnabled, before anything is sent.
 func TestAccTOTPFactor_disabledAtPlan(t *testing.T) {
