@@ -282,20 +282,29 @@ func TestAccTOTPFactor_badInput(t *testing.T) {
 	})
 }
 
+// TestAccTOTPFactor_disabledInTheDomain: TOTP disabled in the domain is refused. Without the
+// role that reads the settings the service refuses the enrollment at apply; with it, the plan
+// is refused naming totpEnabled, before anything is sent. Each on its own emulator, in one
+// TestCase (neither leaves anything in state).
 func TestAccTOTPFactor_disabledInTheDomain(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t, func(c *emulator.Config) { c.EnabledFactors = []string{emulator.MethodSMS, emulator.MethodEmail} })
-	env.requireEmulator(t, "disabling TOTP in the domain")
-	userID := env.newUser(t)
+	totpDisabled := func(c *emulator.Config) { c.EnabledFactors = []string{emulator.MethodSMS, emulator.MethodEmail} }
+	withoutRole, withRole := newTestEnv(t, totpDisabled), newTestEnv(t, withSettingsReader, totpDisabled)
+	withoutRole.requireEmulator(t, "disabling TOTP in the domain")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		TerraformVersionChecks:   skipBelow1_11,
 		Steps: []resource.TestStep{{
-			Config:          testAccTOTPConfig(env, userID, ""),
+			Config:          testAccTOTPConfig(withoutRole, withoutRole.newUser(t), ""),
 			ConfigVariables: totpVars(testTOTPSecret, 1),
 			ExpectError:     regexp.MustCompile(`(?s)Could not enroll the TOTP factor.*AUTH-11\d\d.*Security > MFA > Factors`),
+		}, {
+			Config:          testAccTOTPConfig(withRole, withRole.newUser(t), ""),
+			ConfigVariables: totpVars(testTOTPSecret, 1),
+			ExpectError:     diagRE("The TOTP factor is disabled in the identity domain", "totpEnabled = false"),
 		}},
 	})
+	checkNothingEnrolled(t, withRole)
 }
 
 // TestAccTOTPFactor_domainSettings enrolls against a domain whose TOTP settings are not the
@@ -428,23 +437,4 @@ func TestAccTOTPFactor_takesDomainSettings(t *testing.T) {
 			},
 		},
 	})
-}
-
-// TestAccTOTPFactor_disabledAtPlan: with the role, TOTP disabled in the domain is refused at
-// plan time naming totpEnabled, before anything is sent.
-func TestAccTOTPFactor_disabledAtPlan(t *testing.T) {
-	t.Parallel()
-	env := newTestEnv(t, withSettingsReader, func(c *emulator.Config) { c.EnabledFactors = []string{emulator.MethodSMS, emulator.MethodEmail} })
-	env.requireEmulator(t, "disabling TOTP in the domain")
-	userID := env.newUser(t)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		TerraformVersionChecks:   skipBelow1_11,
-		Steps: []resource.TestStep{{
-			Config:          testAccTOTPConfig(env, userID, ""),
-			ConfigVariables: totpVars(testTOTPSecret, 1),
-			ExpectError:     diagRE("The TOTP factor is disabled in the identity domain", "totpEnabled = false"),
-		}},
-	})
-	checkNothingEnrolled(t, env)
 }
