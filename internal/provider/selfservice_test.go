@@ -387,7 +387,9 @@ func TestAccSelfService_onlyDeviceRefusal(t *testing.T) {
 }
 
 // TestAccSelfService_refusedAtPlan: what self-service cannot do is refused at plan time,
-// naming the attribute; nothing is created.
+// naming the attribute; nothing is created. idcsmfa_users and the verification ephemeral
+// resource are refused too (they need administrator credentials), and none of the refused
+// plans sends a request of the administrator's API (it used to be a 401/403 with role advice).
 func TestAccSelfService_refusedAtPlan(t *testing.T) {
 	t.Parallel()
 	u := newSelfServiceUser(t, nil)
@@ -415,7 +417,25 @@ resource "idcsmfa_totp_factor" "app" {
 			PlanOnly:    true,
 			ExpectError: diagRE("TOTP enrollment from a known secret is not possible in self-service mode", "takes no secret"),
 		},
+		resource.TestStep{
+			Config:      u.provider() + "data \"idcsmfa_users\" \"all\" {}\n",
+			PlanOnly:    true,
+			ExpectError: diagRE(adminOnlyRefusal("idcsmfa_users", "User Administrator")...),
+		},
+		resource.TestStep{
+			Config: u.provider() + fmt.Sprintf(`
+ephemeral "idcsmfa_factor_verification" "v" {
+  user_id     = %q
+  factor_id   = "BypassCode"
+  method      = "BYPASSCODE"
+  bypass_code = "12345678"
+}
+`, u.id),
+			PlanOnly:    true,
+			ExpectError: diagRE(adminOnlyRefusal("idcsmfa_factor_verification", "POST /mfa/v1/requests")...),
+		},
 	)
+	runCheck(t, checkNoAdminRequests(u))
 }
 
 // TestAccSelfService_wrongTokenKind: an application's token in self-service mode, and a
