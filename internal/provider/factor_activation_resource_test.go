@@ -212,9 +212,13 @@ func TestAccFactorActivation_factorRemovedOutsideTerraform(t *testing.T) {
 	})
 }
 
+// TestAccFactorActivation_validation: a factor_id that is not a factor id and a timeout that
+// is not a duration are refused at plan time; a factor that does not exist is the service's
+// AUTH-1014.
 func TestAccFactorActivation_validation(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
+	userID := env.newUser(t)
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -242,26 +246,16 @@ resource "idcsmfa_factor_activation" "test" {
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`(?i)duration`),
 			},
-		},
-	})
-}
-
-func TestAccFactorActivation_unknownFactor(t *testing.T) {
-	t.Parallel()
-	env := newTestEnv(t)
-	userID := env.newUser(t)
-
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: env.providerConfig() + fmt.Sprintf(`
+			{
+				Config: env.providerConfig() + fmt.Sprintf(`
 resource "idcsmfa_factor_activation" "test" {
   user_id   = %q
   factor_id = "00000000000000000000000000000000"
 }
 `, userID),
-			ExpectError: regexp.MustCompile(`(?s)Factor not found.*AUTH-1014`),
-		}},
+				ExpectError: regexp.MustCompile(`(?s)Factor not found.*AUTH-1014`),
+			},
+		},
 	})
 }
 

@@ -142,53 +142,48 @@ data "idcsmfa_user_factors" "by_name" {
 	})
 }
 
-func TestAccUserFactors_userNotFound(t *testing.T) {
+// TestAccUserFactors_refused: an unknown user, by name or id, is the service's AUTH-3018 with
+// what was looked up; user_id and user_name are exactly one of, and user_id is a GUID (an
+// OCID is refused at plan time).
+func TestAccUserFactors_refused(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
-
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config: env.providerConfig() + `
+	steps := []resource.TestStep{{
+		Config: env.providerConfig() + `
 data "idcsmfa_user_factors" "missing" {
   user_name = "nobody-here"
 }
 `,
-				ExpectError: regexp.MustCompile(`(?s)User not found.*user_name\s+"nobody-here".*AUTH-3018`),
-			},
-			{
-				Config: env.providerConfig() + `
+		ExpectError: regexp.MustCompile(`(?s)User not found.*user_name\s+"nobody-here".*AUTH-3018`),
+	}, {
+		Config: env.providerConfig() + `
 data "idcsmfa_user_factors" "missing" {
   user_id = "0000000000000000000000000000dead"
 }
 `,
-				ExpectError: regexp.MustCompile(`(?s)User not found.*0000000000000000000000000000dead.*AUTH-3018`),
-			},
-		},
-	})
-}
-
-func TestAccUserFactors_exactlyOneOf(t *testing.T) {
-	t.Parallel()
-	env := newTestEnv(t)
-	runPlanErrors(t, []planErrorCase{
-		{"user_id and user_name", env.providerConfig() + `
+		ExpectError: regexp.MustCompile(`(?s)User not found.*0000000000000000000000000000dead.*AUTH-3018`),
+	}}
+	planOnly := func(config string, want *regexp.Regexp) resource.TestStep {
+		return resource.TestStep{Config: env.providerConfig() + config, PlanOnly: true, ExpectError: want}
+	}
+	steps = append(steps,
+		planOnly(`
 data "idcsmfa_user_factors" "both" {
   user_id   = "a11ce000000000000000000000000001"
   user_name = "alice"
 }
-`, regexp.MustCompile(`(?s)Invalid Attribute Combination.*only one\) of \[user_id,user_name\] is`)},
-		{"neither", env.providerConfig() + `
+`, regexp.MustCompile(`(?s)Invalid Attribute Combination.*only one\) of \[user_id,user_name\] is`)),
+		planOnly(`
 data "idcsmfa_user_factors" "neither" {}
-`, regexp.MustCompile(`(?s)Invalid Attribute Combination.*No attribute specified when one \(and only one\) of \[user_id,user_name\]`)},
+`, regexp.MustCompile(`(?s)Invalid Attribute Combination.*No attribute specified when one \(and only one\) of \[user_id,user_name\]`)),
 		// user_id is checked like the factor resources' user_id: an OCID is refused at plan time.
-		{"an OCID as user_id", env.providerConfig() + `
+		planOnly(`
 data "idcsmfa_user_factors" "ocid" {
   user_id = "ocid1.user.oc1..aaaaaaaa5m3cjjlo7ml5ywkzcqbvnlh6rjvbdftqczjn6k5xtmnhcqwntkxq"
 }
-`, diagRE("OCID instead of the user's GUID", "To find a user's GUID")},
-	})
+`, diagRE("OCID instead of the user's GUID", "To find a user's GUID")),
+	)
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
 }
 
 // TestAccUserFactors_badInput: a lookup that fails creates nothing (see badInputCase).
