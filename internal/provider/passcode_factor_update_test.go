@@ -142,69 +142,81 @@ func (f atApply) CheckPlan(context.Context, plancheck.CheckPlanRequest, *planche
 // TestAccPasscodeFactor_enrolledBetweenPlanAndApply (issue 16, item 4): a plan that submits a
 // passcode, resends one or restarts the enrollment of a pending factor, applied after the
 // user finished the enrollment elsewhere, succeeds with the factor ENROLLED and nothing sent,
-// instead of Terraform's "Provider produced inconsistent result after apply".
+// instead of Terraform's "Provider produced inconsistent result after apply". The three paths
+// run side by side in one TestCase, each on a factor of its own user (resource named after
+// the path), so that a failure names its path.
 func TestAccPasscodeFactor_enrolledBetweenPlanAndApply(t *testing.T) {
-	paths := []struct {
-		name  string
-		extra string
-		// imported starts from a pending factor imported into the state (no stored
-		// enrollment request, so a resend restarts the enrollment).
-		imported bool
-	}{
+	paths := []struct{ name, extra string }{
 		{name: "resend", extra: "  otp_resend_version = 1"},
 		{name: "activate", extra: otpV1},
-		{name: "restart", extra: "  otp_resend_version = 1", imported: true},
+		// restart starts from a pending factor imported into the state (no stored enrollment
+		// request, so a resend restarts the enrollment).
+		{name: "restart", extra: "  otp_resend_version = 1"},
 	}
+	const activate, restart = 1, 2
 	forEachPasscodeKind(t, func(t *testing.T, k passcodeKindCase) {
-		for _, tc := range paths {
-			t.Run(tc.name, func(t *testing.T) {
-				t.Parallel()
-				env := newTestEnv(t)
-				env.requireEmulator(t, "finishing an enrollment between plan and apply")
-				userID := env.newUser(t)
-				addr := k.addr()
-				var factorID string
-				first := resource.TestStep{Config: k.config(env, userID, ""), Check: captureAttr(addr, "factor_id", &factorID)}
-				if tc.imported {
-					pending := k.enrollRequest
-					pending.SkipVerification = false
-					first = resource.TestStep{
-						PreConfig:          func() { factorID = enrollDirect(t, env, userID, pending) },
-						Config:             k.config(env, userID, ""),
-						ResourceName:       addr,
-						ImportState:        true,
-						ImportStatePersist: true,
-						ImportStateIdFunc:  func(*terraform.State) (string, error) { return userID + "/" + factorID, nil },
-					}
-				}
-				resource.Test(t, resource.TestCase{
-					ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-					TerraformVersionChecks:   skipBelow1_11,
-					CheckDestroy:             env.checkDestroy(k.typeName),
-					Steps: []resource.TestStep{
-						first,
-						{
-							Config:          k.config(env, userID, tc.extra),
-							ConfigVariables: config.Variables{"otp": env.lazyOTP(t, userID, &factorID)},
-							ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-								plancheck.ExpectUnknownValue(addr, tfjsonpath.New("status")),
-								atApply(func() {
-									if err := env.Emulator.CompleteEnrollment(userID, factorID); err != nil {
-										t.Errorf("finishing the enrollment elsewhere: %s", err)
-									}
-								}),
-							}},
-							Check: resource.ComposeTestCheckFunc(
-								checkOnlyFactor(env, addr, userID, &factorID, emulator.StatusEnrolled),
-								// Nothing was sent: the only passcode is the enrollment's.
-								checkMessages(env, userID, 1),
-							),
-						},
-						{Config: k.config(env, userID, tc.extra), ConfigVariables: config.Variables{"otp": config.StringVariable("123456")}, PlanOnly: true},
-					},
-				})
-			})
+		env := newTestEnv(t)
+		env.requireEmulator(t, "finishing an enrollment between plan and apply")
+		users, factorIDs := make([]string, len(paths)), make([]string, len(paths))
+		for i := range paths {
+			users[i] = env.newUser(t)
 		}
+		addr := func(i int) string { return k.typeName + "." + paths[i].name }
+		// cfg is the first n paths' resources, with their path's extra or without.
+		cfg := func(n int, extras bool) string {
+			c := env.providerConfig() + otpVariables
+			for i := range n {
+				extra := ""
+				if extras {
+					extra = paths[i].extra
+				}
+				c += k.resource(paths[i].name, users[i], extra)
+			}
+			return c
+		}
+		pending := k.enrollRequest
+		pending.SkipVerification = false
+		var planChecks []plancheck.PlanCheck
+		var checks []resource.TestCheckFunc
+		for i := range paths {
+			planChecks = append(planChecks, plancheck.ExpectUnknownValue(addr(i), tfjsonpath.New("status")))
+			// Nothing was sent: the only passcode is the enrollment's.
+			checks = append(checks, checkOnlyFactor(env, addr(i), users[i], &factorIDs[i], emulator.StatusEnrolled), checkMessages(env, users[i], 1))
+		}
+		planChecks = append(planChecks, atApply(func() {
+			for i := range paths {
+				if err := env.Emulator.CompleteEnrollment(users[i], factorIDs[i]); err != nil {
+					t.Errorf("finishing the %s path's enrollment elsewhere: %s", paths[i].name, err)
+				}
+			}
+		}))
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			TerraformVersionChecks:   skipBelow1_11,
+			CheckDestroy:             env.checkDestroy(k.typeName),
+			Steps: []resource.TestStep{
+				{
+					Config: cfg(restart, false),
+					Check: resource.ComposeTestCheckFunc(captureAttr(addr(0), "factor_id", &factorIDs[0]),
+						captureAttr(addr(activate), "factor_id", &factorIDs[activate])),
+				},
+				{
+					PreConfig:          func() { factorIDs[restart] = enrollDirect(t, env, users[restart], pending) },
+					Config:             cfg(len(paths), false),
+					ResourceName:       addr(restart),
+					ImportState:        true,
+					ImportStatePersist: true,
+					ImportStateIdFunc:  func(*terraform.State) (string, error) { return users[restart] + "/" + factorIDs[restart], nil },
+				},
+				{
+					Config:           cfg(len(paths), true),
+					ConfigVariables:  config.Variables{"otp": env.lazyOTP(t, users[activate], &factorIDs[activate])},
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: planChecks},
+					Check:            resource.ComposeAggregateTestCheckFunc(checks...),
+				},
+				{Config: cfg(len(paths), true), ConfigVariables: config.Variables{"otp": config.StringVariable("123456")}, PlanOnly: true},
+			},
+		})
 	})
 }
 
