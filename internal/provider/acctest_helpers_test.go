@@ -209,6 +209,15 @@ func checkOnlyFactor(env *testEnv, addr, userID string, factorID *string, status
 	)
 }
 
+// planCheckFunc is a plan check that asks the server, not the plan: in PostApplyPostRefresh it
+// runs after the step's plans, where a following step only to check them would cost a plan
+// and an apply more.
+type planCheckFunc func() error
+
+func (f planCheckFunc) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	resp.Error = f()
+}
+
 // runCheck runs a check that asks the server and not the state, where a step runs none: in a
 // PlanOnly step's PreConfig, or after the TestCase.
 func runCheck(t *testing.T, check resource.TestCheckFunc) {

@@ -71,21 +71,16 @@ func TestAccPasscodeFactor_importedPendingThenActivatedNoDrift(t *testing.T) {
 				{
 					Config:          cfg,
 					ConfigVariables: otpVars(env.lazyOTP(t, userID, &factorID), 1),
-					// The plan right after the apply refreshes the state the apply wrote.
+					// The plans right after the apply: the next refresh (PostApplyPostRefresh) of
+					// the state the apply wrote finds no drift, and nothing is planned.
 					ConfigPlanChecks: resource.ConfigPlanChecks{
-						PostApplyPreRefresh: []plancheck.PlanCheck{expectNoDrift{}, plancheck.ExpectEmptyPlan()},
+						PostApplyPreRefresh:  []plancheck.PlanCheck{expectNoDrift{}, plancheck.ExpectEmptyPlan()},
+						PostApplyPostRefresh: []plancheck.PlanCheck{expectNoDrift{}, plancheck.ExpectEmptyPlan()},
 					},
 					Check: resource.ComposeTestCheckFunc(
 						resource.TestCheckResourceAttr(k.addr(), "status", "ENROLLED"),
 						resource.TestCheckResourceAttr(k.addr(), "display_name", k.displayName(t, env, userID)),
 					),
-				},
-				{
-					Config:          cfg,
-					ConfigVariables: otpVars(env.lazyOTP(t, userID, &factorID), 1),
-					ConfigPlanChecks: resource.ConfigPlanChecks{
-						PreApply: []plancheck.PlanCheck{expectNoDrift{}, plancheck.ExpectEmptyPlan()},
-					},
 				},
 			},
 		})

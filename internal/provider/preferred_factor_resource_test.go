@@ -62,12 +62,9 @@ func TestAccPreferredFactor_setDriftImportDestroy(t *testing.T) {
 					captureAttr("idcsmfa_email_factor.email", "factor_id", &emailID),
 					checkServerPreferred(env, userID, &smsID, "SMS"),
 				),
-			},
-			{
 				// Survives a refresh: nothing to do.
-				Config: testAccPreferredConfig(env, userID, "sms", ""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 			},
 			{

@@ -249,14 +249,10 @@ resource "idcsmfa_totp_factor" "test" {
 				Config: importConfig(totp.FactorID, totp.DisplayName),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(totpAddr, plancheck.ResourceActionNoop)},
+					// The next plan, with a refresh, plans nothing.
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: resource.TestCheckResourceAttr(totpAddr, "status", "ENROLLED"),
-			},
-			{
-				Config: importConfig(totp.FactorID, totp.DisplayName),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
 			},
 		},
 	})
@@ -423,17 +419,16 @@ func TestAccTOTPFactor_takesDomainSettings(t *testing.T) {
 						return nil
 					},
 				),
-			},
-			{
-				Config:           testAccTOTPConfig(env, userID, ""),
-				ConfigVariables:  totpVars(testTOTPSecret, 1),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-				Check: func(*terraform.State) error {
-					if n := readsNow(); n != reads {
-						return fmt.Errorf("a plan of the unchanged factor read the settings %d more times", n-reads)
-					}
-					return nil
-				},
+				// The step's two plans after the apply plan nothing and read the settings no more.
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+					planCheckFunc(func() error {
+						if n := readsNow(); n != reads {
+							return fmt.Errorf("a plan of the unchanged factor read the settings %d more times", n-reads)
+						}
+						return nil
+					}),
+				}},
 			},
 		},
 	})
