@@ -319,6 +319,19 @@ func lockUser(t *testing.T, env *testEnv, userID string, locked bool) {
 	}
 }
 
+// accTest runs steps in one TestCase against the in-process provider, on Terraform 1.11+
+// (write-only attributes; testAccPreCheck refuses an older CLI anyway); checkDestroy, unless
+// nil, runs after the final destroy.
+func accTest(t *testing.T, checkDestroy resource.TestCheckFunc, steps ...resource.TestStep) {
+	t.Helper()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		TerraformVersionChecks:   skipBelow1_11,
+		CheckDestroy:             checkDestroy,
+		Steps:                    steps,
+	})
+}
+
 // --- Bad input ---
 
 // planErrorCase is a configuration that must fail at plan time with a diagnostic matching want.
@@ -337,11 +350,7 @@ func runPlanErrors(t *testing.T, cases []planErrorCase) {
 		t.Logf("step %d: %s", i+1, c.name)
 		steps[i] = resource.TestStep{Config: c.config, PlanOnly: true, ExpectError: c.want}
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		TerraformVersionChecks:   skipBelow1_11,
-		Steps:                    steps,
-	})
+	accTest(t, nil, steps...)
 }
 
 // badInputCase is one bad input a user can give (issue 8): its steps expect the exact
@@ -376,11 +385,7 @@ func runBadInputCases(t *testing.T, cases []badInputCase) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			env, userID := newBadInputEnv(t, tc)
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				CheckDestroy:             checkNoFactorsLeft(env, userID),
-				Steps:                    tc.steps(t, env, userID),
-			})
+			accTest(t, checkNoFactorsLeft(env, userID), tc.steps(t, env, userID)...)
 		})
 	}
 	if len(shared) == 0 {
@@ -402,11 +407,7 @@ func runBadInputCases(t *testing.T, cases []badInputCase) {
 			steps = append(steps, caseSteps...)
 			checks = append(checks, checkNoFactorsLeft(env, userID))
 		}
-		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			CheckDestroy:             resource.ComposeAggregateTestCheckFunc(checks...),
-			Steps:                    steps,
-		})
+		accTest(t, resource.ComposeAggregateTestCheckFunc(checks...), steps...)
 	})
 }
 

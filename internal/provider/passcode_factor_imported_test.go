@@ -51,39 +51,34 @@ func TestAccPasscodeFactor_importedPendingThenActivatedNoDrift(t *testing.T) {
 		req.SkipVerification = false
 		factorID := enrollDirect(t, env, userID, req)
 		cfg := k.config(env, userID, otpFromVariables)
-		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			TerraformVersionChecks:   skipBelow1_11,
-			CheckDestroy:             env.checkDestroy(k.typeName),
-			Steps: []resource.TestStep{
-				{
-					Config:             k.config(env, userID, ""),
-					ResourceName:       k.addr(),
-					ImportState:        true,
-					ImportStatePersist: true,
-					ImportStateIdFunc:  func(*terraform.State) (string, error) { return userID + "/" + factorID, nil },
-				},
-				{
-					Config:          cfg,
-					ConfigVariables: otpVars(env.lazyOTP(t, userID, &factorID), 1),
-					ExpectError:     diagRE("Enrollment restarted: passcode not submitted"),
-				},
-				{
-					Config:          cfg,
-					ConfigVariables: otpVars(env.lazyOTP(t, userID, &factorID), 1),
-					// The plans right after the apply: the next refresh (PostApplyPostRefresh) of
-					// the state the apply wrote finds no drift, and nothing is planned.
-					ConfigPlanChecks: resource.ConfigPlanChecks{
-						PostApplyPreRefresh:  []plancheck.PlanCheck{expectNoDrift{}, plancheck.ExpectEmptyPlan()},
-						PostApplyPostRefresh: []plancheck.PlanCheck{expectNoDrift{}, plancheck.ExpectEmptyPlan()},
-					},
-					Check: resource.ComposeTestCheckFunc(
-						resource.TestCheckResourceAttr(k.addr(), "status", "ENROLLED"),
-						resource.TestCheckResourceAttr(k.addr(), "display_name", k.displayName(t, env, userID)),
-					),
-				},
+		accTest(t, env.checkDestroy(k.typeName),
+			resource.TestStep{
+				Config:             k.config(env, userID, ""),
+				ResourceName:       k.addr(),
+				ImportState:        true,
+				ImportStatePersist: true,
+				ImportStateIdFunc:  func(*terraform.State) (string, error) { return userID + "/" + factorID, nil },
 			},
-		})
+			resource.TestStep{
+				Config:          cfg,
+				ConfigVariables: otpVars(env.lazyOTP(t, userID, &factorID), 1),
+				ExpectError:     diagRE("Enrollment restarted: passcode not submitted"),
+			},
+			resource.TestStep{
+				Config:          cfg,
+				ConfigVariables: otpVars(env.lazyOTP(t, userID, &factorID), 1),
+				// The plans right after the apply: the next refresh (PostApplyPostRefresh) of
+				// the state the apply wrote finds no drift, and nothing is planned.
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPreRefresh:  []plancheck.PlanCheck{expectNoDrift{}, plancheck.ExpectEmptyPlan()},
+					PostApplyPostRefresh: []plancheck.PlanCheck{expectNoDrift{}, plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr(k.addr(), "status", "ENROLLED"),
+					resource.TestCheckResourceAttr(k.addr(), "display_name", k.displayName(t, env, userID)),
+				),
+			},
+		)
 	})
 }
 
@@ -210,55 +205,51 @@ func TestAccPasscodeFactor_importPendingFactor(t *testing.T) {
 			return func(*terraform.State) (string, error) { return userID + "/" + *id, nil }
 		}
 		cfg := k.config(env, userID, "")
-		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			TerraformVersionChecks:   skipBelow1_11,
-			Steps: []resource.TestStep{
-				{
-					PreConfig: func() {
-						ownID = enrollDirect(t, env, userID, pendingReq(k))
-						otherID = enrollDirect(t, env, userID, pendingReq(k.other()))
-					},
-					Config:            cfg,
-					ResourceName:      k.addr(),
-					ImportState:       true,
-					ImportStateIdFunc: importID(&otherID),
-					ExpectError:       diagRE("Factor", "is not "+k.aLabel+" factor", "reports the methods "+k.other().method),
+		accTest(t, nil,
+			resource.TestStep{
+				PreConfig: func() {
+					ownID = enrollDirect(t, env, userID, pendingReq(k))
+					otherID = enrollDirect(t, env, userID, pendingReq(k.other()))
 				},
-				{
-					Config:            k.configWith(providerBlock(env.Host, mfaOnlyID, mfaOnlySecret, ""), userID, ""),
-					ResourceName:      k.addr(),
-					ImportState:       true,
-					ImportStateIdFunc: importID(&ownID),
-					ExpectError: diagRE("Cannot tell whether factor", "is "+k.aLabel+" factor", "ENROLLMENT_INITIATED",
-						"does not report the method of a pending factor", "GET /admin/v1/Users/", "User Administrator",
-						"finish the enrollment first"),
-				},
-				{
-					Config:             cfg,
-					ResourceName:       k.addr(),
-					ImportState:        true,
-					ImportStatePersist: true,
-					ImportStateIdFunc:  importID(&ownID),
-					ImportStateCheck: func(states []*terraform.InstanceState) error {
-						if len(states) != 1 {
-							return fmt.Errorf("want one imported instance, got %d", len(states))
-						}
-						a := states[0].Attributes
-						if a["factor_id"] != ownID || a["methods.#"] != "1" || a["methods.0"] != k.method || a["status"] != emulator.StatusInitiated ||
-							a["display_name"] != k.displayName(t, env, userID) {
-							return fmt.Errorf("imported pending factor: %v", a)
-						}
-						return nil
-					},
-				},
-				{
-					// The configuration that matches the imported pending factor plans no change.
-					Config:   cfg,
-					PlanOnly: true,
+				Config:            cfg,
+				ResourceName:      k.addr(),
+				ImportState:       true,
+				ImportStateIdFunc: importID(&otherID),
+				ExpectError:       diagRE("Factor", "is not "+k.aLabel+" factor", "reports the methods "+k.other().method),
+			},
+			resource.TestStep{
+				Config:            k.configWith(providerBlock(env.Host, mfaOnlyID, mfaOnlySecret, ""), userID, ""),
+				ResourceName:      k.addr(),
+				ImportState:       true,
+				ImportStateIdFunc: importID(&ownID),
+				ExpectError: diagRE("Cannot tell whether factor", "is "+k.aLabel+" factor", "ENROLLMENT_INITIATED",
+					"does not report the method of a pending factor", "GET /admin/v1/Users/", "User Administrator",
+					"finish the enrollment first"),
+			},
+			resource.TestStep{
+				Config:             cfg,
+				ResourceName:       k.addr(),
+				ImportState:        true,
+				ImportStatePersist: true,
+				ImportStateIdFunc:  importID(&ownID),
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					if len(states) != 1 {
+						return fmt.Errorf("want one imported instance, got %d", len(states))
+					}
+					a := states[0].Attributes
+					if a["factor_id"] != ownID || a["methods.#"] != "1" || a["methods.0"] != k.method || a["status"] != emulator.StatusInitiated ||
+						a["display_name"] != k.displayName(t, env, userID) {
+						return fmt.Errorf("imported pending factor: %v", a)
+					}
+					return nil
 				},
 			},
-		})
+			resource.TestStep{
+				// The configuration that matches the imported pending factor plans no change.
+				Config:   cfg,
+				PlanOnly: true,
+			},
+		)
 	})
 }
 

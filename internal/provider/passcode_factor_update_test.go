@@ -91,42 +91,37 @@ func TestAccPasscodeFactor_expiredRequestStateRestartsEnrollment(t *testing.T) {
 		var factorID string
 		activate := k.config(env, userID, "  otp_resend_version = 1\n"+otpV1)
 
-		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			TerraformVersionChecks:   skipBelow1_11,
-			CheckDestroy:             env.checkDestroy(k.typeName),
-			Steps: []resource.TestStep{
-				{Config: k.config(env, userID, ""), Check: captureAttr(addr, "factor_id", &factorID)},
-				{
-					// Resend with an expired requestState: the enrollment restarts under the same id.
-					PreConfig: func() { clock.Advance(11 * time.Minute) },
-					Config:    k.config(env, userID, "  otp_resend_version = 1"),
-					Check: resource.ComposeTestCheckFunc(
-						resource.TestCheckResourceAttr(addr, "status", emulator.StatusInitiated),
-						checkMessages(env, userID, 2),
-						countEmulatorFactors(env, userID, 1),
-						checkEmulatorFactor(env, userID, &factorID, emulator.StatusInitiated),
-					),
-				},
-				{
-					// Activation with an expired requestState: restarted, the apply asks for the new code.
-					PreConfig:       func() { clock.Advance(11 * time.Minute) },
-					Config:          activate,
-					ConfigVariables: config.Variables{"otp": env.lazyOTP(t, userID, &factorID)},
-					ExpectError:     diagRE("Enrollment restarted: passcode not submitted", "new passcode was sent"),
-				},
-				{
-					Config:          activate,
-					ConfigVariables: config.Variables{"otp": env.lazyOTP(t, userID, &factorID)},
-					Check: resource.ComposeTestCheckFunc(
-						resource.TestCheckResourceAttr(addr, "status", emulator.StatusEnrolled),
-						checkMessages(env, userID, 3),
-						countEmulatorFactors(env, userID, 1),
-						checkEmulatorFactor(env, userID, &factorID, emulator.StatusEnrolled),
-					),
-				},
+		accTest(t, env.checkDestroy(k.typeName),
+			resource.TestStep{Config: k.config(env, userID, ""), Check: captureAttr(addr, "factor_id", &factorID)},
+			resource.TestStep{
+				// Resend with an expired requestState: the enrollment restarts under the same id.
+				PreConfig: func() { clock.Advance(11 * time.Minute) },
+				Config:    k.config(env, userID, "  otp_resend_version = 1"),
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr(addr, "status", emulator.StatusInitiated),
+					checkMessages(env, userID, 2),
+					countEmulatorFactors(env, userID, 1),
+					checkEmulatorFactor(env, userID, &factorID, emulator.StatusInitiated),
+				),
 			},
-		})
+			resource.TestStep{
+				// Activation with an expired requestState: restarted, the apply asks for the new code.
+				PreConfig:       func() { clock.Advance(11 * time.Minute) },
+				Config:          activate,
+				ConfigVariables: config.Variables{"otp": env.lazyOTP(t, userID, &factorID)},
+				ExpectError:     diagRE("Enrollment restarted: passcode not submitted", "new passcode was sent"),
+			},
+			resource.TestStep{
+				Config:          activate,
+				ConfigVariables: config.Variables{"otp": env.lazyOTP(t, userID, &factorID)},
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr(addr, "status", emulator.StatusEnrolled),
+					checkMessages(env, userID, 3),
+					countEmulatorFactors(env, userID, 1),
+					checkEmulatorFactor(env, userID, &factorID, emulator.StatusEnrolled),
+				),
+			},
+		)
 	})
 }
 
@@ -190,33 +185,28 @@ func TestAccPasscodeFactor_enrolledBetweenPlanAndApply(t *testing.T) {
 				}
 			}
 		}))
-		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			TerraformVersionChecks:   skipBelow1_11,
-			CheckDestroy:             env.checkDestroy(k.typeName),
-			Steps: []resource.TestStep{
-				{
-					Config: cfg(restart, false),
-					Check: resource.ComposeTestCheckFunc(captureAttr(addr(0), "factor_id", &factorIDs[0]),
-						captureAttr(addr(activate), "factor_id", &factorIDs[activate])),
-				},
-				{
-					PreConfig:          func() { factorIDs[restart] = enrollDirect(t, env, users[restart], pending) },
-					Config:             cfg(len(paths), false),
-					ResourceName:       addr(restart),
-					ImportState:        true,
-					ImportStatePersist: true,
-					ImportStateIdFunc:  func(*terraform.State) (string, error) { return users[restart] + "/" + factorIDs[restart], nil },
-				},
-				{
-					Config:           cfg(len(paths), true),
-					ConfigVariables:  config.Variables{"otp": env.lazyOTP(t, users[activate], &factorIDs[activate])},
-					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: planChecks},
-					Check:            resource.ComposeAggregateTestCheckFunc(checks...),
-				},
-				{Config: cfg(len(paths), true), ConfigVariables: config.Variables{"otp": config.StringVariable("123456")}, PlanOnly: true},
+		accTest(t, env.checkDestroy(k.typeName),
+			resource.TestStep{
+				Config: cfg(restart, false),
+				Check: resource.ComposeTestCheckFunc(captureAttr(addr(0), "factor_id", &factorIDs[0]),
+					captureAttr(addr(activate), "factor_id", &factorIDs[activate])),
 			},
-		})
+			resource.TestStep{
+				PreConfig:          func() { factorIDs[restart] = enrollDirect(t, env, users[restart], pending) },
+				Config:             cfg(len(paths), false),
+				ResourceName:       addr(restart),
+				ImportState:        true,
+				ImportStatePersist: true,
+				ImportStateIdFunc:  func(*terraform.State) (string, error) { return users[restart] + "/" + factorIDs[restart], nil },
+			},
+			resource.TestStep{
+				Config:           cfg(len(paths), true),
+				ConfigVariables:  config.Variables{"otp": env.lazyOTP(t, users[activate], &factorIDs[activate])},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: planChecks},
+				Check:            resource.ComposeAggregateTestCheckFunc(checks...),
+			},
+			resource.TestStep{Config: cfg(len(paths), true), ConfigVariables: config.Variables{"otp": config.StringVariable("123456")}, PlanOnly: true},
+		)
 	})
 }
 
@@ -249,62 +239,57 @@ func TestAccPasscodeFactor_restartedElsewhereIsNotTakenBack(t *testing.T) {
 			"the enrollment was not restarted", "finish the enrollment where it was restarted", "sees the factor ENROLLED",
 			"set take_over_pending_enrollment = true", "stops working")
 		sent := func(want int) func() { return func() { checkSent(t, env, userID, want) } }
-		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			TerraformVersionChecks:   skipBelow1_11,
-			CheckDestroy:             resource.ComposeTestCheckFunc(env.checkDestroy(k.typeName), checkNoFactorsLeft(env, userID)),
-			Steps: []resource.TestStep{
-				{
-					Config: cfg("", ""),
-					Check: resource.ComposeTestCheckFunc(captureAttr(addrA, "factor_id", &factorID),
-						func(*terraform.State) error { codeA = env.otp(t, userID, factorID); return nil }),
-				},
-				{
-					// b takes a's pending enrollment over: one new passcode, the same factor.
-					Config: cfg("", takeOver),
-					Check: resource.ComposeTestCheckFunc(resource.TestCheckResourceAttrPtr(addrB, "factor_id", &factorID),
-						checkMessages(env, userID, 2)),
-				},
-				{
-					// a submits the passcode it holds: refused, nothing sent.
-					Config:          cfg(otpFromVariables, takeOver),
-					ConfigVariables: otpVars(lazyVariable(func() string { return codeA }), 1),
-					ExpectError:     restartedElsewhere,
-				},
-				{
-					// The state kept a's previous otp_code_wo_version: with the flag, the same
-					// submission restarts the enrollment here.
-					PreConfig:       sent(2),
-					Config:          cfg(otpFromVariables+takeOver, takeOver),
-					ConfigVariables: otpVars(lazyVariable(func() string { return codeA }), 1),
-					ExpectError: diagRE("Enrollment restarted: passcode not submitted", "outside this resource",
-						"take_over_pending_enrollment is true", "taken over", "a new passcode was sent"),
-				},
-				{
-					// b, whose request a has now voided, asks for a new passcode without the flag: refused.
-					PreConfig:   sent(3),
-					Config:      cfg(takeOver, "  otp_resend_version = 1\n"),
-					ExpectError: restartedElsewhere,
-				},
-				{
-					// a submits the passcode of its restart; b's refresh sees the factor enrolled.
-					PreConfig:       sent(3),
-					Config:          cfg(otpFromVariables+takeOver, " "),
-					ConfigVariables: otpVars(env.lazyOTP(t, userID, &factorID), 1),
-					Check: resource.ComposeTestCheckFunc(
-						resource.TestCheckResourceAttr(addrA, "status", emulator.StatusEnrolled),
-						checkEmulatorFactor(env, userID, &factorID, emulator.StatusEnrolled),
-						checkMessages(env, userID, 3)),
-				},
-				{
-					Config:          cfg(otpFromVariables+takeOver, " "),
-					ConfigVariables: otpVars(env.lazyOTP(t, userID, &factorID), 1),
-					Check: resource.ComposeTestCheckFunc(
-						resource.TestCheckResourceAttr(addrB, "status", emulator.StatusEnrolled),
-						countEmulatorFactors(env, userID, 1), checkMessages(env, userID, 3)),
-				},
+		accTest(t, resource.ComposeTestCheckFunc(env.checkDestroy(k.typeName), checkNoFactorsLeft(env, userID)),
+			resource.TestStep{
+				Config: cfg("", ""),
+				Check: resource.ComposeTestCheckFunc(captureAttr(addrA, "factor_id", &factorID),
+					func(*terraform.State) error { codeA = env.otp(t, userID, factorID); return nil }),
 			},
-		})
+			resource.TestStep{
+				// b takes a's pending enrollment over: one new passcode, the same factor.
+				Config: cfg("", takeOver),
+				Check: resource.ComposeTestCheckFunc(resource.TestCheckResourceAttrPtr(addrB, "factor_id", &factorID),
+					checkMessages(env, userID, 2)),
+			},
+			resource.TestStep{
+				// a submits the passcode it holds: refused, nothing sent.
+				Config:          cfg(otpFromVariables, takeOver),
+				ConfigVariables: otpVars(lazyVariable(func() string { return codeA }), 1),
+				ExpectError:     restartedElsewhere,
+			},
+			resource.TestStep{
+				// The state kept a's previous otp_code_wo_version: with the flag, the same
+				// submission restarts the enrollment here.
+				PreConfig:       sent(2),
+				Config:          cfg(otpFromVariables+takeOver, takeOver),
+				ConfigVariables: otpVars(lazyVariable(func() string { return codeA }), 1),
+				ExpectError: diagRE("Enrollment restarted: passcode not submitted", "outside this resource",
+					"take_over_pending_enrollment is true", "taken over", "a new passcode was sent"),
+			},
+			resource.TestStep{
+				// b, whose request a has now voided, asks for a new passcode without the flag: refused.
+				PreConfig:   sent(3),
+				Config:      cfg(takeOver, "  otp_resend_version = 1\n"),
+				ExpectError: restartedElsewhere,
+			},
+			resource.TestStep{
+				// a submits the passcode of its restart; b's refresh sees the factor enrolled.
+				PreConfig:       sent(3),
+				Config:          cfg(otpFromVariables+takeOver, " "),
+				ConfigVariables: otpVars(env.lazyOTP(t, userID, &factorID), 1),
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr(addrA, "status", emulator.StatusEnrolled),
+					checkEmulatorFactor(env, userID, &factorID, emulator.StatusEnrolled),
+					checkMessages(env, userID, 3)),
+			},
+			resource.TestStep{
+				Config:          cfg(otpFromVariables+takeOver, " "),
+				ConfigVariables: otpVars(env.lazyOTP(t, userID, &factorID), 1),
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr(addrB, "status", emulator.StatusEnrolled),
+					countEmulatorFactors(env, userID, 1), checkMessages(env, userID, 3)),
+			},
+		)
 	})
 }
 

@@ -108,12 +108,8 @@ func fetchToken(t *testing.T, host string, form url.Values, clientID, secret str
 }
 
 func ssTest(t *testing.T, u *selfServiceUser, checkDestroy resource.TestCheckFunc, steps ...resource.TestStep) {
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		TerraformVersionChecks:   skipBelow1_11,
-		CheckDestroy:             checkDestroy,
-		Steps:                    steps,
-	})
+	t.Helper()
+	accTest(t, checkDestroy, steps...)
 }
 
 // TestAccSelfService_enrollWithWriteOnlyPasscode: enrollment, the passcode in otp_code_wo,
@@ -313,17 +309,7 @@ func TestAccSelfService_importAndDrift(t *testing.T) {
 			ImportStatePersist: true,
 			Config:             cfg,
 		},
-		resource.TestStep{
-			Config: cfg,
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(smsAddr, plancheck.ResourceActionNoop)},
-			},
-			Check: resource.ComposeTestCheckFunc(
-				resource.TestCheckResourceAttr(smsAddr, "factor_id", factorID),
-				resource.TestCheckResourceAttr(smsAddr, "status", emulator.StatusEnrolled),
-				resource.TestCheckResourceAttr(smsAddr, "display_name", "+44XXXXXXX456"),
-			),
-		},
+		stepKeepsEnrolledSMS(cfg, factorID, "+44XXXXXXX456"),
 		resource.TestStep{
 			PreConfig: func() {
 				if err := env.Client.DeleteFactor(t.Context(), u.id, factorID); err != nil {

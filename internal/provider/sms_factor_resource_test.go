@@ -78,23 +78,35 @@ func TestAccSMSFactor_importOtherNumberPlansReplace(t *testing.T) {
 	env := newTestEnv(t)
 	userID := env.newUser(t)
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             env.checkDestroy("idcsmfa_sms_factor"),
-		Steps: []resource.TestStep{
-			{Config: testAccSMSFactorConfig(env, userID, "+44", "7700900321", "  skip_verification = true")},
-			{
-				ResourceName:       smsAddr,
-				ImportState:        true,
-				ImportStateKind:    resource.ImportBlockWithID,
-				Config:             testAccSMSFactorConfig(env, userID, "+44", "7700900999", "  skip_verification = true"),
-				ExpectNonEmptyPlan: true,
-				ImportPlanChecks: resource.ImportPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(smsAddr, plancheck.ResourceActionReplace)},
-				},
+	accTest(t, env.checkDestroy("idcsmfa_sms_factor"),
+		resource.TestStep{Config: testAccSMSFactorConfig(env, userID, "+44", "7700900321", "  skip_verification = true")},
+		resource.TestStep{
+			ResourceName:       smsAddr,
+			ImportState:        true,
+			ImportStateKind:    resource.ImportBlockWithID,
+			Config:             testAccSMSFactorConfig(env, userID, "+44", "7700900999", "  skip_verification = true"),
+			ExpectNonEmptyPlan: true,
+			ImportPlanChecks: resource.ImportPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(smsAddr, plancheck.ResourceActionReplace)},
 			},
 		},
-	})
+	)
+}
+
+// stepKeepsEnrolledSMS applies cfg, in which the enrolled SMS factor factorID is imported:
+// nothing changes, and the state holds the factor, ENROLLED, shown as display.
+func stepKeepsEnrolledSMS(cfg, factorID, display string) resource.TestStep {
+	return resource.TestStep{
+		Config: cfg,
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(smsAddr, plancheck.ResourceActionNoop)},
+		},
+		Check: resource.ComposeTestCheckFunc(
+			resource.TestCheckResourceAttr(smsAddr, "factor_id", factorID),
+			resource.TestCheckResourceAttr(smsAddr, "status", "ENROLLED"),
+			resource.TestCheckResourceAttr(smsAddr, "display_name", display),
+		),
+	}
 }
 
 func TestAccSMSFactor_importThenApplyKeepsFactor(t *testing.T) {
@@ -106,24 +118,10 @@ func TestAccSMSFactor_importThenApplyKeepsFactor(t *testing.T) {
 	cfg := testAccSMSFactorConfig(env, userID, "+44", "7700900654", "") +
 		fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", smsAddr, userID+"/"+factorID)
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             env.checkDestroy("idcsmfa_sms_factor"),
-		Steps: []resource.TestStep{
-			{
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(smsAddr, plancheck.ResourceActionNoop)},
-				},
-				// The step's own plans after the apply are empty too: the next apply keeps the factor.
-				Check: resource.ComposeTestCheckFunc(
-					resource.TestCheckResourceAttr(smsAddr, "factor_id", factorID),
-					resource.TestCheckResourceAttr(smsAddr, "display_name", "+44XXXXXXX654"),
-					resource.TestCheckResourceAttr(smsAddr, "status", "ENROLLED"),
-				),
-			},
-		},
-	})
+	accTest(t, env.checkDestroy("idcsmfa_sms_factor"),
+		// The step's own plans after the apply are empty too: the next apply keeps the factor.
+		stepKeepsEnrolledSMS(cfg, factorID, "+44XXXXXXX654"),
+	)
 }
 
 func TestAccSMSFactor_phoneChangeIsReplace(t *testing.T) {
@@ -131,30 +129,26 @@ func TestAccSMSFactor_phoneChangeIsReplace(t *testing.T) {
 	env := newTestEnv(t)
 	userID := env.newUser(t)
 	var first string
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             env.checkDestroy("idcsmfa_sms_factor"),
-		Steps: []resource.TestStep{
-			{
-				Config: testAccSMSFactorConfig(env, userID, "+44", "7700900111", "  skip_verification = true"),
-				Check:  captureAttr(smsAddr, "factor_id", &first),
+	accTest(t, env.checkDestroy("idcsmfa_sms_factor"),
+		resource.TestStep{
+			Config: testAccSMSFactorConfig(env, userID, "+44", "7700900111", "  skip_verification = true"),
+			Check:  captureAttr(smsAddr, "factor_id", &first),
+		},
+		resource.TestStep{
+			Config: testAccSMSFactorConfig(env, userID, "+44", "7700900222", "  skip_verification = true"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(smsAddr, plancheck.ResourceActionReplace)},
 			},
-			{
-				Config: testAccSMSFactorConfig(env, userID, "+44", "7700900222", "  skip_verification = true"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(smsAddr, plancheck.ResourceActionReplace)},
-				},
-				Check: resource.ComposeTestCheckFunc(resource.TestCheckResourceAttr(smsAddr, "display_name", "+44XXXXXXX222"),
-					countEmulatorFactors(env, userID, 1)),
-			},
-			{
-				Config: testAccSMSFactorConfig(env, userID, "+353", "7700900222", "  skip_verification = true"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(smsAddr, plancheck.ResourceActionReplace)},
-				},
+			Check: resource.ComposeTestCheckFunc(resource.TestCheckResourceAttr(smsAddr, "display_name", "+44XXXXXXX222"),
+				countEmulatorFactors(env, userID, 1)),
+		},
+		resource.TestStep{
+			Config: testAccSMSFactorConfig(env, userID, "+353", "7700900222", "  skip_verification = true"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(smsAddr, plancheck.ResourceActionReplace)},
 			},
 		},
-	})
+	)
 }
 
 // TestAccSMSFactor_planWarnsPasscodeNotSubmitted runs the terraform CLI, since the test

@@ -99,89 +99,84 @@ func TestAccTOTPFactor_knownSecretRenameDriftReplace(t *testing.T) {
 	var factorID, firstID string
 	secret := testTOTPSecret
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		TerraformVersionChecks:   skipBelow1_11,
-		CheckDestroy:             env.checkDestroy("idcsmfa_totp_factor"),
-		Steps: []resource.TestStep{
-			{
-				Config:          testAccTOTPConfig(env, userID, `  display_name = "CI runner"`),
-				ConfigVariables: totpVars(secret, 1),
-				Check: resource.ComposeTestCheckFunc(
-					resource.TestCheckResourceAttr(totpAddr, "status", "ENROLLED"),
-					resource.TestCheckResourceAttr(totpAddr, "methods.#", "1"),
-					resource.TestCheckResourceAttr(totpAddr, "methods.0", "TOTP"),
-					resource.TestCheckResourceAttr(totpAddr, "display_name", "CI runner"),
-					resource.TestCheckNoResourceAttr(totpAddr, "shared_secret_wo"),
-					resource.TestCheckResourceAttr(totpAddr, "period", "30"),
-					captureAttr(totpAddr, "factor_id", &factorID),
-					captureAttr(totpAddr, "factor_id", &firstID),
-					env.checkNoSecretsInState(&secret),
-					checkRecordedSecrets(env),
-					checkServerDisplayName(env, userID, &factorID, "CI runner"),
-					checkTOTPVerifies(env, userID, &factorID, secret, client.TOTPParams{}),
-				),
+	accTest(t, env.checkDestroy("idcsmfa_totp_factor"),
+		resource.TestStep{
+			Config:          testAccTOTPConfig(env, userID, `  display_name = "CI runner"`),
+			ConfigVariables: totpVars(secret, 1),
+			Check: resource.ComposeTestCheckFunc(
+				resource.TestCheckResourceAttr(totpAddr, "status", "ENROLLED"),
+				resource.TestCheckResourceAttr(totpAddr, "methods.#", "1"),
+				resource.TestCheckResourceAttr(totpAddr, "methods.0", "TOTP"),
+				resource.TestCheckResourceAttr(totpAddr, "display_name", "CI runner"),
+				resource.TestCheckNoResourceAttr(totpAddr, "shared_secret_wo"),
+				resource.TestCheckResourceAttr(totpAddr, "period", "30"),
+				captureAttr(totpAddr, "factor_id", &factorID),
+				captureAttr(totpAddr, "factor_id", &firstID),
+				env.checkNoSecretsInState(&secret),
+				checkRecordedSecrets(env),
+				checkServerDisplayName(env, userID, &factorID, "CI runner"),
+				checkTOTPVerifies(env, userID, &factorID, secret, client.TOTPParams{}),
+			),
+		},
+		resource.TestStep{
+			// A rename is an update in place.
+			Config:          testAccTOTPConfig(env, userID, `  display_name = "CI runner 2"`),
+			ConfigVariables: totpVars(secret, 1),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(totpAddr, plancheck.ResourceActionUpdate)},
 			},
-			{
-				// A rename is an update in place.
-				Config:          testAccTOTPConfig(env, userID, `  display_name = "CI runner 2"`),
-				ConfigVariables: totpVars(secret, 1),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(totpAddr, plancheck.ResourceActionUpdate)},
-				},
-				Check: resource.ComposeTestCheckFunc(
-					resource.TestCheckResourceAttrPtr(totpAddr, "factor_id", &firstID),
-					checkServerDisplayName(env, userID, &factorID, "CI runner 2"),
-				),
+			Check: resource.ComposeTestCheckFunc(
+				resource.TestCheckResourceAttrPtr(totpAddr, "factor_id", &firstID),
+				checkServerDisplayName(env, userID, &factorID, "CI runner 2"),
+			),
+		},
+		resource.TestStep{
+			// Renamed outside Terraform: drift, set back in place.
+			PreConfig: func() {
+				if err := env.Client.RenameFactor(context.Background(), userID, factorID, "renamed by hand"); err != nil {
+					t.Fatal(err)
+				}
 			},
-			{
-				// Renamed outside Terraform: drift, set back in place.
-				PreConfig: func() {
-					if err := env.Client.RenameFactor(context.Background(), userID, factorID, "renamed by hand"); err != nil {
-						t.Fatal(err)
+			Config:          testAccTOTPConfig(env, userID, `  display_name = "CI runner 2"`),
+			ConfigVariables: totpVars(secret, 1),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(totpAddr, plancheck.ResourceActionUpdate)},
+			},
+			Check: checkServerDisplayName(env, userID, &factorID, "CI runner 2"),
+		},
+		resource.TestStep{
+			// A new secret version replaces the factor; the new secret is the one that works.
+			Config:          testAccTOTPConfig(env, userID, `  display_name = "CI runner 2"`),
+			ConfigVariables: totpVars(testTOTPSecretOther, 2),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(totpAddr, plancheck.ResourceActionDestroyBeforeCreate)},
+			},
+			Check: resource.ComposeTestCheckFunc(
+				captureAttr(totpAddr, "factor_id", &factorID),
+				func(*terraform.State) error {
+					if factorID == firstID {
+						return fmt.Errorf("factor %s was not replaced", factorID)
 					}
+					return nil
 				},
-				Config:          testAccTOTPConfig(env, userID, `  display_name = "CI runner 2"`),
-				ConfigVariables: totpVars(secret, 1),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(totpAddr, plancheck.ResourceActionUpdate)},
-				},
-				Check: checkServerDisplayName(env, userID, &factorID, "CI runner 2"),
+				countEmulatorFactorsOrList(env, userID, 1),
+				checkTOTPVerifies(env, userID, &factorID, testTOTPSecretOther, client.TOTPParams{}),
+			),
+		},
+		resource.TestStep{
+			// Deleted outside Terraform: planned again.
+			PreConfig: func() {
+				if err := env.Client.DeleteFactor(context.Background(), userID, factorID); err != nil {
+					t.Fatal(err)
+				}
 			},
-			{
-				// A new secret version replaces the factor; the new secret is the one that works.
-				Config:          testAccTOTPConfig(env, userID, `  display_name = "CI runner 2"`),
-				ConfigVariables: totpVars(testTOTPSecretOther, 2),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(totpAddr, plancheck.ResourceActionDestroyBeforeCreate)},
-				},
-				Check: resource.ComposeTestCheckFunc(
-					captureAttr(totpAddr, "factor_id", &factorID),
-					func(*terraform.State) error {
-						if factorID == firstID {
-							return fmt.Errorf("factor %s was not replaced", factorID)
-						}
-						return nil
-					},
-					countEmulatorFactorsOrList(env, userID, 1),
-					checkTOTPVerifies(env, userID, &factorID, testTOTPSecretOther, client.TOTPParams{}),
-				),
-			},
-			{
-				// Deleted outside Terraform: planned again.
-				PreConfig: func() {
-					if err := env.Client.DeleteFactor(context.Background(), userID, factorID); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config:          testAccTOTPConfig(env, userID, `  display_name = "CI runner 2"`),
-				ConfigVariables: totpVars(testTOTPSecretOther, 2),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(totpAddr, plancheck.ResourceActionCreate)},
-				},
+			Config:          testAccTOTPConfig(env, userID, `  display_name = "CI runner 2"`),
+			ConfigVariables: totpVars(testTOTPSecretOther, 2),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(totpAddr, plancheck.ResourceActionCreate)},
 			},
 		},
-	})
+	)
 }
 
 // countEmulatorFactorsOrList counts the user's enrolled factors through the API, so that it
@@ -237,25 +232,21 @@ resource "idcsmfa_totp_factor" "test" {
 `, userID, factorID, displayName)
 	}
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		TerraformVersionChecks:   skipBelow1_11,
-		Steps: []resource.TestStep{
-			{
-				Config:      importConfig(sms.FactorID, "x"),
-				ExpectError: diagRE("Factor "+sms.FactorID+" is not a TOTP factor", "idcsmfa_sms_factor for SMS"),
-			},
-			{
-				Config: importConfig(totp.FactorID, totp.DisplayName),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(totpAddr, plancheck.ResourceActionNoop)},
-					// The next plan, with a refresh, plans nothing.
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				Check: resource.TestCheckResourceAttr(totpAddr, "status", "ENROLLED"),
-			},
+	accTest(t, nil,
+		resource.TestStep{
+			Config:      importConfig(sms.FactorID, "x"),
+			ExpectError: diagRE("Factor "+sms.FactorID+" is not a TOTP factor", "idcsmfa_sms_factor for SMS"),
 		},
-	})
+		resource.TestStep{
+			Config: importConfig(totp.FactorID, totp.DisplayName),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(totpAddr, plancheck.ResourceActionNoop)},
+				// The next plan, with a refresh, plans nothing.
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			Check: resource.TestCheckResourceAttr(totpAddr, "status", "ENROLLED"),
+		},
+	)
 }
 
 func TestAccTOTPFactor_badInput(t *testing.T) {
@@ -287,18 +278,14 @@ func TestAccTOTPFactor_disabledInTheDomain(t *testing.T) {
 	totpDisabled := func(c *emulator.Config) { c.EnabledFactors = []string{emulator.MethodSMS, emulator.MethodEmail} }
 	withoutRole, withRole := newTestEnv(t, totpDisabled), newTestEnv(t, withSettingsReader, totpDisabled)
 	withoutRole.requireEmulator(t, "disabling TOTP in the domain")
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		TerraformVersionChecks:   skipBelow1_11,
-		Steps: []resource.TestStep{{
-			Config:          testAccTOTPConfig(withoutRole, withoutRole.newUser(t), ""),
-			ConfigVariables: totpVars(testTOTPSecret, 1),
-			ExpectError:     regexp.MustCompile(`(?s)Could not enroll the TOTP factor.*AUTH-11\d\d.*Security > MFA > Factors`),
-		}, {
-			Config:          testAccTOTPConfig(withRole, withRole.newUser(t), ""),
-			ConfigVariables: totpVars(testTOTPSecret, 1),
-			ExpectError:     diagRE("The TOTP factor is disabled in the identity domain", "totpEnabled = false"),
-		}},
+	accTest(t, nil, resource.TestStep{
+		Config:          testAccTOTPConfig(withoutRole, withoutRole.newUser(t), ""),
+		ConfigVariables: totpVars(testTOTPSecret, 1),
+		ExpectError:     regexp.MustCompile(`(?s)Could not enroll the TOTP factor.*AUTH-11\d\d.*Security > MFA > Factors`),
+	}, resource.TestStep{
+		Config:          testAccTOTPConfig(withRole, withRole.newUser(t), ""),
+		ConfigVariables: totpVars(testTOTPSecret, 1),
+		ExpectError:     diagRE("The TOTP factor is disabled in the identity domain", "totpEnabled = false"),
 	})
 	checkNothingEnrolled(t, withRole)
 }
@@ -317,30 +304,26 @@ func TestAccTOTPFactor_domainSettings(t *testing.T) {
 	var factorID string
 	matching := "  period    = 60\n  digits    = 8\n  algorithm = \"SHA256\""
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		TerraformVersionChecks:   skipBelow1_11,
-		Steps: []resource.TestStep{
-			{
-				Config:          testAccTOTPConfig(env, userID, ""),
-				ConfigVariables: totpVars(testTOTPSecret, 1),
-				// Nobody received this code: the refusal names the parameters, the role that
-				// reads them, and says that the attempt counted.
-				ExpectError: diagRE("Could not enroll the TOTP factor", "AUTH-1105", "period = 30 (seconds), digits = 6, algorithm = SHA1",
-					"Security Administrator app role", "Set period, digits and algorithm", "counted towards locking the user"),
-			},
-			{
-				Config:          testAccTOTPConfig(env, userID, matching),
-				ConfigVariables: totpVars(testTOTPSecret, 1),
-				Check: resource.ComposeTestCheckFunc(
-					captureAttr(totpAddr, "factor_id", &factorID),
-					countEmulatorFactorsOrList(env, userID, 1),
-					checkTOTPVerifies(env, userID, &factorID, testTOTPSecret,
-						client.TOTPParams{Period: 60 * time.Second, Digits: 8, Algorithm: "SHA256"}),
-				),
-			},
+	accTest(t, nil,
+		resource.TestStep{
+			Config:          testAccTOTPConfig(env, userID, ""),
+			ConfigVariables: totpVars(testTOTPSecret, 1),
+			// Nobody received this code: the refusal names the parameters, the role that
+			// reads them, and says that the attempt counted.
+			ExpectError: diagRE("Could not enroll the TOTP factor", "AUTH-1105", "period = 30 (seconds), digits = 6, algorithm = SHA1",
+				"Security Administrator app role", "Set period, digits and algorithm", "counted towards locking the user"),
 		},
-	})
+		resource.TestStep{
+			Config:          testAccTOTPConfig(env, userID, matching),
+			ConfigVariables: totpVars(testTOTPSecret, 1),
+			Check: resource.ComposeTestCheckFunc(
+				captureAttr(totpAddr, "factor_id", &factorID),
+				countEmulatorFactorsOrList(env, userID, 1),
+				checkTOTPVerifies(env, userID, &factorID, testTOTPSecret,
+					client.TOTPParams{Period: 60 * time.Second, Digits: 8, Algorithm: "SHA256"}),
+			),
+		},
+	)
 }
 
 // TestAccTOTPFactor_lostEnrollmentAnswer (issue 16, item 2): the one-step enrollment is done
@@ -359,29 +342,24 @@ func TestAccTOTPFactor_lostEnrollmentAnswer(t *testing.T) {
 	}
 	own := enrollDirect(t, env, userID, secret)
 	var factorID string
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		TerraformVersionChecks:   skipBelow1_11,
-		CheckDestroy:             env.checkDestroy("idcsmfa_totp_factor"),
-		Steps: []resource.TestStep{{
-			PreConfig:       dropNext(env, keyEnroll),
-			Config:          testAccTOTPConfig(env, userID, ""),
-			ConfigVariables: totpVars(testTOTPSecret, 1),
-			Check: resource.ComposeTestCheckFunc(
-				captureAttr(totpAddr, "factor_id", &factorID),
-				func(*terraform.State) error {
-					if factorID == own {
-						return fmt.Errorf("the user's own TOTP factor %s was recorded as the new one", own)
-					}
-					if n := env.Emulator.Stats().Faults.Dropped; n != 1 {
-						return fmt.Errorf("%d answers dropped, want 1: the test proves nothing", n)
-					}
-					return nil
-				},
-				countEmulatorFactors(env, userID, 2),
-				checkTOTPVerifies(env, userID, &factorID, testTOTPSecret, client.TOTPParams{}),
-			),
-		}},
+	accTest(t, env.checkDestroy("idcsmfa_totp_factor"), resource.TestStep{
+		PreConfig:       dropNext(env, keyEnroll),
+		Config:          testAccTOTPConfig(env, userID, ""),
+		ConfigVariables: totpVars(testTOTPSecret, 1),
+		Check: resource.ComposeTestCheckFunc(
+			captureAttr(totpAddr, "factor_id", &factorID),
+			func(*terraform.State) error {
+				if factorID == own {
+					return fmt.Errorf("the user's own TOTP factor %s was recorded as the new one", own)
+				}
+				if n := env.Emulator.Stats().Faults.Dropped; n != 1 {
+					return fmt.Errorf("%d answers dropped, want 1: the test proves nothing", n)
+				}
+				return nil
+			},
+			countEmulatorFactors(env, userID, 2),
+			checkTOTPVerifies(env, userID, &factorID, testTOTPSecret, client.TOTPParams{}),
+		),
 	})
 }
 
@@ -397,39 +375,34 @@ func TestAccTOTPFactor_takesDomainSettings(t *testing.T) {
 	var factorID string
 	reads := 0
 	readsNow := func() int { return env.Emulator.Stats().Requests[keyReadSettings] }
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		TerraformVersionChecks:   skipBelow1_11,
-		CheckDestroy:             env.checkDestroy("idcsmfa_totp_factor"),
-		Steps: []resource.TestStep{
-			{
-				Config:          testAccTOTPConfig(env, userID, ""),
-				ConfigVariables: totpVars(testTOTPSecret, 1),
-				Check: resource.ComposeTestCheckFunc(
-					resource.TestCheckResourceAttr(totpAddr, "period", "60"),
-					resource.TestCheckResourceAttr(totpAddr, "digits", "8"),
-					resource.TestCheckResourceAttr(totpAddr, "algorithm", "SHA256"),
-					captureAttr(totpAddr, "factor_id", &factorID),
-					checkTOTPVerifies(env, userID, &factorID, testTOTPSecret,
-						client.TOTPParams{Period: 60 * time.Second, Digits: 8, Algorithm: "SHA256"}),
-					func(*terraform.State) error {
-						if reads = readsNow(); reads == 0 {
-							return fmt.Errorf("the settings were never read")
-						}
-						return nil
-					},
-				),
-				// The step's two plans after the apply plan nothing and read the settings no more.
-				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-					planCheckFunc(func() error {
-						if n := readsNow(); n != reads {
-							return fmt.Errorf("a plan of the unchanged factor read the settings %d more times", n-reads)
-						}
-						return nil
-					}),
-				}},
-			},
+	accTest(t, env.checkDestroy("idcsmfa_totp_factor"),
+		resource.TestStep{
+			Config:          testAccTOTPConfig(env, userID, ""),
+			ConfigVariables: totpVars(testTOTPSecret, 1),
+			Check: resource.ComposeTestCheckFunc(
+				resource.TestCheckResourceAttr(totpAddr, "period", "60"),
+				resource.TestCheckResourceAttr(totpAddr, "digits", "8"),
+				resource.TestCheckResourceAttr(totpAddr, "algorithm", "SHA256"),
+				captureAttr(totpAddr, "factor_id", &factorID),
+				checkTOTPVerifies(env, userID, &factorID, testTOTPSecret,
+					client.TOTPParams{Period: 60 * time.Second, Digits: 8, Algorithm: "SHA256"}),
+				func(*terraform.State) error {
+					if reads = readsNow(); reads == 0 {
+						return fmt.Errorf("the settings were never read")
+					}
+					return nil
+				},
+			),
+			// The step's two plans after the apply plan nothing and read the settings no more.
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+				plancheck.ExpectEmptyPlan(),
+				planCheckFunc(func() error {
+					if n := readsNow(); n != reads {
+						return fmt.Errorf("a plan of the unchanged factor read the settings %d more times", n-reads)
+					}
+					return nil
+				}),
+			}},
 		},
-	})
+	)
 }

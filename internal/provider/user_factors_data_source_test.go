@@ -82,33 +82,30 @@ data "idcsmfa_user_factors" "many" {
 }
 `, none, many)
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: cfg,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.idcsmfa_user_factors.none", tfjsonpath.New("factors"), knownvalue.ListExact([]knownvalue.Check{})),
-				statecheck.ExpectKnownValue("data.idcsmfa_user_factors.none", tfjsonpath.New("user_id"), knownvalue.StringExact(none)),
-				statecheck.ExpectKnownValue("data.idcsmfa_user_factors.none", tfjsonpath.New("preferred_factor_id"), knownvalue.Null()),
-				statecheck.ExpectKnownValue("data.idcsmfa_user_factors.none", tfjsonpath.New("preferred_method"), knownvalue.Null()),
+	accTest(t, nil, resource.TestStep{
+		Config: cfg,
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue("data.idcsmfa_user_factors.none", tfjsonpath.New("factors"), knownvalue.ListExact([]knownvalue.Check{})),
+			statecheck.ExpectKnownValue("data.idcsmfa_user_factors.none", tfjsonpath.New("user_id"), knownvalue.StringExact(none)),
+			statecheck.ExpectKnownValue("data.idcsmfa_user_factors.none", tfjsonpath.New("preferred_factor_id"), knownvalue.Null()),
+			statecheck.ExpectKnownValue("data.idcsmfa_user_factors.none", tfjsonpath.New("preferred_method"), knownvalue.Null()),
 
-				// Looked up by name: the GUID is resolved.
-				statecheck.ExpectKnownValue("data.idcsmfa_user_factors.one_by_name", tfjsonpath.New("user_id"), knownvalue.StringExact(one)),
-				statecheck.ExpectKnownValue("data.idcsmfa_user_factors.one_by_name", tfjsonpath.New("factors"), knownvalue.ListExact([]knownvalue.Check{
-					factorValue(oneEmail, emulatorDisplayName(t, env, one, oneEmail), "EMAIL"),
-				})),
-				statecheck.ExpectKnownValue("data.idcsmfa_user_factors.one_by_name", tfjsonpath.New("preferred_factor_id"), knownvalue.StringExact(oneEmail)),
-				statecheck.ExpectKnownValue("data.idcsmfa_user_factors.one_by_name", tfjsonpath.New("preferred_method"), knownvalue.StringExact("EMAIL")),
+			// Looked up by name: the GUID is resolved.
+			statecheck.ExpectKnownValue("data.idcsmfa_user_factors.one_by_name", tfjsonpath.New("user_id"), knownvalue.StringExact(one)),
+			statecheck.ExpectKnownValue("data.idcsmfa_user_factors.one_by_name", tfjsonpath.New("factors"), knownvalue.ListExact([]knownvalue.Check{
+				factorValue(oneEmail, emulatorDisplayName(t, env, one, oneEmail), "EMAIL"),
+			})),
+			statecheck.ExpectKnownValue("data.idcsmfa_user_factors.one_by_name", tfjsonpath.New("preferred_factor_id"), knownvalue.StringExact(oneEmail)),
+			statecheck.ExpectKnownValue("data.idcsmfa_user_factors.one_by_name", tfjsonpath.New("preferred_method"), knownvalue.StringExact("EMAIL")),
 
-				statecheck.ExpectKnownValue("data.idcsmfa_user_factors.many", tfjsonpath.New("factors"), knownvalue.ListExact([]knownvalue.Check{
-					factorValue(manyEmail, emulatorDisplayName(t, env, many, manyEmail), "EMAIL"),
-					factorValue(smsFirst, emulatorDisplayName(t, env, many, smsFirst), "SMS"),
-					factorValue(smsSecond, emulatorDisplayName(t, env, many, smsSecond), "SMS"),
-				})),
-				statecheck.ExpectKnownValue("data.idcsmfa_user_factors.many", tfjsonpath.New("preferred_factor_id"), knownvalue.StringExact(manySMS1)),
-				statecheck.ExpectKnownValue("data.idcsmfa_user_factors.many", tfjsonpath.New("preferred_method"), knownvalue.StringExact("SMS")),
-			},
-		}},
+			statecheck.ExpectKnownValue("data.idcsmfa_user_factors.many", tfjsonpath.New("factors"), knownvalue.ListExact([]knownvalue.Check{
+				factorValue(manyEmail, emulatorDisplayName(t, env, many, manyEmail), "EMAIL"),
+				factorValue(smsFirst, emulatorDisplayName(t, env, many, smsFirst), "SMS"),
+				factorValue(smsSecond, emulatorDisplayName(t, env, many, smsSecond), "SMS"),
+			})),
+			statecheck.ExpectKnownValue("data.idcsmfa_user_factors.many", tfjsonpath.New("preferred_factor_id"), knownvalue.StringExact(manySMS1)),
+			statecheck.ExpectKnownValue("data.idcsmfa_user_factors.many", tfjsonpath.New("preferred_method"), knownvalue.StringExact("SMS")),
+		},
 	})
 }
 
@@ -119,10 +116,8 @@ func TestAccUserFactors_byNameAndByIDAgree(t *testing.T) {
 	enrollDirect(t, env, emulator.BobID, emailSkip())
 	enrollDirect(t, env, emulator.BobID, smsReq("7700900444", true))
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: env.providerConfig() + fmt.Sprintf(`
+	accTest(t, nil, resource.TestStep{
+		Config: env.providerConfig() + fmt.Sprintf(`
 data "idcsmfa_user_factors" "by_id" {
   user_id = %q
 }
@@ -131,14 +126,13 @@ data "idcsmfa_user_factors" "by_name" {
   user_name = "bob"
 }
 `, emulator.BobID),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.CompareValuePairs("data.idcsmfa_user_factors.by_id", tfjsonpath.New("factors"),
-					"data.idcsmfa_user_factors.by_name", tfjsonpath.New("factors"), compare.ValuesSame()),
-				statecheck.CompareValuePairs("data.idcsmfa_user_factors.by_id", tfjsonpath.New("user_id"),
-					"data.idcsmfa_user_factors.by_name", tfjsonpath.New("user_id"), compare.ValuesSame()),
-				statecheck.ExpectKnownValue("data.idcsmfa_user_factors.by_name", tfjsonpath.New("factors"), knownvalue.ListSizeExact(2)),
-			},
-		}},
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.CompareValuePairs("data.idcsmfa_user_factors.by_id", tfjsonpath.New("factors"),
+				"data.idcsmfa_user_factors.by_name", tfjsonpath.New("factors"), compare.ValuesSame()),
+			statecheck.CompareValuePairs("data.idcsmfa_user_factors.by_id", tfjsonpath.New("user_id"),
+				"data.idcsmfa_user_factors.by_name", tfjsonpath.New("user_id"), compare.ValuesSame()),
+			statecheck.ExpectKnownValue("data.idcsmfa_user_factors.by_name", tfjsonpath.New("factors"), knownvalue.ListSizeExact(2)),
+		},
 	})
 }
 
