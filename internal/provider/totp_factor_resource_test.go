@@ -98,6 +98,18 @@ func TestAccTOTPFactor_knownSecretRenameDriftReplace(t *testing.T) {
 	userID := env.newUser(t)
 	var factorID, firstID string
 	secret := testTOTPSecret
+	// renamed plans display_name "CI runner 2" as an update in place, then checks.
+	renamed := func(preConfig func(), check resource.TestCheckFunc) resource.TestStep {
+		return resource.TestStep{
+			PreConfig:       preConfig,
+			Config:          testAccTOTPConfig(env, userID, `  display_name = "CI runner 2"`),
+			ConfigVariables: totpVars(secret, 1),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(totpAddr, plancheck.ResourceActionUpdate)},
+			},
+			Check: check,
+		}
+	}
 
 	accTest(t, env.checkDestroy("idcsmfa_totp_factor"),
 		resource.TestStep{
@@ -118,32 +130,17 @@ func TestAccTOTPFactor_knownSecretRenameDriftReplace(t *testing.T) {
 				checkTOTPVerifies(env, userID, &factorID, secret, client.TOTPParams{}),
 			),
 		},
-		resource.TestStep{
-			// A rename is an update in place.
-			Config:          testAccTOTPConfig(env, userID, `  display_name = "CI runner 2"`),
-			ConfigVariables: totpVars(secret, 1),
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(totpAddr, plancheck.ResourceActionUpdate)},
-			},
-			Check: resource.ComposeTestCheckFunc(
-				resource.TestCheckResourceAttrPtr(totpAddr, "factor_id", &firstID),
-				checkServerDisplayName(env, userID, &factorID, "CI runner 2"),
-			),
-		},
-		resource.TestStep{
-			// Renamed outside Terraform: drift, set back in place.
-			PreConfig: func() {
-				if err := env.Client.RenameFactor(context.Background(), userID, factorID, "renamed by hand"); err != nil {
-					t.Fatal(err)
-				}
-			},
-			Config:          testAccTOTPConfig(env, userID, `  display_name = "CI runner 2"`),
-			ConfigVariables: totpVars(secret, 1),
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(totpAddr, plancheck.ResourceActionUpdate)},
-			},
-			Check: checkServerDisplayName(env, userID, &factorID, "CI runner 2"),
-		},
+		// A rename is an update in place.
+		renamed(nil, resource.ComposeTestCheckFunc(
+			resource.TestCheckResourceAttrPtr(totpAddr, "factor_id", &firstID),
+			checkServerDisplayName(env, userID, &factorID, "CI runner 2"),
+		)),
+		// Renamed outside Terraform: drift, set back in place.
+		renamed(func() {
+			if err := env.Client.RenameFactor(context.Background(), userID, factorID, "renamed by hand"); err != nil {
+				t.Fatal(err)
+			}
+		}, checkServerDisplayName(env, userID, &factorID, "CI runner 2")),
 		resource.TestStep{
 			// A new secret version replaces the factor; the new secret is the one that works.
 			Config:          testAccTOTPConfig(env, userID, `  display_name = "CI runner 2"`),
