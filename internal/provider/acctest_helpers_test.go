@@ -218,6 +218,27 @@ func (f planCheckFunc) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest
 	resp.Error = f()
 }
 
+// expectRefreshed is a plan check: the plan's refresh read attr of addr as want (a plan's
+// prior state is the state its refresh read), so a refresh plan needs no step after it to
+// check the refreshed state.
+type expectRefreshed struct{ addr, attr, want string }
+
+func (e expectRefreshed) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	if req.Plan.PriorState == nil || req.Plan.PriorState.Values == nil || req.Plan.PriorState.Values.RootModule == nil {
+		resp.Error = fmt.Errorf("the plan has no prior state")
+		return
+	}
+	for _, r := range req.Plan.PriorState.Values.RootModule.Resources {
+		if r.Address == e.addr {
+			if got := fmt.Sprint(r.AttributeValues[e.attr]); got != e.want {
+				resp.Error = fmt.Errorf("after the refresh %s.%s = %s, want %s", e.addr, e.attr, got, e.want)
+			}
+			return
+		}
+	}
+	resp.Error = fmt.Errorf("%s is not in the refreshed state", e.addr)
+}
+
 // runCheck runs a check that asks the server and not the state, where a step runs none: in a
 // PlanOnly step's PreConfig, or after the TestCase.
 func runCheck(t *testing.T, check resource.TestCheckFunc) {

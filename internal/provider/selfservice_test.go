@@ -221,14 +221,11 @@ resource "idcsmfa_factor_activation" "test" {
 		Check: resource.ComposeTestCheckFunc(
 			func(*terraform.State) error { return <-done },
 			resource.TestCheckResourceAttr("idcsmfa_factor_activation.test", "status", "ENROLLED"),
-			// The factor resource learns it on its next refresh; the plan below checks that.
 		),
-	}, resource.TestStep{
-		Config: cfg,
-		ConfigPlanChecks: resource.ConfigPlanChecks{
-			PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-		},
-		Check: resource.TestCheckResourceAttr(emailAddr, "status", emulator.StatusEnrolled),
+		// The factor resource learns it on its next refresh, which plans nothing.
+		ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+			plancheck.ExpectEmptyPlan(), expectRefreshed{emailAddr, "status", emulator.StatusEnrolled},
+		}},
 	})
 }
 
