@@ -281,13 +281,13 @@ func TestAccPasscodeFactor_restartedElsewhereIsNotTakenBack(t *testing.T) {
 					resource.TestCheckResourceAttr(addrA, "status", emulator.StatusEnrolled),
 					checkEmulatorFactor(env, userID, &factorID, emulator.StatusEnrolled),
 					checkMessages(env, userID, 3)),
-			},
-			resource.TestStep{
-				Config:          cfg(otpFromVariables+takeOver, " "),
-				ConfigVariables: otpVars(env.lazyOTP(t, userID, &factorID), 1),
-				Check: resource.ComposeTestCheckFunc(
-					resource.TestCheckResourceAttr(addrB, "status", emulator.StatusEnrolled),
-					countEmulatorFactors(env, userID, 1), checkMessages(env, userID, 3)),
+				// b's refresh, the step's refresh plan, sees the factor ENROLLED; nothing more was sent.
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					expectRefreshed{addrB, "status", emulator.StatusEnrolled},
+					planCheckFunc(func() error {
+						return resource.ComposeTestCheckFunc(countEmulatorFactors(env, userID, 1), checkMessages(env, userID, 3))(nil)
+					}),
+				}},
 			},
 		)
 	})
