@@ -209,6 +209,62 @@ func checkOnlyFactor(env *testEnv, addr, userID string, factorID *string, status
 	)
 }
 
+// planCheckFunc is a plan check that asks the server, not the plan: in PostApplyPostRefresh it
+// runs after the step's plans, where a following step only to check them would cost a plan
+// and an apply more.
+type planCheckFunc func() error
+
+func (f planCheckFunc) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	resp.Error = f()
+}
+
+// expectRefreshed is a plan check: the plan's refresh read attr of addr as want (a plan's
+// prior state is the state its refresh read), so a refresh plan needs no step after it to
+// check the refreshed state.
+type expectRefreshed struct{ addr, attr, want string }
+
+func (e expectRefreshed) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	if req.Plan.PriorState == nil || req.Plan.PriorState.Values == nil || req.Plan.PriorState.Values.RootModule == nil {
+		resp.Error = fmt.Errorf("the plan has no prior state")
+		return
+	}
+	for _, r := range req.Plan.PriorState.Values.RootModule.Resources {
+		if r.Address == e.addr {
+			if got := fmt.Sprint(r.AttributeValues[e.attr]); got != e.want {
+				resp.Error = fmt.Errorf("after the refresh %s.%s = %s, want %s", e.addr, e.attr, got, e.want)
+			}
+			return
+		}
+	}
+	resp.Error = fmt.Errorf("%s is not in the refreshed state", e.addr)
+}
+
+// runCheck runs a check that asks the server and not the state, where a step runs none: in a
+// PlanOnly step's PreConfig, or after the TestCase.
+func runCheck(t *testing.T, check resource.TestCheckFunc) {
+	t.Helper()
+	if err := check(nil); err != nil {
+		t.Error(err)
+	}
+}
+
+// importedAttrs is an ImportStateCheck: the import wrote one instance, with these attributes.
+// It is where an imported state is checked at no extra terraform run (a PlanOnly step after
+// the import runs neither Check nor ConfigStateChecks).
+func importedAttrs(want map[string]string) resource.ImportStateCheckFunc {
+	return func(states []*terraform.InstanceState) error {
+		if len(states) != 1 {
+			return fmt.Errorf("want one imported instance, got %d", len(states))
+		}
+		for k, v := range want {
+			if got := states[0].Attributes[k]; got != v {
+				return fmt.Errorf("imported %s = %q, want %q", k, got, v)
+			}
+		}
+		return nil
+	}
+}
+
 // checkNoFactorsLeft asks the emulator that none of the users keeps a factor, pending ones
 // included (checkDestroy only looks at the ids in state).
 func checkNoFactorsLeft(env *testEnv, userIDs ...string) resource.TestCheckFunc {
@@ -284,7 +340,39 @@ func lockUser(t *testing.T, env *testEnv, userID string, locked bool) {
 	}
 }
 
+// accTest runs steps in one TestCase against the in-process provider, on Terraform 1.11+
+// (write-only attributes; testAccPreCheck refuses an older CLI anyway); checkDestroy, unless
+// nil, runs after the final destroy.
+func accTest(t *testing.T, checkDestroy resource.TestCheckFunc, steps ...resource.TestStep) {
+	t.Helper()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		TerraformVersionChecks:   skipBelow1_11,
+		CheckDestroy:             checkDestroy,
+		Steps:                    steps,
+	})
+}
+
 // --- Bad input ---
+
+// planErrorCase is a configuration that must fail at plan time with a diagnostic matching want.
+type planErrorCase struct {
+	name, config string
+	want         *regexp.Regexp
+}
+
+// runPlanErrors plans each case's configuration in one TestCase: nothing is applied, so the
+// state stays empty and the cases share one init and one teardown instead of ~4 terraform runs
+// each (issue 26). A failure names its step; the log names each step's case.
+func runPlanErrors(t *testing.T, cases []planErrorCase) {
+	t.Helper()
+	steps := make([]resource.TestStep, len(cases))
+	for i, c := range cases {
+		t.Logf("step %d: %s", i+1, c.name)
+		steps[i] = resource.TestStep{Config: c.config, PlanOnly: true, ExpectError: c.want}
+	}
+	accTest(t, nil, steps...)
+}
 
 // badInputCase is one bad input a user can give (issue 8): its steps expect the exact
 // diagnostic (summary, the service's AUTH code and message, and the hint), and then prove the
@@ -297,27 +385,62 @@ type badInputCase struct {
 	// steps gets a fresh environment and user. Every ExpectError step is followed by a step
 	// that checks the state and the server.
 	steps func(t *testing.T, env *testEnv, userID string) []resource.TestStep
+	// applies says that a step applies successfully (a pending factor, a fixed input): the
+	// case leaves something in state and runs in a TestCase of its own. Without it, every step
+	// expects an error or only plans, and the case shares one TestCase with the others.
+	applies bool
 }
 
-// runBadInputCases runs each case against its own emulator, in parallel.
+// runBadInputCases runs each case against its own emulator and user. The cases that apply
+// run in parallel, each in its own TestCase. The others run one after another in a single
+// TestCase (issue 26: one init and one teardown for all instead of one each, ~4 terraform
+// runs per case): none of their steps applies, and each ends with its proof that nothing was
+// created, so each leaves the state empty for the next. The log names each case's steps.
 func runBadInputCases(t *testing.T, cases []badInputCase) {
+	var shared []badInputCase
 	for _, tc := range cases {
+		if !tc.applies {
+			shared = append(shared, tc)
+			continue
+		}
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			env := newTestEnv(t, func(c *emulator.Config) {
-				if tc.emulator != nil {
-					tc.emulator(c)
-				}
-			})
-			env.requireEmulator(t, "emulator settings, locked users and the outbox")
-			userID := env.newUser(t)
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				CheckDestroy:             checkNoFactorsLeft(env, userID),
-				Steps:                    tc.steps(t, env, userID),
-			})
+			env, userID := newBadInputEnv(t, tc)
+			accTest(t, checkNoFactorsLeft(env, userID), tc.steps(t, env, userID)...)
 		})
 	}
+	if len(shared) == 0 {
+		return
+	}
+	t.Run("inputs_that_create_nothing", func(t *testing.T) {
+		t.Parallel()
+		var steps []resource.TestStep
+		var checks []resource.TestCheckFunc
+		for _, tc := range shared {
+			env, userID := newBadInputEnv(t, tc)
+			caseSteps := tc.steps(t, env, userID)
+			for i, s := range caseSteps {
+				if s.ExpectError == nil && !s.PlanOnly {
+					t.Fatalf("case %q, step %d applies: set applies in the case, so that it runs alone", tc.name, i+1)
+				}
+			}
+			t.Logf("steps %d-%d: %s", len(steps)+1, len(steps)+len(caseSteps), tc.name)
+			steps = append(steps, caseSteps...)
+			checks = append(checks, checkNoFactorsLeft(env, userID))
+		}
+		accTest(t, resource.ComposeAggregateTestCheckFunc(checks...), steps...)
+	})
+}
+
+// newBadInputEnv is a case's own emulator, with the case's settings, and user.
+func newBadInputEnv(t *testing.T, tc badInputCase) (*testEnv, string) {
+	env := newTestEnv(t, func(c *emulator.Config) {
+		if tc.emulator != nil {
+			tc.emulator(c)
+		}
+	})
+	env.requireEmulator(t, "emulator settings, locked users and the outbox")
+	return env, env.newUser(t)
 }
 
 // stepNothingWasCreated follows a failed creation: the server holds no factor for the user,

@@ -33,26 +33,21 @@ func TestAccDeleteRetries_givesUpAfterRetries(t *testing.T) {
 	env.Host = srv.URL
 	userID := env.newUser(t)
 	enrolled := env.providerConfig() + emailResource("test", userID, "  skip_verification = true")
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		TerraformVersionChecks:   skipBelow1_11,
-		CheckDestroy:             env.checkDestroy("idcsmfa_email_factor"),
-		Steps: []resource.TestStep{
-			{Config: enrolled},
-			{
-				PreConfig: func() { failDeletes.Store(true) },
-				Config:    enrolled,
-				Destroy:   true,
-				ExpectError: diagRE("Could not delete email factor", "HTTP 500 AUTH-1112",
-					fmt.Sprintf("Terraform sent the request %d times over", client.DefaultRetryMax+1), "retrying, and gave up on this answer",
-					"failed on its side on every attempt", "Apply again later", "ecId",
-					"The factor stays in the state", "run terraform destroy (or apply) again to retry the delete"),
-			},
-			{
-				PreConfig: func() { failDeletes.Store(false) },
-				Config:    enrolled,
-				Check:     resource.TestCheckResourceAttr("idcsmfa_email_factor.test", "status", "ENROLLED"),
-			},
+	accTest(t, env.checkDestroy("idcsmfa_email_factor"),
+		resource.TestStep{Config: enrolled},
+		resource.TestStep{
+			PreConfig: func() { failDeletes.Store(true) },
+			Config:    enrolled,
+			Destroy:   true,
+			ExpectError: diagRE("Could not delete email factor", "HTTP 500 AUTH-1112",
+				fmt.Sprintf("Terraform sent the request %d times over", client.DefaultRetryMax+1), "retrying, and gave up on this answer",
+				"failed on its side on every attempt", "Apply again later", "ecId",
+				"The factor stays in the state", "run terraform destroy (or apply) again to retry the delete"),
 		},
-	})
+		resource.TestStep{
+			PreConfig: func() { failDeletes.Store(false) },
+			Config:    enrolled,
+			Check:     resource.TestCheckResourceAttr("idcsmfa_email_factor.test", "status", "ENROLLED"),
+		},
+	)
 }

@@ -12,10 +12,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
 const docsSMSAddr = "idcsmfa_sms_factor.docs"
@@ -54,41 +51,35 @@ func TestAccDocs_userIDMustBeTheLowerCaseGUID(t *testing.T) {
 	upper := strings.ToUpper(userID)
 	ocid := "ocid1.user.oc1..aaaaaaaa5m3cjjlo7ml5ywkzcqbvnlh6rjvbdftqczjn6k5xtmnhcqwntkxq"
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             env.checkDestroy("idcsmfa_sms_factor"),
-		Steps: []resource.TestStep{
-			{
-				Config:      docsSMSConfig(env, ocid, "+44", "7700900123"),
-				PlanOnly:    true,
-				ExpectError: diagRE("OCID instead of the user's GUID", ocid, "To find a user's GUID", "idcsmfa_user_factors", `"id" (not the "ocid")`),
-			},
-			{
-				Config:      docsSMSConfig(env, upper, "+44", "7700900123"),
-				PlanOnly:    true,
-				ExpectError: diagRE("User GUID in upper case", fmt.Sprintf("write it in lower case, %q", userID)),
-			},
-			{
-				Config:      docsSMSConfig(env, userID[:8]+"-"+userID[8:12]+"-"+userID[12:16]+"-"+userID[16:20]+"-"+userID[20:], "+44", "7700900123"),
-				PlanOnly:    true,
-				ExpectError: diagRE("User GUID with dashes", fmt.Sprintf("without dashes, in lower case: %q", userID)),
-			},
-			{
-				PreConfig:   docsNoFactor(t, env, userID),
-				Config:      docsSMSConfig(env, "alice", "+44", "7700900123"),
-				PlanOnly:    true,
-				ExpectError: diagRE("32 hexadecimal characters in lower case", "not the user name", "To find a user's GUID"),
-			},
-			{
-				// The lower-case GUID of the same user works, and plans nothing afterwards.
-				PreConfig: docsNoFactor(t, env, userID),
-				Config:    docsSMSConfig(env, userID, "+44", "7700900123"),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(docsSMSAddr, tfjsonpath.New("status"), knownvalue.StringExact("ENROLLED")),
-				},
-			},
+	accTest(t, env.checkDestroy("idcsmfa_sms_factor"),
+		resource.TestStep{
+			Config:      docsSMSConfig(env, ocid, "+44", "7700900123"),
+			PlanOnly:    true,
+			ExpectError: diagRE("OCID instead of the user's GUID", ocid, "To find a user's GUID", "idcsmfa_user_factors", `"id" (not the "ocid")`),
 		},
-	})
+		resource.TestStep{
+			Config:      docsSMSConfig(env, upper, "+44", "7700900123"),
+			PlanOnly:    true,
+			ExpectError: diagRE("User GUID in upper case", fmt.Sprintf("write it in lower case, %q", userID)),
+		},
+		resource.TestStep{
+			Config:      docsSMSConfig(env, userID[:8]+"-"+userID[8:12]+"-"+userID[12:16]+"-"+userID[16:20]+"-"+userID[20:], "+44", "7700900123"),
+			PlanOnly:    true,
+			ExpectError: diagRE("User GUID with dashes", fmt.Sprintf("without dashes, in lower case: %q", userID)),
+		},
+		resource.TestStep{
+			PreConfig:   docsNoFactor(t, env, userID),
+			Config:      docsSMSConfig(env, "alice", "+44", "7700900123"),
+			PlanOnly:    true,
+			ExpectError: diagRE("32 hexadecimal characters in lower case", "not the user name", "To find a user's GUID"),
+		},
+		resource.TestStep{
+			// The lower-case GUID of the same user works, and plans nothing afterwards.
+			PreConfig: docsNoFactor(t, env, userID),
+			Config:    docsSMSConfig(env, userID, "+44", "7700900123"),
+			Check:     resource.TestCheckResourceAttr(docsSMSAddr, "status", "ENROLLED"),
+		},
+	)
 }
 
 func TestAccDocs_mobileNumberRules(t *testing.T) {
@@ -96,54 +87,48 @@ func TestAccDocs_mobileNumberRules(t *testing.T) {
 	env := newTestEnv(t)
 	userID := env.newUser(t)
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             env.checkDestroy("idcsmfa_sms_factor"),
-		Steps: []resource.TestStep{
-			{
-				// A UK mobile number as written inside the UK: the 0 must go.
-				Config:   docsSMSConfig(env, userID, "+44", "07700900123"),
-				PlanOnly: true,
-				ExpectError: diagRE("Mobile number starts with the trunk prefix 0", `is "07700900123": drop the leading 0 and write "7700900123"`,
-					"+4407700900123, which is not a number"),
-			},
-			{
-				// 2 + 14 digits: one more than E.164 allows.
-				PreConfig:   docsNoFactor(t, env, userID),
-				Config:      docsSMSConfig(env, userID, "+44", "77009001234567"),
-				PlanOnly:    true,
-				ExpectError: diagRE("Mobile number too long", "has 14 digits, which with country code +44 makes 16", "at most 15 digits", "(E.164)"),
-			},
-			{
-				// 15 digits on its own: too long whatever the country code.
-				PreConfig:   docsNoFactor(t, env, userID),
-				Config:      docsSMSConfig(env, userID, "+1", "770090012345678"),
-				PlanOnly:    true,
-				ExpectError: diagRE("Invalid mobile number", "4 to 14 digits"),
-			},
-			{
-				// Exactly 15 digits with the country code is a valid number.
-				PreConfig: docsNoFactor(t, env, userID),
-				Config:    docsSMSConfig(env, userID, "+44", "7700900123456"),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(docsSMSAddr, tfjsonpath.New("status"), knownvalue.StringExact("ENROLLED")),
-				},
-			},
-			{
-				// Where national numbers do start with 0 (Cote d'Ivoire), the 0 is kept and sent.
-				Config: docsSMSConfig(env, userID, "+225", "0701020304"),
-				Check: func(*terraform.State) error {
-					if env.Emulator == nil {
+	accTest(t, env.checkDestroy("idcsmfa_sms_factor"),
+		resource.TestStep{
+			// A UK mobile number as written inside the UK: the 0 must go.
+			Config:   docsSMSConfig(env, userID, "+44", "07700900123"),
+			PlanOnly: true,
+			ExpectError: diagRE("Mobile number starts with the trunk prefix 0", `is "07700900123": drop the leading 0 and write "7700900123"`,
+				"+4407700900123, which is not a number"),
+		},
+		resource.TestStep{
+			// 2 + 14 digits: one more than E.164 allows.
+			PreConfig:   docsNoFactor(t, env, userID),
+			Config:      docsSMSConfig(env, userID, "+44", "77009001234567"),
+			PlanOnly:    true,
+			ExpectError: diagRE("Mobile number too long", "has 14 digits, which with country code +44 makes 16", "at most 15 digits", "(E.164)"),
+		},
+		resource.TestStep{
+			// 15 digits on its own: too long whatever the country code.
+			PreConfig:   docsNoFactor(t, env, userID),
+			Config:      docsSMSConfig(env, userID, "+1", "770090012345678"),
+			PlanOnly:    true,
+			ExpectError: diagRE("Invalid mobile number", "4 to 14 digits"),
+		},
+		resource.TestStep{
+			// Exactly 15 digits with the country code is a valid number.
+			PreConfig: docsNoFactor(t, env, userID),
+			Config:    docsSMSConfig(env, userID, "+44", "7700900123456"),
+			Check:     resource.TestCheckResourceAttr(docsSMSAddr, "status", "ENROLLED"),
+		},
+		resource.TestStep{
+			// Where national numbers do start with 0 (Cote d'Ivoire), the 0 is kept and sent.
+			Config: docsSMSConfig(env, userID, "+225", "0701020304"),
+			Check: func(*terraform.State) error {
+				if env.Emulator == nil {
+					return nil
+				}
+				for _, f := range env.emulatorFactors(userID) {
+					if f.CountryCode == "+225" && f.MobileNumber == "0701020304" {
 						return nil
 					}
-					for _, f := range env.emulatorFactors(userID) {
-						if f.CountryCode == "+225" && f.MobileNumber == "0701020304" {
-							return nil
-						}
-					}
-					return fmt.Errorf("no factor for +225 0701020304 on the server: %+v", env.emulatorFactors(userID))
-				},
+				}
+				return fmt.Errorf("no factor for +225 0701020304 on the server: %+v", env.emulatorFactors(userID))
 			},
 		},
-	})
+	)
 }

@@ -8,11 +8,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/emulator"
@@ -86,43 +83,38 @@ func TestAccFactorActivation_outOfBand(t *testing.T) {
 	var user <-chan outOfBandResult
 	var factorID string
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			PreConfig: func() {
-				env.Emulator.ResetStats()
-				user = completeWhenWaited(t, env, userID)
+	accTest(t, nil, resource.TestStep{
+		PreConfig: func() {
+			env.Emulator.ResetStats()
+			user = completeWhenWaited(t, env, userID)
+		},
+		Config: testAccFactorActivationConfig(env, userID, false, ""),
+		Check: resource.ComposeTestCheckFunc(
+			func(s *terraform.State) error {
+				r := <-user
+				if r.err != nil {
+					return r.err
+				}
+				if r.polls < 2 {
+					return fmt.Errorf("the activation polled %d times before the user acted; want the apply to have waited (>= 2 polls)", r.polls)
+				}
+				t.Logf("the apply waited through %d status polls before the user completed the enrollment", r.polls)
+				return nil
 			},
-			Config: testAccFactorActivationConfig(env, userID, false, ""),
-			Check: resource.ComposeTestCheckFunc(
-				func(s *terraform.State) error {
-					r := <-user
-					if r.err != nil {
-						return r.err
-					}
-					if r.polls < 2 {
-						return fmt.Errorf("the activation polled %d times before the user acted; want the apply to have waited (>= 2 polls)", r.polls)
-					}
-					t.Logf("the apply waited through %d status polls before the user completed the enrollment", r.polls)
-					return nil
-				},
-				captureAttr("idcsmfa_factor_activation.test", "factor_id", &factorID),
-				checkEmulatorFactor(env, userID, &factorID, emulator.StatusEnrolled),
-				resource.TestCheckResourceAttrPair("idcsmfa_factor_activation.test", "factor_id", "idcsmfa_email_factor.test", "factor_id"),
-				func(s *terraform.State) error {
-					rs := s.RootModule().Resources["idcsmfa_factor_activation.test"]
-					if want := userID + "/" + rs.Primary.Attributes["factor_id"]; rs.Primary.ID != want {
-						return fmt.Errorf("id %q, want %q", rs.Primary.ID, want)
-					}
-					return nil
-				},
-			),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("idcsmfa_factor_activation.test", tfjsonpath.New("status"), knownvalue.StringExact("ENROLLED")),
-				statecheck.ExpectKnownValue("idcsmfa_factor_activation.test", tfjsonpath.New("methods"),
-					knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("EMAIL")})),
+			captureAttr("idcsmfa_factor_activation.test", "factor_id", &factorID),
+			checkEmulatorFactor(env, userID, &factorID, emulator.StatusEnrolled),
+			resource.TestCheckResourceAttrPair("idcsmfa_factor_activation.test", "factor_id", "idcsmfa_email_factor.test", "factor_id"),
+			func(s *terraform.State) error {
+				rs := s.RootModule().Resources["idcsmfa_factor_activation.test"]
+				if want := userID + "/" + rs.Primary.Attributes["factor_id"]; rs.Primary.ID != want {
+					return fmt.Errorf("id %q, want %q", rs.Primary.ID, want)
+				}
+				return nil
 			},
-		}},
+			resource.TestCheckResourceAttr("idcsmfa_factor_activation.test", "status", "ENROLLED"),
+			resource.TestCheckResourceAttr("idcsmfa_factor_activation.test", "methods.#", "1"),
+			resource.TestCheckResourceAttr("idcsmfa_factor_activation.test", "methods.0", "EMAIL"),
+		),
 	})
 }
 
@@ -131,15 +123,12 @@ func TestAccFactorActivation_timeout(t *testing.T) {
 	env := newTestEnv(t)
 	userID := env.newUser(t)
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: testAccFactorActivationConfig(env, userID, false, `  timeouts {
+	accTest(t, nil, resource.TestStep{
+		Config: testAccFactorActivationConfig(env, userID, false, `  timeouts {
     create = "1s"
   }`),
-			ExpectError: regexp.MustCompile(`(?s)Factor not enrolled in time.*still\s+ENROLLMENT_INITIATED\s+after\s+waiting\s+1s.*` +
-				`otp_resend_version.*have\s+the\s+passcode\s+submitted.*timeouts\.create`),
-		}},
+		ExpectError: regexp.MustCompile(`(?s)Factor not enrolled in time.*still\s+ENROLLMENT_INITIATED\s+after\s+waiting\s+1s.*` +
+			`otp_resend_version.*have\s+the\s+passcode\s+submitted.*timeouts\.create`),
 	})
 }
 
@@ -149,13 +138,10 @@ func TestAccFactorActivation_factorDisappearsWhileWaiting(t *testing.T) {
 	env.requireEmulator(t, "removing a factor while the apply waits")
 	userID := env.newUser(t)
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			PreConfig:   func() { actWhenWaited(t, env, userID, env.Emulator.RemoveFactor) },
-			Config:      testAccFactorActivationConfig(env, userID, false, ""),
-			ExpectError: regexp.MustCompile(`(?s)Factor disappeared while waiting.*was\s+deleted\s+while\s+Terraform\s+waited.*AUTH-1014`),
-		}},
+	accTest(t, nil, resource.TestStep{
+		PreConfig:   func() { actWhenWaited(t, env, userID, env.Emulator.RemoveFactor) },
+		Config:      testAccFactorActivationConfig(env, userID, false, ""),
+		ExpectError: regexp.MustCompile(`(?s)Factor disappeared while waiting.*was\s+deleted\s+while\s+Terraform\s+waited.*AUTH-1014`),
 	})
 }
 
@@ -167,75 +153,74 @@ func TestAccFactorActivation_factorRemovedOutsideTerraform(t *testing.T) {
 	var firstFactor, secondFactor string
 	cfg := testAccFactorActivationConfig(env, userID, true, "")
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				// An already enrolled factor: the activation completes at once.
-				Config: cfg,
-				Check: resource.ComposeTestCheckFunc(
-					captureAttr("idcsmfa_factor_activation.test", "factor_id", &firstFactor),
-					resource.TestCheckResourceAttr("idcsmfa_factor_activation.test", "status", "ENROLLED"),
-				),
-			},
-			{
-				PreConfig: func() {
-					if err := env.Emulator.RemoveFactor(userID, firstFactor); err != nil {
-						t.Fatalf("removing factor out of band: %s", err)
-					}
-				},
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction("idcsmfa_factor_activation.test", plancheck.ResourceActionCreate),
-					},
-				},
-				Check: resource.ComposeTestCheckFunc(
-					captureAttr("idcsmfa_factor_activation.test", "factor_id", &secondFactor),
-					func(*terraform.State) error {
-						if secondFactor == firstFactor {
-							return fmt.Errorf("the activation still points at the removed factor %s", firstFactor)
-						}
-						return nil
-					},
-					checkEmulatorFactor(env, userID, &secondFactor, emulator.StatusEnrolled),
-				),
-			},
-			{
-				ResourceName:      "idcsmfa_factor_activation.test",
-				ImportState:       true,
-				ImportStateVerify: true,
-				// timeouts is configuration only; an import cannot know it.
-				ImportStateVerifyIgnore: []string{"timeouts"},
-			},
-			{
-				// Destroying the activation forgets it and leaves the factor to its owner.
-				Config: env.providerConfig() + emailResource("test", userID, "  skip_verification = true"),
-				Check:  checkEmulatorFactor(env, userID, &secondFactor, emulator.StatusEnrolled),
-			},
+	accTest(t, nil,
+		resource.TestStep{
+			// An already enrolled factor: the activation completes at once.
+			Config: cfg,
+			Check: resource.ComposeTestCheckFunc(
+				captureAttr("idcsmfa_factor_activation.test", "factor_id", &firstFactor),
+				resource.TestCheckResourceAttr("idcsmfa_factor_activation.test", "status", "ENROLLED"),
+			),
 		},
-	})
+		resource.TestStep{
+			PreConfig: func() {
+				if err := env.Emulator.RemoveFactor(userID, firstFactor); err != nil {
+					t.Fatalf("removing factor out of band: %s", err)
+				}
+			},
+			Config: cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("idcsmfa_factor_activation.test", plancheck.ResourceActionCreate),
+				},
+			},
+			Check: resource.ComposeTestCheckFunc(
+				captureAttr("idcsmfa_factor_activation.test", "factor_id", &secondFactor),
+				func(*terraform.State) error {
+					if secondFactor == firstFactor {
+						return fmt.Errorf("the activation still points at the removed factor %s", firstFactor)
+					}
+					return nil
+				},
+				checkEmulatorFactor(env, userID, &secondFactor, emulator.StatusEnrolled),
+			),
+		},
+		resource.TestStep{
+			ResourceName:      "idcsmfa_factor_activation.test",
+			ImportState:       true,
+			ImportStateVerify: true,
+			// timeouts is configuration only; an import cannot know it.
+			ImportStateVerifyIgnore: []string{"timeouts"},
+		},
+		resource.TestStep{
+			// Destroying the activation forgets it and leaves the factor to its owner.
+			Config: env.providerConfig() + emailResource("test", userID, "  skip_verification = true"),
+			Check:  checkEmulatorFactor(env, userID, &secondFactor, emulator.StatusEnrolled),
+		},
+	)
 }
 
+// TestAccFactorActivation_validation: a factor_id that is not a factor id and a timeout that
+// is not a duration are refused at plan time; a factor that does not exist is the service's
+// AUTH-1014.
 func TestAccFactorActivation_validation(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
+	userID := env.newUser(t)
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config: env.providerConfig() + `
+	accTest(t, nil,
+		resource.TestStep{
+			Config: env.providerConfig() + `
 resource "idcsmfa_factor_activation" "test" {
   user_id   = "7b3d902ab05b4214bae6b2924ca6be21"
   factor_id = "b3e04149/d958437b"
 }
 `,
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`must be a factor id: 32 hexadecimal\s+characters`),
-			},
-			{
-				Config: env.providerConfig() + `
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`must be a factor id: 32 hexadecimal\s+characters`),
+		},
+		resource.TestStep{
+			Config: env.providerConfig() + `
 resource "idcsmfa_factor_activation" "test" {
   user_id   = "7b3d902ab05b4214bae6b2924ca6be21"
   factor_id = "b3e04149d958437b9b801fa70c33ca70"
@@ -244,21 +229,10 @@ resource "idcsmfa_factor_activation" "test" {
   }
 }
 `,
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?i)duration`),
-			},
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?i)duration`),
 		},
-	})
-}
-
-func TestAccFactorActivation_unknownFactor(t *testing.T) {
-	t.Parallel()
-	env := newTestEnv(t)
-	userID := env.newUser(t)
-
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
+		resource.TestStep{
 			Config: env.providerConfig() + fmt.Sprintf(`
 resource "idcsmfa_factor_activation" "test" {
   user_id   = %q
@@ -266,8 +240,8 @@ resource "idcsmfa_factor_activation" "test" {
 }
 `, userID),
 			ExpectError: regexp.MustCompile(`(?s)Factor not found.*AUTH-1014`),
-		}},
-	})
+		},
+	)
 }
 
 // TestAccFactorActivation_badInput: an activation that cannot wait creates nothing (see
@@ -307,37 +281,34 @@ resource "idcsmfa_factor_activation" "test" {
 }
 `, userID, factorID)
 	importID := func(*terraform.State) (string, error) { return userID + "/" + factorID, nil }
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		TerraformVersionChecks:   skipBelow1_11,
-		Steps: []resource.TestStep{
-			{
-				Config:             cfg,
-				ResourceName:       "idcsmfa_factor_activation.test",
-				ImportState:        true,
-				ImportStatePersist: true,
-				ImportStateIdFunc:  importID,
-				ExpectError: diagRE("Cannot import the activation of a pending factor", "is still ENROLLMENT_INITIATED",
-					"Import the factor itself instead", "idcsmfa_email_factor", userID+"/"+factorID,
-					"import the activation once the factor is ENROLLED"),
-			},
-			{
-				PreConfig: func() {
-					if err := env.Emulator.CompleteEnrollment(userID, factorID); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config:             cfg,
-				ResourceName:       "idcsmfa_factor_activation.test",
-				ImportState:        true,
-				ImportStatePersist: true,
-				ImportStateIdFunc:  importID,
-			},
-			{
-				Config:   cfg,
-				PlanOnly: true,
-				Check:    resource.TestCheckResourceAttr("idcsmfa_factor_activation.test", "status", "ENROLLED"),
-			},
+	accTest(t, nil,
+		resource.TestStep{
+			Config:             cfg,
+			ResourceName:       "idcsmfa_factor_activation.test",
+			ImportState:        true,
+			ImportStatePersist: true,
+			ImportStateIdFunc:  importID,
+			ExpectError: diagRE("Cannot import the activation of a pending factor", "is still ENROLLMENT_INITIATED",
+				"Import the factor itself instead", "idcsmfa_email_factor", userID+"/"+factorID,
+				"import the activation once the factor is ENROLLED"),
 		},
-	})
+		resource.TestStep{
+			PreConfig: func() {
+				if err := env.Emulator.CompleteEnrollment(userID, factorID); err != nil {
+					t.Fatal(err)
+				}
+			},
+			Config:             cfg,
+			ResourceName:       "idcsmfa_factor_activation.test",
+			ImportState:        true,
+			ImportStatePersist: true,
+			ImportStateIdFunc:  importID,
+			ImportStateCheck:   importedAttrs(map[string]string{"status": "ENROLLED"}),
+		},
+		resource.TestStep{
+			// The imported activation plans no change.
+			Config:   cfg,
+			PlanOnly: true,
+		},
+	)
 }

@@ -98,27 +98,30 @@ func TestCountDevices(t *testing.T) {
 	}
 }
 
-// TestAccFactorPolicy_smsDisabled: with the role that reads the settings, an SMS factor in a
-// domain with SMS disabled is refused at plan time, naming the setting; nothing is sent.
-func TestAccFactorPolicy_smsDisabled(t *testing.T) {
+// TestAccFactorPolicy_refusedAtPlan: with the role that reads the settings, what the domain's
+// settings forbid is refused at plan time, naming the setting, and nothing is sent: an SMS
+// factor in a domain with SMS disabled, and a TOTP factor whose digits differ from the
+// domain's (the message names both values). An email factor, which the domain allows, plans.
+func TestAccFactorPolicy_refusedAtPlan(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, strictDomain, withSettingsReader)
-	env.requireEmulator(t, "a domain with SMS disabled")
+	env.requireEmulator(t, "a domain with SMS disabled and other TOTP settings")
 	userID := env.newUser(t)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:      env.providerConfig() + smsResource("test", userID, "+44", "7700900123", ""),
-			PlanOnly:    true,
-			ExpectError: diagRE("The SMS factor is disabled in the identity domain", "smsEnabled = false", "EMAIL, TOTP, BYPASSCODE"),
-		}, {
-			Config:   env.providerConfig() + emailResource("test", userID, "  skip_verification = true"),
-			PlanOnly: true, ExpectNonEmptyPlan: true,
-		}},
+	accTest(t, nil, resource.TestStep{
+		Config:      env.providerConfig() + smsResource("test", userID, "+44", "7700900123", ""),
+		PlanOnly:    true,
+		ExpectError: diagRE("The SMS factor is disabled in the identity domain", "smsEnabled = false", "EMAIL, TOTP, BYPASSCODE"),
+	}, resource.TestStep{
+		Config:          testAccTOTPConfig(env, userID, "  digits    = 6\n  algorithm = \"SHA256\""),
+		ConfigVariables: totpVars(testTOTPSecret, 1),
+		ExpectError:     diagRE("digits differs from the domain's TOTP settings", "sets digits = 6", "passcodeLength = 8", "set it to 8"),
+	}, resource.TestStep{
+		Config:   env.providerConfig() + emailResource("test", userID, "  skip_verification = true"),
+		PlanOnly: true, ExpectNonEmptyPlan: true,
 	})
 	checkNothingEnrolled(t, env)
 	if n := env.Emulator.Stats().Requests[keyReadSettings]; n < 1 {
-		t.Errorf("the settings were never read (%d): the refusal did not come from them", n)
+		t.Errorf("the settings were never read (%d): the refusals did not come from them", n)
 	}
 }
 
@@ -136,14 +139,10 @@ func TestAccFactorPolicy_deviceLimit(t *testing.T) {
 	}
 	enrollDirect(t, env, userID, totp)
 	before := env.Emulator.Stats().Requests[keyEnroll]
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		TerraformVersionChecks:   skipBelow1_11,
-		Steps: []resource.TestStep{{
-			Config:          testAccTOTPConfig(env, userID, ""),
-			ConfigVariables: totpVars(testTOTPSecret, 1),
-			ExpectError:     diagRE("The user has the domain's maximum of enrolled devices", "has 2 enrolled devices", "at most 2", "maxEnrolledDevices"),
-		}},
+	accTest(t, nil, resource.TestStep{
+		Config:          testAccTOTPConfig(env, userID, ""),
+		ConfigVariables: totpVars(testTOTPSecret, 1),
+		ExpectError:     diagRE("The user has the domain's maximum of enrolled devices", "has 2 enrolled devices", "at most 2", "maxEnrolledDevices"),
 	})
 	if n := env.Emulator.Stats().Requests[keyEnroll]; n != before {
 		t.Errorf("%d enrollments sent after the refusal, want none", n-before)
@@ -157,12 +156,9 @@ func TestAccFactorPolicy_withoutRoleKeepsBehaviour(t *testing.T) {
 	env := newTestEnv(t, strictDomain)
 	env.requireEmulator(t, "a domain with SMS disabled")
 	userID := env.newUser(t)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:      env.providerConfig() + smsResource("test", userID, "+44", "7700900123", ""),
-			ExpectError: diagRE("Could not enroll the SMS factor", "AUTH-1125"),
-		}},
+	accTest(t, nil, resource.TestStep{
+		Config:      env.providerConfig() + smsResource("test", userID, "+44", "7700900123", ""),
+		ExpectError: diagRE("Could not enroll the SMS factor", "AUTH-1125"),
 	})
 	if n := env.Emulator.Stats().Requests[keyEnroll]; n == 0 {
 		t.Error("no enrollment was sent: without the role the refusal must come from the service")
@@ -229,17 +225,13 @@ func TestAccFactorPolicy_lockoutQuotesDomain(t *testing.T) {
 	userID := env.newUser(t)
 	var factorID string
 	cfg := emailCase.config(env, userID, otpFromVariables)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		TerraformVersionChecks:   skipBelow1_11,
-		Steps: []resource.TestStep{
-			{Config: cfg, Check: captureAttr(emailCase.addr(), "factor_id", &factorID)},
-			{
-				Config: cfg, ConfigVariables: otpVars(env.wrongOTP(t, userID, &factorID), 1),
-				ExpectError: diagRE("Wrong passcode", "AUTH-1105", "locks a user after 3 wrong codes in a row", "maxIncorrectAttempts"),
-			},
+	accTest(t, nil,
+		resource.TestStep{Config: cfg, Check: captureAttr(emailCase.addr(), "factor_id", &factorID)},
+		resource.TestStep{
+			Config: cfg, ConfigVariables: otpVars(env.wrongOTP(t, userID, &factorID), 1),
+			ExpectError: diagRE("Wrong passcode", "AUTH-1105", "locks a user after 3 wrong codes in a row", "maxIncorrectAttempts"),
 		},
-	})
+	)
 }
 
 // checkNothingEnrolled fails the test when an enrollment request reached the emulator: a

@@ -44,26 +44,23 @@ func TestAccMFASettingsDataSource_strictDomain(t *testing.T) {
 	num := func(attr string, v int64) statecheck.StateCheck {
 		return statecheck.ExpectKnownValue(mfaSettingsAddr, tfjsonpath.New(attr), knownvalue.Int64Exact(v))
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: env.providerConfig() + `data "idcsmfa_mfa_settings" "domain" {}`,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(mfaSettingsAddr, tfjsonpath.New("enabled_factors"), knownvalue.ListExact([]knownvalue.Check{
-					knownvalue.StringExact("EMAIL"), knownvalue.StringExact("TOTP"), knownvalue.StringExact("BYPASSCODE")})),
-				statecheck.ExpectKnownValue(mfaSettingsAddr, tfjsonpath.New("user_enrollment_disabled_factors"),
-					knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("OFFLINETOTP")})),
-				statecheck.ExpectKnownValue(mfaSettingsAddr, tfjsonpath.New("mfa_enrollment_type"), knownvalue.StringExact("Required")),
-				statecheck.ExpectKnownValue(mfaSettingsAddr, tfjsonpath.New("totp"), knownvalue.ObjectExact(map[string]knownvalue.Check{
-					"algorithm": knownvalue.StringExact("SHA256"), "digits": knownvalue.Int64Exact(8),
-					"period": knownvalue.Int64Exact(60), "tolerance": knownvalue.Int64Exact(2)})),
-				num("sms_passcode_length", 7), num("sms_passcode_validity_minutes", 3),
-				num("email_passcode_length", 7), num("email_passcode_validity_minutes", 3),
-				num("max_incorrect_attempts", 3), num("max_enrolled_devices", 2),
-				statecheck.ExpectKnownValue(mfaSettingsAddr, tfjsonpath.New("bypass_code"), knownvalue.ObjectExact(map[string]knownvalue.Check{
-					"length": knownvalue.Int64Exact(10), "max_active": knownvalue.Int64Exact(2)})),
-			},
-		}},
+	accTest(t, nil, resource.TestStep{
+		Config: env.providerConfig() + `data "idcsmfa_mfa_settings" "domain" {}`,
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(mfaSettingsAddr, tfjsonpath.New("enabled_factors"), knownvalue.ListExact([]knownvalue.Check{
+				knownvalue.StringExact("EMAIL"), knownvalue.StringExact("TOTP"), knownvalue.StringExact("BYPASSCODE")})),
+			statecheck.ExpectKnownValue(mfaSettingsAddr, tfjsonpath.New("user_enrollment_disabled_factors"),
+				knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("OFFLINETOTP")})),
+			statecheck.ExpectKnownValue(mfaSettingsAddr, tfjsonpath.New("mfa_enrollment_type"), knownvalue.StringExact("Required")),
+			statecheck.ExpectKnownValue(mfaSettingsAddr, tfjsonpath.New("totp"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+				"algorithm": knownvalue.StringExact("SHA256"), "digits": knownvalue.Int64Exact(8),
+				"period": knownvalue.Int64Exact(60), "tolerance": knownvalue.Int64Exact(2)})),
+			num("sms_passcode_length", 7), num("sms_passcode_validity_minutes", 3),
+			num("email_passcode_length", 7), num("email_passcode_validity_minutes", 3),
+			num("max_incorrect_attempts", 3), num("max_enrolled_devices", 2),
+			statecheck.ExpectKnownValue(mfaSettingsAddr, tfjsonpath.New("bypass_code"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+				"length": knownvalue.Int64Exact(10), "max_active": knownvalue.Int64Exact(2)})),
+		},
 	})
 }
 
@@ -72,12 +69,9 @@ func TestAccMFASettingsDataSource_withoutRole(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	env.requireEmulator(t, "an application without Security Administrator")
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:      env.providerConfig() + `data "idcsmfa_mfa_settings" "domain" {}`,
-			ExpectError: diagRE("Could not read the identity domain's MFA settings", "HTTP 403", "Security Administrator app role"),
-		}},
+	accTest(t, nil, resource.TestStep{
+		Config:      env.providerConfig() + `data "idcsmfa_mfa_settings" "domain" {}`,
+		ExpectError: diagRE("Could not read the identity domain's MFA settings", "HTTP 403", "Security Administrator app role"),
 	})
 }
 

@@ -8,9 +8,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
@@ -53,44 +51,34 @@ func TestAccPasscodeFactor_importedPendingThenActivatedNoDrift(t *testing.T) {
 		req.SkipVerification = false
 		factorID := enrollDirect(t, env, userID, req)
 		cfg := k.config(env, userID, otpFromVariables)
-		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			TerraformVersionChecks:   skipBelow1_11,
-			CheckDestroy:             env.checkDestroy(k.typeName),
-			Steps: []resource.TestStep{
-				{
-					Config:             k.config(env, userID, ""),
-					ResourceName:       k.addr(),
-					ImportState:        true,
-					ImportStatePersist: true,
-					ImportStateIdFunc:  func(*terraform.State) (string, error) { return userID + "/" + factorID, nil },
-				},
-				{
-					Config:          cfg,
-					ConfigVariables: otpVars(env.lazyOTP(t, userID, &factorID), 1),
-					ExpectError:     diagRE("Enrollment restarted: passcode not submitted"),
-				},
-				{
-					Config:          cfg,
-					ConfigVariables: otpVars(env.lazyOTP(t, userID, &factorID), 1),
-					// The plan right after the apply refreshes the state the apply wrote.
-					ConfigPlanChecks: resource.ConfigPlanChecks{
-						PostApplyPreRefresh: []plancheck.PlanCheck{expectNoDrift{}, plancheck.ExpectEmptyPlan()},
-					},
-					Check: resource.ComposeTestCheckFunc(
-						resource.TestCheckResourceAttr(k.addr(), "status", "ENROLLED"),
-						resource.TestCheckResourceAttr(k.addr(), "display_name", k.displayName(t, env, userID)),
-					),
-				},
-				{
-					Config:          cfg,
-					ConfigVariables: otpVars(env.lazyOTP(t, userID, &factorID), 1),
-					ConfigPlanChecks: resource.ConfigPlanChecks{
-						PreApply: []plancheck.PlanCheck{expectNoDrift{}, plancheck.ExpectEmptyPlan()},
-					},
-				},
+		accTest(t, env.checkDestroy(k.typeName),
+			resource.TestStep{
+				Config:             k.config(env, userID, ""),
+				ResourceName:       k.addr(),
+				ImportState:        true,
+				ImportStatePersist: true,
+				ImportStateIdFunc:  func(*terraform.State) (string, error) { return userID + "/" + factorID, nil },
 			},
-		})
+			resource.TestStep{
+				Config:          cfg,
+				ConfigVariables: otpVars(env.lazyOTP(t, userID, &factorID), 1),
+				ExpectError:     diagRE("Enrollment restarted: passcode not submitted"),
+			},
+			resource.TestStep{
+				Config:          cfg,
+				ConfigVariables: otpVars(env.lazyOTP(t, userID, &factorID), 1),
+				// The plans right after the apply: the next refresh (PostApplyPostRefresh) of
+				// the state the apply wrote finds no drift, and nothing is planned.
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPreRefresh:  []plancheck.PlanCheck{expectNoDrift{}, plancheck.ExpectEmptyPlan()},
+					PostApplyPostRefresh: []plancheck.PlanCheck{expectNoDrift{}, plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr(k.addr(), "status", "ENROLLED"),
+					resource.TestCheckResourceAttr(k.addr(), "display_name", k.displayName(t, env, userID)),
+				),
+			},
+		)
 	})
 }
 
@@ -111,8 +99,8 @@ func TestAccPasscodeFactor_deletedOutsideTerraformIsRecreated(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(k.addr(), plancheck.ResourceActionCreate)},
 				},
-				ConfigStateChecks: []statecheck.StateCheck{stateIs(k.addr(), "status", knownvalue.StringExact("ENROLLED"))},
-				Check:             countEmulatorFactors(env, userID, 1),
+				Check: resource.ComposeTestCheckFunc(resource.TestCheckResourceAttr(k.addr(), "status", emulator.StatusEnrolled),
+					countEmulatorFactors(env, userID, 1)),
 			},
 		}
 	})
@@ -154,38 +142,48 @@ func TestAccPasscodeFactor_importThenEmptyPlan(t *testing.T) {
 	})
 }
 
-// importCase imports id(userID, otherImportID) into the kind's resource; an enrolled factor
-// of another kind exists so that a case can name a factor of the wrong kind.
-func importCase(k passcodeKindCase, id func(userID, otherImportID string) string, want *regexp.Regexp) func(*testing.T, *testEnv, string) []resource.TestStep {
+// importAttempt is an import ID that must fail with want; id builds it from the user's id and
+// the import ID of the enrolled factor of the other kind.
+type importAttempt struct {
+	id   func(userID, otherImportID string) string
+	want *regexp.Regexp
+}
+
+// importAttempts imports each attempt's ID into the kind's resource, beside an enrolled factor
+// of another kind (so that an attempt can name a factor of the wrong kind), then checks that
+// the failed imports changed nothing. An import step works in a working directory of its own
+// and never writes the test's state, so one check after all of them proves it for each, and
+// the factors are enrolled once for all (issue 26).
+func importAttempts(k passcodeKindCase, attempts ...importAttempt) func(*testing.T, *testEnv, string) []resource.TestStep {
 	return func(t *testing.T, env *testEnv, userID string) []resource.TestStep {
 		var otherImportID string
 		other := k.other()
 		otherAddr := other.typeName + ".other"
 		cfg := k.config(env, userID, "  skip_verification = true") + other.resource("other", userID, "  skip_verification = true")
-		return []resource.TestStep{
-			{Config: cfg, Check: captureAttr(otherAddr, "id", &otherImportID)},
-			{
+		steps := []resource.TestStep{{Config: cfg, Check: captureAttr(otherAddr, "id", &otherImportID)}}
+		for _, a := range attempts {
+			steps = append(steps, resource.TestStep{
 				Config:            cfg,
 				ResourceName:      k.addr(),
 				ImportState:       true,
-				ImportStateIdFunc: func(*terraform.State) (string, error) { return id(userID, otherImportID), nil },
-				ExpectError:       want,
-			},
-			{
-				// The failed import changed nothing: both factors still in state and on the server.
-				Config: cfg,
-				Check: resource.ComposeTestCheckFunc(
-					resource.TestCheckResourceAttr(k.addr(), "status", emulator.StatusEnrolled),
-					resource.TestCheckResourceAttr(otherAddr, "status", emulator.StatusEnrolled),
-					func(*terraform.State) error {
-						if fs := env.emulatorFactors(userID); len(fs) != 2 {
-							return fmt.Errorf("want the %s and the %s factor on the server, got %+v", k.label, other.label, fs)
-						}
-						return nil
-					},
-				),
-			},
+				ImportStateIdFunc: func(*terraform.State) (string, error) { return a.id(userID, otherImportID), nil },
+				ExpectError:       a.want,
+			})
 		}
+		return append(steps, resource.TestStep{
+			// The failed imports changed nothing: both factors still in state and on the server.
+			Config: cfg,
+			Check: resource.ComposeTestCheckFunc(
+				resource.TestCheckResourceAttr(k.addr(), "status", emulator.StatusEnrolled),
+				resource.TestCheckResourceAttr(otherAddr, "status", emulator.StatusEnrolled),
+				func(*terraform.State) error {
+					if fs := env.emulatorFactors(userID); len(fs) != 2 {
+						return fmt.Errorf("want the %s and the %s factor on the server, got %+v", k.label, other.label, fs)
+					}
+					return nil
+				},
+			),
+		})
 	}
 }
 
@@ -210,60 +208,55 @@ func TestAccPasscodeFactor_importPendingFactor(t *testing.T) {
 			return func(*terraform.State) (string, error) { return userID + "/" + *id, nil }
 		}
 		cfg := k.config(env, userID, "")
-		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			TerraformVersionChecks:   skipBelow1_11,
-			Steps: []resource.TestStep{
-				{
-					PreConfig: func() {
-						ownID = enrollDirect(t, env, userID, pendingReq(k))
-						otherID = enrollDirect(t, env, userID, pendingReq(k.other()))
-					},
-					Config:            cfg,
-					ResourceName:      k.addr(),
-					ImportState:       true,
-					ImportStateIdFunc: importID(&otherID),
-					ExpectError:       diagRE("Factor", "is not "+k.aLabel+" factor", "reports the methods "+k.other().method),
+		accTest(t, nil,
+			resource.TestStep{
+				PreConfig: func() {
+					ownID = enrollDirect(t, env, userID, pendingReq(k))
+					otherID = enrollDirect(t, env, userID, pendingReq(k.other()))
 				},
-				{
-					Config:            k.configWith(providerBlock(env.Host, mfaOnlyID, mfaOnlySecret, ""), userID, ""),
-					ResourceName:      k.addr(),
-					ImportState:       true,
-					ImportStateIdFunc: importID(&ownID),
-					ExpectError: diagRE("Cannot tell whether factor", "is "+k.aLabel+" factor", "ENROLLMENT_INITIATED",
-						"does not report the method of a pending factor", "GET /admin/v1/Users/", "User Administrator",
-						"finish the enrollment first"),
-				},
-				{
-					Config:             cfg,
-					ResourceName:       k.addr(),
-					ImportState:        true,
-					ImportStatePersist: true,
-					ImportStateIdFunc:  importID(&ownID),
-					ImportStateCheck: func(states []*terraform.InstanceState) error {
-						if len(states) != 1 {
-							return fmt.Errorf("want one imported instance, got %d", len(states))
-						}
-						a := states[0].Attributes
-						if a["methods.#"] != "1" || a["methods.0"] != k.method || a["status"] != emulator.StatusInitiated ||
-							a["display_name"] != k.displayName(t, env, userID) {
-							return fmt.Errorf("imported pending factor: %v", a)
-						}
-						return nil
-					},
-				},
-				{
-					// The configuration that matches the imported pending factor plans no change
-					// but, for SMS, the in-place update that records the real number (issue 31, item 4).
-					Config: cfg,
-					ConfigPlanChecks: resource.ConfigPlanChecks{
-						PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(k.addr(), importedNumberAction(k))},
-					},
-					Check: resource.TestCheckResourceAttrPtr(k.addr(), "factor_id", &ownID),
-				},
-				{Config: cfg, PlanOnly: true},
+				Config:            cfg,
+				ResourceName:      k.addr(),
+				ImportState:       true,
+				ImportStateIdFunc: importID(&otherID),
+				ExpectError:       diagRE("Factor", "is not "+k.aLabel+" factor", "reports the methods "+k.other().method),
 			},
-		})
+			resource.TestStep{
+				Config:            k.configWith(providerBlock(env.Host, mfaOnlyID, mfaOnlySecret, ""), userID, ""),
+				ResourceName:      k.addr(),
+				ImportState:       true,
+				ImportStateIdFunc: importID(&ownID),
+				ExpectError: diagRE("Cannot tell whether factor", "is "+k.aLabel+" factor", "ENROLLMENT_INITIATED",
+					"does not report the method of a pending factor", "GET /admin/v1/Users/", "User Administrator",
+					"finish the enrollment first"),
+			},
+			resource.TestStep{
+				Config:             cfg,
+				ResourceName:       k.addr(),
+				ImportState:        true,
+				ImportStatePersist: true,
+				ImportStateIdFunc:  importID(&ownID),
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					if len(states) != 1 {
+						return fmt.Errorf("want one imported instance, got %d", len(states))
+					}
+					a := states[0].Attributes
+					if a["factor_id"] != ownID || a["methods.#"] != "1" || a["methods.0"] != k.method || a["status"] != emulator.StatusInitiated ||
+						a["display_name"] != k.displayName(t, env, userID) {
+						return fmt.Errorf("imported pending factor: %v", a)
+					}
+					return nil
+				},
+			},
+			resource.TestStep{
+				// The configuration that matches the imported pending factor plans no change
+				// but, for SMS, the in-place update that records the real number (issue 31, item 4).
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(k.addr(), importedNumberAction(k))},
+				},
+				Check: resource.TestCheckResourceAttrPtr(k.addr(), "factor_id", &ownID),
+			},
+		)
 	})
 }
 

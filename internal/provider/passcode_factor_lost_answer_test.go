@@ -6,8 +6,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/emulator"
 )
@@ -50,8 +48,8 @@ import {
   id = var.import_id
 }
 `,
-				ConfigVariables:   config.Variables{"import_id": lazyVariable(func() string { return userID + "/" + other })},
-				ConfigStateChecks: []statecheck.StateCheck{stateIs(k.addr(), "status", knownvalue.StringExact("ENROLLED"))},
+				ConfigVariables: config.Variables{"import_id": lazyVariable(func() string { return userID + "/" + other })},
+				Check:           resource.TestCheckResourceAttr(k.addr(), "status", emulator.StatusEnrolled),
 			},
 		}
 	})

@@ -27,20 +27,11 @@ func TestAccPasscodeFactor_planTimeValidation(t *testing.T) {
 	}
 	forEachPasscodeKind(t, func(t *testing.T, k passcodeKindCase) {
 		env := newTestEnv(t)
-		for _, tc := range cases {
-			t.Run(tc.name, func(t *testing.T) {
-				t.Parallel()
-				resource.Test(t, resource.TestCase{
-					ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-					TerraformVersionChecks:   skipBelow1_11,
-					Steps: []resource.TestStep{{
-						Config:      k.config(env, exampleUserID, tc.extra),
-						PlanOnly:    true,
-						ExpectError: tc.want,
-					}},
-				})
-			})
+		planErrors := make([]planErrorCase, len(cases))
+		for i, tc := range cases {
+			planErrors[i] = planErrorCase{tc.name, k.config(env, exampleUserID, tc.extra), tc.want}
 		}
+		runPlanErrors(t, planErrors)
 	})
 }
 
@@ -145,27 +136,24 @@ func passcodeBadInputCases(k passcodeKindCase) []badInputCase {
 		// empty only if the state kept the previous otp_code_wo_version, and its Check sees the
 		// factor still pending, in state and on the server.
 		{
-			name: "passcode that is not digits",
+			// Two malformed passcodes for the same pending factor, each refused at plan time.
+			name:    "passcode that is not digits, passcode without otp_code_wo_version",
+			applies: true,
 			steps: pending(func(t *testing.T, env *testEnv, userID, cfg string, factorID *string) []resource.TestStep {
+				stillPending := resource.TestStep{Config: cfg, Check: checkOnlyFactor(env, k.addr(), userID, factorID, emulator.StatusInitiated)}
 				return []resource.TestStep{
 					{Config: cfg, ConfigVariables: otpVars(config.StringVariable("12ab56"), 1),
 						ExpectError: diagRE("Invalid passcode", "4 to 10 digits", "the value is not shown because it is secret")},
-					{Config: cfg, Check: checkOnlyFactor(env, k.addr(), userID, factorID, emulator.StatusInitiated)},
-				}
-			}),
-		},
-		{
-			name: "passcode without otp_code_wo_version",
-			steps: pending(func(t *testing.T, env *testEnv, userID, cfg string, factorID *string) []resource.TestStep {
-				return []resource.TestStep{
+					stillPending,
 					{Config: cfg, ConfigVariables: config.Variables{"otp": config.StringVariable("123456")},
 						ExpectError: diagRE(`Attribute "otp_code_wo_version" must be specified when "otp_code_wo" is specified`)},
-					{Config: cfg, Check: checkOnlyFactor(env, k.addr(), userID, factorID, emulator.StatusInitiated)},
+					stillPending,
 				}
 			}),
 		},
 		{
-			name: "expired requestState",
+			name:    "expired requestState",
+			applies: true,
 			emulator: func(c *emulator.Config) {
 				c.Now = expiryClock.Now
 				c.RequestStateTTL = time.Minute
@@ -189,6 +177,7 @@ func passcodeBadInputCases(k passcodeKindCase) []badInputCase {
 		},
 		{
 			name:     "too many wrong passcodes",
+			applies:  true,
 			emulator: func(c *emulator.Config) { c.MaxFailedAttempts = 2 },
 			steps: pending(func(t *testing.T, env *testEnv, userID, cfg string, factorID *string) []resource.TestStep {
 				return []resource.TestStep{
@@ -215,7 +204,8 @@ func passcodeBadInputCases(k passcodeKindCase) []badInputCase {
 		{
 			// The service would answer AUTH-1111 "Factor is already enrolled."; the provider
 			// must not even ask: nothing is sent, nothing fails, the factor stays enrolled.
-			name: "passcode for an enrolled factor",
+			name:    "passcode for an enrolled factor",
+			applies: true,
 			steps: func(t *testing.T, env *testEnv, userID string) []resource.TestStep {
 				var factorID string
 				cfg := k.config(env, userID, "  skip_verification = true\n"+otpFromVariables)
@@ -232,7 +222,8 @@ func passcodeBadInputCases(k passcodeKindCase) []badInputCase {
 			},
 		},
 		{
-			name: "passcode for a factor finished elsewhere",
+			name:    "passcode for a factor finished elsewhere",
+			applies: true,
 			steps: pending(func(t *testing.T, env *testEnv, userID, cfg string, factorID *string) []resource.TestStep {
 				return []resource.TestStep{{
 					PreConfig: func() {
@@ -250,23 +241,20 @@ func passcodeBadInputCases(k passcodeKindCase) []badInputCase {
 
 		// Import IDs.
 		{
-			name: "import ID that is not user_id/factor_id",
-			steps: importCase(k, func(string, string) string { return "7700900456" },
-				diagRE("Invalid import ID", "The import ID must be <user_id>/<factor_id>", `Got "7700900456"`)),
-		},
-		{
-			name: "import ID with the parts swapped in format",
-			steps: importCase(k, func(userID, _ string) string { return "alice/" + userID },
-				diagRE("Invalid import ID", "each 32 lower-case hexadecimal characters")),
-		},
-		{
-			name: "import ID of a factor that does not exist",
-			steps: importCase(k, func(userID, _ string) string { return userID + "/" + strings.Repeat("f", 32) },
-				diagRE("Cannot import non-existent remote object")),
-		},
-		{
-			name:  "import ID of a factor of another kind",
-			steps: importCase(k, func(_, otherImportID string) string { return otherImportID }, diagRE("is not "+k.aLabel+" factor")),
+			name:    "import IDs that do not fit",
+			applies: true,
+			steps: importAttempts(k,
+				importAttempt{func(string, string) string { return "7700900456" },
+					diagRE("Invalid import ID", "The import ID must be <user_id>/<factor_id>", `Got "7700900456"`)},
+				// The parts swapped in format.
+				importAttempt{func(userID, _ string) string { return "alice/" + userID },
+					diagRE("Invalid import ID", "each 32 lower-case hexadecimal characters")},
+				// A factor that does not exist.
+				importAttempt{func(userID, _ string) string { return userID + "/" + strings.Repeat("f", 32) },
+					diagRE("Cannot import non-existent remote object")},
+				// A factor of another kind.
+				importAttempt{func(_, otherImportID string) string { return otherImportID }, diagRE("is not " + k.aLabel + " factor")},
+			),
 		},
 	}
 }

@@ -36,62 +36,57 @@ func TestAccPasscodeFactor_pendingEnrollmentIsNotTakenOver(t *testing.T) {
 		otherID := enrollDirect(t, env, userID, pendingRequest(k))
 		otherCode := env.otp(t, userID, otherID)
 		takeOver := k.config(env, userID, "  take_over_pending_enrollment = true")
-		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			TerraformVersionChecks:   skipBelow1_11,
-			CheckDestroy:             resource.ComposeTestCheckFunc(env.checkDestroy(k.typeName), checkNoFactorsLeft(env, userID)),
-			Steps: []resource.TestStep{
-				{
-					Config: k.config(env, userID, ""),
-					ExpectError: diagRE("A pending enrollment of this device already exists", "ENROLLMENT_INITIATED",
-						"would restart that enrollment", "another Terraform workspace's", "import {",
-						"to = "+k.typeName+".<name>", `id = "`+userID+"/"+otherID+`"`, "ask whoever started it",
-						"take_over_pending_enrollment = true", "no longer works"),
-				},
-				{
-					PreConfig: func() {
-						if n := len(env.Emulator.Messages(userID)); n != 1 {
-							t.Errorf("the refused create sent %d passcode(s), want none", n-1)
-						}
-						if code, _ := env.Emulator.LastOTP(userID, otherID); code != otherCode {
-							t.Errorf("the refused create changed the other party's passcode")
-						}
-					},
-					Config: takeOver,
-					Check: resource.ComposeTestCheckFunc(
-						resource.TestCheckResourceAttr(k.addr(), "factor_id", otherID),
-						resource.TestCheckResourceAttr(k.addr(), "status", emulator.StatusInitiated),
-						resource.TestCheckResourceAttr(k.addr(), "take_over_pending_enrollment", "true"),
-						countEmulatorFactors(env, userID, 1),
-						checkMessages(env, userID, 2),
-					),
-				},
-				{
-					// Updates read it too, so leaving it out plans an update to null, which sends nothing.
-					Config: k.config(env, userID, ""),
-					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(k.addr(), plancheck.ResourceActionUpdate),
-						plancheck.ExpectKnownValue(k.addr(), tfjsonpath.New("take_over_pending_enrollment"), knownvalue.Null()),
-					}},
-					Check: resource.ComposeTestCheckFunc(
-						resource.TestCheckNoResourceAttr(k.addr(), "take_over_pending_enrollment"),
-						checkMessages(env, userID, 2),
-					),
-				},
-				{
-					// Adding it back plans an update too, and sends nothing either.
-					Config: takeOver,
-					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(k.addr(), plancheck.ResourceActionUpdate),
-					}},
-					Check: resource.ComposeTestCheckFunc(
-						resource.TestCheckResourceAttr(k.addr(), "take_over_pending_enrollment", "true"),
-						resource.TestCheckResourceAttr(k.addr(), "status", emulator.StatusInitiated),
-						checkMessages(env, userID, 2),
-					),
-				},
+		accTest(t, resource.ComposeTestCheckFunc(env.checkDestroy(k.typeName), checkNoFactorsLeft(env, userID)),
+			resource.TestStep{
+				Config: k.config(env, userID, ""),
+				ExpectError: diagRE("A pending enrollment of this device already exists", "ENROLLMENT_INITIATED",
+					"would restart that enrollment", "another Terraform workspace's", "import {",
+					"to = "+k.typeName+".<name>", `id = "`+userID+"/"+otherID+`"`, "ask whoever started it",
+					"take_over_pending_enrollment = true", "no longer works"),
 			},
-		})
+			resource.TestStep{
+				PreConfig: func() {
+					if n := len(env.Emulator.Messages(userID)); n != 1 {
+						t.Errorf("the refused create sent %d passcode(s), want none", n-1)
+					}
+					if code, _ := env.Emulator.LastOTP(userID, otherID); code != otherCode {
+						t.Errorf("the refused create changed the other party's passcode")
+					}
+				},
+				Config: takeOver,
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr(k.addr(), "factor_id", otherID),
+					resource.TestCheckResourceAttr(k.addr(), "status", emulator.StatusInitiated),
+					resource.TestCheckResourceAttr(k.addr(), "take_over_pending_enrollment", "true"),
+					countEmulatorFactors(env, userID, 1),
+					checkMessages(env, userID, 2),
+				),
+			},
+			resource.TestStep{
+				// Updates read it too, so leaving it out plans an update to null, which sends nothing.
+				Config: k.config(env, userID, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(k.addr(), plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(k.addr(), tfjsonpath.New("take_over_pending_enrollment"), knownvalue.Null()),
+				}},
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckNoResourceAttr(k.addr(), "take_over_pending_enrollment"),
+					checkMessages(env, userID, 2),
+				),
+			},
+			resource.TestStep{
+				// Adding it back plans an update too, and sends nothing either.
+				Config: takeOver,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(k.addr(), plancheck.ResourceActionUpdate),
+				}},
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr(k.addr(), "take_over_pending_enrollment", "true"),
+					resource.TestCheckResourceAttr(k.addr(), "status", emulator.StatusInitiated),
+					checkMessages(env, userID, 2),
+				),
+			},
+		)
 	})
 }
 
@@ -146,28 +141,24 @@ func TestAccPasscodeFactor_twoResourcesOneDeviceInOneApply(t *testing.T) {
 		// the devices and neither has enrolled.
 		env.Emulator.SetFaults(emulator.Faults{Latency: 300 * time.Millisecond})
 		cfg := env.providerConfig() + k.resource("a", userID, "") + k.resource("b", userID, "")
-		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			CheckDestroy:             env.checkDestroy(k.typeName),
-			Steps: []resource.TestStep{
-				{
-					Config:      cfg,
-					ExpectError: diagRE("Another resource of this configuration enrolls the same", "Remove one of the two resources"),
-				},
-				{
-					PreConfig: func() {
-						if fs := env.emulatorFactors(userID); len(fs) != 1 {
-							t.Errorf("want one factor, got %+v", fs)
-						}
-						checkSent(t, env, userID, 1)
-						env.Emulator.SetFaults(emulator.Faults{})
-					},
-					// One of the two is in state; the other is still to create.
-					Config:             cfg,
-					PlanOnly:           true,
-					ExpectNonEmptyPlan: true,
-				},
+		accTest(t, env.checkDestroy(k.typeName),
+			resource.TestStep{
+				Config:      cfg,
+				ExpectError: diagRE("Another resource of this configuration enrolls the same", "Remove one of the two resources"),
 			},
-		})
+			resource.TestStep{
+				PreConfig: func() {
+					if fs := env.emulatorFactors(userID); len(fs) != 1 {
+						t.Errorf("want one factor, got %+v", fs)
+					}
+					checkSent(t, env, userID, 1)
+					env.Emulator.SetFaults(emulator.Faults{})
+				},
+				// One of the two is in state; the other is still to create.
+				Config:             cfg,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+		)
 	})
 }

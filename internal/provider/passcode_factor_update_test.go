@@ -7,9 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
@@ -43,8 +41,8 @@ func TestAccPasscodeFactor_wrongPasscodeThenRight(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
 				},
-				ConfigStateChecks: []statecheck.StateCheck{stateIs(addr, "status", knownvalue.StringExact("ENROLLED"))},
-				Check:             checkOnlyFactor(env, addr, userID, &factorID, emulator.StatusEnrolled),
+				// checkOnlyFactor also checks status ENROLLED in state.
+				Check: checkOnlyFactor(env, addr, userID, &factorID, emulator.StatusEnrolled),
 			},
 		}
 	})
@@ -63,11 +61,9 @@ func TestAccPasscodeFactor_resendThenActivate(t *testing.T) {
 			{
 				PreConfig: func() { first = env.otp(t, userID, factorID) },
 				Config:    k.config(env, userID, "  otp_resend_version = 1"),
-				ConfigStateChecks: []statecheck.StateCheck{
-					stateIs(addr, "status", knownvalue.StringExact("ENROLLMENT_INITIATED")),
-					stateIs(addr, "otp_resend_version", knownvalue.Int64Exact(1)),
-				},
 				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr(addr, "status", emulator.StatusInitiated),
+					resource.TestCheckResourceAttr(addr, "otp_resend_version", "1"),
 					checkMessages(env, userID, 2),
 					countEmulatorFactors(env, userID, 1),
 					checkEmulatorFactor(env, userID, &factorID, emulator.StatusInitiated),
@@ -84,10 +80,10 @@ func TestAccPasscodeFactor_resendThenActivate(t *testing.T) {
 			},
 			{
 				// The new requestState was kept: the new passcode activates the factor.
-				Config:            k.config(env, userID, "  otp_resend_version = 1\n"+otpV1),
-				ConfigVariables:   config.Variables{"otp": env.lazyOTP(t, userID, &factorID)},
-				ConfigStateChecks: []statecheck.StateCheck{stateIs(addr, "status", knownvalue.StringExact("ENROLLED"))},
-				Check:             checkEmulatorFactor(env, userID, &factorID, emulator.StatusEnrolled),
+				Config:          k.config(env, userID, "  otp_resend_version = 1\n"+otpV1),
+				ConfigVariables: config.Variables{"otp": env.lazyOTP(t, userID, &factorID)},
+				Check: resource.ComposeTestCheckFunc(resource.TestCheckResourceAttr(addr, "status", emulator.StatusEnrolled),
+					checkEmulatorFactor(env, userID, &factorID, emulator.StatusEnrolled)),
 			},
 		}
 	})
@@ -103,42 +99,37 @@ func TestAccPasscodeFactor_expiredRequestStateRestartsEnrollment(t *testing.T) {
 		var factorID string
 		activate := k.config(env, userID, "  otp_resend_version = 1\n"+otpV1)
 
-		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			TerraformVersionChecks:   skipBelow1_11,
-			CheckDestroy:             env.checkDestroy(k.typeName),
-			Steps: []resource.TestStep{
-				{Config: k.config(env, userID, ""), Check: captureAttr(addr, "factor_id", &factorID)},
-				{
-					// Resend with an expired requestState: the enrollment restarts under the same id.
-					PreConfig:         func() { clock.Advance(11 * time.Minute) },
-					Config:            k.config(env, userID, "  otp_resend_version = 1"),
-					ConfigStateChecks: []statecheck.StateCheck{stateIs(addr, "status", knownvalue.StringExact("ENROLLMENT_INITIATED"))},
-					Check: resource.ComposeTestCheckFunc(
-						checkMessages(env, userID, 2),
-						countEmulatorFactors(env, userID, 1),
-						checkEmulatorFactor(env, userID, &factorID, emulator.StatusInitiated),
-					),
-				},
-				{
-					// Activation with an expired requestState: restarted, the apply asks for the new code.
-					PreConfig:       func() { clock.Advance(11 * time.Minute) },
-					Config:          activate,
-					ConfigVariables: config.Variables{"otp": env.lazyOTP(t, userID, &factorID)},
-					ExpectError:     diagRE("Enrollment restarted: passcode not submitted", "new passcode was sent"),
-				},
-				{
-					Config:            activate,
-					ConfigVariables:   config.Variables{"otp": env.lazyOTP(t, userID, &factorID)},
-					ConfigStateChecks: []statecheck.StateCheck{stateIs(addr, "status", knownvalue.StringExact("ENROLLED"))},
-					Check: resource.ComposeTestCheckFunc(
-						checkMessages(env, userID, 3),
-						countEmulatorFactors(env, userID, 1),
-						checkEmulatorFactor(env, userID, &factorID, emulator.StatusEnrolled),
-					),
-				},
+		accTest(t, env.checkDestroy(k.typeName),
+			resource.TestStep{Config: k.config(env, userID, ""), Check: captureAttr(addr, "factor_id", &factorID)},
+			resource.TestStep{
+				// Resend with an expired requestState: the enrollment restarts under the same id.
+				PreConfig: func() { clock.Advance(11 * time.Minute) },
+				Config:    k.config(env, userID, "  otp_resend_version = 1"),
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr(addr, "status", emulator.StatusInitiated),
+					checkMessages(env, userID, 2),
+					countEmulatorFactors(env, userID, 1),
+					checkEmulatorFactor(env, userID, &factorID, emulator.StatusInitiated),
+				),
 			},
-		})
+			resource.TestStep{
+				// Activation with an expired requestState: restarted, the apply asks for the new code.
+				PreConfig:       func() { clock.Advance(11 * time.Minute) },
+				Config:          activate,
+				ConfigVariables: config.Variables{"otp": env.lazyOTP(t, userID, &factorID)},
+				ExpectError:     diagRE("Enrollment restarted: passcode not submitted", "new passcode was sent"),
+			},
+			resource.TestStep{
+				Config:          activate,
+				ConfigVariables: config.Variables{"otp": env.lazyOTP(t, userID, &factorID)},
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr(addr, "status", emulator.StatusEnrolled),
+					checkMessages(env, userID, 3),
+					countEmulatorFactors(env, userID, 1),
+					checkEmulatorFactor(env, userID, &factorID, emulator.StatusEnrolled),
+				),
+			},
+		)
 	})
 }
 
@@ -154,69 +145,76 @@ func (f atApply) CheckPlan(context.Context, plancheck.CheckPlanRequest, *planche
 // TestAccPasscodeFactor_enrolledBetweenPlanAndApply (issue 16, item 4): a plan that submits a
 // passcode, resends one or restarts the enrollment of a pending factor, applied after the
 // user finished the enrollment elsewhere, succeeds with the factor ENROLLED and nothing sent,
-// instead of Terraform's "Provider produced inconsistent result after apply".
+// instead of Terraform's "Provider produced inconsistent result after apply". The three paths
+// run side by side in one TestCase, each on a factor of its own user (resource named after
+// the path), so that a failure names its path.
 func TestAccPasscodeFactor_enrolledBetweenPlanAndApply(t *testing.T) {
-	paths := []struct {
-		name  string
-		extra string
-		// imported starts from a pending factor imported into the state (no stored
-		// enrollment request, so a resend restarts the enrollment).
-		imported bool
-	}{
+	paths := []struct{ name, extra string }{
 		{name: "resend", extra: "  otp_resend_version = 1"},
 		{name: "activate", extra: otpV1},
-		{name: "restart", extra: "  otp_resend_version = 1", imported: true},
+		// restart starts from a pending factor imported into the state (no stored enrollment
+		// request, so a resend restarts the enrollment).
+		{name: "restart", extra: "  otp_resend_version = 1"},
 	}
+	const activate, restart = 1, 2
 	forEachPasscodeKind(t, func(t *testing.T, k passcodeKindCase) {
-		for _, tc := range paths {
-			t.Run(tc.name, func(t *testing.T) {
-				t.Parallel()
-				env := newTestEnv(t)
-				env.requireEmulator(t, "finishing an enrollment between plan and apply")
-				userID := env.newUser(t)
-				addr := k.addr()
-				var factorID string
-				first := resource.TestStep{Config: k.config(env, userID, ""), Check: captureAttr(addr, "factor_id", &factorID)}
-				if tc.imported {
-					pending := k.enrollRequest
-					pending.SkipVerification = false
-					first = resource.TestStep{
-						PreConfig:          func() { factorID = enrollDirect(t, env, userID, pending) },
-						Config:             k.config(env, userID, ""),
-						ResourceName:       addr,
-						ImportState:        true,
-						ImportStatePersist: true,
-						ImportStateIdFunc:  func(*terraform.State) (string, error) { return userID + "/" + factorID, nil },
-					}
-				}
-				resource.Test(t, resource.TestCase{
-					ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-					TerraformVersionChecks:   skipBelow1_11,
-					CheckDestroy:             env.checkDestroy(k.typeName),
-					Steps: []resource.TestStep{
-						first,
-						{
-							Config:          k.config(env, userID, tc.extra),
-							ConfigVariables: config.Variables{"otp": env.lazyOTP(t, userID, &factorID)},
-							ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-								plancheck.ExpectUnknownValue(addr, tfjsonpath.New("status")),
-								atApply(func() {
-									if err := env.Emulator.CompleteEnrollment(userID, factorID); err != nil {
-										t.Errorf("finishing the enrollment elsewhere: %s", err)
-									}
-								}),
-							}},
-							Check: resource.ComposeTestCheckFunc(
-								checkOnlyFactor(env, addr, userID, &factorID, emulator.StatusEnrolled),
-								// Nothing was sent: the only passcode is the enrollment's.
-								checkMessages(env, userID, 1),
-							),
-						},
-						{Config: k.config(env, userID, tc.extra), ConfigVariables: config.Variables{"otp": config.StringVariable("123456")}, PlanOnly: true},
-					},
-				})
-			})
+		env := newTestEnv(t)
+		env.requireEmulator(t, "finishing an enrollment between plan and apply")
+		users, factorIDs := make([]string, len(paths)), make([]string, len(paths))
+		for i := range paths {
+			users[i] = env.newUser(t)
 		}
+		addr := func(i int) string { return k.typeName + "." + paths[i].name }
+		// cfg is the first n paths' resources, with their path's extra or without.
+		cfg := func(n int, extras bool) string {
+			c := env.providerConfig() + otpVariables
+			for i := range n {
+				extra := ""
+				if extras {
+					extra = paths[i].extra
+				}
+				c += k.resource(paths[i].name, users[i], extra)
+			}
+			return c
+		}
+		pending := k.enrollRequest
+		pending.SkipVerification = false
+		var planChecks []plancheck.PlanCheck
+		var checks []resource.TestCheckFunc
+		for i := range paths {
+			planChecks = append(planChecks, plancheck.ExpectUnknownValue(addr(i), tfjsonpath.New("status")))
+			// Nothing was sent: the only passcode is the enrollment's.
+			checks = append(checks, checkOnlyFactor(env, addr(i), users[i], &factorIDs[i], emulator.StatusEnrolled), checkMessages(env, users[i], 1))
+		}
+		planChecks = append(planChecks, atApply(func() {
+			for i := range paths {
+				if err := env.Emulator.CompleteEnrollment(users[i], factorIDs[i]); err != nil {
+					t.Errorf("finishing the %s path's enrollment elsewhere: %s", paths[i].name, err)
+				}
+			}
+		}))
+		accTest(t, env.checkDestroy(k.typeName),
+			resource.TestStep{
+				Config: cfg(restart, false),
+				Check: resource.ComposeTestCheckFunc(captureAttr(addr(0), "factor_id", &factorIDs[0]),
+					captureAttr(addr(activate), "factor_id", &factorIDs[activate])),
+			},
+			resource.TestStep{
+				PreConfig:          func() { factorIDs[restart] = enrollDirect(t, env, users[restart], pending) },
+				Config:             cfg(len(paths), false),
+				ResourceName:       addr(restart),
+				ImportState:        true,
+				ImportStatePersist: true,
+				ImportStateIdFunc:  func(*terraform.State) (string, error) { return users[restart] + "/" + factorIDs[restart], nil },
+			},
+			resource.TestStep{
+				Config:           cfg(len(paths), true),
+				ConfigVariables:  config.Variables{"otp": env.lazyOTP(t, users[activate], &factorIDs[activate])},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: planChecks},
+				Check:            resource.ComposeAggregateTestCheckFunc(checks...),
+			},
+			resource.TestStep{Config: cfg(len(paths), true), ConfigVariables: config.Variables{"otp": config.StringVariable("123456")}, PlanOnly: true},
+		)
 	})
 }
 
@@ -249,62 +247,57 @@ func TestAccPasscodeFactor_restartedElsewhereIsNotTakenBack(t *testing.T) {
 			"the enrollment was not restarted", "finish the enrollment where it was restarted", "sees the factor ENROLLED",
 			"set take_over_pending_enrollment = true", "stops working")
 		sent := func(want int) func() { return func() { checkSent(t, env, userID, want) } }
-		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			TerraformVersionChecks:   skipBelow1_11,
-			CheckDestroy:             resource.ComposeTestCheckFunc(env.checkDestroy(k.typeName), checkNoFactorsLeft(env, userID)),
-			Steps: []resource.TestStep{
-				{
-					Config: cfg("", ""),
-					Check: resource.ComposeTestCheckFunc(captureAttr(addrA, "factor_id", &factorID),
-						func(*terraform.State) error { codeA = env.otp(t, userID, factorID); return nil }),
-				},
-				{
-					// b takes a's pending enrollment over: one new passcode, the same factor.
-					Config: cfg("", takeOver),
-					Check: resource.ComposeTestCheckFunc(resource.TestCheckResourceAttrPtr(addrB, "factor_id", &factorID),
-						checkMessages(env, userID, 2)),
-				},
-				{
-					// a submits the passcode it holds: refused, nothing sent.
-					Config:          cfg(otpFromVariables, takeOver),
-					ConfigVariables: otpVars(lazyVariable(func() string { return codeA }), 1),
-					ExpectError:     restartedElsewhere,
-				},
-				{
-					// The state kept a's previous otp_code_wo_version: with the flag, the same
-					// submission restarts the enrollment here.
-					PreConfig:       sent(2),
-					Config:          cfg(otpFromVariables+takeOver, takeOver),
-					ConfigVariables: otpVars(lazyVariable(func() string { return codeA }), 1),
-					ExpectError: diagRE("Enrollment restarted: passcode not submitted", "outside this resource",
-						"take_over_pending_enrollment is true", "taken over", "a new passcode was sent"),
-				},
-				{
-					// b, whose request a has now voided, asks for a new passcode without the flag: refused.
-					PreConfig:   sent(3),
-					Config:      cfg(takeOver, "  otp_resend_version = 1\n"),
-					ExpectError: restartedElsewhere,
-				},
-				{
-					// a submits the passcode of its restart; b's refresh sees the factor enrolled.
-					PreConfig:       sent(3),
-					Config:          cfg(otpFromVariables+takeOver, " "),
-					ConfigVariables: otpVars(env.lazyOTP(t, userID, &factorID), 1),
-					Check: resource.ComposeTestCheckFunc(
-						resource.TestCheckResourceAttr(addrA, "status", emulator.StatusEnrolled),
-						checkEmulatorFactor(env, userID, &factorID, emulator.StatusEnrolled),
-						checkMessages(env, userID, 3)),
-				},
-				{
-					Config:          cfg(otpFromVariables+takeOver, " "),
-					ConfigVariables: otpVars(env.lazyOTP(t, userID, &factorID), 1),
-					Check: resource.ComposeTestCheckFunc(
-						resource.TestCheckResourceAttr(addrB, "status", emulator.StatusEnrolled),
-						countEmulatorFactors(env, userID, 1), checkMessages(env, userID, 3)),
-				},
+		accTest(t, resource.ComposeTestCheckFunc(env.checkDestroy(k.typeName), checkNoFactorsLeft(env, userID)),
+			resource.TestStep{
+				Config: cfg("", ""),
+				Check: resource.ComposeTestCheckFunc(captureAttr(addrA, "factor_id", &factorID),
+					func(*terraform.State) error { codeA = env.otp(t, userID, factorID); return nil }),
 			},
-		})
+			resource.TestStep{
+				// b takes a's pending enrollment over: one new passcode, the same factor.
+				Config: cfg("", takeOver),
+				Check: resource.ComposeTestCheckFunc(resource.TestCheckResourceAttrPtr(addrB, "factor_id", &factorID),
+					checkMessages(env, userID, 2)),
+			},
+			resource.TestStep{
+				// a submits the passcode it holds: refused, nothing sent.
+				Config:          cfg(otpFromVariables, takeOver),
+				ConfigVariables: otpVars(lazyVariable(func() string { return codeA }), 1),
+				ExpectError:     restartedElsewhere,
+			},
+			resource.TestStep{
+				// The state kept a's previous otp_code_wo_version: with the flag, the same
+				// submission restarts the enrollment here.
+				PreConfig:       sent(2),
+				Config:          cfg(otpFromVariables+takeOver, takeOver),
+				ConfigVariables: otpVars(lazyVariable(func() string { return codeA }), 1),
+				ExpectError: diagRE("Enrollment restarted: passcode not submitted", "outside this resource",
+					"take_over_pending_enrollment is true", "taken over", "a new passcode was sent"),
+			},
+			resource.TestStep{
+				// b, whose request a has now voided, asks for a new passcode without the flag: refused.
+				PreConfig:   sent(3),
+				Config:      cfg(takeOver, "  otp_resend_version = 1\n"),
+				ExpectError: restartedElsewhere,
+			},
+			resource.TestStep{
+				// a submits the passcode of its restart; b's refresh sees the factor enrolled.
+				PreConfig:       sent(3),
+				Config:          cfg(otpFromVariables+takeOver, " "),
+				ConfigVariables: otpVars(env.lazyOTP(t, userID, &factorID), 1),
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr(addrA, "status", emulator.StatusEnrolled),
+					checkEmulatorFactor(env, userID, &factorID, emulator.StatusEnrolled),
+					checkMessages(env, userID, 3)),
+				// b's refresh, the step's refresh plan, sees the factor ENROLLED; nothing more was sent.
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					expectRefreshed{addrB, "status", emulator.StatusEnrolled},
+					planCheckFunc(func() error {
+						return resource.ComposeTestCheckFunc(countEmulatorFactors(env, userID, 1), checkMessages(env, userID, 3))(nil)
+					}),
+				}},
+			},
+		)
 	})
 }
 

@@ -7,11 +7,8 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
 )
@@ -51,61 +48,52 @@ func TestAccPreferredFactor_setDriftImportDestroy(t *testing.T) {
 	userID := env.newUser(t)
 	var smsID, emailID string
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		TerraformVersionChecks:   skipBelow1_11,
-		Steps: []resource.TestStep{
-			{
-				// The method is derived from the factor.
-				Config: testAccPreferredConfig(env, userID, "sms", ""),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(preferredAddr, tfjsonpath.New("method"), knownvalue.StringExact("SMS")),
-					statecheck.ExpectKnownValue(preferredAddr, tfjsonpath.New("id"), knownvalue.StringExact(userID)),
-				},
-				Check: resource.ComposeTestCheckFunc(
-					captureAttr("idcsmfa_sms_factor.sms", "factor_id", &smsID),
-					captureAttr("idcsmfa_email_factor.email", "factor_id", &emailID),
-					checkServerPreferred(env, userID, &smsID, "SMS"),
-				),
-			},
-			{
-				// Survives a refresh: nothing to do.
-				Config: testAccPreferredConfig(env, userID, "sms", ""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
-			{
-				// Changed outside Terraform: the plan shows it and the apply sets it back.
-				PreConfig: func() {
-					if err := env.Client.SetPreferredFactor(context.Background(), userID, emailID, client.MethodEmail); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: testAccPreferredConfig(env, userID, "sms", ""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(preferredAddr, plancheck.ResourceActionUpdate)},
-				},
-				Check: checkServerPreferred(env, userID, &smsID, "SMS"),
-			},
-			{
-				// Another factor, with its method written out.
-				Config: testAccPreferredConfig(env, userID, "email", `  method = "EMAIL"`),
-				Check:  checkServerPreferred(env, userID, &emailID, "EMAIL"),
-			},
-			{
-				ResourceName:      preferredAddr,
-				ImportState:       true,
-				ImportStateId:     userID,
-				ImportStateVerify: true,
-			},
-			{
-				// Destroying the preference leaves it on the service (there is no "unset").
-				Config:  testAccPreferredConfig(env, userID, "email", `  method = "EMAIL"`) + "\n",
-				Destroy: true,
+	accTest(t, nil,
+		resource.TestStep{
+			// The method is derived from the factor.
+			Config: testAccPreferredConfig(env, userID, "sms", ""),
+			Check: resource.ComposeTestCheckFunc(
+				resource.TestCheckResourceAttr(preferredAddr, "method", "SMS"),
+				resource.TestCheckResourceAttr(preferredAddr, "id", userID),
+				captureAttr("idcsmfa_sms_factor.sms", "factor_id", &smsID),
+				captureAttr("idcsmfa_email_factor.email", "factor_id", &emailID),
+				checkServerPreferred(env, userID, &smsID, "SMS"),
+			),
+			// Survives a refresh: nothing to do.
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
 		},
-	})
+		resource.TestStep{
+			// Changed outside Terraform: the plan shows it and the apply sets it back.
+			PreConfig: func() {
+				if err := env.Client.SetPreferredFactor(context.Background(), userID, emailID, client.MethodEmail); err != nil {
+					t.Fatal(err)
+				}
+			},
+			Config: testAccPreferredConfig(env, userID, "sms", ""),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(preferredAddr, plancheck.ResourceActionUpdate)},
+			},
+			Check: checkServerPreferred(env, userID, &smsID, "SMS"),
+		},
+		resource.TestStep{
+			// Another factor, with its method written out.
+			Config: testAccPreferredConfig(env, userID, "email", `  method = "EMAIL"`),
+			Check:  checkServerPreferred(env, userID, &emailID, "EMAIL"),
+		},
+		resource.TestStep{
+			ResourceName:      preferredAddr,
+			ImportState:       true,
+			ImportStateId:     userID,
+			ImportStateVerify: true,
+		},
+		resource.TestStep{
+			// Destroying the preference leaves it on the service (there is no "unset").
+			Config:  testAccPreferredConfig(env, userID, "email", `  method = "EMAIL"`) + "\n",
+			Destroy: true,
+		},
+	)
 }
 
 func TestAccPreferredFactor_refusesWhatCannotBePreferred(t *testing.T) {
@@ -132,18 +120,14 @@ resource "idcsmfa_preferred_factor" "test" {
 `, userID, factorID)
 	}
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		TerraformVersionChecks:   skipBelow1_11,
-		Steps: []resource.TestStep{
-			{Config: literal("not-a-factor"), PlanOnly: true, ExpectError: diagRE("Invalid factor id", "32 hexadecimal characters")},
-			{Config: literal("BypassCode"), PlanOnly: true, ExpectError: diagRE("A bypass code cannot be preferred")},
-			{Config: literal("0123456789abcdef0123456789abcdef"), ExpectError: diagRE("Cannot prefer factor", "has no factor", "AUTH-1014")},
-			{
-				Config:      testAccPreferredConfig(env, userID, "sms", `  method = "TOTP"`),
-				ExpectError: diagRE("Method not provided by the factor", "provides the methods SMS, not TOTP"),
-			},
-			{Config: pending, ExpectError: regexp.MustCompile(`(?s)still\s+ENROLLMENT_INITIATED.*Activate\s+it\s+first`)},
+	accTest(t, nil,
+		resource.TestStep{Config: literal("not-a-factor"), PlanOnly: true, ExpectError: diagRE("Invalid factor id", "32 hexadecimal characters")},
+		resource.TestStep{Config: literal("BypassCode"), PlanOnly: true, ExpectError: diagRE("A bypass code cannot be preferred")},
+		resource.TestStep{Config: literal("0123456789abcdef0123456789abcdef"), ExpectError: diagRE("Cannot prefer factor", "has no factor", "AUTH-1014")},
+		resource.TestStep{
+			Config:      testAccPreferredConfig(env, userID, "sms", `  method = "TOTP"`),
+			ExpectError: diagRE("Method not provided by the factor", "provides the methods SMS, not TOTP"),
 		},
-	})
+		resource.TestStep{Config: pending, ExpectError: regexp.MustCompile(`(?s)still\s+ENROLLMENT_INITIATED.*Activate\s+it\s+first`)},
+	)
 }

@@ -69,13 +69,10 @@ func TestAccProvider_rateLimitSettingsValidated(t *testing.T) {
 		{`api_capacity = 0`, `api_capacity value must be between 1 and 100`},
 	} {
 		block := strings.Replace(env.providerConfig(), "provider \"idcsmfa\" {\n", "provider \"idcsmfa\" {\n  "+tc.settings+"\n", 1)
-		tfresource.Test(t, tfresource.TestCase{
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			Steps: []tfresource.TestStep{{
-				Config:      testAccProviderOnlyConfig(block, userID),
-				PlanOnly:    true,
-				ExpectError: diagRE(tc.want),
-			}},
+		accTest(t, nil, tfresource.TestStep{
+			Config:      testAccProviderOnlyConfig(block, userID),
+			PlanOnly:    true,
+			ExpectError: diagRE(tc.want),
 		})
 	}
 }
@@ -94,12 +91,9 @@ func TestAccProvider_unreachableHostFailsFast(t *testing.T) {
 		{"https://idcs-0123456789abcdef.invalid", "idcs-0123456789abcdef.invalid"},
 	} {
 		start := time.Now()
-		tfresource.Test(t, tfresource.TestCase{
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			Steps: []tfresource.TestStep{{
-				Config:      testAccProviderOnlyConfig(providerBlock(tc.host, env.ClientID, env.ClientSecret, ""), userID),
-				ExpectError: diagRE("Cannot reach the identity domain at "+tc.named, "Check that host"),
-			}},
+		accTest(t, nil, tfresource.TestStep{
+			Config:      testAccProviderOnlyConfig(providerBlock(tc.host, env.ClientID, env.ClientSecret, ""), userID),
+			ExpectError: diagRE("Cannot reach the identity domain at "+tc.named, "Check that host"),
 		})
 		// Terraform's own init, plan and apply included, which take seconds of their own on a
 		// busy machine (10.9 s seen at a load average near 20 on 2 cores): the bound tells the fast failure from the failure budget's 40 seconds of

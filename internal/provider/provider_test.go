@@ -13,9 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/emulator"
 )
@@ -226,18 +223,11 @@ provider "idcsmfa" {
   client_secret = "secret"
 }`, env.Host), []string{"Unknown provider attribute host", "statically", "IDCS_HOST"}},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			tfresource.Test(t, tfresource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []tfresource.TestStep{{
-					Config:      testAccProviderOnlyConfig(tc.block, userID),
-					PlanOnly:    true,
-					ExpectError: diagRE(tc.want...),
-				}},
-			})
-		})
+	planErrors := make([]planErrorCase, len(cases))
+	for i, tc := range cases {
+		planErrors[i] = planErrorCase{tc.name, testAccProviderOnlyConfig(tc.block, userID), diagRE(tc.want...)}
 	}
+	runPlanErrors(t, planErrors)
 }
 
 // TestAccProvider_badInput: a provider block that cannot work fails the apply of an SMS
@@ -285,21 +275,18 @@ func TestAccProvider_wrongSecretSaysTokenRefusedAndRole(t *testing.T) {
 	env.requireEmulator(t, "a known-wrong secret for the emulator's client")
 	userID := env.newUser(t)
 	block := providerBlock(env.Host, env.ClientID, "not-the-secret", "")
-	tfresource.Test(t, tfresource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []tfresource.TestStep{
-			{
-				// A valid block plans without error: the token is only asked for when needed.
-				Config:             testAccProviderOnlyConfig(env.providerConfig(), userID),
-				PlanOnly:           true,
-				ExpectNonEmptyPlan: true,
-			},
-			{
-				Config:      testAccProviderOnlyConfig(block, userID),
-				ExpectError: diagRE("token request was refused", "client credentials grant", "MFA Client"),
-			},
+	accTest(t, nil,
+		tfresource.TestStep{
+			// A valid block plans without error: the token is only asked for when needed.
+			Config:             testAccProviderOnlyConfig(env.providerConfig(), userID),
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
 		},
-	})
+		tfresource.TestStep{
+			Config:      testAccProviderOnlyConfig(block, userID),
+			ExpectError: diagRE("token request was refused", "client credentials grant", "MFA Client"),
+		},
+	)
 }
 
 func TestAccProvider_roleWithoutMFAClient(t *testing.T) {
@@ -308,12 +295,9 @@ func TestAccProvider_roleWithoutMFAClient(t *testing.T) {
 	env.requireEmulator(t, "the emulator's Authenticator Client application")
 	userID := env.newUser(t)
 	block := providerBlock(env.Host, emulator.DefaultAuthenticatorClientID, emulator.DefaultAuthenticatorClientSecret, "")
-	tfresource.Test(t, tfresource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []tfresource.TestStep{{
-			Config:      testAccProviderOnlyConfig(block, userID),
-			ExpectError: diagRE("AUTH-1034", "Grant the \"MFA Client\" app role"),
-		}},
+	accTest(t, nil, tfresource.TestStep{
+		Config:      testAccProviderOnlyConfig(block, userID),
+		ExpectError: diagRE("AUTH-1034", "Grant the \"MFA Client\" app role"),
 	})
 }
 
@@ -325,15 +309,9 @@ func TestAccProvider_environmentFallbacks(t *testing.T) {
 	t.Setenv(envClientID, env.ClientID)
 	t.Setenv(envClientSecret, env.ClientSecret)
 	t.Setenv(envAccessToken, "")
-	tfresource.Test(t, tfresource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             env.checkDestroy("idcsmfa_email_factor"),
-		Steps: []tfresource.TestStep{{
-			Config: testAccProviderOnlyConfig(`provider "idcsmfa" {}`, userID),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(emailAddr, tfjsonpath.New("status"), knownvalue.StringExact("ENROLLED")),
-			},
-		}},
+	accTest(t, env.checkDestroy("idcsmfa_email_factor"), tfresource.TestStep{
+		Config: testAccProviderOnlyConfig(`provider "idcsmfa" {}`, userID),
+		Check:  tfresource.TestCheckResourceAttr(emailAddr, "status", "ENROLLED"),
 	})
 }
 
@@ -344,15 +322,9 @@ func TestAccProvider_accessToken(t *testing.T) {
 	userID := env.newUser(t)
 	token := fetchEmulatorToken(t, env)
 	block := providerBlock(env.Host, "", "", token)
-	tfresource.Test(t, tfresource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             env.checkDestroy("idcsmfa_email_factor"),
-		Steps: []tfresource.TestStep{{
-			Config: testAccProviderOnlyConfig(block, userID),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(emailAddr, tfjsonpath.New("status"), knownvalue.StringExact("ENROLLED")),
-			},
-		}},
+	accTest(t, env.checkDestroy("idcsmfa_email_factor"), tfresource.TestStep{
+		Config: testAccProviderOnlyConfig(block, userID),
+		Check:  tfresource.TestCheckResourceAttr(emailAddr, "status", "ENROLLED"),
 	})
 }
 

@@ -22,15 +22,11 @@ func rateLimitedRun(t *testing.T, shape bulkShape, settings string) (emulator.St
 	cfg := provider + bulkFactorsConfig(ids, shape.smsPerUser)
 	var start time.Time
 	var applied time.Duration
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkNoFactorsLeft(env, ids...),
-		Steps: []resource.TestStep{{
-			PreConfig: func() { env.Emulator.ResetStats(); start = time.Now() },
-			Config:    cfg,
-			Check: resource.ComposeTestCheckFunc(func(*terraform.State) error { applied = time.Since(start); return nil },
-				checkBulkConverged(env, ids, shape.factors(), nil)),
-		}},
+	accTest(t, checkNoFactorsLeft(env, ids...), resource.TestStep{
+		PreConfig: func() { env.Emulator.ResetStats(); start = time.Now() },
+		Config:    cfg,
+		Check: resource.ComposeTestCheckFunc(func(*terraform.State) error { applied = time.Since(start); return nil },
+			checkBulkConverged(env, ids, shape.factors(), nil)),
 	})
 	return env.Emulator.Stats(), applied
 }

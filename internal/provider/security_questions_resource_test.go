@@ -539,20 +539,13 @@ resource "echo" "v" {}
 // noVerificationYet: the plan started no verification (it is deferred to the apply) and
 // counted no wrong answer.
 func noVerificationYet(env *testEnv, userID, key string, before *int) plancheck.PlanCheck {
-	return planCheckFunc(func(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	return planCheckFunc(func() error {
 		if n := env.Emulator.Stats().Requests[key] - *before; n != 0 {
-			resp.Error = fmt.Errorf("the plan started %d verifications, want 0 (deferred to the apply)", n)
-			return
+			return fmt.Errorf("the plan started %d verifications, want 0 (deferred to the apply)", n)
 		}
 		if n, err := env.Client.UserLoginAttempts(context.Background(), userID); err != nil || n != 0 {
-			resp.Error = fmt.Errorf("loginAttempts %d (%v) after the plan, want 0", n, err)
+			return fmt.Errorf("loginAttempts %d (%v) after the plan, want 0", n, err)
 		}
+		return nil
 	})
-}
-
-// planCheckFunc is a plan check written as a function.
-type planCheckFunc func(context.Context, plancheck.CheckPlanRequest, *plancheck.CheckPlanResponse)
-
-func (f planCheckFunc) CheckPlan(ctx context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
-	f(ctx, req, resp)
 }

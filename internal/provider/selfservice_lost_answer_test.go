@@ -55,8 +55,10 @@ func TestAccSelfService_importPendingSMSWithRealNumber(t *testing.T) {
 	env := u.env
 	factorID := enrollDirect(t, env, u.id, smsReq("7700900456", false))
 	cfg := u.config(smsCase, "")
+	imported := importStep(smsAddr, u.id+"/"+factorID, cfg)
+	imported.ImportStateCheck = importedAttrs(map[string]string{"status": "ENROLLMENT_INITIATED", "display_name": "+44XXXXXXX456"})
 	ssTest(t, u, env.checkDestroy(smsCase.typeName),
-		importStep(smsAddr, u.id+"/"+factorID, cfg),
+		imported,
 		resource.TestStep{
 			Config: cfg,
 			ConfigPlanChecks: resource.ConfigPlanChecks{

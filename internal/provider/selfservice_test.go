@@ -20,9 +20,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
@@ -110,12 +108,8 @@ func fetchToken(t *testing.T, host string, form url.Values, clientID, secret str
 }
 
 func ssTest(t *testing.T, u *selfServiceUser, checkDestroy resource.TestCheckFunc, steps ...resource.TestStep) {
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		TerraformVersionChecks:   skipBelow1_11,
-		CheckDestroy:             checkDestroy,
-		Steps:                    steps,
-	})
+	t.Helper()
+	accTest(t, checkDestroy, steps...)
 }
 
 // TestAccSelfService_enrollWithWriteOnlyPasscode: enrollment, the passcode in otp_code_wo,
@@ -135,12 +129,11 @@ data "idcsmfa_user_factors" "me" {
 		ssTest(t, u, env.checkDestroy(k.typeName),
 			resource.TestStep{
 				Config: u.config(k, ""),
-				ConfigStateChecks: []statecheck.StateCheck{
-					stateIs(addr, "status", knownvalue.StringExact("ENROLLMENT_INITIATED")),
-					stateIs(addr, "methods", knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(k.method)})),
-					stateIs(addr, "id", knownvalue.StringRegexp(regexp.MustCompile("^"+u.id+"/[0-9a-f]{32}$"))),
-				},
 				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr(addr, "status", emulator.StatusInitiated),
+					resource.TestCheckResourceAttr(addr, "methods.#", "1"),
+					resource.TestCheckResourceAttr(addr, "methods.0", k.method),
+					resource.TestMatchResourceAttr(addr, "id", regexp.MustCompile("^"+u.id+"/[0-9a-f]{32}$")),
 					captureAttr(addr, "factor_id", &factorID),
 					checkRecordedSecrets(env),
 					env.checkNoSecretsInState(),
@@ -152,12 +145,10 @@ data "idcsmfa_user_factors" "me" {
 				PreConfig:       func() { otp = env.otp(t, u.id, factorID) },
 				Config:          u.config(k, otpV1) + dataSource,
 				ConfigVariables: otpVar,
-				ConfigStateChecks: []statecheck.StateCheck{
-					stateIs(addr, "status", knownvalue.StringExact("ENROLLED")),
-					stateIs(addr, "otp_code_wo", knownvalue.Null()),
-					stateIs("data.idcsmfa_user_factors.me", "user_id", knownvalue.StringExact(u.id)),
-				},
 				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr(addr, "status", emulator.StatusEnrolled),
+					resource.TestCheckNoResourceAttr(addr, "otp_code_wo"),
+					resource.TestCheckResourceAttr("data.idcsmfa_user_factors.me", "user_id", u.id),
 					env.checkNoSecretsInState(&otp),
 					checkEmulatorFactor(env, u.id, &factorID, emulator.StatusEnrolled),
 					// The data source lists the caller's two devices: the backup and this one.
@@ -230,14 +221,11 @@ resource "idcsmfa_factor_activation" "test" {
 		Check: resource.ComposeTestCheckFunc(
 			func(*terraform.State) error { return <-done },
 			resource.TestCheckResourceAttr("idcsmfa_factor_activation.test", "status", "ENROLLED"),
-			// The factor resource learns it on its next refresh; the plan below checks that.
 		),
-	}, resource.TestStep{
-		Config: cfg,
-		ConfigPlanChecks: resource.ConfigPlanChecks{
-			PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-		},
-		ConfigStateChecks: []statecheck.StateCheck{stateIs(emailAddr, "status", knownvalue.StringExact("ENROLLED"))},
+		// The factor resource learns it on its next refresh, which plans nothing.
+		ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+			plancheck.ExpectEmptyPlan(), expectRefreshed{emailAddr, "status", emulator.StatusEnrolled},
+		}},
 	})
 }
 
@@ -318,18 +306,7 @@ func TestAccSelfService_importAndDrift(t *testing.T) {
 			ImportStatePersist: true,
 			Config:             cfg,
 		},
-		resource.TestStep{
-			Config: cfg,
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				// The real number of the configuration is recorded in place (issue 31, item 4).
-				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(smsAddr, plancheck.ResourceActionUpdate)},
-			},
-			ConfigStateChecks: []statecheck.StateCheck{
-				stateIs(smsAddr, "factor_id", knownvalue.StringExact(factorID)),
-				stateIs(smsAddr, "status", knownvalue.StringExact("ENROLLED")),
-				stateIs(smsAddr, "display_name", knownvalue.StringExact("+44XXXXXXX456")),
-			},
-		},
+		stepKeepsEnrolledSMS(cfg, factorID, "+44XXXXXXX456", "7700900456"),
 		resource.TestStep{
 			PreConfig: func() {
 				if err := env.Client.DeleteFactor(t.Context(), u.id, factorID); err != nil {
@@ -366,10 +343,10 @@ func TestAccSelfService_onlyDeviceRefusal(t *testing.T) {
 				"At least one device is required", "Enroll another factor first"),
 		},
 		resource.TestStep{
-			// The refused delete kept the factor on the server and in state.
-			Config:   u.config(emailCase, otpV1),
-			PlanOnly: true,
-			Check:    checkEmulatorFactor(env, u.id, &factorID, emulator.StatusEnrolled),
+			// The refused delete kept the factor on the server and in state (the plan is empty).
+			PreConfig: func() { runCheck(t, checkEmulatorFactor(env, u.id, &factorID, emulator.StatusEnrolled)) },
+			Config:    u.config(emailCase, otpV1),
+			PlanOnly:  true,
 		},
 		resource.TestStep{
 			PreConfig: func() { enrollDirect(t, env, u.id, smsReq("7700900999", true)) },
@@ -393,7 +370,9 @@ func TestAccSelfService_onlyDeviceRefusal(t *testing.T) {
 }
 
 // TestAccSelfService_refusedAtPlan: what self-service cannot do is refused at plan time,
-// naming the attribute; nothing is created.
+// naming the attribute; nothing is created. idcsmfa_users and the verification ephemeral
+// resource are refused too (they need administrator credentials), and none of the refused
+// plans sends a request of the administrator's API (it used to be a 401/403 with role advice).
 func TestAccSelfService_refusedAtPlan(t *testing.T) {
 	t.Parallel()
 	u := newSelfServiceUser(t, nil)
@@ -421,7 +400,25 @@ resource "idcsmfa_totp_factor" "app" {
 			PlanOnly:    true,
 			ExpectError: diagRE("TOTP enrollment from a known secret is not possible in self-service mode", "takes no secret"),
 		},
+		resource.TestStep{
+			Config:      u.provider() + "data \"idcsmfa_users\" \"all\" {}\n",
+			PlanOnly:    true,
+			ExpectError: diagRE(adminOnlyRefusal("idcsmfa_users", "User Administrator")...),
+		},
+		resource.TestStep{
+			Config: u.provider() + fmt.Sprintf(`
+ephemeral "idcsmfa_factor_verification" "v" {
+  user_id     = %q
+  factor_id   = "BypassCode"
+  method      = "BYPASSCODE"
+  bypass_code = "12345678"
+}
+`, u.id),
+			PlanOnly:    true,
+			ExpectError: diagRE(adminOnlyRefusal("idcsmfa_factor_verification", "POST /mfa/v1/requests")...),
+		},
 	)
+	runCheck(t, checkNoAdminRequests(u))
 }
 
 // TestAccSelfService_wrongTokenKind: an application's token in self-service mode, and a

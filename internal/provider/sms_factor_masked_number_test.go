@@ -22,31 +22,26 @@ func TestAccSMSFactor_maskedNumberIsNeverSent(t *testing.T) {
 	masked := func(extra string) string { return testAccSMSFactorConfig(env, userID, "", "+44XXXXXXX456", extra) }
 	want := diagRE("A masked number cannot enroll a factor", `mobile_number is "+44XXXXXXX456"`,
 		"would restart the enrollment of SMS factor "+factorID, "write it in")
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		TerraformVersionChecks:   skipBelow1_11,
-		CheckDestroy:             env.checkDestroy(smsCase.typeName),
-		Steps: []resource.TestStep{
-			{
-				Config:             masked(""),
-				ResourceName:       smsAddr,
-				ImportState:        true,
-				ImportStatePersist: true,
-				ImportStateIdFunc:  func(*terraform.State) (string, error) { return userID + "/" + factorID, nil },
-			},
-			{Config: masked("  otp_resend_version = 1\n"), PlanOnly: true, ExpectError: want},
-			{
-				Config:          masked(otpFromVariables),
-				ConfigVariables: otpVars(env.lazyOTP(t, userID, &factorID), 1),
-				PlanOnly:        true,
-				ExpectError:     want,
-			},
-			{
-				// Nothing was sent: the passcode of the enrollment made outside Terraform only.
-				PreConfig: func() { checkSent(t, env, userID, 1) },
-				Config:    masked(""),
-				PlanOnly:  true,
-			},
+	accTest(t, env.checkDestroy(smsCase.typeName),
+		resource.TestStep{
+			Config:             masked(""),
+			ResourceName:       smsAddr,
+			ImportState:        true,
+			ImportStatePersist: true,
+			ImportStateIdFunc:  func(*terraform.State) (string, error) { return userID + "/" + factorID, nil },
 		},
-	})
+		resource.TestStep{Config: masked("  otp_resend_version = 1\n"), PlanOnly: true, ExpectError: want},
+		resource.TestStep{
+			Config:          masked(otpFromVariables),
+			ConfigVariables: otpVars(env.lazyOTP(t, userID, &factorID), 1),
+			PlanOnly:        true,
+			ExpectError:     want,
+		},
+		resource.TestStep{
+			// Nothing was sent: the passcode of the enrollment made outside Terraform only.
+			PreConfig: func() { checkSent(t, env, userID, 1) },
+			Config:    masked(""),
+			PlanOnly:  true,
+		},
+	)
 }

@@ -9,11 +9,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/emulator"
@@ -101,91 +98,82 @@ func TestAccTOTPFactor_knownSecretRenameDriftReplace(t *testing.T) {
 	userID := env.newUser(t)
 	var factorID, firstID string
 	secret := testTOTPSecret
+	// renamed plans display_name "CI runner 2" as an update in place, then checks.
+	renamed := func(preConfig func(), check resource.TestCheckFunc) resource.TestStep {
+		return resource.TestStep{
+			PreConfig:       preConfig,
+			Config:          testAccTOTPConfig(env, userID, `  display_name = "CI runner 2"`),
+			ConfigVariables: totpVars(secret, 1),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(totpAddr, plancheck.ResourceActionUpdate)},
+			},
+			Check: check,
+		}
+	}
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		TerraformVersionChecks:   skipBelow1_11,
-		CheckDestroy:             env.checkDestroy("idcsmfa_totp_factor"),
-		Steps: []resource.TestStep{
-			{
-				Config:          testAccTOTPConfig(env, userID, `  display_name = "CI runner"`),
-				ConfigVariables: totpVars(secret, 1),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(totpAddr, tfjsonpath.New("status"), knownvalue.StringExact("ENROLLED")),
-					statecheck.ExpectKnownValue(totpAddr, tfjsonpath.New("methods"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("TOTP")})),
-					statecheck.ExpectKnownValue(totpAddr, tfjsonpath.New("display_name"), knownvalue.StringExact("CI runner")),
-					statecheck.ExpectKnownValue(totpAddr, tfjsonpath.New("shared_secret_wo"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(totpAddr, tfjsonpath.New("period"), knownvalue.Int64Exact(30)),
-				},
-				Check: resource.ComposeTestCheckFunc(
-					captureAttr(totpAddr, "factor_id", &factorID),
-					captureAttr(totpAddr, "factor_id", &firstID),
-					env.checkNoSecretsInState(&secret),
-					checkRecordedSecrets(env),
-					checkServerDisplayName(env, userID, &factorID, "CI runner"),
-					checkTOTPVerifies(env, userID, &factorID, secret, client.TOTPParams{}),
-				),
+	accTest(t, env.checkDestroy("idcsmfa_totp_factor"),
+		resource.TestStep{
+			Config:          testAccTOTPConfig(env, userID, `  display_name = "CI runner"`),
+			ConfigVariables: totpVars(secret, 1),
+			Check: resource.ComposeTestCheckFunc(
+				resource.TestCheckResourceAttr(totpAddr, "status", "ENROLLED"),
+				resource.TestCheckResourceAttr(totpAddr, "methods.#", "1"),
+				resource.TestCheckResourceAttr(totpAddr, "methods.0", "TOTP"),
+				resource.TestCheckResourceAttr(totpAddr, "display_name", "CI runner"),
+				resource.TestCheckNoResourceAttr(totpAddr, "shared_secret_wo"),
+				resource.TestCheckResourceAttr(totpAddr, "period", "30"),
+				captureAttr(totpAddr, "factor_id", &factorID),
+				captureAttr(totpAddr, "factor_id", &firstID),
+				env.checkNoSecretsInState(&secret),
+				checkRecordedSecrets(env),
+				checkServerDisplayName(env, userID, &factorID, "CI runner"),
+				checkTOTPVerifies(env, userID, &factorID, secret, client.TOTPParams{}),
+			),
+		},
+		// A rename is an update in place.
+		renamed(nil, resource.ComposeTestCheckFunc(
+			resource.TestCheckResourceAttrPtr(totpAddr, "factor_id", &firstID),
+			checkServerDisplayName(env, userID, &factorID, "CI runner 2"),
+		)),
+		// Renamed outside Terraform: drift, set back in place.
+		renamed(func() {
+			if err := env.Client.RenameFactor(context.Background(), userID, factorID, "renamed by hand"); err != nil {
+				t.Fatal(err)
+			}
+		}, checkServerDisplayName(env, userID, &factorID, "CI runner 2")),
+		resource.TestStep{
+			// A new secret version replaces the factor; the new secret is the one that works.
+			Config:          testAccTOTPConfig(env, userID, `  display_name = "CI runner 2"`),
+			ConfigVariables: totpVars(testTOTPSecretOther, 2),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(totpAddr, plancheck.ResourceActionDestroyBeforeCreate)},
 			},
-			{
-				// A rename is an update in place.
-				Config:          testAccTOTPConfig(env, userID, `  display_name = "CI runner 2"`),
-				ConfigVariables: totpVars(secret, 1),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(totpAddr, plancheck.ResourceActionUpdate)},
-				},
-				Check: resource.ComposeTestCheckFunc(
-					resource.TestCheckResourceAttrPtr(totpAddr, "factor_id", &firstID),
-					checkServerDisplayName(env, userID, &factorID, "CI runner 2"),
-				),
-			},
-			{
-				// Renamed outside Terraform: drift, set back in place.
-				PreConfig: func() {
-					if err := env.Client.RenameFactor(context.Background(), userID, factorID, "renamed by hand"); err != nil {
-						t.Fatal(err)
+			Check: resource.ComposeTestCheckFunc(
+				captureAttr(totpAddr, "factor_id", &factorID),
+				func(*terraform.State) error {
+					if factorID == firstID {
+						return fmt.Errorf("factor %s was not replaced", factorID)
 					}
+					return nil
 				},
-				Config:          testAccTOTPConfig(env, userID, `  display_name = "CI runner 2"`),
-				ConfigVariables: totpVars(secret, 1),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(totpAddr, plancheck.ResourceActionUpdate)},
-				},
-				Check: checkServerDisplayName(env, userID, &factorID, "CI runner 2"),
+				countEmulatorFactorsOrList(env, userID, 1),
+				checkTOTPVerifies(env, userID, &factorID, testTOTPSecretOther, client.TOTPParams{}),
+			),
+		},
+		resource.TestStep{
+			// Deleted outside Terraform: planned again.
+			PreConfig: func() {
+				if err := env.Client.DeleteFactor(context.Background(), userID, factorID); err != nil {
+					t.Fatal(err)
+				}
 			},
-			{
-				// A new secret version replaces the factor; the new secret is the one that works.
-				Config:          testAccTOTPConfig(env, userID, `  display_name = "CI runner 2"`),
-				ConfigVariables: totpVars(testTOTPSecretOther, 2),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(totpAddr, plancheck.ResourceActionDestroyBeforeCreate)},
-				},
-				Check: resource.ComposeTestCheckFunc(
-					captureAttr(totpAddr, "factor_id", &factorID),
-					func(*terraform.State) error {
-						if factorID == firstID {
-							return fmt.Errorf("factor %s was not replaced", factorID)
-						}
-						return nil
-					},
-					countEmulatorFactorsOrList(env, userID, 1),
-					checkTOTPVerifies(env, userID, &factorID, testTOTPSecretOther, client.TOTPParams{}),
-				),
-			},
-			{
-				// Deleted outside Terraform: planned again.
-				PreConfig: func() {
-					if err := env.Client.DeleteFactor(context.Background(), userID, factorID); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config:          testAccTOTPConfig(env, userID, `  display_name = "CI runner 2"`),
-				ConfigVariables: totpVars(testTOTPSecretOther, 2),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(totpAddr, plancheck.ResourceActionCreate)},
-				},
+			Config:          testAccTOTPConfig(env, userID, `  display_name = "CI runner 2"`),
+			ConfigVariables: totpVars(testTOTPSecretOther, 2),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(totpAddr, plancheck.ResourceActionCreate)},
 			},
 		},
-	})
+	)
 }
 
 // countEmulatorFactorsOrList counts the user's enrolled factors through the API, so that it
@@ -241,31 +229,21 @@ resource "idcsmfa_totp_factor" "test" {
 `, userID, factorID, displayName)
 	}
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		TerraformVersionChecks:   skipBelow1_11,
-		Steps: []resource.TestStep{
-			{
-				Config:      importConfig(sms.FactorID, "x"),
-				ExpectError: diagRE("Factor "+sms.FactorID+" is not a TOTP factor", "idcsmfa_sms_factor for SMS"),
-			},
-			{
-				Config: importConfig(totp.FactorID, totp.DisplayName),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(totpAddr, plancheck.ResourceActionNoop)},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(totpAddr, tfjsonpath.New("status"), knownvalue.StringExact("ENROLLED")),
-				},
-			},
-			{
-				Config: importConfig(totp.FactorID, totp.DisplayName),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
+	accTest(t, nil,
+		resource.TestStep{
+			Config:      importConfig(sms.FactorID, "x"),
+			ExpectError: diagRE("Factor "+sms.FactorID+" is not a TOTP factor", "idcsmfa_sms_factor for SMS"),
 		},
-	})
+		resource.TestStep{
+			Config: importConfig(totp.FactorID, totp.DisplayName),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(totpAddr, plancheck.ResourceActionNoop)},
+				// The next plan, with a refresh, plans nothing.
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			Check: resource.TestCheckResourceAttr(totpAddr, "status", "ENROLLED"),
+		},
+	)
 }
 
 func TestAccTOTPFactor_badInput(t *testing.T) {
@@ -278,38 +256,35 @@ func TestAccTOTPFactor_badInput(t *testing.T) {
 	secret := func(s, extra string) string {
 		return plain(fmt.Sprintf("  shared_secret_wo = %q\n  shared_secret_wo_version = 1\n%s", s, extra))
 	}
-	steps := []resource.TestStep{
-		{Config: secret("not base32!!", ""), ExpectError: diagRE("Invalid TOTP secret", "not base32")},
-		{Config: secret("JBSWY3DPEHPK3PXP", ""), ExpectError: diagRE("Invalid TOTP secret", "shorter than 128 bits")},
-		{Config: plain(fmt.Sprintf("  shared_secret_wo = %q", testTOTPSecretOther)), ExpectError: diagRE("shared_secret_wo_version", "must be")},
-		{Config: secret(testTOTPSecretOther, "  digits = 9"), ExpectError: diagRE("digits", "between 6 and 8")},
-		{Config: secret(testTOTPSecretOther, `  algorithm = "MD5"`), ExpectError: diagRE("algorithm", "SHA1", "SHA256", "SHA512")},
-		{Config: plain(""), ExpectError: diagRE("Missing TOTP secret", "shared_secret_wo_version")},
-	}
-	for i := range steps {
-		steps[i].PlanOnly = true
-	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		TerraformVersionChecks:   skipBelow1_11,
-		Steps:                    steps,
+	runPlanErrors(t, []planErrorCase{
+		{"secret not base32", secret("not base32!!", ""), diagRE("Invalid TOTP secret", "not base32")},
+		{"secret too short", secret("JBSWY3DPEHPK3PXP", ""), diagRE("Invalid TOTP secret", "shorter than 128 bits")},
+		{"secret without version", plain(fmt.Sprintf("  shared_secret_wo = %q", testTOTPSecretOther)), diagRE("shared_secret_wo_version", "must be")},
+		{"9 digits", secret(testTOTPSecretOther, "  digits = 9"), diagRE("digits", "between 6 and 8")},
+		{"MD5", secret(testTOTPSecretOther, `  algorithm = "MD5"`), diagRE("algorithm", "SHA1", "SHA256", "SHA512")},
+		{"no secret", plain(""), diagRE("Missing TOTP secret", "shared_secret_wo_version")},
 	})
 }
 
+// TestAccTOTPFactor_disabledInTheDomain: TOTP disabled in the domain is refused. Without the
+// role that reads the settings the service refuses the enrollment at apply; with it, the plan
+// is refused naming totpEnabled, before anything is sent. Each on its own emulator, in one
+// TestCase (neither leaves anything in state).
 func TestAccTOTPFactor_disabledInTheDomain(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t, func(c *emulator.Config) { c.EnabledFactors = []string{emulator.MethodSMS, emulator.MethodEmail} })
-	env.requireEmulator(t, "disabling TOTP in the domain")
-	userID := env.newUser(t)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		TerraformVersionChecks:   skipBelow1_11,
-		Steps: []resource.TestStep{{
-			Config:          testAccTOTPConfig(env, userID, ""),
-			ConfigVariables: totpVars(testTOTPSecret, 1),
-			ExpectError:     regexp.MustCompile(`(?s)Could not enroll the TOTP factor.*AUTH-11\d\d.*Security > MFA > Factors`),
-		}},
+	totpDisabled := func(c *emulator.Config) { c.EnabledFactors = []string{emulator.MethodSMS, emulator.MethodEmail} }
+	withoutRole, withRole := newTestEnv(t, totpDisabled), newTestEnv(t, withSettingsReader, totpDisabled)
+	withoutRole.requireEmulator(t, "disabling TOTP in the domain")
+	accTest(t, nil, resource.TestStep{
+		Config:          testAccTOTPConfig(withoutRole, withoutRole.newUser(t), ""),
+		ConfigVariables: totpVars(testTOTPSecret, 1),
+		ExpectError:     regexp.MustCompile(`(?s)Could not enroll the TOTP factor.*AUTH-11\d\d.*Security > MFA > Factors`),
+	}, resource.TestStep{
+		Config:          testAccTOTPConfig(withRole, withRole.newUser(t), ""),
+		ConfigVariables: totpVars(testTOTPSecret, 1),
+		ExpectError:     diagRE("The TOTP factor is disabled in the identity domain", "totpEnabled = false"),
 	})
+	checkNothingEnrolled(t, withRole)
 }
 
 // TestAccTOTPFactor_domainSettings enrolls against a domain whose TOTP settings are not the
@@ -326,30 +301,26 @@ func TestAccTOTPFactor_domainSettings(t *testing.T) {
 	var factorID string
 	matching := "  period    = 60\n  digits    = 8\n  algorithm = \"SHA256\""
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		TerraformVersionChecks:   skipBelow1_11,
-		Steps: []resource.TestStep{
-			{
-				Config:          testAccTOTPConfig(env, userID, ""),
-				ConfigVariables: totpVars(testTOTPSecret, 1),
-				// Nobody received this code: the refusal names the parameters, the role that
-				// reads them, and says that the attempt counted.
-				ExpectError: diagRE("Could not enroll the TOTP factor", "AUTH-1105", "period = 30 (seconds), digits = 6, algorithm = SHA1",
-					"Security Administrator app role", "Set period, digits and algorithm", "counted towards locking the user"),
-			},
-			{
-				Config:          testAccTOTPConfig(env, userID, matching),
-				ConfigVariables: totpVars(testTOTPSecret, 1),
-				Check: resource.ComposeTestCheckFunc(
-					captureAttr(totpAddr, "factor_id", &factorID),
-					countEmulatorFactorsOrList(env, userID, 1),
-					checkTOTPVerifies(env, userID, &factorID, testTOTPSecret,
-						client.TOTPParams{Period: 60 * time.Second, Digits: 8, Algorithm: "SHA256"}),
-				),
-			},
+	accTest(t, nil,
+		resource.TestStep{
+			Config:          testAccTOTPConfig(env, userID, ""),
+			ConfigVariables: totpVars(testTOTPSecret, 1),
+			// Nobody received this code: the refusal names the parameters, the role that
+			// reads them, and says that the attempt counted.
+			ExpectError: diagRE("Could not enroll the TOTP factor", "AUTH-1105", "period = 30 (seconds), digits = 6, algorithm = SHA1",
+				"Security Administrator app role", "Set period, digits and algorithm", "counted towards locking the user"),
 		},
-	})
+		resource.TestStep{
+			Config:          testAccTOTPConfig(env, userID, matching),
+			ConfigVariables: totpVars(testTOTPSecret, 1),
+			Check: resource.ComposeTestCheckFunc(
+				captureAttr(totpAddr, "factor_id", &factorID),
+				countEmulatorFactorsOrList(env, userID, 1),
+				checkTOTPVerifies(env, userID, &factorID, testTOTPSecret,
+					client.TOTPParams{Period: 60 * time.Second, Digits: 8, Algorithm: "SHA256"}),
+			),
+		},
+	)
 }
 
 // TestAccTOTPFactor_lostEnrollmentAnswer (issue 16, item 2): the one-step enrollment is done
@@ -368,29 +339,24 @@ func TestAccTOTPFactor_lostEnrollmentAnswer(t *testing.T) {
 	}
 	own := enrollDirect(t, env, userID, secret)
 	var factorID string
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		TerraformVersionChecks:   skipBelow1_11,
-		CheckDestroy:             env.checkDestroy("idcsmfa_totp_factor"),
-		Steps: []resource.TestStep{{
-			PreConfig:       dropNext(env, keyEnroll),
-			Config:          testAccTOTPConfig(env, userID, ""),
-			ConfigVariables: totpVars(testTOTPSecret, 1),
-			Check: resource.ComposeTestCheckFunc(
-				captureAttr(totpAddr, "factor_id", &factorID),
-				func(*terraform.State) error {
-					if factorID == own {
-						return fmt.Errorf("the user's own TOTP factor %s was recorded as the new one", own)
-					}
-					if n := env.Emulator.Stats().Faults.Dropped; n != 1 {
-						return fmt.Errorf("%d answers dropped, want 1: the test proves nothing", n)
-					}
-					return nil
-				},
-				countEmulatorFactors(env, userID, 2),
-				checkTOTPVerifies(env, userID, &factorID, testTOTPSecret, client.TOTPParams{}),
-			),
-		}},
+	accTest(t, env.checkDestroy("idcsmfa_totp_factor"), resource.TestStep{
+		PreConfig:       dropNext(env, keyEnroll),
+		Config:          testAccTOTPConfig(env, userID, ""),
+		ConfigVariables: totpVars(testTOTPSecret, 1),
+		Check: resource.ComposeTestCheckFunc(
+			captureAttr(totpAddr, "factor_id", &factorID),
+			func(*terraform.State) error {
+				if factorID == own {
+					return fmt.Errorf("the user's own TOTP factor %s was recorded as the new one", own)
+				}
+				if n := env.Emulator.Stats().Faults.Dropped; n != 1 {
+					return fmt.Errorf("%d answers dropped, want 1: the test proves nothing", n)
+				}
+				return nil
+			},
+			countEmulatorFactors(env, userID, 2),
+			checkTOTPVerifies(env, userID, &factorID, testTOTPSecret, client.TOTPParams{}),
+		),
 	})
 }
 
@@ -406,80 +372,34 @@ func TestAccTOTPFactor_takesDomainSettings(t *testing.T) {
 	var factorID string
 	reads := 0
 	readsNow := func() int { return env.Emulator.Stats().Requests[keyReadSettings] }
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		TerraformVersionChecks:   skipBelow1_11,
-		CheckDestroy:             env.checkDestroy("idcsmfa_totp_factor"),
-		Steps: []resource.TestStep{
-			{
-				Config:          testAccTOTPConfig(env, userID, ""),
-				ConfigVariables: totpVars(testTOTPSecret, 1),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(totpAddr, tfjsonpath.New("period"), knownvalue.Int64Exact(60)),
-					statecheck.ExpectKnownValue(totpAddr, tfjsonpath.New("digits"), knownvalue.Int64Exact(8)),
-					statecheck.ExpectKnownValue(totpAddr, tfjsonpath.New("algorithm"), knownvalue.StringExact("SHA256")),
+	accTest(t, env.checkDestroy("idcsmfa_totp_factor"),
+		resource.TestStep{
+			Config:          testAccTOTPConfig(env, userID, ""),
+			ConfigVariables: totpVars(testTOTPSecret, 1),
+			Check: resource.ComposeTestCheckFunc(
+				resource.TestCheckResourceAttr(totpAddr, "period", "60"),
+				resource.TestCheckResourceAttr(totpAddr, "digits", "8"),
+				resource.TestCheckResourceAttr(totpAddr, "algorithm", "SHA256"),
+				captureAttr(totpAddr, "factor_id", &factorID),
+				checkTOTPVerifies(env, userID, &factorID, testTOTPSecret,
+					client.TOTPParams{Period: 60 * time.Second, Digits: 8, Algorithm: "SHA256"}),
+				func(*terraform.State) error {
+					if reads = readsNow(); reads == 0 {
+						return fmt.Errorf("the settings were never read")
+					}
+					return nil
 				},
-				Check: resource.ComposeTestCheckFunc(
-					captureAttr(totpAddr, "factor_id", &factorID),
-					checkTOTPVerifies(env, userID, &factorID, testTOTPSecret,
-						client.TOTPParams{Period: 60 * time.Second, Digits: 8, Algorithm: "SHA256"}),
-					func(*terraform.State) error {
-						if reads = readsNow(); reads == 0 {
-							return fmt.Errorf("the settings were never read")
-						}
-						return nil
-					},
-				),
-			},
-			{
-				Config:           testAccTOTPConfig(env, userID, ""),
-				ConfigVariables:  totpVars(testTOTPSecret, 1),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-				Check: func(*terraform.State) error {
+			),
+			// The step's two plans after the apply plan nothing and read the settings no more.
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+				plancheck.ExpectEmptyPlan(),
+				planCheckFunc(func() error {
 					if n := readsNow(); n != reads {
 						return fmt.Errorf("a plan of the unchanged factor read the settings %d more times", n-reads)
 					}
 					return nil
-				},
-			},
+				}),
+			}},
 		},
-	})
-}
-
-// TestAccTOTPFactor_domainSettingsMismatch: a configured value that differs from the domain's
-// is a plan-time error naming both; nothing is enrolled, so no attempt counts.
-func TestAccTOTPFactor_domainSettingsMismatch(t *testing.T) {
-	t.Parallel()
-	env := newTestEnv(t, strictDomain, withSettingsReader)
-	env.requireEmulator(t, "a domain with other TOTP settings")
-	userID := env.newUser(t)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		TerraformVersionChecks:   skipBelow1_11,
-		Steps: []resource.TestStep{{
-			Config:          testAccTOTPConfig(env, userID, "  digits    = 6\n  algorithm = \"SHA256\""),
-			ConfigVariables: totpVars(testTOTPSecret, 1),
-			ExpectError:     diagRE("digits differs from the domain's TOTP settings", "sets digits = 6", "passcodeLength = 8", "set it to 8"),
-		}},
-	})
-	checkNothingEnrolled(t, env)
-}
-
-// TestAccTOTPFactor_disabledAtPlan: with the role, TOTP disabled in the domain is refused at
-// plan time naming totpEnabled, before anything is sent.
-func TestAccTOTPFactor_disabledAtPlan(t *testing.T) {
-	t.Parallel()
-	env := newTestEnv(t, withSettingsReader, func(c *emulator.Config) { c.EnabledFactors = []string{emulator.MethodSMS, emulator.MethodEmail} })
-	env.requireEmulator(t, "disabling TOTP in the domain")
-	userID := env.newUser(t)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		TerraformVersionChecks:   skipBelow1_11,
-		Steps: []resource.TestStep{{
-			Config:          testAccTOTPConfig(env, userID, ""),
-			ConfigVariables: totpVars(testTOTPSecret, 1),
-			ExpectError:     diagRE("The TOTP factor is disabled in the identity domain", "totpEnabled = false"),
-		}},
-	})
-	checkNothingEnrolled(t, env)
+	)
 }

@@ -82,33 +82,30 @@ data "idcsmfa_user_factors" "many" {
 }
 `, none, many)
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: cfg,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.idcsmfa_user_factors.none", tfjsonpath.New("factors"), knownvalue.ListExact([]knownvalue.Check{})),
-				statecheck.ExpectKnownValue("data.idcsmfa_user_factors.none", tfjsonpath.New("user_id"), knownvalue.StringExact(none)),
-				statecheck.ExpectKnownValue("data.idcsmfa_user_factors.none", tfjsonpath.New("preferred_factor_id"), knownvalue.Null()),
-				statecheck.ExpectKnownValue("data.idcsmfa_user_factors.none", tfjsonpath.New("preferred_method"), knownvalue.Null()),
+	accTest(t, nil, resource.TestStep{
+		Config: cfg,
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue("data.idcsmfa_user_factors.none", tfjsonpath.New("factors"), knownvalue.ListExact([]knownvalue.Check{})),
+			statecheck.ExpectKnownValue("data.idcsmfa_user_factors.none", tfjsonpath.New("user_id"), knownvalue.StringExact(none)),
+			statecheck.ExpectKnownValue("data.idcsmfa_user_factors.none", tfjsonpath.New("preferred_factor_id"), knownvalue.Null()),
+			statecheck.ExpectKnownValue("data.idcsmfa_user_factors.none", tfjsonpath.New("preferred_method"), knownvalue.Null()),
 
-				// Looked up by name: the GUID is resolved.
-				statecheck.ExpectKnownValue("data.idcsmfa_user_factors.one_by_name", tfjsonpath.New("user_id"), knownvalue.StringExact(one)),
-				statecheck.ExpectKnownValue("data.idcsmfa_user_factors.one_by_name", tfjsonpath.New("factors"), knownvalue.ListExact([]knownvalue.Check{
-					factorValue(oneEmail, emulatorDisplayName(t, env, one, oneEmail), "EMAIL"),
-				})),
-				statecheck.ExpectKnownValue("data.idcsmfa_user_factors.one_by_name", tfjsonpath.New("preferred_factor_id"), knownvalue.StringExact(oneEmail)),
-				statecheck.ExpectKnownValue("data.idcsmfa_user_factors.one_by_name", tfjsonpath.New("preferred_method"), knownvalue.StringExact("EMAIL")),
+			// Looked up by name: the GUID is resolved.
+			statecheck.ExpectKnownValue("data.idcsmfa_user_factors.one_by_name", tfjsonpath.New("user_id"), knownvalue.StringExact(one)),
+			statecheck.ExpectKnownValue("data.idcsmfa_user_factors.one_by_name", tfjsonpath.New("factors"), knownvalue.ListExact([]knownvalue.Check{
+				factorValue(oneEmail, emulatorDisplayName(t, env, one, oneEmail), "EMAIL"),
+			})),
+			statecheck.ExpectKnownValue("data.idcsmfa_user_factors.one_by_name", tfjsonpath.New("preferred_factor_id"), knownvalue.StringExact(oneEmail)),
+			statecheck.ExpectKnownValue("data.idcsmfa_user_factors.one_by_name", tfjsonpath.New("preferred_method"), knownvalue.StringExact("EMAIL")),
 
-				statecheck.ExpectKnownValue("data.idcsmfa_user_factors.many", tfjsonpath.New("factors"), knownvalue.ListExact([]knownvalue.Check{
-					factorValue(manyEmail, emulatorDisplayName(t, env, many, manyEmail), "EMAIL"),
-					factorValue(smsFirst, emulatorDisplayName(t, env, many, smsFirst), "SMS"),
-					factorValue(smsSecond, emulatorDisplayName(t, env, many, smsSecond), "SMS"),
-				})),
-				statecheck.ExpectKnownValue("data.idcsmfa_user_factors.many", tfjsonpath.New("preferred_factor_id"), knownvalue.StringExact(manySMS1)),
-				statecheck.ExpectKnownValue("data.idcsmfa_user_factors.many", tfjsonpath.New("preferred_method"), knownvalue.StringExact("SMS")),
-			},
-		}},
+			statecheck.ExpectKnownValue("data.idcsmfa_user_factors.many", tfjsonpath.New("factors"), knownvalue.ListExact([]knownvalue.Check{
+				factorValue(manyEmail, emulatorDisplayName(t, env, many, manyEmail), "EMAIL"),
+				factorValue(smsFirst, emulatorDisplayName(t, env, many, smsFirst), "SMS"),
+				factorValue(smsSecond, emulatorDisplayName(t, env, many, smsSecond), "SMS"),
+			})),
+			statecheck.ExpectKnownValue("data.idcsmfa_user_factors.many", tfjsonpath.New("preferred_factor_id"), knownvalue.StringExact(manySMS1)),
+			statecheck.ExpectKnownValue("data.idcsmfa_user_factors.many", tfjsonpath.New("preferred_method"), knownvalue.StringExact("SMS")),
+		},
 	})
 }
 
@@ -119,10 +116,8 @@ func TestAccUserFactors_byNameAndByIDAgree(t *testing.T) {
 	enrollDirect(t, env, emulator.BobID, emailSkip())
 	enrollDirect(t, env, emulator.BobID, smsReq("7700900444", true))
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: env.providerConfig() + fmt.Sprintf(`
+	accTest(t, nil, resource.TestStep{
+		Config: env.providerConfig() + fmt.Sprintf(`
 data "idcsmfa_user_factors" "by_id" {
   user_id = %q
 }
@@ -131,80 +126,58 @@ data "idcsmfa_user_factors" "by_name" {
   user_name = "bob"
 }
 `, emulator.BobID),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.CompareValuePairs("data.idcsmfa_user_factors.by_id", tfjsonpath.New("factors"),
-					"data.idcsmfa_user_factors.by_name", tfjsonpath.New("factors"), compare.ValuesSame()),
-				statecheck.CompareValuePairs("data.idcsmfa_user_factors.by_id", tfjsonpath.New("user_id"),
-					"data.idcsmfa_user_factors.by_name", tfjsonpath.New("user_id"), compare.ValuesSame()),
-				statecheck.ExpectKnownValue("data.idcsmfa_user_factors.by_name", tfjsonpath.New("factors"), knownvalue.ListSizeExact(2)),
-			},
-		}},
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.CompareValuePairs("data.idcsmfa_user_factors.by_id", tfjsonpath.New("factors"),
+				"data.idcsmfa_user_factors.by_name", tfjsonpath.New("factors"), compare.ValuesSame()),
+			statecheck.CompareValuePairs("data.idcsmfa_user_factors.by_id", tfjsonpath.New("user_id"),
+				"data.idcsmfa_user_factors.by_name", tfjsonpath.New("user_id"), compare.ValuesSame()),
+			statecheck.ExpectKnownValue("data.idcsmfa_user_factors.by_name", tfjsonpath.New("factors"), knownvalue.ListSizeExact(2)),
+		},
 	})
 }
 
-func TestAccUserFactors_userNotFound(t *testing.T) {
+// TestAccUserFactors_refused: an unknown user, by name or id, is the service's AUTH-3018 with
+// what was looked up; user_id and user_name are exactly one of, and user_id is a GUID (an
+// OCID is refused at plan time).
+func TestAccUserFactors_refused(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
-
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config: env.providerConfig() + `
+	steps := []resource.TestStep{{
+		Config: env.providerConfig() + `
 data "idcsmfa_user_factors" "missing" {
   user_name = "nobody-here"
 }
 `,
-				ExpectError: regexp.MustCompile(`(?s)User not found.*user_name\s+"nobody-here".*AUTH-3018`),
-			},
-			{
-				Config: env.providerConfig() + `
+		ExpectError: regexp.MustCompile(`(?s)User not found.*user_name\s+"nobody-here".*AUTH-3018`),
+	}, {
+		Config: env.providerConfig() + `
 data "idcsmfa_user_factors" "missing" {
   user_id = "0000000000000000000000000000dead"
 }
 `,
-				ExpectError: regexp.MustCompile(`(?s)User not found.*0000000000000000000000000000dead.*AUTH-3018`),
-			},
-		},
-	})
-}
-
-func TestAccUserFactors_exactlyOneOf(t *testing.T) {
-	t.Parallel()
-	env := newTestEnv(t)
-
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config: env.providerConfig() + `
+		ExpectError: regexp.MustCompile(`(?s)User not found.*0000000000000000000000000000dead.*AUTH-3018`),
+	}}
+	planOnly := func(config string, want *regexp.Regexp) resource.TestStep {
+		return resource.TestStep{Config: env.providerConfig() + config, PlanOnly: true, ExpectError: want}
+	}
+	steps = append(steps,
+		planOnly(`
 data "idcsmfa_user_factors" "both" {
   user_id   = "a11ce000000000000000000000000001"
   user_name = "alice"
 }
-`,
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination.*only one\) of \[user_id,user_name\] is`),
-			},
-			{
-				Config: env.providerConfig() + `
+`, regexp.MustCompile(`(?s)Invalid Attribute Combination.*only one\) of \[user_id,user_name\] is`)),
+		planOnly(`
 data "idcsmfa_user_factors" "neither" {}
-`,
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination.*No attribute specified when one \(and only one\) of \[user_id,user_name\]`),
-			},
-			{
-				// user_id is checked like the factor resources' user_id: an OCID is refused at plan time.
-				Config: env.providerConfig() + `
+`, regexp.MustCompile(`(?s)Invalid Attribute Combination.*No attribute specified when one \(and only one\) of \[user_id,user_name\]`)),
+		// user_id is checked like the factor resources' user_id: an OCID is refused at plan time.
+		planOnly(`
 data "idcsmfa_user_factors" "ocid" {
   user_id = "ocid1.user.oc1..aaaaaaaa5m3cjjlo7ml5ywkzcqbvnlh6rjvbdftqczjn6k5xtmnhcqwntkxq"
 }
-`,
-				PlanOnly:    true,
-				ExpectError: diagRE("OCID instead of the user's GUID", "To find a user's GUID"),
-			},
-		},
-	})
+`, diagRE("OCID instead of the user's GUID", "To find a user's GUID")),
+	)
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
 }
 
 // TestAccUserFactors_badInput: a lookup that fails creates nothing (see badInputCase).

@@ -54,10 +54,8 @@ func TestAccUsers_filterAndMFAStatus(t *testing.T) {
 	// A pending factor is a device but not an enrolled one.
 	enrollDirect(t, env, ids["ci-alpha"], smsReq("7700900666", false))
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: env.providerConfig() + `
+	accTest(t, nil, resource.TestStep{
+		Config: env.providerConfig() + `
 data "idcsmfa_users" "ci" {
   filter = "userName sw \"ci-\""
 }
@@ -68,18 +66,17 @@ output "ci_without_mfa" {
   value = [for u in data.idcsmfa_users.ci.users : u.user_name if u.enrolled_devices == 0]
 }
 `,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.idcsmfa_users.ci", tfjsonpath.New("users"), knownvalue.ListExact([]knownvalue.Check{
-					userValue(ids["ci-alpha"], "ci-alpha", "UN_ENROLLED", knownvalue.Null(), 0),
-					userValue(ids["ci-beta"], "ci-beta", "ENROLLED", knownvalue.StringExact("EMAIL"), 1),
-					userValue(ids["ci-gamma"], "ci-gamma", "ENROLLED", knownvalue.StringExact("SMS"), 2),
-				})),
-				statecheck.ExpectKnownValue("data.idcsmfa_users.all", tfjsonpath.New("users"), knownvalue.ListSizeExact(4)),
-				statecheck.ExpectKnownValue("data.idcsmfa_users.all", tfjsonpath.New("users").AtSliceIndex(3),
-					userValue(ids["dev-delta"], "dev-delta", "ENROLLED", knownvalue.StringExact("EMAIL"), 1)),
-				statecheck.ExpectKnownOutputValue("ci_without_mfa", knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("ci-alpha")})),
-			},
-		}},
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue("data.idcsmfa_users.ci", tfjsonpath.New("users"), knownvalue.ListExact([]knownvalue.Check{
+				userValue(ids["ci-alpha"], "ci-alpha", "UN_ENROLLED", knownvalue.Null(), 0),
+				userValue(ids["ci-beta"], "ci-beta", "ENROLLED", knownvalue.StringExact("EMAIL"), 1),
+				userValue(ids["ci-gamma"], "ci-gamma", "ENROLLED", knownvalue.StringExact("SMS"), 2),
+			})),
+			statecheck.ExpectKnownValue("data.idcsmfa_users.all", tfjsonpath.New("users"), knownvalue.ListSizeExact(4)),
+			statecheck.ExpectKnownValue("data.idcsmfa_users.all", tfjsonpath.New("users").AtSliceIndex(3),
+				userValue(ids["dev-delta"], "dev-delta", "ENROLLED", knownvalue.StringExact("EMAIL"), 1)),
+			statecheck.ExpectKnownOutputValue("ci_without_mfa", knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("ci-alpha")})),
+		},
 	})
 }
 
@@ -87,16 +84,13 @@ func TestAccUsers_badFilter(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: env.providerConfig() + `
+	accTest(t, nil, resource.TestStep{
+		Config: env.providerConfig() + `
 data "idcsmfa_users" "bad" {
   filter = "userName sw"
 }
 `,
-			ExpectError: regexp.MustCompile(`(?s)Could not list users.*HTTP\s+400.*Check\s+the\s+SCIM\s+filter`),
-		}},
+		ExpectError: regexp.MustCompile(`(?s)Could not list users.*HTTP\s+400.*Check\s+the\s+SCIM\s+filter`),
 	})
 }
 
@@ -130,41 +124,38 @@ func TestAccUsers_paging2500(t *testing.T) {
 	}
 	wantPages := int(math.Ceil(float64(len(held)) / 1000))
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			// The data source is read once, while planning; nothing else lists users.
-			PreConfig: env.Emulator.ResetStats,
-			Config: env.providerConfig() + `
+	accTest(t, nil, resource.TestStep{
+		// The data source is read once, while planning; nothing else lists users.
+		PreConfig: env.Emulator.ResetStats,
+		Config: env.providerConfig() + `
 data "idcsmfa_users" "all" {}
 
 output "without_mfa_count" {
   value = length([for u in data.idcsmfa_users.all.users : u if u.enrolled_devices == 0])
 }
 `,
-			Check: resource.ComposeTestCheckFunc(
-				func(*terraform.State) error {
-					stats := env.Emulator.Stats()
-					total := 0
-					for _, c := range stats.Requests {
-						total += c
-					}
-					pages := stats.Requests[scimUsersKey]
-					t.Logf("users audit of %d users: %d HTTP requests in all, %d of them %s (%d token)", len(held), total, pages, scimUsersKey, stats.TokenRequests)
-					fmt.Printf("users audit: %d users listed with %d HTTP requests (%d %s, %d token)\n", len(held), total, pages, scimUsersKey, stats.TokenRequests)
-					if pages != wantPages {
-						return fmt.Errorf("%d %s requests for %d users; want %d (one per 1000-user page)", pages, scimUsersKey, len(held), wantPages)
-					}
-					if other := total - pages - stats.TokenRequests; other != 0 {
-						return fmt.Errorf("the audit made %d requests besides the user pages and the token: %v", other, stats.Requests)
-					}
-					return nil
-				},
-				resource.TestCheckResourceAttr("data.idcsmfa_users.all", "users.#", strconv.Itoa(len(held))),
-				resource.TestCheckOutput("without_mfa_count", strconv.Itoa(len(held)-len(withMFA))),
-				checkUsersMatchEmulator(held, withMFA),
-			),
-		}},
+		Check: resource.ComposeTestCheckFunc(
+			func(*terraform.State) error {
+				stats := env.Emulator.Stats()
+				total := 0
+				for _, c := range stats.Requests {
+					total += c
+				}
+				pages := stats.Requests[scimUsersKey]
+				t.Logf("users audit of %d users: %d HTTP requests in all, %d of them %s (%d token)", len(held), total, pages, scimUsersKey, stats.TokenRequests)
+				fmt.Printf("users audit: %d users listed with %d HTTP requests (%d %s, %d token)\n", len(held), total, pages, scimUsersKey, stats.TokenRequests)
+				if pages != wantPages {
+					return fmt.Errorf("%d %s requests for %d users; want %d (one per 1000-user page)", pages, scimUsersKey, len(held), wantPages)
+				}
+				if other := total - pages - stats.TokenRequests; other != 0 {
+					return fmt.Errorf("the audit made %d requests besides the user pages and the token: %v", other, stats.Requests)
+				}
+				return nil
+			},
+			resource.TestCheckResourceAttr("data.idcsmfa_users.all", "users.#", strconv.Itoa(len(held))),
+			resource.TestCheckOutput("without_mfa_count", strconv.Itoa(len(held)-len(withMFA))),
+			checkUsersMatchEmulator(held, withMFA),
+		),
 	})
 }
 
