@@ -91,7 +91,7 @@ func (d *domainSettings) forPlan(ctx context.Context) (*client.AuthenticationFac
 				"Without them, Terraform does not check new factors at plan time against the domain's policy (enabled "+
 				"factors, the TOTP period, digits and algorithm, the device limit): a factor the policy refuses fails at "+
 				"apply instead, and idcsmfa_totp_factor uses the period, digits and algorithm of its configuration (default "+
-				"30 seconds, 6 digits, SHA1). This warning is shown once per Terraform command.", serviceErrorText(err), settingsRoleHint(err)))
+				"30 seconds, 6 digits, SHA1). This warning is shown once per provider process: a plan and its apply each show it.", serviceErrorText(err), settingsRoleHint(err)))
 	})
 	return nil, diags
 }

@@ -118,6 +118,20 @@ func TestAccPasscodeFactor_importThenEmptyPlan(t *testing.T) {
 				ImportStateVerify: true,
 				// What the service cannot show: a masked number, how the factor was enrolled.
 				ImportStateVerifyIgnore: k.importVerifyIgnore,
+				// The docs promise an SMS factor's imported state country_code = "" beside the
+				// masked number (issue 25 item 5 saw null).
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					if k.typeName != smsCase.typeName {
+						return nil
+					}
+					if cc, ok := states[0].Attributes["country_code"]; !ok || cc != "" {
+						return fmt.Errorf("imported country_code %q (set: %t), want \"\"", cc, ok)
+					}
+					if n := states[0].Attributes["mobile_number"]; !client.IsMaskedNumber(n) {
+						return fmt.Errorf("imported mobile_number %q, want the masked number", n)
+					}
+					return nil
+				},
 			},
 			{
 				// An import {} block with the configuration that matches the factor: no change,
