@@ -41,7 +41,11 @@ func (r *passcodeFactorResource) ModifyPlan(ctx context.Context, req resource.Mo
 	pf, sf := plan.factor(), prior.factor()
 	// A replacement enrolls a new factor: nothing of the old enrollment matters. (The
 	// attributes' RequiresReplace is not visible here, so the inputs are compared.)
-	replaced := !pf.UserID.Equal(sf.UserID) || !p.SkipVerification.Equal(s.SkipVerification) || plan.device() != prior.device()
+	// An imported SMS factor's masked number replaced by the real one it stands for is the same
+	// device: recorded in place (replaceUnlessRecordingImportedPhone), not a replacement.
+	recording := prior.maskedNumber() != "" && plan.maskedNumber() == "" && plan.identifies(sf.DisplayName.ValueString())
+	replaced := !pf.UserID.Equal(sf.UserID) || !p.SkipVerification.Equal(s.SkipVerification) ||
+		(plan.device() != prior.device() && !recording)
 	if replaced {
 		return
 	}
