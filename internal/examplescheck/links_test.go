@@ -67,17 +67,8 @@ func markdownLinks(t *testing.T, file string) []mdLink {
 		t.Fatal(err)
 	}
 	var links []mdLink
-	fence := ""
-	for i, line := range strings.Split(string(b), "\n") {
-		trimmed := strings.TrimSpace(line)
-		if fence != "" {
-			if strings.HasPrefix(trimmed, fence) {
-				fence = ""
-			}
-			continue
-		}
-		if strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~") {
-			fence = trimmed[:3]
+	for i, line := range proseLines(string(b)) {
+		if line == "" {
 			continue
 		}
 		line = inlineCodeRegexp.ReplaceAllString(line, "")
@@ -152,19 +143,7 @@ func markdownAnchors(file string) (map[string]bool, error) {
 	}
 	anchors := map[string]bool{}
 	seen := map[string]int{}
-	fence := ""
-	for _, line := range strings.Split(string(b), "\n") {
-		trimmed := strings.TrimSpace(line)
-		if fence != "" {
-			if strings.HasPrefix(trimmed, fence) {
-				fence = ""
-			}
-			continue
-		}
-		if strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~") {
-			fence = trimmed[:3]
-			continue
-		}
+	for _, line := range proseLines(string(b)) {
 		for _, m := range htmlAnchorRegexp.FindAllStringSubmatch(line, -1) {
 			anchors[m[1]] = true
 		}
@@ -196,4 +175,25 @@ func headingSlug(text string) string {
 		}
 	}
 	return b.String()
+}
+
+// proseLines is the file's lines with those of fenced code blocks (and their fences) blanked,
+// so that line numbers stay those of the file.
+func proseLines(text string) []string {
+	lines := strings.Split(text, "\n")
+	fence := ""
+	for i, line := range lines {
+		trimmed := strings.TrimSpace(line)
+		switch {
+		case fence != "":
+			if strings.HasPrefix(trimmed, fence) {
+				fence = ""
+			}
+			lines[i] = ""
+		case strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~"):
+			fence = trimmed[:3]
+			lines[i] = ""
+		}
+	}
+	return lines
 }
