@@ -142,6 +142,16 @@ echo
 echo "== Acceptance tests per CLI"
 cat .testacc-terraform.summary ".testacc-terraform-$tf_latest_version.summary" ".testacc-tofu-$tofu_version.summary" 2>/dev/null | tee .testacc.summary
 [ "$(wc -l <.testacc.summary)" -eq 3 ] || { echo "an acceptance suite did not report its counts"; failed=1; }
+# Last, so that a log cut to its head and tail still names what failed and why: each failed
+# acceptance test (and subtest) with the first lines of what it printed.
+for log in .testacc-terraform.log ".testacc-terraform-$tf_latest_version.log" ".testacc-tofu-$tofu_version.log"; do
+  [ -f "$log" ] && grep -q -- '--- FAIL' "$log" || continue
+  echo
+  echo "== Failed on $(basename "${log#.testacc-}" .log)"
+  awk '/^ *--- FAIL/ { show = 1; n = 0; print; next }
+       /^ *--- (PASS|SKIP)/ || /^(=== |PASS|FAIL|ok)/ { show = 0 }
+       show && n < 25 { print substr($0, 1, 300); n++ }' "$log"
+done
 if [ -n "${TESTACC_RUN:-}" ]; then
   echo "make check ran only the acceptance tests matching TESTACC_RUN=$TESTACC_RUN: a partial run, not a pass"
   failed=1
