@@ -8,13 +8,31 @@ import (
 // handleListFactors is E1: GET /mfa/v1/users/{id}/factors. Only enrolled factors are listed
 // (ARCHITECTURE.md decision 1).
 func (s *Server) handleListFactors(r *http.Request) (reply, error) {
+	return s.onPathUser(r, false, func(u *userState) (reply, error) {
+		return ok(s.userFactorsBodyLocked(u))
+	})
+}
+
+// onPathUser runs do holding s.mu, with the user named in the request path (pathUserLocked,
+// so active refuses a locked user): the preamble of every E-call on one user.
+func (s *Server) onPathUser(r *http.Request, active bool, do func(u *userState) (reply, error)) (reply, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, e := s.pathUserLocked(r, false)
+	u, e := s.pathUserLocked(r, active)
 	if e != nil {
 		return reply{}, e
 	}
-	return ok(s.userFactorsBodyLocked(u))
+	return do(u)
+}
+
+// decodeOnPathUser decodes the request body into a T and then runs do as onPathUser does:
+// a malformed body is refused before the user is looked up, as Oracle answers it.
+func decodeOnPathUser[T any](s *Server, r *http.Request, active bool, do func(u *userState, req T) (reply, error)) (reply, error) {
+	var req T
+	if e := decodeRequest(r, &req); e != nil {
+		return reply{}, e
+	}
+	return s.onPathUser(r, active, func(u *userState) (reply, error) { return do(u, req) })
 }
 
 // pathUserLocked finds the user named in the request path: 404 AUTH-3018 when there is
@@ -101,17 +119,9 @@ func (s *Server) userFactorsBodyLocked(u *userState) map[string]any {
 
 // handleEnroll is E3: POST /mfa/v1/users/{id}/factors.
 func (s *Server) handleEnroll(r *http.Request) (reply, error) {
-	var req enrollRequest
-	if e := decodeRequest(r, &req); e != nil {
-		return reply{}, e
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u, e := s.pathUserLocked(r, true)
-	if e != nil {
-		return reply{}, e
-	}
-	return answer(s.enrollLocked(u, req))
+	return decodeOnPathUser(s, r, true, func(u *userState, req enrollRequest) (reply, error) {
+		return answer(s.enrollLocked(u, req))
+	})
 }
 
 // handleGetFactor is E4: GET /mfa/v1/users/{id}/factors/{factorId}; pending factors too.
@@ -159,40 +169,29 @@ func (s *Server) handlePatchFactor(r *http.Request) (reply, error) {
 // handleDeleteFactor is E6: DELETE /mfa/v1/users/{id}/factors/{factorId}, 204 on success.
 // It does not use pathFactorLocked: BypassCode is not a stored factor but can be deleted.
 func (s *Server) handleDeleteFactor(r *http.Request) (reply, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u, e := s.pathUserLocked(r, false)
-	if e != nil {
-		return reply{}, e
-	}
-	fid := r.PathValue("factorId")
-	if !s.deleteFactorLocked(u, fid) {
-		return reply{}, errDeviceNotFound(fid)
-	}
-	return noContent()
+	return s.onPathUser(r, false, func(u *userState) (reply, error) {
+		fid := r.PathValue("factorId")
+		if !s.deleteFactorLocked(u, fid) {
+			return reply{}, errDeviceNotFound(fid)
+		}
+		return noContent()
+	})
 }
 
 // handlePatchUser is E7: change the preferred factor or disable MFA.
 func (s *Server) handlePatchUser(r *http.Request) (reply, error) {
-	var req changeDefaultFactorRequest
-	if e := decodeRequest(r, &req); e != nil {
-		return reply{}, e
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u, e := s.pathUserLocked(r, true)
-	if e != nil {
-		return reply{}, e
-	}
-	switch {
-	case req.DisableMFA.True():
-		e = s.disableMFALocked(u)
-	case req.PreferredFactorID != "":
-		e = s.setPreferredLocked(u, req.PreferredFactorID, strings.ToUpper(req.PreferredMethod))
-	case req.PreferredMethod != "":
-		e = &apiError{http.StatusBadRequest, "AUTH-1114", "You must provide the deviceId when configuring " + req.PreferredMethod + " as the preferred authentication factor."}
-	default:
-		e = errMissing("preferredFactorId")
-	}
-	return answer(success(), e)
+	return decodeOnPathUser(s, r, true, func(u *userState, req changeDefaultFactorRequest) (reply, error) {
+		var e *apiError
+		switch {
+		case req.DisableMFA.True():
+			e = s.disableMFALocked(u)
+		case req.PreferredFactorID != "":
+			e = s.setPreferredLocked(u, req.PreferredFactorID, strings.ToUpper(req.PreferredMethod))
+		case req.PreferredMethod != "":
+			e = &apiError{http.StatusBadRequest, "AUTH-1114", "You must provide the deviceId when configuring " + req.PreferredMethod + " as the preferred authentication factor."}
+		default:
+			e = errMissing("preferredFactorId")
+		}
+		return answer(success(), e)
+	})
 }

@@ -82,15 +82,6 @@ func TestAuthnSettingsShowTheDomainsPolicy(t *testing.T) {
 	}
 }
 
-func (h *harness) mustDoWith(tok string, want int, method, path string, body any) map[string]any {
-	h.t.Helper()
-	st, m, raw := h.doWith(tok, method, path, body)
-	if st != want {
-		h.t.Fatalf("%s %s: %d, want %d: %s", method, path, st, want, raw)
-	}
-	return m
-}
-
 // The settings need Security Administrator (or Identity Domain Administrator); the security
 // questions and their settings can also be read with a user's token, as Oracle's
 // self-service sample does. MFA Client + User Administrator reads neither.
