@@ -35,6 +35,17 @@ func newFakeFactors(t *testing.T) *fakeFactors {
 	return &fakeFactors{t: t, factors: map[string]*fakeFactor{}, calls: map[string]int{}}
 }
 
+// failFirst makes the first call of kind go wrong with fault (see fault; "" for nothing) and
+// every other call succeed.
+func (f *fakeFactors) failFirst(kind, fault string) {
+	f.fault = func(k string, n int) string {
+		if k == kind && n == 1 {
+			return fault
+		}
+		return ""
+	}
+}
+
 func (f *fakeFactors) count(kind string) int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -305,12 +316,7 @@ func TestEnrollAfterDroppedAnswerCreatesOneFactor(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			fake := newFakeFactors(t)
-			fake.fault = func(kind string, n int) string {
-				if kind == "enroll" && n == 1 {
-					return tc.fault
-				}
-				return ""
-			}
+			fake.failFirst("enroll", tc.fault)
 			c, _ := newTestClient(t, fake.handler())
 			// The caller read the user's factors before (none): the client need not list them.
 			req := EnrollRequest{Method: tc.method, SkipVerification: tc.skip, Before: []string{}}
@@ -386,12 +392,7 @@ func TestActivatePasscodeSentOnce(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			fake := newFakeFactors(t)
 			fake.factors["f1"] = &fakeFactor{id: "f1", method: MethodSMS, display: "+44XXXXXXX123", status: FactorStatusInitiated}
-			fake.fault = func(kind string, n int) string {
-				if kind == "activate" && n == 1 {
-					return tc.fault
-				}
-				return ""
-			}
+			fake.failFirst("activate", tc.fault)
 			c, _ := newTestClient(t, fake.handler())
 			err := c.ActivateFactor(context.Background(), "u1", "f1", tc.otp, "rs")
 			switch {
