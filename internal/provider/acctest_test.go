@@ -162,6 +162,16 @@ func (e *testEnv) requireEmulator(t *testing.T, why string) {
 	}
 }
 
+// newEmulatorUser is the environment of a test that needs the emulator (why says what for:
+// against a real domain the test skips, see requireEmulator) and a fresh user in it. Options
+// adjust the emulator's configuration, as for newTestEnv.
+func newEmulatorUser(t *testing.T, why string, opts ...func(*emulator.Config)) (*testEnv, string) {
+	t.Helper()
+	env := newTestEnv(t, opts...)
+	env.requireEmulator(t, why)
+	return env, env.newUser(t)
+}
+
 // providerConfig is the provider block for this environment.
 func (e *testEnv) providerConfig() string {
 	if e.AccessToken != "" && e.ClientID == "" {

@@ -271,9 +271,7 @@ func TestAccProvider_badInput(t *testing.T) {
 
 func TestAccProvider_wrongSecretSaysTokenRefusedAndRole(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	env.requireEmulator(t, "a known-wrong secret for the emulator's client")
-	userID := env.newUser(t)
+	env, userID := newEmulatorUser(t, "a known-wrong secret for the emulator's client")
 	block := providerBlock(env.Host, env.ClientID, "not-the-secret", "")
 	accTest(t, nil,
 		tfresource.TestStep{
@@ -291,9 +289,7 @@ func TestAccProvider_wrongSecretSaysTokenRefusedAndRole(t *testing.T) {
 
 func TestAccProvider_roleWithoutMFAClient(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	env.requireEmulator(t, "the emulator's Authenticator Client application")
-	userID := env.newUser(t)
+	env, userID := newEmulatorUser(t, "the emulator's Authenticator Client application")
 	block := providerBlock(env.Host, emulator.DefaultAuthenticatorClientID, emulator.DefaultAuthenticatorClientSecret, "")
 	accTest(t, nil, tfresource.TestStep{
 		Config:      testAccProviderOnlyConfig(block, userID),
@@ -302,9 +298,7 @@ func TestAccProvider_roleWithoutMFAClient(t *testing.T) {
 }
 
 func TestAccProvider_environmentFallbacks(t *testing.T) {
-	env := newTestEnv(t)
-	env.requireEmulator(t, "the emulator's credentials")
-	userID := env.newUser(t)
+	env, userID := newEmulatorUser(t, "the emulator's credentials")
 	t.Setenv(envHost, env.Host)
 	t.Setenv(envClientID, env.ClientID)
 	t.Setenv(envClientSecret, env.ClientSecret)
@@ -317,9 +311,7 @@ func TestAccProvider_environmentFallbacks(t *testing.T) {
 
 func TestAccProvider_accessToken(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	env.requireEmulator(t, "a token from the emulator")
-	userID := env.newUser(t)
+	env, userID := newEmulatorUser(t, "a token from the emulator")
 	token := fetchEmulatorToken(t, env)
 	block := providerBlock(env.Host, "", "", token)
 	accTest(t, env.checkDestroy("idcsmfa_email_factor"), tfresource.TestStep{

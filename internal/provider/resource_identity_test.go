@@ -113,9 +113,7 @@ func TestAccResourceIdentity_everyResource(t *testing.T) {
 // Identity After Read").
 func TestAccResourceIdentity_stateWithoutIdentity(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	env.requireEmulator(t, "deleting a factor outside Terraform")
-	userID := env.newUser(t)
+	env, userID := newEmulatorUser(t, "deleting a factor outside Terraform")
 	cfg := identityConfig(env, userID)
 	vars := totpVars(testTOTPSecret, 1)
 	var emailID, smsID string
@@ -217,9 +215,7 @@ func (w withoutIdentity) ApplyResourceChange(ctx context.Context, req *tfprotov6
 // item 5); for the factor resources and the preferred factor alike.
 func TestAccResourceIdentity_upperCaseGUID(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	env.requireEmulator(t, "enrolling a factor outside Terraform")
-	userID := env.newUser(t)
+	env, userID := newEmulatorUser(t, "enrolling a factor outside Terraform")
 	factorID := enrollDirect(t, env, userID, emailSkip())
 	upper := strings.ToUpper(userID)
 	importBlock := func(to, identity string) string {

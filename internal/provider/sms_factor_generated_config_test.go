@@ -18,9 +18,7 @@ func TestAccSMSFactor_generatedConfig(t *testing.T) {
 		t.Skip("acceptance test: set TF_ACC=1")
 	}
 	t.Parallel()
-	env := newTestEnv(t)
-	env.requireEmulator(t, "enrolling a factor outside Terraform")
-	userID := env.newUser(t)
+	env, userID := newEmulatorUser(t, "enrolling a factor outside Terraform")
 	factorID := enrollDirect(t, env, userID, smsReq("7700900654", true))
 	cli := newCLIRun(t)
 	importBlock := "\nimport {\n  to = idcsmfa_sms_factor.imported\n  id = \"" + userID + "/" + factorID + "\"\n}\n"

@@ -114,9 +114,7 @@ func stepKeepsEnrolledSMS(cfg, factorID, display, number string) resource.TestSt
 
 func TestAccSMSFactor_importThenApplyKeepsFactor(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	env.requireEmulator(t, "enrolling a factor outside Terraform")
-	userID := env.newUser(t)
+	env, userID := newEmulatorUser(t, "enrolling a factor outside Terraform")
 	factorID := enrollDirect(t, env, userID, smsReq("7700900654", true))
 	cfg := testAccSMSFactorConfig(env, userID, "+44", "7700900654", "") +
 		fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", smsAddr, userID+"/"+factorID)
@@ -163,9 +161,7 @@ func TestAccSMSFactor_planWarnsPasscodeNotSubmitted(t *testing.T) {
 		t.Skip("acceptance test: set TF_ACC=1")
 	}
 	t.Parallel()
-	env := newTestEnv(t)
-	env.requireEmulator(t, "reading the passcode from the outbox")
-	userID := env.newUser(t)
+	env, userID := newEmulatorUser(t, "reading the passcode from the outbox")
 	cli := newCLIRun(t)
 	// otp_code_wo needs otp_code_wo_version, so the version is set from the start: the factor
 	// is enrolled with version 1 and no passcode, and stays pending.

@@ -329,9 +329,7 @@ func TestAccTOTPFactor_domainSettings(t *testing.T) {
 // one new factor: one factor in state and on the server, and it verifies.
 func TestAccTOTPFactor_lostEnrollmentAnswer(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	env.requireEmulator(t, "dropping answers")
-	userID := env.newUser(t)
+	env, userID := newEmulatorUser(t, "dropping answers")
 	// The user's own authenticator app, enrolled before: it must not be mistaken for the new one.
 	secret, err := client.OfflineTOTPEnrollRequest(testTOTPSecretOther, "")
 	if err != nil {
@@ -366,9 +364,7 @@ func TestAccTOTPFactor_lostEnrollmentAnswer(t *testing.T) {
 // configuration plans nothing and reads the settings no more.
 func TestAccTOTPFactor_takesDomainSettings(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t, strictDomain, withSettingsReader)
-	env.requireEmulator(t, "a domain with other TOTP settings")
-	userID := env.newUser(t)
+	env, userID := newEmulatorUser(t, "a domain with other TOTP settings", strictDomain, withSettingsReader)
 	var factorID string
 	reads := 0
 	readsNow := func() int { return env.Emulator.Stats().Requests[keyReadSettings] }

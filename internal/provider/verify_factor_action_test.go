@@ -25,9 +25,7 @@ import (
 func TestAccVerifyFactorAction_bypassCode(t *testing.T) {
 	skipOnOpenTofu(t, "actions")
 	t.Parallel()
-	env := newTestEnv(t)
-	env.requireEmulator(t, "bypass codes are played by the emulator")
-	userID := env.newUser(t)
+	env, userID := newEmulatorUser(t, "bypass codes are played by the emulator")
 	good, err := env.Emulator.AddBypassCode(userID)
 	if err != nil {
 		t.Fatal(err)
