@@ -181,6 +181,14 @@ func (h *harness) enroll(userID string, body map[string]any) map[string]any {
 	return h.mustDo(http.StatusOK, http.MethodPost, factorsPath(userID), body)
 }
 
+// enrollSecurityQuestions starts a security-questions enrollment (E3) and returns the path
+// E5 sets the answers at.
+func (h *harness) enrollSecurityQuestions(userID string) string {
+	h.t.Helper()
+	h.enroll(userID, map[string]any{"method": "SECURITY_QUESTIONS"})
+	return factorsPath(userID) + "/" + SecurityQuestionsFactorID
+}
+
 // enrollSMS starts an SMS enrollment and returns factorId and requestState.
 func (h *harness) enrollSMS(userID, number string) (string, string) {
 	h.t.Helper()

@@ -81,8 +81,7 @@ const (
 // mySMS enrolls an SMS device through the self-service round trip and returns its id.
 func (h *harness) mySMS(tok, userID, number string) string {
 	h.t.Helper()
-	m := h.my(tok, 201, http.MethodPost, pathEnroller, enrollerBody(userID, "SMS", "countryCode", "+44", "phoneNumber", number))
-	dev, rid := m["deviceId"].(string), m["requestId"].(string)
+	dev, rid := h.ssEnroll(ssContext{uid: userID, tok: tok}, "SMS", "countryCode", "+44", "phoneNumber", number)
 	h.my(tok, 201, http.MethodPost, pathInitiator, initiatorBody(dev, rid, "SMS"))
 	h.my(tok, 201, http.MethodPost, pathValidator, validatorBody(dev, rid, "SMS", h.otp(userID, dev)))
 	return dev

@@ -137,8 +137,7 @@ func TestSecurityQuestionsAndSettings(t *testing.T) {
 func TestSecurityAnswerLengthsFollowTheSettings(t *testing.T) {
 	h := newHarness(t, Config{})
 	u := h.newUser("sam")
-	h.enroll(u, map[string]any{"method": "SECURITY_QUESTIONS"})
-	sq := factorsPath(u) + "/" + SecurityQuestionsFactorID
+	sq := h.enrollSecurityQuestions(u)
 	with := func(a string) []map[string]any {
 		return []map[string]any{{"id": "FavoriteBook", "answer": a}, {"id": "FavoriteFood", "answer": "food-one"}, {"id": "FirstCar", "answer": "car-one"}}
 	}
@@ -149,8 +148,7 @@ func TestSecurityAnswerLengthsFollowTheSettings(t *testing.T) {
 	// Another policy: two questions, answers of at least 3.
 	h2 := newHarness(t, Config{SecurityQuestionsToSetUp: 2, SecurityAnswerMinLength: 3})
 	u2 := h2.newUser("sid")
-	h2.enroll(u2, map[string]any{"method": "SECURITY_QUESTIONS"})
-	h2.mustDo(200, http.MethodPatch, factorsPath(u2)+"/"+SecurityQuestionsFactorID, map[string]any{"securityQuestions": []map[string]any{
+	h2.mustDo(200, http.MethodPatch, h2.enrollSecurityQuestions(u2), map[string]any{"securityQuestions": []map[string]any{
 		{"id": "FavoriteBook", "answer": "abc"}, {"id": "FirstCar", "answer": "xyz"}}})
 }
 
