@@ -62,14 +62,7 @@ func TestProvider_schemasAreValid(t *testing.T) {
 func TestProvider_resolveConfig(t *testing.T) {
 	str := types.StringValue
 	null := types.StringNull()
-	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
-	cases := []struct {
-		name    string
-		cfg     providerModel
-		env     map[string]string
-		want    providerSettings
-		wantErr string
-	}{
+	cases := []resolveCase{
 		{
 			name: "config only",
 			cfg:  providerModel{Host: str("https://idcs.example.com"), ClientID: str("id"), ClientSecret: str("s"), AccessToken: null},
@@ -120,21 +113,7 @@ func TestProvider_resolveConfig(t *testing.T) {
 		},
 	}
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			got, diags := resolveProviderConfig(tc.cfg, env(tc.env))
-			if tc.wantErr != "" {
-				if !diags.HasError() || !strings.Contains(fmt.Sprint(diags), tc.wantErr) {
-					t.Fatalf("want an error containing %q, got %v", tc.wantErr, diags)
-				}
-				return
-			}
-			if diags.HasError() {
-				t.Fatalf("unexpected error: %v", diags)
-			}
-			if got != tc.want {
-				t.Fatalf("got %+v, want %+v", got, tc.want)
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { tc.run(t) })
 	}
 }
 

@@ -353,15 +353,7 @@ func TestAccSecrets_traceLogAndStateHoldNoSecret(t *testing.T) {
 	}
 
 	// The state after enrollment: no passcode anywhere, no requestState left in private state.
-	st.assertNoSecretInAttributes(t, states, passcodes)
-	if st.privateContainsAny(states) {
-		t.Errorf("a requestState is still in private state after enrollment:\n%s", st.privateDump())
-	}
-	for _, code := range passcodes {
-		if containsPasscode(st.privateDecoded, code) || containsPasscode(st.raw, code) {
-			t.Errorf("a passcode is in the state file")
-		}
-	}
+	st.assertEnrolledHoldsNoSecret(t, "requestState", states, passcodes)
 
 	cli.mustRun(0, good, "destroy", "-auto-approve", "-input=false", "-no-color")
 
@@ -492,6 +484,22 @@ func (s *stateFile) privateDump() string {
 	return regexp.MustCompile(`([A-Za-z0-9+/=_\-.]{12})[A-Za-z0-9+/=_\-.]{8,}`).ReplaceAllString(s.privateDecoded, "$1…")
 }
 
+// assertEnrolledHoldsNoSecret checks the state after enrollment: no attribute holds a request
+// reference (what names them: requestState, requestId) or a passcode, none of the references
+// is left in private state, and no passcode is anywhere in the state file.
+func (s *stateFile) assertEnrolledHoldsNoSecret(t *testing.T, what string, requests, passcodes []string) {
+	t.Helper()
+	s.assertNoSecretInAttributes(t, requests, passcodes)
+	if s.privateContainsAny(requests) {
+		t.Errorf("a %s is still in private state after enrollment:\n%s", what, s.privateDump())
+	}
+	for _, code := range passcodes {
+		if containsPasscode(s.privateDecoded, code) || containsPasscode(s.raw, code) {
+			t.Errorf("a passcode is in the state file")
+		}
+	}
+}
+
 // assertNoSecretInAttributes checks every attribute value of every instance.
 func (s *stateFile) assertNoSecretInAttributes(t *testing.T, requestStates, passcodes []string) {
 	t.Helper()
@@ -586,15 +594,7 @@ func TestAccSecrets_selfServiceTraceLogAndState(t *testing.T) {
 	if len(tokens) == 0 || len(ids) < 2 || len(passcodes) < 4 {
 		t.Fatalf("recorded %d tokens, %d requestIds, %d passcodes: too few for the checks to mean anything", len(tokens), len(ids), len(passcodes))
 	}
-	st.assertNoSecretInAttributes(t, ids, passcodes)
-	if st.privateContainsAny(ids) {
-		t.Errorf("a requestId is still in private state after enrollment:\n%s", st.privateDump())
-	}
-	for _, code := range passcodes {
-		if containsPasscode(st.privateDecoded, code) || containsPasscode(st.raw, code) {
-			t.Errorf("a passcode is in the state file")
-		}
-	}
+	st.assertEnrolledHoldsNoSecret(t, "requestId", ids, passcodes)
 	cli.mustRun(0, good, "destroy", "-auto-approve", "-input=false", "-no-color")
 
 	log := cli.output.String()
