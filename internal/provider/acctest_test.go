@@ -50,6 +50,15 @@ var (
 	terraformCheckErr  error
 )
 
+// requireTFAcc skips a test that runs Terraform before or outside resource.Test (which skips
+// by itself) unless acceptance tests were asked for with TF_ACC.
+func requireTFAcc(t *testing.T) {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1")
+	}
+}
+
 // testAccPreCheck fails the test unless a terraform CLI of at least 1.11 can be run.
 func testAccPreCheck(t *testing.T) {
 	t.Helper()
@@ -346,21 +355,36 @@ func teeBodies(next http.Handler, collect func([]byte)) http.Handler {
 }
 
 func (r *secretRecorder) collect(body []byte) {
-	var doc map[string]any
-	if json.Unmarshal(body, &doc) != nil {
-		return
-	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for _, key := range []string{"requestState", "otpCode"} {
-		if s, ok := doc[key].(string); ok && s != "" {
-			r.seen = append(r.seen, s)
+	for _, s := range bodySecrets(body) {
+		if s.field != "access_token" {
+			r.seen = append(r.seen, s.value)
 		}
 	}
-	// The self-service requestId (beside a deviceId) is as secret as a requestState.
-	if s, ok := doc["requestId"].(string); ok && s != "" && doc["deviceId"] != nil {
-		r.seen = append(r.seen, s)
+}
+
+// bodySecret is a secret a JSON body carries: field is where (access_token, requestState or
+// otpCode; the self-service requestId beside a deviceId counts as a requestState, as secret).
+type bodySecret struct{ field, value string }
+
+// bodySecrets are the secrets in a body, in the order of bodySecret's fields; none in a body
+// that is not a JSON object.
+func bodySecrets(body []byte) []bodySecret {
+	var doc map[string]any
+	if json.Unmarshal(body, &doc) != nil {
+		return nil
 	}
+	var out []bodySecret
+	for _, key := range []string{"access_token", "requestState", "otpCode"} {
+		if s, ok := doc[key].(string); ok && s != "" {
+			out = append(out, bodySecret{key, s})
+		}
+	}
+	if s, ok := doc["requestId"].(string); ok && s != "" && doc["deviceId"] != nil {
+		out = append(out, bodySecret{"requestState", s})
+	}
+	return out
 }
 
 func (r *secretRecorder) values() []string {

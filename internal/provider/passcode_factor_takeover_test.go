@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"os"
 	"testing"
 	"time"
 
@@ -94,9 +93,7 @@ func TestAccPasscodeFactor_pendingEnrollmentIsNotTakenOver(t *testing.T) {
 // that the check could not run and names the User Administrator role. Run through the CLI,
 // which prints warnings.
 func TestAccPasscodeFactor_pendingCheckWithoutRoleWarns(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
+	requireTFAcc(t)
 	t.Parallel()
 	env := newEnvWithMFAOnlyClient(t)
 	userID := env.newUser(t)

@@ -153,20 +153,11 @@ func newWireSecrets() *wireSecrets {
 func (w *wireSecrets) wrap(next http.Handler) http.Handler { return teeBodies(next, w.collect) }
 
 func (w *wireSecrets) collect(body []byte) {
-	var doc map[string]any
-	if json.Unmarshal(body, &doc) != nil {
-		return
-	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	for key, set := range map[string]map[string]bool{"access_token": w.accessTokens, "requestState": w.requestStates, "otpCode": w.passcodes} {
-		if s, ok := doc[key].(string); ok && s != "" {
-			set[s] = true
-		}
-	}
-	// The self-service requestId (beside a deviceId) plays the requestState's part.
-	if s, ok := doc["requestId"].(string); ok && s != "" && doc["deviceId"] != nil {
-		w.requestStates[s] = true
+	sets := map[string]map[string]bool{"access_token": w.accessTokens, "requestState": w.requestStates, "otpCode": w.passcodes}
+	for _, s := range bodySecrets(body) {
+		sets[s.field][s.value] = true
 	}
 }
 
@@ -275,9 +266,7 @@ resource "idcsmfa_totp_factor" "app" {
 // new SMS passcode, submits a wrong one and then the right ones, plans and destroys, all with
 // TF_LOG=TRACE, and then searches everything terraform printed and the state file.
 func TestAccSecrets_traceLogAndStateHoldNoSecret(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
+	requireTFAcc(t)
 	t.Parallel()
 	clientID, clientSecret := "idcsmfa-trace-test", "trace-secret-"+randomSuffix(t)+randomSuffix(t)+randomSuffix(t)
 	env := newTestEnv(t, func(c *emulator.Config) {
@@ -535,9 +524,7 @@ const selfServiceSecretsConfig = secretsProviderBlock + secretsPasscodeFactors
 // in the state once enrolled, may hold the password, the client secret, a user token, a
 // requestId or a passcode.
 func TestAccSecrets_selfServiceTraceLogAndState(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
+	requireTFAcc(t)
 	t.Parallel()
 	clientSecret := "me-secret-" + randomSuffix(t) + randomSuffix(t) + randomSuffix(t)
 	password := "Pw-" + randomSuffix(t) + randomSuffix(t) + randomSuffix(t)

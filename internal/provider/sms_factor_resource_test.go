@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -157,9 +156,7 @@ func TestAccSMSFactor_phoneChangeIsReplace(t *testing.T) {
 // otp_code_wo_version stays as in the state plans no change, and the plan says that the
 // passcode is not submitted; the factor stays pending on the server.
 func TestAccSMSFactor_planWarnsPasscodeNotSubmitted(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
+	requireTFAcc(t)
 	t.Parallel()
 	env, userID := newEmulatorUser(t, "reading the passcode from the outbox")
 	cli := newCLIRun(t)

@@ -107,9 +107,7 @@ func TestVerifyFactorActionSchema(t *testing.T) {
 // -json`) and not in the state (issue 25, item 6): the example passes it through an ephemeral
 // variable into write-only inputs.
 func TestAccVerifyFactorAction_secretNotInSavedPlan(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
+	requireTFAcc(t)
 	skipOnOpenTofu(t, "actions")
 	t.Parallel()
 	env := newTestEnv(t)
