@@ -46,6 +46,15 @@ func (f *fakeFactors) failFirst(kind, fault string) {
 	}
 }
 
+// checkCount marks the test failed unless kind was called want times; what names the calls
+// in the message.
+func (f *fakeFactors) checkCount(t *testing.T, kind string, want int, what string) {
+	t.Helper()
+	if got := f.count(kind); got != want {
+		t.Errorf("%s = %d, want %d", what, got, want)
+	}
+}
+
 func (f *fakeFactors) count(kind string) int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -336,12 +345,8 @@ func TestEnrollAfterDroppedAnswerCreatesOneFactor(t *testing.T) {
 			if e.FactorID != "factor1" || e.FactorStatus != tc.wantStatus {
 				t.Errorf("enrollment = %+v", e)
 			}
-			if got := fake.count("enroll"); got != tc.wantEnroll {
-				t.Errorf("POSTs = %d, want %d", got, tc.wantEnroll)
-			}
-			if got := fake.count("list"); got != tc.wantList {
-				t.Errorf("factor listings = %d, want %d", got, tc.wantList)
-			}
+			fake.checkCount(t, "enroll", tc.wantEnroll, "POSTs")
+			fake.checkCount(t, "list", tc.wantList, "factor listings")
 		})
 	}
 }
@@ -405,12 +410,8 @@ func TestActivatePasscodeSentOnce(t *testing.T) {
 			case tc.wantErr != nil && !errors.Is(err, tc.wantErr):
 				t.Errorf("err = %v, want %v", err, tc.wantErr)
 			}
-			if got := fake.count("activate"); got != tc.wantSends {
-				t.Errorf("passcode sent %d times, want %d", got, tc.wantSends)
-			}
-			if got := fake.count("get"); got != tc.wantGets {
-				t.Errorf("state checks = %d, want %d", got, tc.wantGets)
-			}
+			fake.checkCount(t, "activate", tc.wantSends, "passcodes sent")
+			fake.checkCount(t, "get", tc.wantGets, "state checks")
 		})
 	}
 }
