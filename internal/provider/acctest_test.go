@@ -181,6 +181,24 @@ func newEmulatorUser(t *testing.T, why string, opts ...func(*emulator.Config)) (
 	return env, env.newUser(t)
 }
 
+// newEmulatorWithUsers is the environment of a test that needs an emulator holding just the
+// users named (in that order, each with the address <name>@example.com); it returns their ids
+// by name.
+func newEmulatorWithUsers(t *testing.T, why string, names ...string) (*testEnv, map[string]string) {
+	t.Helper()
+	env := newTestEnv(t, func(c *emulator.Config) {
+		for _, name := range names {
+			c.Users = append(c.Users, emulator.User{UserName: name, Email: name + "@example.com"})
+		}
+	})
+	env.requireEmulator(t, why)
+	ids := map[string]string{}
+	for _, u := range env.Emulator.Users() {
+		ids[u.UserName] = u.ID
+	}
+	return env, ids
+}
+
 // providerConfig is the provider block for this environment.
 func (e *testEnv) providerConfig() string {
 	if e.AccessToken != "" && e.ClientID == "" {
