@@ -35,6 +35,18 @@ func decodeOnPathUser[T any](s *Server, r *http.Request, active bool, do func(u 
 	return s.onPathUser(r, active, func(u *userState) (reply, error) { return do(u, req) })
 }
 
+// decodeThenLock decodes the request body into a T, refusing a malformed one before anything
+// is looked up, and runs do with it holding s.mu.
+func decodeThenLock[T any](s *Server, r *http.Request, do func(req T) (reply, error)) (reply, error) {
+	var req T
+	if e := decodeRequest(r, &req); e != nil {
+		return reply{}, e
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return do(req)
+}
+
 // pathUserLocked finds the user named in the request path: 404 AUTH-3018 when there is
 // none. With active, a locked user is refused too (401 AUTH-1010): reads and deletions stay
 // open to a locked user so that Terraform can refresh and destroy. The caller holds s.mu.
@@ -141,29 +153,25 @@ func (s *Server) handleGetFactor(r *http.Request) (reply, error) {
 // handlePatchFactor is E5: activate with a passcode, resend it, set security questions, or
 // rename an authenticator-app device.
 func (s *Server) handlePatchFactor(r *http.Request) (reply, error) {
-	var req completeEnrollmentRequest
-	if e := decodeRequest(r, &req); e != nil {
-		return reply{}, e
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u, f, e := s.pathFactorLocked(r, true)
-	if e != nil {
-		return reply{}, e
-	}
-	switch {
-	case len(req.SecurityQuestions) > 0:
-		e = s.setSecurityQuestionsLocked(u, f, req.SecurityQuestions)
-	case req.ResendOtp.True():
-		return answer(s.resendEnrollmentLocked(u, f, req))
-	case req.OTPCode != "":
-		e = s.activateLocked(u, f, req)
-	case req.DisplayName != "":
-		e = s.renameLocked(f, req.DisplayName)
-	default:
-		e = errMissing("otpCode")
-	}
-	return answer(success(), e)
+	return decodeThenLock(s, r, func(req completeEnrollmentRequest) (reply, error) {
+		u, f, e := s.pathFactorLocked(r, true)
+		if e != nil {
+			return reply{}, e
+		}
+		switch {
+		case len(req.SecurityQuestions) > 0:
+			e = s.setSecurityQuestionsLocked(u, f, req.SecurityQuestions)
+		case req.ResendOtp.True():
+			return answer(s.resendEnrollmentLocked(u, f, req))
+		case req.OTPCode != "":
+			e = s.activateLocked(u, f, req)
+		case req.DisplayName != "":
+			e = s.renameLocked(f, req.DisplayName)
+		default:
+			e = errMissing("otpCode")
+		}
+		return answer(success(), e)
+	})
 }
 
 // handleDeleteFactor is E6: DELETE /mfa/v1/users/{id}/factors/{factorId}, 204 on success.

@@ -174,6 +174,16 @@ func (h *harness) newUser(name string) string {
 	return u.ID
 }
 
+// stringsOf are the values of field, a string, in each object of the list at key of a JSON
+// answer m.
+func stringsOf(m map[string]any, key, field string) []string {
+	var out []string
+	for _, e := range m[key].([]any) {
+		out = append(out, e.(map[string]any)[field].(string))
+	}
+	return out
+}
+
 func factorsPath(userID string) string { return "/mfa/v1/users/" + userID + "/factors" }
 
 func (h *harness) enroll(userID string, body map[string]any) map[string]any {
