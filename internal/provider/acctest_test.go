@@ -171,6 +171,13 @@ func (e *testEnv) requireEmulator(t *testing.T, why string) {
 	}
 }
 
+// newEnvAndUser is the test's environment (see newTestEnv) and a fresh user in it.
+func newEnvAndUser(t *testing.T) (*testEnv, string) {
+	t.Helper()
+	env := newTestEnv(t)
+	return env, env.newUser(t)
+}
+
 // newEmulatorUser is the environment of a test that needs the emulator (why says what for:
 // against a real domain the test skips, see requireEmulator) and a fresh user in it. Options
 // adjust the emulator's configuration, as for newTestEnv.

@@ -118,8 +118,7 @@ func TestAccFactorActivation_outOfBand(t *testing.T) {
 
 func TestAccFactorActivation_timeout(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	userID := env.newUser(t)
+	env, userID := newEnvAndUser(t)
 
 	accTest(t, nil, resource.TestStep{
 		Config: testAccFactorActivationConfig(env, userID, false, `  timeouts {
@@ -199,8 +198,7 @@ func TestAccFactorActivation_factorRemovedOutsideTerraform(t *testing.T) {
 // AUTH-1014.
 func TestAccFactorActivation_validation(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	userID := env.newUser(t)
+	env, userID := newEnvAndUser(t)
 
 	accTest(t, nil,
 		resource.TestStep{

@@ -170,8 +170,7 @@ func answersSent(env *testEnv, want int) error {
 
 func TestAccFactorVerification_totpByIDAndPreferredByName(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	userID := env.newUser(t)
+	env, userID := newEnvAndUser(t)
 	factorID := enrollTOTP(t, env, userID, testTOTPSecret)
 	if err := env.Client.SetPreferredFactor(context.Background(), userID, factorID, client.MethodTOTP); err != nil {
 		t.Fatal(err)

@@ -70,8 +70,7 @@ func expectIdentities() []statecheck.StateCheck {
 // factor) and import by identity of every managed resource, next to import by string id.
 func TestAccResourceIdentity_everyResource(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	userID := env.newUser(t)
+	env, userID := newEnvAndUser(t)
 	cfg := identityConfig(env, userID)
 	vars := totpVars(testTOTPSecret, 1)
 	steps := []resource.TestStep{{

@@ -439,8 +439,7 @@ func TestAccSecurityQuestions_withoutUserReadRole(t *testing.T) {
 // too, with no change planned (Terraform 1.12+).
 func TestAccSecurityQuestions_importByIdentity(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	userID := env.newUser(t)
+	env, userID := newEnvAndUser(t)
 	set := []client.SecurityAnswer{{ID: "FirstCar", Answer: "ford pinto"}, {ID: "FirstPet", Answer: "rex the dog"}, {ID: "DreamJob", Answer: "astronaut"}}
 	if err := env.Client.EnrollSecurityQuestions(context.Background(), userID, set); err != nil {
 		t.Fatal(err)

@@ -74,8 +74,7 @@ func TestAccSMSFactor_badPhoneNumber(t *testing.T) {
 // a number the masked one cannot be plans a replacement.
 func TestAccSMSFactor_importOtherNumberPlansReplace(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	userID := env.newUser(t)
+	env, userID := newEnvAndUser(t)
 
 	accTest(t, env.checkDestroy("idcsmfa_sms_factor"),
 		resource.TestStep{Config: testAccSMSFactorConfig(env, userID, "+44", "7700900321", "  skip_verification = true")},
@@ -126,8 +125,7 @@ func TestAccSMSFactor_importThenApplyKeepsFactor(t *testing.T) {
 
 func TestAccSMSFactor_phoneChangeIsReplace(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	userID := env.newUser(t)
+	env, userID := newEnvAndUser(t)
 	var first string
 	accTest(t, env.checkDestroy("idcsmfa_sms_factor"),
 		resource.TestStep{

@@ -94,8 +94,7 @@ func checkServerDisplayName(env *testEnv, userID string, factorID *string, want 
 
 func TestAccTOTPFactor_knownSecretRenameDriftReplace(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	userID := env.newUser(t)
+	env, userID := newEnvAndUser(t)
 	var factorID, firstID string
 	secret := testTOTPSecret
 	// renamed plans display_name "CI runner 2" as an update in place, then checks.
@@ -195,8 +194,7 @@ func countEmulatorFactorsOrList(env *testEnv, userID string, want int) resource.
 // configuration that leaves the secret out, and refuses to import an SMS factor as TOTP.
 func TestAccTOTPFactor_importPlansNoChange(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	userID := env.newUser(t)
+	env, userID := newEnvAndUser(t)
 	ctx := context.Background()
 	code, err := client.TOTPCode(testTOTPSecret, time.Now(), client.TOTPParams{})
 	if err != nil {

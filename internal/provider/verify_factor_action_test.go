@@ -110,8 +110,7 @@ func TestAccVerifyFactorAction_secretNotInSavedPlan(t *testing.T) {
 	requireTFAcc(t)
 	skipOnOpenTofu(t, "actions")
 	t.Parallel()
-	env := newTestEnv(t)
-	userID := env.newUser(t)
+	env, userID := newEnvAndUser(t)
 	cli := newCLIRun(t)
 	if v := cliVersion(t, cli); v.LessThan(tfversion.Version1_14_0) {
 		t.Skipf("actions need Terraform 1.14+, the CLI is %s", v)
