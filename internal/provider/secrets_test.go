@@ -353,20 +353,33 @@ func TestAccSecrets_traceLogAndStateHoldNoSecret(t *testing.T) {
 	}
 	t.Logf("scanned %d bytes of TRACE output for %d access tokens, %d requestStates, %d passcodes and the client secret",
 		len(log), len(tokens), len(states), len(passcodes))
-	leaks := func(what string, values []string, contains func(string, string) bool) {
+	assertTraceHoldsNoSecret(t, log, map[string][]string{
+		"client secret": {clientSecret, base64.StdEncoding.EncodeToString([]byte(clientID + ":" + clientSecret))},
+		"access token":  tokens,
+		"requestState":  states,
+		"TOTP secret":   {totpSecret, client.NormalizeTOTPSecret(totpSecret)},
+	}, passcodes)
+	if strings.Contains(st.raw, client.NormalizeTOTPSecret(totpSecret)) || strings.Contains(st.privateDecoded, client.NormalizeTOTPSecret(totpSecret)) {
+		t.Errorf("the TOTP secret is in the state file")
+	}
+}
+
+// assertTraceHoldsNoSecret marks the test failed for each value of secrets (by what they are)
+// that the TRACE output log contains, for each passcode it contains as a whole number, and for
+// an unredacted bearer token.
+func assertTraceHoldsNoSecret(t *testing.T, log string, secrets map[string][]string, passcodes []string) {
+	t.Helper()
+	for what, values := range secrets {
 		for _, v := range values {
-			if contains(log, v) {
+			if strings.Contains(log, v) {
 				t.Errorf("the TRACE output contains a %s (%d characters)", what, len(v))
 			}
 		}
 	}
-	leaks("client secret", []string{clientSecret, base64.StdEncoding.EncodeToString([]byte(clientID + ":" + clientSecret))}, strings.Contains)
-	leaks("access token", tokens, strings.Contains)
-	leaks("requestState", states, strings.Contains)
-	leaks("passcode", passcodes, containsPasscode)
-	leaks("TOTP secret", []string{totpSecret, client.NormalizeTOTPSecret(totpSecret)}, strings.Contains)
-	if strings.Contains(st.raw, client.NormalizeTOTPSecret(totpSecret)) || strings.Contains(st.privateDecoded, client.NormalizeTOTPSecret(totpSecret)) {
-		t.Errorf("the TOTP secret is in the state file")
+	for _, code := range passcodes {
+		if containsPasscode(log, code) {
+			t.Errorf("the TRACE output contains a passcode (%d characters)", len(code))
+		}
 	}
 	if m := bearerValue.FindString(log); m != "" {
 		t.Errorf("the TRACE output contains an unredacted bearer token (%d characters)", len(m))
@@ -588,20 +601,6 @@ func TestAccSecrets_selfServiceTraceLogAndState(t *testing.T) {
 	if !strings.Contains(log, "[TRACE]") || !strings.Contains(log, "/admin/v1/MyAuthenticationFactorValidator") {
 		t.Fatalf("the captured output has no TRACE lines of the self-service calls")
 	}
-	for what, values := range map[string][]string{"password": {password, url.QueryEscape(password)}, "client secret": {clientSecret},
-		"access token": tokens, "requestId": ids} {
-		for _, v := range values {
-			if strings.Contains(log, v) {
-				t.Errorf("the TRACE output contains a %s (%d characters)", what, len(v))
-			}
-		}
-	}
-	for _, code := range passcodes {
-		if containsPasscode(log, code) {
-			t.Errorf("the TRACE output contains a passcode")
-		}
-	}
-	if m := bearerValue.FindString(log); m != "" {
-		t.Errorf("the TRACE output contains an unredacted bearer token (%d characters)", len(m))
-	}
+	assertTraceHoldsNoSecret(t, log, map[string][]string{"password": {password, url.QueryEscape(password)}, "client secret": {clientSecret},
+		"access token": tokens, "requestId": ids}, passcodes)
 }
