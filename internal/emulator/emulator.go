@@ -188,6 +188,11 @@ type User struct {
 	// MFARequired says that the user must sign in with MFA: the password grant is refused with
 	// Oracle's invalid_grant "Tenant is MFA enabled. …" (reference §6.1).
 	MFARequired bool `json:"mfaRequired,omitempty"`
+	// AdminRoles are the administrator roles the user holds (RoleSecurityAdmin, …). A user
+	// token carries one only when its client holds it too (reference §7.4); the emulator
+	// honours it for reading the domain's MFA settings, as a security administrator's own
+	// token may.
+	AdminRoles []string `json:"adminRoles,omitempty"`
 }
 
 // Faults are injected into the Oracle API paths (not /emulator/v1) to test clients.

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"net/http"
+	"slices"
 )
 
 // oauthError is a refusal of the token endpoint: an RFC 6749 §5.2 error code and description.
@@ -26,39 +27,52 @@ const mfaRequiredDescription = "Tenant is MFA enabled. Use Multi-Factor Authenti
 // count towards the MFA lockout (that counter is for second factors) but towards the password
 // policy's: Config.PasswordMaxIncorrectAttempts wrong passwords in a row lock the user, as
 // Oracle's password policy (maxIncorrectAttempts) does; a right one resets the count.
-func (s *Server) passwordGrant(client *Client, userName, password string) (string, *oauthError) {
+func (s *Server) passwordGrant(client *Client, userName, password string) (*token, *oauthError) {
 	if !(&token{roles: client.Roles}).hasRole(RoleMe) {
-		return "", &oauthError{http.StatusBadRequest, "unauthorized_client", "The client is not allowed to use the password grant: it needs the " + RoleMe + " app role."}
+		return nil, &oauthError{http.StatusBadRequest, "unauthorized_client", "The client is not allowed to use the password grant: it needs the " + RoleMe + " app role."}
 	}
 	if userName == "" || password == "" {
-		return "", &oauthError{http.StatusBadRequest, "invalid_request", "The password grant needs username and password."}
+		return nil, &oauthError{http.StatusBadRequest, "invalid_request", "The password grant needs username and password."}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u := s.userByNameLocked(userName)
 	wrong := &oauthError{http.StatusBadRequest, "invalid_grant", "The user name or password is incorrect."}
 	if u == nil || u.Password == "" {
-		return "", wrong
+		return nil, wrong
 	}
 	if !samePassword(u.Password, password) {
 		if u.Locked {
-			return "", wrong
+			return nil, wrong
 		}
 		u.passwordFailures++
 		if n := s.cfg.PasswordMaxIncorrectAttempts; n > 0 && u.passwordFailures >= n {
 			u.Locked = true
 			u.modified = s.now()
 		}
-		return "", wrong
+		return nil, wrong
 	}
 	if u.Locked {
-		return "", &oauthError{http.StatusBadRequest, "invalid_grant", "The user account is locked."}
+		return nil, &oauthError{http.StatusBadRequest, "invalid_grant", "The user account is locked."}
 	}
 	u.passwordFailures = 0
 	if u.MFARequired {
-		return "", &oauthError{http.StatusBadRequest, "invalid_grant", mfaRequiredDescription}
+		return nil, &oauthError{http.StatusBadRequest, "invalid_grant", mfaRequiredDescription}
 	}
-	return u.ID, nil
+	return &token{clientID: client.ID, roles: userTokenRoles(client.Roles, u.AdminRoles), userID: u.ID}, nil
+}
+
+// userTokenRoles are the administrator roles a user token carries: those both the user and
+// the client hold, as Oracle documents for role scopes (reference §7.4: the client and the
+// user must both hold the role).
+func userTokenRoles(clientRoles, userRoles []string) []string {
+	var both []string
+	for _, r := range userRoles {
+		if slices.Contains(clientRoles, r) {
+			both = append(both, r)
+		}
+	}
+	return both
 }
 
 // samePassword compares in constant time (of the digests, so the length is not told either).

@@ -25,8 +25,9 @@ const RoleSecurityAdmin = "Security Administrator"
 // EMULATOR.md, Roles (Identity Domain Administrator is the emulator's inference).
 var settingsReaders = []string{RoleSecurityAdmin, RoleIdentityDomainAdmin}
 
-// withSettingsAuth authenticates a read of the domain's settings: an application token with
-// one of settingsReaders, or, when users may read it too, any user token (Oracle's
+// withSettingsAuth authenticates a read of the domain's settings: a token with one of
+// settingsReaders (an application's, or a user's who holds the role with its client), or,
+// when users may read it too, any user token (Oracle's
 // self-service security-question sample reads the questions with the user's token).
 func (s *Server) withSettingsAuth(usersMayRead bool, h handler) handler {
 	return func(r *http.Request) (reply, error) {
@@ -34,7 +35,7 @@ func (s *Server) withSettingsAuth(usersMayRead bool, h handler) handler {
 		if t == nil {
 			return reply{}, errSCIMInvalidToken()
 		}
-		if t.isUser() && usersMayRead || !t.isUser() && t.hasRole(settingsReaders...) {
+		if t.isUser() && usersMayRead || t.hasRole(settingsReaders...) {
 			return h(r)
 		}
 		return reply{}, errSCIMForbidden()

@@ -20,6 +20,7 @@ func settingsHarness(t *testing.T, cfg Config) (*harness, string) {
 		{ID: DefaultClientID, Secret: DefaultClientSecret, Roles: []string{RoleMFAClient, RoleUserAdmin}},
 		{ID: DefaultSelfServiceClientID, Secret: DefaultSelfServiceClientSecret, Roles: []string{RoleMe}},
 		{ID: secAdminID, Secret: secAdminSecret, Roles: []string{RoleSecurityAdmin}},
+		{ID: selfSecAdminID, Secret: secAdminSecret, Roles: []string{RoleMe, RoleSecurityAdmin}},
 	}
 	h := newHarness(t, cfg)
 	return h, h.tokenFor(secAdminID, secAdminSecret)
@@ -82,12 +83,30 @@ func TestAuthnSettingsShowTheDomainsPolicy(t *testing.T) {
 	}
 }
 
+// selfSecAdminID is an application with the Me and Security Administrator roles.
+const selfSecAdminID = "self-sec-admin"
+
 // The settings need Security Administrator (or Identity Domain Administrator); the security
 // questions and their settings can also be read with a user's token, as Oracle's
-// self-service sample does. MFA Client + User Administrator reads neither.
+// self-service sample does. MFA Client + User Administrator reads neither. A user token
+// reads the MFA settings only when the user and the application both hold the role.
 func TestSettingsRoles(t *testing.T) {
 	h, sec := settingsHarness(t, Config{})
 	_, user := h.selfUser("rolf")
+	if _, err := h.s.AddUser(User{UserName: "sadie", Email: "sadie@example.com", Password: "Passw0rd-sadie", AdminRoles: []string{RoleSecurityAdmin}}); err != nil {
+		t.Fatal(err)
+	}
+	userToken := func(clientID, secret, name string) string {
+		st, m := h.passwordGrant(clientID, secret, name, "Passw0rd-"+name)
+		tok, _ := m["access_token"].(string)
+		if st != http.StatusOK || tok == "" {
+			t.Fatalf("password grant for %s through %s: %d %v", name, clientID, st, m)
+		}
+		return tok
+	}
+	adminThroughAdminApp := userToken(selfSecAdminID, secAdminSecret, "sadie")
+	adminThroughMeApp := userToken(DefaultSelfServiceClientID, DefaultSelfServiceClientSecret, "sadie")
+	userThroughAdminApp := userToken(selfSecAdminID, secAdminSecret, "rolf")
 	for _, c := range []struct {
 		who, tok, path string
 		want           int
@@ -100,6 +119,10 @@ func TestSettingsRoles(t *testing.T) {
 		{"Security Administrator", sec, authnSettingsPath, 200},
 		{"Security Administrator", sec, secQSettingsPath, 200},
 		{"no token", "", authnSettingsPath, 401},
+		{"Security Administrator user through an application with the role", adminThroughAdminApp, authnSettingsPath, 200},
+		{"Security Administrator user through an application without it", adminThroughMeApp, authnSettingsPath, 403},
+		{"user without the role through an application with it", userThroughAdminApp, authnSettingsPath, 403},
+		{"Security Administrator user's token on /admin/v1/Users", adminThroughAdminApp, "/admin/v1/Users", 403},
 	} {
 		if st, _, raw := h.doWith(c.tok, http.MethodGet, c.path, nil); st != c.want {
 			t.Errorf("%s on %s: %d, want %d: %s", c.who, c.path, st, c.want, raw)

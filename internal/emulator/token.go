@@ -17,8 +17,10 @@ const scopeExpiryPrefix = "urn:opc:resource:expiry="
 
 type token struct {
 	clientID string
-	roles    []string // the client's app roles; a user token's are not used (see userID)
-	expires  time.Time
+	// roles are the client's app roles; a user token's are the administrator roles that both
+	// the user and the client hold (userTokenRoles), honoured only where a user may act.
+	roles   []string
+	expires time.Time
 	// userID is set on a user token (the password grant): the token acts for that user,
 	// on /admin/v1/Me and My* only (EMULATOR.md, self-service).
 	userID string
@@ -78,12 +80,12 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 	switch r.PostForm.Get("grant_type") {
 	case "client_credentials":
 	case "password":
-		userID, e := s.passwordGrant(client, r.PostForm.Get("username"), r.PostForm.Get("password"))
+		user, e := s.passwordGrant(client, r.PostForm.Get("username"), r.PostForm.Get("password"))
 		if e != nil {
 			writeOAuthError(w, e.status, e.code, e.description)
 			return
 		}
-		issued.userID = userID
+		issued = user
 	default:
 		writeOAuthError(w, http.StatusBadRequest, "unsupported_grant_type", "The grant type is not supported: client_credentials and password are emulated.")
 		return

@@ -134,8 +134,8 @@ func (r *factorResource) domainLockoutText(ctx context.Context) string {
 func planCheckDescription(k factorKind) string {
 	return "\n\n**Checked at plan time** when the application also holds the **" + settingsReaderRole + "** app role " +
 		"(it reads the domain's MFA settings, once per run and only when a factor is created): " + k.label + " disabled in " +
-		"the domain (`" + enabledSetting(k.method) + "`); in self-service mode, " + k.label + " in the domain's " +
-		"`userEnrollmentDisabledFactors`; a user who already has the domain's maximum of enrolled devices " +
+		"the domain (`" + enabledSetting(k.method) + "`); in self-service mode, where the signed-in user must hold the role " +
+		"too, " + k.label + " in the domain's `userEnrollmentDisabledFactors`; a user who already has the domain's maximum of enrolled devices " +
 		"(`maxEnrolledDevices`, which costs one listing of the user's factors). With that role, a wrong passcode's " +
 		"message also gives the domain's number of attempts (`maxIncorrectAttempts`). Without it these are found at " +
 		"apply, and the provider warns once per run. The `idcsmfa_mfa_settings` data source shows the settings."

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/client"
+	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/emulator"
 )
 
 const keyReadSettings = "GET /admin/v1/AuthenticationFactorSettings"
@@ -156,6 +157,34 @@ func TestAccFactorPolicy_withoutRoleKeepsBehaviour(t *testing.T) {
 	})
 	if n := env.Emulator.Stats().Requests[keyEnroll]; n == 0 {
 		t.Error("no enrollment was sent: without the role the refusal must come from the service")
+	}
+}
+
+// TestAccFactorPolicy_selfServiceEnrollmentDisabled: in self-service mode, a factor the domain
+// lists in userEnrollmentDisabledFactors is refused at plan time, naming the setting and the
+// administrator's way, when the signed-in user's token may read the settings (the user and
+// the application both hold Security Administrator); nothing is sent.
+func TestAccFactorPolicy_selfServiceEnrollmentDisabled(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, withSettingsReader, func(c *emulator.Config) {
+		c.UserEnrollmentDisabledFactors = []string{emulator.MethodEmail}
+		for i := range c.Clients {
+			if c.Clients[i].ID == emulator.DefaultSelfServiceClientID {
+				c.Clients[i].Roles = append(c.Clients[i].Roles, emulator.RoleSecurityAdmin)
+			}
+		}
+	})
+	u := addSelfServiceUser(t, env, nil, emulator.RoleSecurityAdmin)
+	accTest(t, nil, resource.TestStep{
+		Config:      u.provider() + emailResource("test", u.id, ""),
+		PlanOnly:    true,
+		ExpectError: diagRE("Users may not enroll an email factor themselves", "userEnrollmentDisabledFactors", "MFA Client"),
+	})
+	if n := u.env.Emulator.Stats().Requests[keyReadSettings]; n < 1 {
+		t.Errorf("the settings were never read (%d): the refusal did not come from them", n)
+	}
+	if f := u.env.emulatorFactors(u.id); len(f) != 0 {
+		t.Errorf("the user has %d factors after the refusal, want none: %+v", len(f), f)
 	}
 }
 

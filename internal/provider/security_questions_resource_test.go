@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -322,16 +323,32 @@ data "idcsmfa_security_question_settings" "domain" {}
 }
 
 // TestAccSecurityQuestions_answersNowhere runs the terraform CLI with TF_LOG=TRACE through a
-// create with a saved plan and a rotation, and finds no answer in the output, the saved
-// plans (terraform show -json) or the state file. The answers come from an ephemeral
-// variable, as the examples recommend.
+// create with a saved plan and a rotation, in administrator and in self-service mode, and
+// finds no answer in the output, the saved plans (terraform show -json) or the state file.
+// The answers come from an ephemeral variable, as the examples recommend.
 func TestAccSecurityQuestions_answersNowhere(t *testing.T) {
-	env := newTestEnv(t)
-	env.requireEmulator(t, "a fresh user per run")
 	t.Parallel()
-	userID := env.newUser(t)
+	t.Run("administrator", func(t *testing.T) {
+		t.Parallel()
+		env := newTestEnv(t)
+		env.requireEmulator(t, "a fresh user per run")
+		checkAnswersNowhere(t, env, env.providerConfig(), env.newUser(t))
+	})
+	t.Run("self-service", func(t *testing.T) {
+		t.Parallel()
+		u := newSelfServiceUser(t, nil)
+		checkAnswersNowhere(t, u.env, u.provider(), u.id)
+	})
+}
+
+// redactedAnswer is an answer in a logged request body, redacted (JSON quotes may be escaped).
+var redactedAnswer = regexp.MustCompile(`answer\\*"\s*:\s*\\*"` + regexp.QuoteMeta(client.Redacted))
+
+// checkAnswersNowhere creates and rotates userID's answers through provider with TF_LOG=TRACE
+// and fails on any answer in the output, the saved plans, the state or its private part.
+func checkAnswersNowhere(t *testing.T, env *testEnv, provider, userID string) {
 	cli := newCLIRun(t, "TF_LOG=TRACE")
-	cli.writeProviderConfig(env.providerConfig() + fmt.Sprintf(`
+	cli.writeProviderConfig(provider + fmt.Sprintf(`
 variable "answers" {
   type      = map(string)
   sensitive = true
@@ -373,8 +390,10 @@ resource "idcsmfa_security_questions" "test" {
 	st := readStateFile(t, filepath.Join(cli.dir, "terraform.tfstate"))
 	cli.mustRun(0, []string{"TF_VAR_answers=" + hcl(sqAnswers2), "TF_VAR_answers_version=2"}, "destroy", "-auto-approve", "-input=false", "-no-color")
 	log := cli.output.String()
-	if !strings.Contains(log, "[TRACE]") || !strings.Contains(log, "securityQuestions") {
-		t.Fatalf("the captured output has no TRACE lines with the provider's request bodies: the log check would prove nothing")
+	// Both modes log the bodies that carry the answers (the administrator's PATCH of
+	// .../factors/SecurityQuestions, the self-service PATCH of /admin/v1/Me), redacted.
+	if !strings.Contains(log, "[TRACE]") || !redactedAnswer.MatchString(log) {
+		t.Fatalf("the captured output has no TRACE line with a redacted answer in a request body: the log check would prove nothing")
 	}
 	for _, m := range []map[string]string{sqAnswers1, sqAnswers2} {
 		for id, a := range m {

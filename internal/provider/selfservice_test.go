@@ -44,10 +44,15 @@ type selfServiceUser struct {
 // test manages is not the user's only device (which the user may not delete).
 func newSelfServiceUser(t *testing.T, backup *client.EnrollRequest) *selfServiceUser {
 	t.Helper()
-	env := newTestEnv(t)
+	return addSelfServiceUser(t, newTestEnv(t), backup)
+}
+
+// addSelfServiceUser adds such a user, holding adminRoles, to env's emulator.
+func addSelfServiceUser(t *testing.T, env *testEnv, backup *client.EnrollRequest, adminRoles ...string) *selfServiceUser {
+	t.Helper()
 	env.requireEmulator(t, selfServiceNeeds)
 	name := "tf-ss-" + randomSuffix(t)
-	u, err := env.Emulator.AddUser(emulator.User{UserName: name, Email: name + "@example.com", Password: selfServicePassword})
+	u, err := env.Emulator.AddUser(emulator.User{UserName: name, Email: name + "@example.com", Password: selfServicePassword, AdminRoles: adminRoles})
 	if err != nil {
 		t.Fatalf("adding emulator user: %s", err)
 	}
