@@ -16,10 +16,16 @@ func (h *harness) passwordGrant(clientID, secret, userName, password string) (in
 // userToken is a user token of userName (password grant with the self-service client).
 func (h *harness) userToken(userName, password string) string {
 	h.t.Helper()
-	st, m := h.passwordGrant(DefaultSelfServiceClientID, DefaultSelfServiceClientSecret, userName, password)
+	return h.userTokenThrough(DefaultSelfServiceClientID, DefaultSelfServiceClientSecret, userName, password)
+}
+
+// userTokenThrough is a user token of userName, asked for by the given application.
+func (h *harness) userTokenThrough(clientID, secret, userName, password string) string {
+	h.t.Helper()
+	st, m := h.passwordGrant(clientID, secret, userName, password)
 	tok, _ := m["access_token"].(string)
 	if st != http.StatusOK || tok == "" {
-		h.t.Fatalf("password grant for %s: %d %v", userName, st, m)
+		h.t.Fatalf("password grant for %s through %s: %d %v", userName, clientID, st, m)
 	}
 	return tok
 }

@@ -97,12 +97,7 @@ func TestSettingsRoles(t *testing.T) {
 		t.Fatal(err)
 	}
 	userToken := func(clientID, secret, name string) string {
-		st, m := h.passwordGrant(clientID, secret, name, "Passw0rd-"+name)
-		tok, _ := m["access_token"].(string)
-		if st != http.StatusOK || tok == "" {
-			t.Fatalf("password grant for %s through %s: %d %v", name, clientID, st, m)
-		}
-		return tok
+		return h.userTokenThrough(clientID, secret, name, "Passw0rd-"+name)
 	}
 	adminThroughAdminApp := userToken(selfSecAdminID, secAdminSecret, "sadie")
 	adminThroughMeApp := userToken(DefaultSelfServiceClientID, DefaultSelfServiceClientSecret, "sadie")
