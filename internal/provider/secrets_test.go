@@ -120,6 +120,20 @@ func (r *cliRun) run(extraEnv []string, args ...string) (int, string) {
 	return code, out.String()
 }
 
+// destroyThenTrace destroys what the run applied and returns everything terraform printed over
+// all its commands, failing the test unless that holds TRACE lines that mention mention (the
+// provider's, or the calls the test is about): without them TF_LOG did not take effect and
+// no check on the output would mean anything.
+func (r *cliRun) destroyThenTrace(extraEnv []string, mention string) string {
+	r.t.Helper()
+	r.mustRun(0, extraEnv, "destroy", "-auto-approve", "-input=false", "-no-color")
+	log := r.output.String()
+	if !strings.Contains(log, "[TRACE]") || !strings.Contains(log, mention) {
+		r.t.Fatalf("the captured output has no TRACE lines that mention %s: TF_LOG did not take effect", mention)
+	}
+	return log
+}
+
 // mustRun fails the test unless terraform exits with want.
 func (r *cliRun) mustRun(want int, extraEnv []string, args ...string) string {
 	r.t.Helper()
@@ -344,13 +358,7 @@ func TestAccSecrets_traceLogAndStateHoldNoSecret(t *testing.T) {
 	// The state after enrollment: no passcode anywhere, no requestState left in private state.
 	st.assertEnrolledHoldsNoSecret(t, "requestState", states, passcodes)
 
-	cli.mustRun(0, good, "destroy", "-auto-approve", "-input=false", "-no-color")
-
-	// Everything terraform printed, over all the commands.
-	log := cli.output.String()
-	if !strings.Contains(log, "[TRACE]") || !strings.Contains(log, "terraform-provider-idcsmfa") {
-		t.Fatalf("the captured output has no TRACE lines from the provider: TF_LOG did not take effect")
-	}
+	log := cli.destroyThenTrace(good, "terraform-provider-idcsmfa")
 	t.Logf("scanned %d bytes of TRACE output for %d access tokens, %d requestStates, %d passcodes and the client secret",
 		len(log), len(tokens), len(states), len(passcodes))
 	assertTraceHoldsNoSecret(t, log, map[string][]string{
@@ -595,12 +603,7 @@ func TestAccSecrets_selfServiceTraceLogAndState(t *testing.T) {
 		t.Fatalf("recorded %d tokens, %d requestIds, %d passcodes: too few for the checks to mean anything", len(tokens), len(ids), len(passcodes))
 	}
 	st.assertEnrolledHoldsNoSecret(t, "requestId", ids, passcodes)
-	cli.mustRun(0, good, "destroy", "-auto-approve", "-input=false", "-no-color")
-
-	log := cli.output.String()
-	if !strings.Contains(log, "[TRACE]") || !strings.Contains(log, "/admin/v1/MyAuthenticationFactorValidator") {
-		t.Fatalf("the captured output has no TRACE lines of the self-service calls")
-	}
+	log := cli.destroyThenTrace(good, "/admin/v1/MyAuthenticationFactorValidator")
 	assertTraceHoldsNoSecret(t, log, map[string][]string{"password": {password, url.QueryEscape(password)}, "client secret": {clientSecret},
 		"access token": tokens, "requestId": ids}, passcodes)
 }
