@@ -173,21 +173,47 @@ func TestTokenRenewedOnceAfterExpired401(t *testing.T) {
 	}
 }
 
-func TestJudged401IsNotRetriedWithNewToken(t *testing.T) {
-	var patches atomic.Int32
-	s := &tokenServer{t: t, expiresIn: 3600}
-	s.onAPI = func(w http.ResponseWriter, r *http.Request, tok string) bool {
-		if r.Method == http.MethodPatch {
-			patches.Add(1)
-			writeJSON(w, 401, `{"status":"failed","cause":[{"code":"AUTH-1117","message":"requestState expired."}]}`)
-			return true
-		}
-		return false
-	}
-	c := ccClient(t, s)
-	err := c.ActivateFactor(context.Background(), "u1", "f1", "123456", "rs")
-	if !errors.Is(err, ErrRequestState) || patches.Load() != 1 || s.issued.Load() != 1 {
-		t.Fatalf("err %v, %d PATCHes, %d tokens", err, patches.Load(), s.issued.Load())
+// A 401 to a passcode (E5 PATCH): a judged one (AUTH-1117) is not sent again with a new
+// token; a token rejection (AUTH-1110) means the token was refused before the passcode was
+// looked at, so the passcode goes again once, with a new token, and is then judged.
+func TestPasscode401RetriedWithNewTokenOnlyAfterTokenRejection(t *testing.T) {
+	const (
+		tokenExpired  = `{"status":"failed","cause":[{"code":"AUTH-1110","message":"Authentication token expired."}]}`
+		stateExpired  = `{"status":"failed","cause":[{"code":"AUTH-1117","message":"requestState expired."}]}`
+		wrongPasscode = `{"status":"failed","cause":[{"code":"AUTH-1105","message":"Invalid passcode."}]}`
+	)
+	for _, tc := range []struct {
+		name string
+		// withFirstToken answers the PATCH made with the first token ("": as the others),
+		// judged every other PATCH.
+		withFirstToken, judged string
+		wantErr                error
+		wantPatches, wantToken int32
+	}{
+		{"judged 401 is not retried with a new token", "", stateExpired, ErrRequestState, 1, 1},
+		{"passcode resent only after a token rejection", tokenExpired, wrongPasscode, ErrInvalidPasscode, 2, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var patches atomic.Int32
+			s := &tokenServer{t: t, expiresIn: 3600}
+			s.onAPI = func(w http.ResponseWriter, r *http.Request, tok string) bool {
+				if r.Method != http.MethodPatch {
+					return false
+				}
+				patches.Add(1)
+				if tok == "token-1" && tc.withFirstToken != "" {
+					writeJSON(w, 401, tc.withFirstToken)
+					return true
+				}
+				writeJSON(w, 401, tc.judged)
+				return true
+			}
+			c := ccClient(t, s)
+			err := c.ActivateFactor(context.Background(), "u1", "f1", "123456", "rs")
+			if !errors.Is(err, tc.wantErr) || patches.Load() != tc.wantPatches || s.issued.Load() != tc.wantToken {
+				t.Fatalf("err %v, %d PATCHes (want %d), %d tokens (want %d)", err, patches.Load(), tc.wantPatches, s.issued.Load(), tc.wantToken)
+			}
+		})
 	}
 }
 
@@ -295,30 +321,6 @@ func TestTokenWaitRespectsContext(t *testing.T) {
 	_, err := c.ListFactors(ctx, "u1")
 	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) >= 450*time.Millisecond { // the in-flight token fetch takes 500ms
 		t.Fatalf("err %v after %v", err, time.Since(start))
-	}
-}
-
-// TestPasscodeResentOnlyAfterTokenRejection: a 401 AUTH-1110 means the token was refused
-// before the passcode was looked at, so the passcode goes again once, with a new token.
-func TestPasscodeResentOnlyAfterTokenRejection(t *testing.T) {
-	var patches atomic.Int32
-	s := &tokenServer{t: t, expiresIn: 3600}
-	s.onAPI = func(w http.ResponseWriter, r *http.Request, tok string) bool {
-		if r.Method != http.MethodPatch {
-			return false
-		}
-		patches.Add(1)
-		if tok == "token-1" {
-			writeJSON(w, 401, `{"status":"failed","cause":[{"code":"AUTH-1110","message":"Authentication token expired."}]}`)
-			return true
-		}
-		writeJSON(w, 401, `{"status":"failed","cause":[{"code":"AUTH-1105","message":"Invalid passcode."}]}`)
-		return true
-	}
-	c := ccClient(t, s)
-	err := c.ActivateFactor(context.Background(), "u1", "f1", "123456", "rs")
-	if !errors.Is(err, ErrInvalidPasscode) || patches.Load() != 2 || s.issued.Load() != 2 {
-		t.Fatalf("err %v, %d PATCHes (want 2: expired token, then judged), %d tokens", err, patches.Load(), s.issued.Load())
 	}
 }
 

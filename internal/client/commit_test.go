@@ -14,8 +14,7 @@ import (
 // wire (Terraform's StopProvider) is finished, not abandoned: the caller gets the factor the
 // service made. A call whose context is already done is not sent at all.
 func TestCommittedCallsFinishAfterCancelAndAreNotStartedAfterIt(t *testing.T) {
-	emu, host := startEmulator(t, emulator.Config{})
-	c := newClient(t, host)
+	emu, c := startEmulatorClient(t, emulator.Config{})
 	emu.SetFaults(emulator.Faults{AnswerLatency: 300 * time.Millisecond})
 
 	ctx, cancel := context.WithCancel(context.Background())
@@ -46,8 +45,7 @@ func TestCommittedCallsFinishAfterCancelAndAreNotStartedAfterIt(t *testing.T) {
 
 // CommitTimeout bounds a started call whose context carries no deadline.
 func TestCommitTimeoutBoundsAStartedCall(t *testing.T) {
-	emu, host := startEmulator(t, emulator.Config{})
-	c := newClient(t, host, func(cfg *client.Config) { cfg.CommitTimeout = 200 * time.Millisecond; cfg.RetryMax = -1 })
+	emu, c := startEmulatorClient(t, emulator.Config{}, func(cfg *client.Config) { cfg.CommitTimeout = 200 * time.Millisecond; cfg.RetryMax = -1 })
 	emu.SetFaults(emulator.Faults{AnswerLatency: 2 * time.Second})
 	start := time.Now()
 	_, err := c.Enroll(context.Background(), emulator.AliceID, client.EnrollRequest{Method: client.MethodEmail})

@@ -13,8 +13,7 @@ import (
 // A pending e-mail enrollment is not restarted until the same device is enrolled again; then
 // its lastModified is past its created, and the first request's requestState is refused.
 func TestDeviceTimesShowARestart(t *testing.T) {
-	_, host := startEmulator(t, emulator.Config{Seed: 7})
-	c := newClient(t, host)
+	_, c := startEmulatorClient(t, emulator.Config{Seed: 7})
 	ctx := context.Background()
 	first, err := c.Enroll(ctx, emulator.AliceID, client.EnrollRequest{Method: client.MethodEmail})
 	if err != nil {

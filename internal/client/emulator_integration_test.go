@@ -43,6 +43,14 @@ func startEmulator(t *testing.T, cfg emulator.Config) (*emulator.Server, string)
 	return emu, srv.URL
 }
 
+// startEmulatorClient starts an emulator with cfg and returns it with a client of it (see
+// newClient; mod changes the client's configuration).
+func startEmulatorClient(t *testing.T, cfg emulator.Config, mod ...func(*client.Config)) (*emulator.Server, *client.Client) {
+	t.Helper()
+	emu, host := startEmulator(t, cfg)
+	return emu, newClient(t, host, mod...)
+}
+
 func newClient(t *testing.T, host string, mod ...func(*client.Config)) *client.Client {
 	t.Helper()
 	cfg := client.Config{
@@ -226,8 +234,7 @@ func TestEmulatorSMSLifecycle(t *testing.T) {
 }
 
 func TestEmulatorUserErrors(t *testing.T) {
-	emu, host := startEmulator(t, emulator.Config{MaxFailedAttempts: 3})
-	c := newClient(t, host)
+	emu, c := startEmulatorClient(t, emulator.Config{MaxFailedAttempts: 3})
 	ctx := context.Background()
 
 	if _, err := c.ListFactors(ctx, "00000000000000000000000000000000"); !errors.Is(err, client.ErrUserNotFound) || !errors.Is(err, client.ErrNotFound) {
@@ -263,8 +270,7 @@ func TestEmulatorUserErrors(t *testing.T) {
 }
 
 func TestEmulatorSecurityQuestionsAndVerification(t *testing.T) {
-	emu, host := startEmulator(t, emulator.Config{})
-	c := newClient(t, host)
+	emu, c := startEmulatorClient(t, emulator.Config{})
 	ctx := context.Background()
 
 	sq, err := c.Enroll(ctx, emulator.AliceID, client.EnrollRequest{Method: client.MethodSecurityQuestions})
@@ -352,8 +358,7 @@ func TestEmulatorSecurityQuestionsAndVerification(t *testing.T) {
 }
 
 func TestEmulatorSCIM(t *testing.T) {
-	emu, host := startEmulator(t, emulator.Config{})
-	c := newClient(t, host)
+	emu, c := startEmulatorClient(t, emulator.Config{})
 	ctx := context.Background()
 
 	u, err := c.CreateUser(ctx, client.SCIMUserCreate{UserName: "dave", GivenName: "Dave", FamilyName: "Doe", Email: "dave@example.com"})
@@ -416,8 +421,7 @@ func TestEmulatorFaults(t *testing.T) {
 	if testing.Short() {
 		t.Skip("fault run takes a few seconds")
 	}
-	emu, host := startEmulator(t, emulator.Config{Seed: 42})
-	c := newClient(t, host, func(c *client.Config) { c.RetryMax = 12 })
+	emu, c := startEmulatorClient(t, emulator.Config{Seed: 42}, func(c *client.Config) { c.RetryMax = 12 })
 	emu.SetFaults(emulator.Faults{ErrorRate: 0.15, DropRate: 0.15, RateLimitPerSecond: 50})
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -516,8 +520,7 @@ func TestEmulatorShortTokenLifetime(t *testing.T) {
 	if testing.Short() {
 		t.Skip("waits for tokens to expire")
 	}
-	emu, host := startEmulator(t, emulator.Config{TokenLifetime: 2 * time.Second})
-	c := newClient(t, host)
+	emu, c := startEmulatorClient(t, emulator.Config{TokenLifetime: 2 * time.Second})
 	ctx := context.Background()
 	deadline := time.Now().Add(5 * time.Second)
 	calls := 0

@@ -15,6 +15,21 @@ import (
 // emulator cannot pass by accident on a well-known value.
 const offlineSecret = "jbsw y3dp ehpk 3pxp jbsw y3dp ehpk 3pxp"
 
+// enrollOfflineTOTP enrolls an offline authenticator app with offlineSecret for userID, with
+// code for the one-step enrollment or "" for the two-step one, and fails the test on an error.
+func enrollOfflineTOTP(ctx context.Context, t *testing.T, c *client.Client, userID, code string) *client.Enrollment {
+	t.Helper()
+	req, err := client.OfflineTOTPEnrollRequest(offlineSecret, code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := c.Enroll(ctx, userID, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
 // TestEmulatorOfflineTOTPOneStep: the one-step offline TOTP enrollment (API doc section 3,
 // last E3 row) enrolls in one call with the right code, and a wrong code creates nothing.
 func TestEmulatorOfflineTOTPOneStep(t *testing.T) {
@@ -46,14 +61,7 @@ func TestEmulatorOfflineTOTPOneStep(t *testing.T) {
 		t.Fatalf("a refused one-step enrollment left factors: %+v", fs)
 	}
 
-	req, err = client.OfflineTOTPEnrollRequest(offlineSecret, code)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := c.Enroll(ctx, emulator.AliceID, req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := enrollOfflineTOTP(ctx, t, c, emulator.AliceID, code)
 	if e.FactorStatus != client.FactorStatusEnrolled || e.RequestState != "" || e.FactorID == "" {
 		t.Fatalf("enrollment %+v, want ENROLLED in one step", e)
 	}
@@ -96,17 +104,9 @@ func mustTOTP(t *testing.T, secret string) string {
 
 // TestEmulatorRenameFactor: E5 {"displayName"} renames an authenticator-app device.
 func TestEmulatorRenameFactor(t *testing.T) {
-	_, host := startEmulator(t, emulator.Config{})
-	c := newClient(t, host)
+	_, c := startEmulatorClient(t, emulator.Config{})
 	ctx := context.Background()
-	req, err := client.OfflineTOTPEnrollRequest(offlineSecret, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := c.Enroll(ctx, emulator.BobID, req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := enrollOfflineTOTP(ctx, t, c, emulator.BobID, "")
 	for i := 0; i < 2; i++ { // the second time changes nothing and succeeds: idempotent
 		if err := c.RenameFactor(ctx, emulator.BobID, e.FactorID, "Bob's hardware token"); err != nil {
 			t.Fatalf("rename %d: %v", i+1, err)

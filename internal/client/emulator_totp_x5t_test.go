@@ -80,8 +80,7 @@ func TestEmulatorEncryptedOTP(t *testing.T) {
 // Carol and initiates its verification asking for the passcode encrypted for x5t.
 func encryptedVerification(t *testing.T, cert *x509.Certificate, x5t string) (*emulator.Server, *client.Client, *client.Enrollment, *client.Verification) {
 	t.Helper()
-	emu, host := startEmulator(t, emulator.Config{TrustedCerts: []*x509.Certificate{cert}})
-	c := newClient(t, host)
+	emu, c := startEmulatorClient(t, emulator.Config{TrustedCerts: []*x509.Certificate{cert}})
 	ctx := context.Background()
 	em, err := c.Enroll(ctx, emulator.CarolID, client.EnrollRequest{Method: client.MethodEmail, SkipVerification: true})
 	if err != nil {

@@ -58,14 +58,7 @@ func TestEmulatorVerifyTOTP(t *testing.T) {
 	log := &captureLog{}
 	c := newClient(t, host, func(c *client.Config) { c.Logger = log })
 	ctx := context.Background()
-	req, err := client.OfflineTOTPEnrollRequest(offlineSecret, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := c.Enroll(ctx, emulator.AliceID, req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := enrollOfflineTOTP(ctx, t, c, emulator.AliceID, "")
 	// The first enrolled factor is the preferred one: no factor id needed.
 	res, err := c.Verify(ctx, client.VerifyRequest{UserID: "alice", UserIDType: client.UserIDTypeName, TOTPSecret: offlineSecret, Clock: funcClock(clock)})
 	if err != nil {
@@ -158,8 +151,7 @@ func TestEmulatorVerifyEncryptedPasscode(t *testing.T) {
 
 // An untrusted certificate: V1 answers without otp; Verify stops at once and submits nothing.
 func TestEmulatorVerifyUntrustedCertificate(t *testing.T) {
-	emu, host := startEmulator(t, emulator.Config{})
-	c := newClient(t, host)
+	emu, c := startEmulatorClient(t, emulator.Config{})
 	ctx := context.Background()
 	em, err := c.Enroll(ctx, emulator.CarolID, client.EnrollRequest{Method: client.MethodEmail, SkipVerification: true})
 	if err != nil {
@@ -181,8 +173,7 @@ func TestEmulatorVerifyUntrustedCertificate(t *testing.T) {
 }
 
 func TestEmulatorVerifyBypassCode(t *testing.T) {
-	emu, host := startEmulator(t, emulator.Config{})
-	c := newClient(t, host)
+	emu, c := startEmulatorClient(t, emulator.Config{})
 	ctx := context.Background()
 	code, err := emu.AddBypassCode(emulator.AliceID)
 	if err != nil {
@@ -204,8 +195,7 @@ func TestEmulatorVerifyBypassCode(t *testing.T) {
 }
 
 func TestEmulatorVerifySecurityQuestions(t *testing.T) {
-	emu, host := startEmulator(t, emulator.Config{})
-	c := newClient(t, host)
+	emu, c := startEmulatorClient(t, emulator.Config{})
 	ctx := context.Background()
 	sq, err := c.Enroll(ctx, emulator.AliceID, client.EnrollRequest{Method: client.MethodSecurityQuestions})
 	if err != nil {

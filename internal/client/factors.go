@@ -14,11 +14,7 @@ func (c *Client) ListFactors(ctx context.Context, userGUID string) (*UserFactors
 	if err != nil {
 		return nil, err
 	}
-	var out UserFactors
-	if err := c.do(ctx, request{method: http.MethodGet, path: p, out: &out}); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return getJSON[UserFactors](ctx, c, p, nil)
 }
 
 // FindUserFactors looks a user up by name or GUID and returns the enrolled factors and the
@@ -28,8 +24,14 @@ func (c *Client) FindUserFactors(ctx context.Context, userID string, idType User
 		idType = UserIDTypeName
 	}
 	q := url.Values{"userId": {userID}, "userIdType": {string(idType)}, "attributes": {"factors"}}
-	var out UserFactors
-	if err := c.do(ctx, request{method: http.MethodGet, path: "/mfa/v1/users", query: q, out: &out}); err != nil {
+	return getJSON[UserFactors](ctx, c, "/mfa/v1/users", q)
+}
+
+// getJSON reads the resource at path (with query, if any) into a new T: a GET, retried as
+// every read is.
+func getJSON[T any](ctx context.Context, c *Client, path string, query url.Values) (*T, error) {
+	var out T
+	if err := c.do(ctx, request{method: http.MethodGet, path: path, query: query, out: &out}); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -41,11 +43,7 @@ func (c *Client) GetFactor(ctx context.Context, userGUID, factorID string) (*Fac
 	if err != nil {
 		return nil, err
 	}
-	var out FactorState
-	if err := c.do(ctx, request{method: http.MethodGet, path: p, out: &out}); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return getJSON[FactorState](ctx, c, p, nil)
 }
 
 type activateBody struct {

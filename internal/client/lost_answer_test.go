@@ -28,12 +28,7 @@ func TestEnrollLostAnswerNeverAdoptsAFactorThatExistedBefore(t *testing.T) {
 				req.CountryCode, req.MobileNumber, display = "+44", "7700900123", "+44XXXXXXX123"
 			}
 			fake.factors["old"] = &fakeFactor{id: "old", method: tc.method, display: display, status: FactorStatusEnrolled}
-			fake.fault = func(kind string, n int) string {
-				if kind == "enroll" && n == 1 {
-					return "drop"
-				}
-				return ""
-			}
+			fake.failFirst("enroll", "drop")
 			c, _ := newTestClient(t, fake.handler())
 			e, err := c.Enroll(context.Background(), "u1", req)
 			if !errors.Is(err, ErrAlreadyEnrolled) {
@@ -126,12 +121,7 @@ func TestEnrollSaysHowALostAnswerWasSettled(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			fake := newFakeFactors(t)
-			fake.fault = func(kind string, n int) string {
-				if kind == "enroll" && n == 1 {
-					return tc.fault
-				}
-				return ""
-			}
+			fake.failFirst("enroll", tc.fault)
 			c, _ := newTestClient(t, fake.handler())
 			e, err := c.Enroll(context.Background(), "u1", EnrollRequest{Method: MethodEmail, SkipVerification: tc.skip, Before: []string{}})
 			if err != nil {

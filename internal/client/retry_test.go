@@ -35,6 +35,26 @@ func newFakeFactors(t *testing.T) *fakeFactors {
 	return &fakeFactors{t: t, factors: map[string]*fakeFactor{}, calls: map[string]int{}}
 }
 
+// failFirst makes the first call of kind go wrong with fault (see fault; "" for nothing) and
+// every other call succeed.
+func (f *fakeFactors) failFirst(kind, fault string) {
+	f.fault = func(k string, n int) string {
+		if k == kind && n == 1 {
+			return fault
+		}
+		return ""
+	}
+}
+
+// checkCount marks the test failed unless kind was called want times; what names the calls
+// in the message.
+func (f *fakeFactors) checkCount(t *testing.T, kind string, want int, what string) {
+	t.Helper()
+	if got := f.count(kind); got != want {
+		t.Errorf("%s = %d, want %d", what, got, want)
+	}
+}
+
 func (f *fakeFactors) count(kind string) int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -305,12 +325,7 @@ func TestEnrollAfterDroppedAnswerCreatesOneFactor(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			fake := newFakeFactors(t)
-			fake.fault = func(kind string, n int) string {
-				if kind == "enroll" && n == 1 {
-					return tc.fault
-				}
-				return ""
-			}
+			fake.failFirst("enroll", tc.fault)
 			c, _ := newTestClient(t, fake.handler())
 			// The caller read the user's factors before (none): the client need not list them.
 			req := EnrollRequest{Method: tc.method, SkipVerification: tc.skip, Before: []string{}}
@@ -330,12 +345,8 @@ func TestEnrollAfterDroppedAnswerCreatesOneFactor(t *testing.T) {
 			if e.FactorID != "factor1" || e.FactorStatus != tc.wantStatus {
 				t.Errorf("enrollment = %+v", e)
 			}
-			if got := fake.count("enroll"); got != tc.wantEnroll {
-				t.Errorf("POSTs = %d, want %d", got, tc.wantEnroll)
-			}
-			if got := fake.count("list"); got != tc.wantList {
-				t.Errorf("factor listings = %d, want %d", got, tc.wantList)
-			}
+			fake.checkCount(t, "enroll", tc.wantEnroll, "POSTs")
+			fake.checkCount(t, "list", tc.wantList, "factor listings")
 		})
 	}
 }
@@ -386,12 +397,7 @@ func TestActivatePasscodeSentOnce(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			fake := newFakeFactors(t)
 			fake.factors["f1"] = &fakeFactor{id: "f1", method: MethodSMS, display: "+44XXXXXXX123", status: FactorStatusInitiated}
-			fake.fault = func(kind string, n int) string {
-				if kind == "activate" && n == 1 {
-					return tc.fault
-				}
-				return ""
-			}
+			fake.failFirst("activate", tc.fault)
 			c, _ := newTestClient(t, fake.handler())
 			err := c.ActivateFactor(context.Background(), "u1", "f1", tc.otp, "rs")
 			switch {
@@ -404,12 +410,8 @@ func TestActivatePasscodeSentOnce(t *testing.T) {
 			case tc.wantErr != nil && !errors.Is(err, tc.wantErr):
 				t.Errorf("err = %v, want %v", err, tc.wantErr)
 			}
-			if got := fake.count("activate"); got != tc.wantSends {
-				t.Errorf("passcode sent %d times, want %d", got, tc.wantSends)
-			}
-			if got := fake.count("get"); got != tc.wantGets {
-				t.Errorf("state checks = %d, want %d", got, tc.wantGets)
-			}
+			fake.checkCount(t, "activate", tc.wantSends, "passcodes sent")
+			fake.checkCount(t, "get", tc.wantGets, "state checks")
 		})
 	}
 }

@@ -333,11 +333,7 @@ func (c *Client) GetMyDevice(ctx context.Context, id string) (*MyDevice, error) 
 	if err != nil {
 		return nil, err
 	}
-	var out MyDevice
-	if err := c.do(ctx, request{method: http.MethodGet, path: p, out: &out}); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return getJSON[MyDevice](ctx, c, p, nil)
 }
 
 // DeleteMyDevice deletes one of the caller's devices (DELETE /admin/v1/MyDevices/{id}, 204).

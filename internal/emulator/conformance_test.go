@@ -366,17 +366,16 @@ var confCases = []confCase{
 		return http.MethodPost, factorsPath(u), req
 	}},
 	{"Security Questions Enrollment  / Step 2:", "", func(h *harness, u string, req map[string]any) (string, string, any) {
-		h.enroll(u, map[string]any{"method": "SECURITY_QUESTIONS"})
-		return http.MethodPatch, factorsPath(u) + "/" + SecurityQuestionsFactorID, req
+		return http.MethodPatch, h.enrollSecurityQuestions(u), req
 	}},
 	{"Security Questions Enrollment  / Step 2a", "", func(h *harness, u string, req map[string]any) (string, string, any) {
-		h.enroll(u, map[string]any{"method": "SECURITY_QUESTIONS"})
-		h.mustDo(http.StatusOK, http.MethodPatch, factorsPath(u)+"/"+SecurityQuestionsFactorID, map[string]any{"securityQuestions": []map[string]any{
+		sq := h.enrollSecurityQuestions(u)
+		h.mustDo(http.StatusOK, http.MethodPatch, sq, map[string]any{"securityQuestions": []map[string]any{
 			{"id": "FavoriteToy", "answer": "toy123", "hintText": "toyhint"},
 			{"id": "FavoriteMovie", "answer": "moviemovie", "hintText": "moviehint"},
 			{"id": "FirstPet", "answer": "dogTessy", "hintText": "pethint"},
 		}})
-		return http.MethodPatch, factorsPath(u) + "/" + SecurityQuestionsFactorID, req
+		return http.MethodPatch, sq, req
 	}},
 	// Enrollment without verification.
 	{"Without Factor Verification / SMS Enrollment", "", func(h *harness, u string, req map[string]any) (string, string, any) {

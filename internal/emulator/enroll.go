@@ -50,7 +50,18 @@ func (s *Server) enrollPhoneLocked(u *userState, method string, req enrollReques
 	if req.MobileNumber == "" {
 		return nil, errMissing("mobileNumber")
 	}
-	cc, num, e := normalizePhone(req.CountryCode, req.MobileNumber)
+	f, e := s.phoneFactorLocked(u, method, req.CountryCode, req.MobileNumber)
+	if e != nil {
+		return nil, e
+	}
+	return s.startOrSkipLocked(u, f, req.externalClient, skip), nil
+}
+
+// phoneFactorLocked checks a phone number (normalizePhone) and finds the user's factor of
+// this method and number (phoneFactorFor), or makes a new pending one when the device limit
+// allows: what E3 and the self-service enroller do alike with a number.
+func (s *Server) phoneFactorLocked(u *userState, method, countryCode, number string) (*factor, *apiError) {
+	cc, num, e := normalizePhone(countryCode, number)
 	if e != nil {
 		return nil, e
 	}
@@ -65,7 +76,7 @@ func (s *Server) enrollPhoneLocked(u *userState, method string, req enrollReques
 		f = s.newFactorLocked(u, []string{method}, maskPhone(cc, num))
 		f.CountryCode, f.MobileNumber = cc, num
 	}
-	return s.startOrSkipLocked(u, f, req.externalClient, skip), nil
+	return f, nil
 }
 
 // normalizePhone checks a phone number as E3 and the self-service enroller take it (country

@@ -64,22 +64,39 @@ func newHarness(t *testing.T, cfg Config) *harness {
 
 func (h *harness) tokenFor(id, secret string) string {
 	h.t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, h.hs.URL+"/oauth2/v1/token",
-		strings.NewReader("grant_type=client_credentials&scope="+url.QueryEscape(scopeMyScopes)))
+	st, m := h.tokenRequest(id, secret, url.Values{"grant_type": {"client_credentials"}, "scope": {scopeMyScopes}})
+	tok, _ := m["access_token"].(string)
+	if st != http.StatusOK || tok == "" {
+		h.t.Fatalf("token request for %s: status %d", id, st)
+	}
+	return tok
+}
+
+// tokenRequest posts form to the token endpoint with the client's credentials and returns
+// the status and the decoded answer (a token or an OAuth error; nil if it is not JSON).
+func (h *harness) tokenRequest(clientID, secret string, form url.Values) (int, map[string]any) {
+	h.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, h.hs.URL+"/oauth2/v1/token", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.SetBasicAuth(id, secret)
+	req.SetBasicAuth(clientID, secret)
 	resp, err := h.hs.Client().Do(req)
 	if err != nil {
 		h.t.Fatalf("token request: %v", err)
 	}
 	defer func() { _ = resp.Body.Close() }()
-	var tok struct {
-		AccessToken string `json:"access_token"`
+	var m map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&m)
+	return resp.StatusCode, m
+}
+
+// mustDoWith sends a request with tok (see do) and fails unless the status is want.
+func (h *harness) mustDoWith(tok string, want int, method, path string, body any) map[string]any {
+	h.t.Helper()
+	st, m, raw := h.doWith(tok, method, path, body)
+	if st != want {
+		h.t.Fatalf("%s %s: %d, want %d: %s", method, path, st, want, raw)
 	}
-	if resp.StatusCode != http.StatusOK || json.NewDecoder(resp.Body).Decode(&tok) != nil || tok.AccessToken == "" {
-		h.t.Fatalf("token request for %s: status %d", id, resp.StatusCode)
-	}
-	return tok.AccessToken
+	return m
 }
 
 // do sends body (nil, a raw string, or a value encoded as JSON) with the harness token and
@@ -157,11 +174,29 @@ func (h *harness) newUser(name string) string {
 	return u.ID
 }
 
+// stringsOf are the values of field, a string, in each object of the list at key of a JSON
+// answer m.
+func stringsOf(m map[string]any, key, field string) []string {
+	var out []string
+	for _, e := range m[key].([]any) {
+		out = append(out, e.(map[string]any)[field].(string))
+	}
+	return out
+}
+
 func factorsPath(userID string) string { return "/mfa/v1/users/" + userID + "/factors" }
 
 func (h *harness) enroll(userID string, body map[string]any) map[string]any {
 	h.t.Helper()
 	return h.mustDo(http.StatusOK, http.MethodPost, factorsPath(userID), body)
+}
+
+// enrollSecurityQuestions starts a security-questions enrollment (E3) and returns the path
+// E5 sets the answers at.
+func (h *harness) enrollSecurityQuestions(userID string) string {
+	h.t.Helper()
+	h.enroll(userID, map[string]any{"method": "SECURITY_QUESTIONS"})
+	return factorsPath(userID) + "/" + SecurityQuestionsFactorID
 }
 
 // enrollSMS starts an SMS enrollment and returns factorId and requestState.

@@ -9,13 +9,7 @@ import (
 	"time"
 )
 
-func factorIDs(m map[string]any) []string {
-	var ids []string
-	for _, f := range m["factors"].([]any) {
-		ids = append(ids, f.(map[string]any)["factorId"].(string))
-	}
-	return ids
-}
+func factorIDs(m map[string]any) []string { return stringsOf(m, "factors", "factorId") }
 
 func TestPendingEnrollmentRestartKeepsFactorID(t *testing.T) {
 	h := newHarness(t, Config{})

@@ -78,6 +78,19 @@ func decodeMyRequest(r *http.Request, req interface{ schemaList() []string }, sc
 	return nil
 }
 
+// decodeMyPatch decodes the PatchOp body of a self-service PATCH: a SCIM 400 for a body that
+// is not one, or that has no Operations.
+func decodeMyPatch(r *http.Request) (patchOp, *scimError) {
+	var req patchOp
+	if e := decodeMyRequest(r, &req, scimPatchOpSchema); e != nil {
+		return req, e
+	}
+	if len(req.Operations) == 0 {
+		return req, errSCIMMissingAttribute("Operations")
+	}
+	return req, nil
+}
+
 // handleGetMe is GET /admin/v1/Me: the caller's SCIM user with the MFA extension, shaped by
 // attributes, excludedAttributes and attributeSets like GET /admin/v1/Users/{id}.
 func (s *Server) handleGetMe(r *http.Request, userID string) (reply, error) {
@@ -136,12 +149,9 @@ func (s *Server) handlePatchMe(r *http.Request, userID string) (reply, error) {
 	if e != nil {
 		return reply{}, e
 	}
-	var req patchOp
-	if e := decodeMyRequest(r, &req, scimPatchOpSchema); e != nil {
-		return reply{}, e
-	}
-	if len(req.Operations) == 0 {
-		return reply{}, errSCIMMissingAttribute("Operations")
+	req, pe := decodeMyPatch(r)
+	if pe != nil {
+		return reply{}, pe
 	}
 	var method, device string
 	var questions []meSecQuestion

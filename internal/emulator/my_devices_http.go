@@ -160,12 +160,9 @@ var myDeviceNamePaths = []string{strings.ToLower(scimDeviceSchema + ":displayNam
 // devices only, trimmed, not blank, at most 255 characters) and /mfa/v1 shows the new name.
 // Other paths are Oracle's but not emulated (501). 200 with the device.
 func (s *Server) handlePatchMyDevice(r *http.Request, userID string) (reply, error) {
-	var req patchOp
-	if e := decodeMyRequest(r, &req, scimPatchOpSchema); e != nil {
-		return reply{}, e
-	}
-	if len(req.Operations) == 0 {
-		return reply{}, errSCIMMissingAttribute("Operations")
+	req, pe := decodeMyPatch(r)
+	if pe != nil {
+		return reply{}, pe
 	}
 	var name *string
 	for _, op := range req.Operations {

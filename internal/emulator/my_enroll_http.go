@@ -128,20 +128,9 @@ func (s *Server) myEnrollLocked(u *userState, method string, req myEnrollerReque
 		if req.PhoneNumber == "" {
 			return nil, errSCIMMissingAttribute("phoneNumber")
 		}
-		cc, num, e := normalizePhone(req.CountryCode, req.PhoneNumber)
+		f, e := s.phoneFactorLocked(u, MethodSMS, req.CountryCode, req.PhoneNumber)
 		if e != nil {
 			return nil, mySCIMError(e)
-		}
-		f, e := u.phoneFactorFor(MethodSMS, cc, num)
-		if e != nil {
-			return nil, mySCIMError(e)
-		}
-		if f == nil {
-			if e := s.checkDeviceLimitLocked(u); e != nil {
-				return nil, mySCIMError(e)
-			}
-			f = s.newFactorLocked(u, []string{MethodSMS}, maskPhone(cc, num))
-			f.CountryCode, f.MobileNumber = cc, num
 		}
 		if req.DisplayName != "" {
 			f.DisplayName = req.DisplayName

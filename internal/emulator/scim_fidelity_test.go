@@ -526,8 +526,7 @@ func TestSCIMIDIgnoresCase(t *testing.T) {
 func TestSecurityQuestionOpsAnyCase(t *testing.T) {
 	h := newHarness(t, Config{})
 	u := h.newUser("quinn")
-	h.enroll(u, map[string]any{"method": "SECURITY_QUESTIONS"})
-	sq := factorsPath(u) + "/" + SecurityQuestionsFactorID
+	sq := h.enrollSecurityQuestions(u)
 	h.mustDo(http.StatusOK, http.MethodPatch, sq, map[string]any{"securityQuestions": []map[string]any{
 		{"id": "FavoriteBook", "answer": "book-11"}, {"id": "FavoriteFood", "answer": "food-11"}, {"id": "FirstCar", "answer": "car-111"}}})
 	for _, op := range []string{"REPLACE", "replace", "Replace"} {

@@ -137,34 +137,24 @@ func (p *filterParser) next() string {
 	return t
 }
 
-func (p *filterParser) or() (filterNode, error) {
-	left, err := p.and()
-	if err != nil {
-		return nil, err
-	}
-	for strings.EqualFold(p.peek(), "or") {
-		p.next()
-		right, err := p.and()
-		if err != nil {
-			return nil, err
-		}
-		left = boolNode{and: false, left: left, right: right}
-	}
-	return left, nil
-}
+func (p *filterParser) or() (filterNode, error) { return p.leftAssociative("or", p.and) }
 
-func (p *filterParser) and() (filterNode, error) {
-	left, err := p.unary()
+func (p *filterParser) and() (filterNode, error) { return p.leftAssociative("and", p.unary) }
+
+// leftAssociative parses operands joined by the logical operator op ("and" binds tighter
+// than "or", so each level parses its operands with the next).
+func (p *filterParser) leftAssociative(op string, operand func() (filterNode, error)) (filterNode, error) {
+	left, err := operand()
 	if err != nil {
 		return nil, err
 	}
-	for strings.EqualFold(p.peek(), "and") {
+	for strings.EqualFold(p.peek(), op) {
 		p.next()
-		right, err := p.unary()
+		right, err := operand()
 		if err != nil {
 			return nil, err
 		}
-		left = boolNode{and: true, left: left, right: right}
+		left = boolNode{and: op == "and", left: left, right: right}
 	}
 	return left, nil
 }

@@ -12,13 +12,7 @@ func scimList(h *harness, query url.Values) map[string]any {
 	return h.mustDo(http.StatusOK, http.MethodGet, "/admin/v1/Users?"+query.Encode(), nil)
 }
 
-func userNames(m map[string]any) []string {
-	var out []string
-	for _, r := range m["Resources"].([]any) {
-		out = append(out, r.(map[string]any)["userName"].(string))
-	}
-	return out
-}
+func userNames(m map[string]any) []string { return stringsOf(m, "Resources", "userName") }
 
 func TestSCIMPagingCoversEveryUserOnce(t *testing.T) {
 	h := newHarness(t, Config{})

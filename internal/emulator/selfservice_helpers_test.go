@@ -1,38 +1,31 @@
 package emulator
 
 import (
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 )
 
 // passwordGrant asks for a user token with the given client and returns the status and the
 // decoded answer (a token or an OAuth error).
 func (h *harness) passwordGrant(clientID, secret, userName, password string) (int, map[string]any) {
 	h.t.Helper()
-	form := url.Values{"grant_type": {"password"}, "scope": {scopeMyScopes}, "username": {userName}, "password": {password}}
-	req, _ := http.NewRequest(http.MethodPost, h.hs.URL+"/oauth2/v1/token", strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.SetBasicAuth(clientID, secret)
-	resp, err := h.hs.Client().Do(req)
-	if err != nil {
-		h.t.Fatalf("token request: %v", err)
-	}
-	defer func() { _ = resp.Body.Close() }()
-	var m map[string]any
-	_ = json.NewDecoder(resp.Body).Decode(&m)
-	return resp.StatusCode, m
+	return h.tokenRequest(clientID, secret, url.Values{"grant_type": {"password"}, "scope": {scopeMyScopes}, "username": {userName}, "password": {password}})
 }
 
 // userToken is a user token of userName (password grant with the self-service client).
 func (h *harness) userToken(userName, password string) string {
 	h.t.Helper()
-	st, m := h.passwordGrant(DefaultSelfServiceClientID, DefaultSelfServiceClientSecret, userName, password)
+	return h.userTokenThrough(DefaultSelfServiceClientID, DefaultSelfServiceClientSecret, userName, password)
+}
+
+// userTokenThrough is a user token of userName, asked for by the given application.
+func (h *harness) userTokenThrough(clientID, secret, userName, password string) string {
+	h.t.Helper()
+	st, m := h.passwordGrant(clientID, secret, userName, password)
 	tok, _ := m["access_token"].(string)
 	if st != http.StatusOK || tok == "" {
-		h.t.Fatalf("password grant for %s: %d %v", userName, st, m)
+		h.t.Fatalf("password grant for %s through %s: %d %v", userName, clientID, st, m)
 	}
 	return tok
 }
@@ -50,11 +43,7 @@ func (h *harness) selfUser(name string) (string, string) {
 // my sends a self-service request with tok and fails unless the status is want.
 func (h *harness) my(tok string, want int, method, path string, body any) map[string]any {
 	h.t.Helper()
-	st, m, raw := h.doWith(tok, method, path, body)
-	if st != want {
-		h.t.Fatalf("%s %s: %d, want %d: %s", method, path, st, want, raw)
-	}
-	return m
+	return h.mustDoWith(tok, want, method, path, body)
 }
 
 // wantMyError checks a SCIM error answer: status (also as the body's string) and messageId.
@@ -98,8 +87,7 @@ const (
 // mySMS enrolls an SMS device through the self-service round trip and returns its id.
 func (h *harness) mySMS(tok, userID, number string) string {
 	h.t.Helper()
-	m := h.my(tok, 201, http.MethodPost, pathEnroller, enrollerBody(userID, "SMS", "countryCode", "+44", "phoneNumber", number))
-	dev, rid := m["deviceId"].(string), m["requestId"].(string)
+	dev, rid := h.ssEnroll(ssContext{uid: userID, tok: tok}, "SMS", "countryCode", "+44", "phoneNumber", number)
 	h.my(tok, 201, http.MethodPost, pathInitiator, initiatorBody(dev, rid, "SMS"))
 	h.my(tok, 201, http.MethodPost, pathValidator, validatorBody(dev, rid, "SMS", h.otp(userID, dev)))
 	return dev

@@ -183,9 +183,7 @@ func TestMyEnrollerRefusals(t *testing.T) {
 func TestMyEmailAndOfflineTOTP(t *testing.T) {
 	h := newHarness(t, Config{})
 	uid, tok := h.selfUser("joe")
-	m := h.my(tok, 201, http.MethodPost, pathEnroller, enrollerBody(uid, "EMAIL"))
-	dev, rid := m["deviceId"].(string), m["requestId"].(string)
-	h.my(tok, 201, http.MethodPost, pathInitiator, initiatorBody(dev, rid, "EMAIL"))
+	dev, rid := h.ssSent(ssContext{uid: uid, tok: tok}, "EMAIL")
 	if msgs := h.s.Messages(uid); len(msgs) != 1 || msgs[0].Channel != "EMAIL" || msgs[0].Recipient != "joe@example.com" {
 		t.Fatalf("outbox: %+v", msgs)
 	}
@@ -193,7 +191,7 @@ func TestMyEmailAndOfflineTOTP(t *testing.T) {
 	h.wantMyError(tok, 400, msgAlreadyEnrolled, http.MethodPost, pathEnroller, enrollerBody(uid, "EMAIL"))
 
 	// Offline TOTP: the secret is in the base64 QR content; the app's code enrolls it, no initiator.
-	m = h.my(tok, 201, http.MethodPost, pathEnroller, enrollerBody(uid, "TOTP", "isDeviceOffline", true))
+	m := h.my(tok, 201, http.MethodPost, pathEnroller, enrollerBody(uid, "TOTP", "isDeviceOffline", true))
 	dev, rid = m["deviceId"].(string), m["requestId"].(string)
 	if m["isDeviceOffline"] != true || m["qrCodeImgType"] != "PNG" || m["displayName"] != "Joe's Phone" {
 		t.Fatalf("TOTP enroller answer: %v", m)
@@ -243,9 +241,7 @@ func TestMyPushEnrollmentPoll(t *testing.T) {
 func TestMyValidatorLockout(t *testing.T) {
 	h := newHarness(t, Config{MaxFailedAttempts: 3})
 	uid, tok := h.selfUser("joe")
-	m := h.my(tok, 201, http.MethodPost, pathEnroller, enrollerBody(uid, "EMAIL"))
-	dev, rid := m["deviceId"].(string), m["requestId"].(string)
-	h.my(tok, 201, http.MethodPost, pathInitiator, initiatorBody(dev, rid, "EMAIL"))
+	dev, rid := h.ssSent(ssContext{uid: uid, tok: tok}, "EMAIL")
 	wrong := "000000"
 	if h.otp(uid, dev) == wrong {
 		wrong = "111111"

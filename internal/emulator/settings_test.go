@@ -83,15 +83,6 @@ func TestAuthnSettingsShowTheDomainsPolicy(t *testing.T) {
 	}
 }
 
-func (h *harness) mustDoWith(tok string, want int, method, path string, body any) map[string]any {
-	h.t.Helper()
-	st, m, raw := h.doWith(tok, method, path, body)
-	if st != want {
-		h.t.Fatalf("%s %s: %d, want %d: %s", method, path, st, want, raw)
-	}
-	return m
-}
-
 // selfSecAdminID is an application with the Me and Security Administrator roles.
 const selfSecAdminID = "self-sec-admin"
 
@@ -106,12 +97,7 @@ func TestSettingsRoles(t *testing.T) {
 		t.Fatal(err)
 	}
 	userToken := func(clientID, secret, name string) string {
-		st, m := h.passwordGrant(clientID, secret, name, "Passw0rd-"+name)
-		tok, _ := m["access_token"].(string)
-		if st != http.StatusOK || tok == "" {
-			t.Fatalf("password grant for %s through %s: %d %v", name, clientID, st, m)
-		}
-		return tok
+		return h.userTokenThrough(clientID, secret, name, "Passw0rd-"+name)
 	}
 	adminThroughAdminApp := userToken(selfSecAdminID, secAdminSecret, "sadie")
 	adminThroughMeApp := userToken(DefaultSelfServiceClientID, DefaultSelfServiceClientSecret, "sadie")
@@ -169,8 +155,7 @@ func TestSecurityQuestionsAndSettings(t *testing.T) {
 func TestSecurityAnswerLengthsFollowTheSettings(t *testing.T) {
 	h := newHarness(t, Config{})
 	u := h.newUser("sam")
-	h.enroll(u, map[string]any{"method": "SECURITY_QUESTIONS"})
-	sq := factorsPath(u) + "/" + SecurityQuestionsFactorID
+	sq := h.enrollSecurityQuestions(u)
 	with := func(a string) []map[string]any {
 		return []map[string]any{{"id": "FavoriteBook", "answer": a}, {"id": "FavoriteFood", "answer": "food-one"}, {"id": "FirstCar", "answer": "car-one"}}
 	}
@@ -181,8 +166,7 @@ func TestSecurityAnswerLengthsFollowTheSettings(t *testing.T) {
 	// Another policy: two questions, answers of at least 3.
 	h2 := newHarness(t, Config{SecurityQuestionsToSetUp: 2, SecurityAnswerMinLength: 3})
 	u2 := h2.newUser("sid")
-	h2.enroll(u2, map[string]any{"method": "SECURITY_QUESTIONS"})
-	h2.mustDo(200, http.MethodPatch, factorsPath(u2)+"/"+SecurityQuestionsFactorID, map[string]any{"securityQuestions": []map[string]any{
+	h2.mustDo(200, http.MethodPatch, h2.enrollSecurityQuestions(u2), map[string]any{"securityQuestions": []map[string]any{
 		{"id": "FavoriteBook", "answer": "abc"}, {"id": "FirstCar", "answer": "xyz"}}})
 }
 

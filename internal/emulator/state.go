@@ -171,18 +171,26 @@ func ValidateUsers(users []User) error {
 
 // SetLocked locks or unlocks a user as an administrator would; unlocking clears failed attempts.
 func (s *Server) SetLocked(userID string, locked bool) error {
+	return s.onUser(userID, func(u *userState) error {
+		u.Locked = locked
+		if !locked {
+			u.failedAttempts, u.passwordFailures = 0, 0
+		}
+		u.modified = s.now()
+		return nil
+	})
+}
+
+// onUser runs do holding s.mu with the user whose id is userID, or answers ErrUserNotFound:
+// the preamble of the out-of-band calls a test or an administrator makes on one user.
+func (s *Server) onUser(userID string, do func(u *userState) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u := s.users[userID]
 	if u == nil {
 		return ErrUserNotFound
 	}
-	u.Locked = locked
-	if !locked {
-		u.failedAttempts, u.passwordFailures = 0, 0
-	}
-	u.modified = s.now()
-	return nil
+	return do(u)
 }
 
 // Users returns all users in creation order.
@@ -225,59 +233,50 @@ func (s *Server) Factors(userID string) []FactorInfo {
 
 // RemoveFactor deletes a factor out of band, as an administrator would in the console.
 func (s *Server) RemoveFactor(userID, factorID string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u := s.users[userID]
-	if u == nil {
-		return ErrUserNotFound
-	}
-	if !s.deleteFactorLocked(u, factorID) {
-		return ErrFactorNotFound
-	}
-	return nil
+	return s.onUser(userID, func(u *userState) error {
+		if !s.deleteFactorLocked(u, factorID) {
+			return ErrFactorNotFound
+		}
+		return nil
+	})
 }
 
 // CompleteEnrollment finishes a pending enrollment as the user would, with the right
 // passcode (SMS, EMAIL, offline TOTP), by scanning the QR code (online TOTP, PUSH), or by
 // answering the questions (security questions get fixed demo answers).
 func (s *Server) CompleteEnrollment(userID, factorID string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u := s.users[userID]
-	if u == nil {
-		return ErrUserNotFound
-	}
-	f := u.factors[factorID]
-	if f == nil {
-		return ErrFactorNotFound
-	}
-	if f.Status == StatusEnrolled {
-		return ErrAlreadyEnrolled
-	}
-	if u.Locked {
-		return ErrUserLocked
-	}
-	if f.ID == SecurityQuestionsFactorID {
-		u.answers = map[string]securityAnswer{}
-		for _, q := range securityQuestionCatalog[:s.cfg.SecurityQuestionsToSetUp] {
-			u.answers[q.ID] = securityAnswer{Answer: "answer-" + q.ID}
+	return s.onUser(userID, func(u *userState) error {
+		f := u.factors[factorID]
+		if f == nil {
+			return ErrFactorNotFound
 		}
-	}
-	s.markEnrolledLocked(u, f)
-	return nil
+		if f.Status == StatusEnrolled {
+			return ErrAlreadyEnrolled
+		}
+		if u.Locked {
+			return ErrUserLocked
+		}
+		if f.ID == SecurityQuestionsFactorID {
+			u.answers = map[string]securityAnswer{}
+			for _, q := range securityQuestionCatalog[:s.cfg.SecurityQuestionsToSetUp] {
+				u.answers[q.ID] = securityAnswer{Answer: "answer-" + q.ID}
+			}
+		}
+		s.markEnrolledLocked(u, f)
+		return nil
+	})
 }
 
 // AddBypassCode issues a one-time bypass code for the user, as an administrator would (Oracle
 // issues them through /admin/v1/BypassCodes, which the emulator does not implement; the user's
 // own /admin/v1/MyBypassCodes is emulated).
 func (s *Server) AddBypassCode(userID string) (string, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u := s.users[userID]
-	if u == nil {
-		return "", ErrUserNotFound
-	}
-	return s.addBypassCodeLocked(u).Code, nil
+	var code string
+	err := s.onUser(userID, func(u *userState) error {
+		code = s.addBypassCodeLocked(u).Code
+		return nil
+	})
+	return code, err
 }
 
 // addBypassCodeLocked issues a one-time bypass code of bypassCodeSettings.length digits.

@@ -153,34 +153,30 @@ func errRequestNotFound(id string) *apiError {
 
 // handleCompleteVerification is V2: submit a passcode, answers or bypass code, or resend.
 func (s *Server) handleCompleteVerification(r *http.Request) (reply, error) {
-	var req completeVerificationRequest
-	if e := decodeRequest(r, &req); e != nil {
-		return reply{}, e
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	v, u, f, e := s.pathRequestLocked(r)
-	if e != nil {
-		return reply{}, e
-	}
-	if e := s.checkState(req.RequestState, stateKindVerify, u.ID, v.factorID, v.ID, v.nonce); e != nil {
-		return reply{}, e
-	}
-	if u.Locked {
-		return reply{}, errLocked()
-	}
-	if req.ResendOtp.True() {
-		if !isSentOTPMethod(v.method) {
-			return reply{}, errInvalidRequest("resendOtp applies to SMS, EMAIL and PHONE_CALL only.")
+	return decodeThenLock(s, r, func(req completeVerificationRequest) (reply, error) {
+		v, u, f, e := s.pathRequestLocked(r)
+		if e != nil {
+			return reply{}, e
 		}
-		return answer(s.startVerificationLocked(u, v, req.externalClient))
-	}
-	if e := s.verifyLocked(u, f, v, req); e != nil {
-		return reply{}, e
-	}
-	v.done, v.nonce, v.otp = true, "", ""
-	u.failedAttempts = 0
-	return ok(success())
+		if e := s.checkState(req.RequestState, stateKindVerify, u.ID, v.factorID, v.ID, v.nonce); e != nil {
+			return reply{}, e
+		}
+		if u.Locked {
+			return reply{}, errLocked()
+		}
+		if req.ResendOtp.True() {
+			if !isSentOTPMethod(v.method) {
+				return reply{}, errInvalidRequest("resendOtp applies to SMS, EMAIL and PHONE_CALL only.")
+			}
+			return answer(s.startVerificationLocked(u, v, req.externalClient))
+		}
+		if e := s.verifyLocked(u, f, v, req); e != nil {
+			return reply{}, e
+		}
+		v.done, v.nonce, v.otp = true, "", ""
+		u.failedAttempts = 0
+		return ok(success())
+	})
 }
 
 // pathRequestLocked finds the verification request named in the path, its user and its

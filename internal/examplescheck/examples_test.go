@@ -19,7 +19,6 @@ import (
 // which must hold no factor afterwards. An example that waits for an out-of-band activation
 // gets an actor that completes pending enrollments, as the user would.
 func TestExamplesRun(t *testing.T) {
-	requireRun(t)
 	h := getHarness(t)
 	dirs := exampleDirs(t, filepath.Join(h.root, "examples"))
 	if len(dirs) < 8 {

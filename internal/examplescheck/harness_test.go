@@ -71,9 +71,11 @@ func requireRun(t *testing.T) {
 	}
 }
 
-// getHarness builds the provider into a filesystem mirror and the emulator, once per run.
+// getHarness builds the provider into a filesystem mirror and the emulator, once per run; it
+// skips the test unless such runs were asked for (requireRun).
 func getHarness(t *testing.T) *harness {
 	t.Helper()
+	requireRun(t)
 	tf := terraformCLI(t)
 	buildOnce.Do(func() {
 		root, err := filepath.Abs("../..")

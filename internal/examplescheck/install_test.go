@@ -19,7 +19,6 @@ import (
 // mirror recipe, as its blocks are written. OpenTofu resolves idcsmfa/idcsmfa to
 // registry.opentofu.org, so both must cover that host too.
 func TestInstallRecipes(t *testing.T) {
-	requireRun(t)
 	h := getHarness(t)
 	clis := map[string]string{"terraform": h.terraform}
 	if tofu := os.Getenv("IDCSMFA_TOFU"); tofu != "" {

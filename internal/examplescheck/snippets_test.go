@@ -52,7 +52,6 @@ type snippetSession struct {
 }
 
 func TestDocSnippets(t *testing.T) {
-	requireRun(t)
 	h := getHarness(t)
 	var sessions []*snippetSession
 	for _, doc := range snippetDocs {

@@ -434,13 +434,11 @@ func runBadInputCases(t *testing.T, cases []badInputCase) {
 
 // newBadInputEnv is a case's own emulator, with the case's settings, and user.
 func newBadInputEnv(t *testing.T, tc badInputCase) (*testEnv, string) {
-	env := newTestEnv(t, func(c *emulator.Config) {
+	return newEmulatorUser(t, "emulator settings, locked users and the outbox", func(c *emulator.Config) {
 		if tc.emulator != nil {
 			tc.emulator(c)
 		}
 	})
-	env.requireEmulator(t, "emulator settings, locked users and the outbox")
-	return env, env.newUser(t)
 }
 
 // stepNothingWasCreated follows a failed creation: the server holds no factor for the user,

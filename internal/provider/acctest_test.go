@@ -50,6 +50,15 @@ var (
 	terraformCheckErr  error
 )
 
+// requireTFAcc skips a test that runs Terraform before or outside resource.Test (which skips
+// by itself) unless acceptance tests were asked for with TF_ACC.
+func requireTFAcc(t *testing.T) {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1")
+	}
+}
+
 // testAccPreCheck fails the test unless a terraform CLI of at least 1.11 can be run.
 func testAccPreCheck(t *testing.T) {
 	t.Helper()
@@ -160,6 +169,41 @@ func (e *testEnv) requireEmulator(t *testing.T, why string) {
 	if e.Emulator == nil {
 		t.Skipf("needs the emulator (%s); IDCS_HOST points at a real identity domain", why)
 	}
+}
+
+// newEnvAndUser is the test's environment (see newTestEnv) and a fresh user in it.
+func newEnvAndUser(t *testing.T) (*testEnv, string) {
+	t.Helper()
+	env := newTestEnv(t)
+	return env, env.newUser(t)
+}
+
+// newEmulatorUser is the environment of a test that needs the emulator (why says what for:
+// against a real domain the test skips, see requireEmulator) and a fresh user in it. Options
+// adjust the emulator's configuration, as for newTestEnv.
+func newEmulatorUser(t *testing.T, why string, opts ...func(*emulator.Config)) (*testEnv, string) {
+	t.Helper()
+	env := newTestEnv(t, opts...)
+	env.requireEmulator(t, why)
+	return env, env.newUser(t)
+}
+
+// newEmulatorWithUsers is the environment of a test that needs an emulator holding just the
+// users named (in that order, each with the address <name>@example.com); it returns their ids
+// by name.
+func newEmulatorWithUsers(t *testing.T, why string, names ...string) (*testEnv, map[string]string) {
+	t.Helper()
+	env := newTestEnv(t, func(c *emulator.Config) {
+		for _, name := range names {
+			c.Users = append(c.Users, emulator.User{UserName: name, Email: name + "@example.com"})
+		}
+	})
+	env.requireEmulator(t, why)
+	ids := map[string]string{}
+	for _, u := range env.Emulator.Users() {
+		ids[u.UserName] = u.ID
+	}
+	return env, ids
 }
 
 // providerConfig is the provider block for this environment.
@@ -336,21 +380,36 @@ func teeBodies(next http.Handler, collect func([]byte)) http.Handler {
 }
 
 func (r *secretRecorder) collect(body []byte) {
-	var doc map[string]any
-	if json.Unmarshal(body, &doc) != nil {
-		return
-	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for _, key := range []string{"requestState", "otpCode"} {
-		if s, ok := doc[key].(string); ok && s != "" {
-			r.seen = append(r.seen, s)
+	for _, s := range bodySecrets(body) {
+		if s.field != "access_token" {
+			r.seen = append(r.seen, s.value)
 		}
 	}
-	// The self-service requestId (beside a deviceId) is as secret as a requestState.
-	if s, ok := doc["requestId"].(string); ok && s != "" && doc["deviceId"] != nil {
-		r.seen = append(r.seen, s)
+}
+
+// bodySecret is a secret a JSON body carries: field is where (access_token, requestState or
+// otpCode; the self-service requestId beside a deviceId counts as a requestState, as secret).
+type bodySecret struct{ field, value string }
+
+// bodySecrets are the secrets in a body, in the order of bodySecret's fields; none in a body
+// that is not a JSON object.
+func bodySecrets(body []byte) []bodySecret {
+	var doc map[string]any
+	if json.Unmarshal(body, &doc) != nil {
+		return nil
 	}
+	var out []bodySecret
+	for _, key := range []string{"access_token", "requestState", "otpCode"} {
+		if s, ok := doc[key].(string); ok && s != "" {
+			out = append(out, bodySecret{key, s})
+		}
+	}
+	if s, ok := doc["requestId"].(string); ok && s != "" && doc["deviceId"] != nil {
+		out = append(out, bodySecret{"requestState", s})
+	}
+	return out
 }
 
 func (r *secretRecorder) values() []string {

@@ -77,9 +77,7 @@ func requireActionsCLI(t *testing.T) {
 func TestAccActions_invokeFromCLI(t *testing.T) {
 	requireActionsCLI(t)
 	t.Parallel()
-	env := newTestEnv(t)
-	env.requireEmulator(t, "reads passcodes from the outbox")
-	userID := env.newUser(t)
+	env, userID := newEmulatorUser(t, "reads passcodes from the outbox")
 	factorID := enrollDirect(t, env, userID, client.EnrollRequest{Method: client.MethodEmail})
 	first := env.otp(t, userID, factorID)
 	bypass, err := env.Emulator.AddBypassCode(userID)

@@ -46,8 +46,7 @@ func docsNoFactor(t *testing.T, env *testEnv, userID string) func() {
 
 func TestAccDocs_userIDMustBeTheLowerCaseGUID(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	userID := env.newUser(t)
+	env, userID := newEnvAndUser(t)
 	upper := strings.ToUpper(userID)
 	ocid := "ocid1.user.oc1..aaaaaaaa5m3cjjlo7ml5ywkzcqbvnlh6rjvbdftqczjn6k5xtmnhcqwntkxq"
 
@@ -84,8 +83,7 @@ func TestAccDocs_userIDMustBeTheLowerCaseGUID(t *testing.T) {
 
 func TestAccDocs_mobileNumberRules(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	userID := env.newUser(t)
+	env, userID := newEnvAndUser(t)
 
 	accTest(t, env.checkDestroy("idcsmfa_sms_factor"),
 		resource.TestStep{

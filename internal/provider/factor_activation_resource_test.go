@@ -77,9 +77,7 @@ func actWhenWaited(t *testing.T, env *testEnv, userID string, act func(userID, f
 
 func TestAccFactorActivation_outOfBand(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	env.requireEmulator(t, "completing an enrollment as the user would")
-	userID := env.newUser(t)
+	env, userID := newEmulatorUser(t, "completing an enrollment as the user would")
 	var user <-chan outOfBandResult
 	var factorID string
 
@@ -120,8 +118,7 @@ func TestAccFactorActivation_outOfBand(t *testing.T) {
 
 func TestAccFactorActivation_timeout(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	userID := env.newUser(t)
+	env, userID := newEnvAndUser(t)
 
 	accTest(t, nil, resource.TestStep{
 		Config: testAccFactorActivationConfig(env, userID, false, `  timeouts {
@@ -134,9 +131,7 @@ func TestAccFactorActivation_timeout(t *testing.T) {
 
 func TestAccFactorActivation_factorDisappearsWhileWaiting(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	env.requireEmulator(t, "removing a factor while the apply waits")
-	userID := env.newUser(t)
+	env, userID := newEmulatorUser(t, "removing a factor while the apply waits")
 
 	accTest(t, nil, resource.TestStep{
 		PreConfig:   func() { actWhenWaited(t, env, userID, env.Emulator.RemoveFactor) },
@@ -147,9 +142,7 @@ func TestAccFactorActivation_factorDisappearsWhileWaiting(t *testing.T) {
 
 func TestAccFactorActivation_factorRemovedOutsideTerraform(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	env.requireEmulator(t, "removing a factor out of band")
-	userID := env.newUser(t)
+	env, userID := newEmulatorUser(t, "removing a factor out of band")
 	var firstFactor, secondFactor string
 	cfg := testAccFactorActivationConfig(env, userID, true, "")
 
@@ -205,8 +198,7 @@ func TestAccFactorActivation_factorRemovedOutsideTerraform(t *testing.T) {
 // AUTH-1014.
 func TestAccFactorActivation_validation(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	userID := env.newUser(t)
+	env, userID := newEnvAndUser(t)
 
 	accTest(t, nil,
 		resource.TestStep{
@@ -270,9 +262,7 @@ func TestAccFactorActivation_badInput(t *testing.T) {
 // factor is enrolled, the same import works and plans no change.
 func TestAccFactorActivation_importPendingFactor(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	env.requireEmulator(t, "completing an enrollment out of band")
-	userID := env.newUser(t)
+	env, userID := newEmulatorUser(t, "completing an enrollment out of band")
 	factorID := enrollDirect(t, env, userID, client.EnrollRequest{Method: client.MethodEmail})
 	cfg := env.providerConfig() + fmt.Sprintf(`
 resource "idcsmfa_factor_activation" "test" {

@@ -144,9 +144,7 @@ func TestAccFactorList_query(t *testing.T) {
 // blocks (by identity) and resource blocks that import and then plan no change, for SMS
 // (masked number), email and TOTP factors of every user a filter selects.
 func TestAccFactorList_generateConfig(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
+	requireTFAcc(t)
 	if usingOpenTofu() {
 		t.Skip("OpenTofu has no list resources (terraform query)")
 	}

@@ -105,9 +105,7 @@ func TestCountDevices(t *testing.T) {
 // domain's (the message names both values). An email factor, which the domain allows, plans.
 func TestAccFactorPolicy_refusedAtPlan(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t, strictDomain, withSettingsReader)
-	env.requireEmulator(t, "a domain with SMS disabled and other TOTP settings")
-	userID := env.newUser(t)
+	env, userID := newEmulatorUser(t, "a domain with SMS disabled and other TOTP settings", strictDomain, withSettingsReader)
 	accTest(t, nil, resource.TestStep{
 		Config:      env.providerConfig() + smsResource("test", userID, "+44", "7700900123", ""),
 		PlanOnly:    true,
@@ -130,9 +128,7 @@ func TestAccFactorPolicy_refusedAtPlan(t *testing.T) {
 // (2) is refused a third at plan time, before anything is sent.
 func TestAccFactorPolicy_deviceLimit(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t, strictDomain, withSettingsReader)
-	env.requireEmulator(t, "a domain with a device limit")
-	userID := env.newUser(t)
+	env, userID := newEmulatorUser(t, "a domain with a device limit", strictDomain, withSettingsReader)
 	enrollDirect(t, env, userID, emailSkip())
 	totp, err := client.OfflineTOTPEnrollRequest(testTOTPSecretOther, "")
 	if err != nil {
@@ -154,9 +150,7 @@ func TestAccFactorPolicy_deviceLimit(t *testing.T) {
 // the SMS factor at apply, as before the provider read settings, and the run goes on.
 func TestAccFactorPolicy_withoutRoleKeepsBehaviour(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t, strictDomain)
-	env.requireEmulator(t, "a domain with SMS disabled")
-	userID := env.newUser(t)
+	env, userID := newEmulatorUser(t, "a domain with SMS disabled", strictDomain)
 	accTest(t, nil, resource.TestStep{
 		Config:      env.providerConfig() + smsResource("test", userID, "+44", "7700900123", ""),
 		ExpectError: diagRE("Could not enroll the SMS factor", "AUTH-1125"),
@@ -249,9 +243,7 @@ func TestDomainSettingsRetriesTransientFailure(t *testing.T) {
 // the domain's maxIncorrectAttempts (3), not a number of the provider's.
 func TestAccFactorPolicy_lockoutQuotesDomain(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t, strictDomain, withSettingsReader)
-	env.requireEmulator(t, "reading the passcode from the outbox")
-	userID := env.newUser(t)
+	env, userID := newEmulatorUser(t, "reading the passcode from the outbox", strictDomain, withSettingsReader)
 	var factorID string
 	cfg := emailCase.config(env, userID, otpFromVariables)
 	accTest(t, nil,

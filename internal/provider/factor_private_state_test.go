@@ -183,9 +183,7 @@ func TestAccFactorPrivateState_planWarnsPasscodeNotSubmitted(t *testing.T) {
 // enrollment with another factor id: the apply must fail rather than let the state point at
 // a factor it did not create.
 func TestAccFactorPrivateState_restartWithDifferentFactorIDFails(t *testing.T) {
-	env := newTestEnv(t)
-	env.requireEmulator(t, "rewriting the emulator's answers")
-	userID := env.newUser(t)
+	env, userID := newEmulatorUser(t, "rewriting the emulator's answers")
 	var enrolls atomic.Int32
 	rewriting := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/factors") || enrolls.Add(1) == 1 {

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -220,13 +221,25 @@ func requireAdminAPI(api factorAPI, objectType string) diag.Diagnostics {
 // ValidateConfig says at plan time which input the chosen method needs, and checks the key
 // pair when it is known.
 func (r *FactorVerificationEphemeralResource) ValidateConfig(ctx context.Context, req ephemeral.ValidateConfigRequest, resp *ephemeral.ValidateConfigResponse) {
-	resp.Diagnostics.Append(requireAdminAPI(r.api, "idcsmfa_factor_verification")...)
-	var m factorVerificationModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
+	resp.Diagnostics.Append(validateVerificationConfig[factorVerificationModel](ctx, r.api, "idcsmfa_factor_verification", req.Config)...)
+}
+
+// validateVerificationConfig is the configuration check of the objects that run one
+// verification (the ephemeral resource and the action, whose model M holds
+// verificationInputs): they need administrator credentials, and the chosen method names the
+// input it needs.
+func validateVerificationConfig[M any, PM interface {
+	*M
+	validate() diag.Diagnostics
+}](ctx context.Context, api factorAPI, objectType string, config tfsdk.Config) diag.Diagnostics {
+	diags := requireAdminAPI(api, objectType)
+	var m M
+	diags.Append(config.Get(ctx, &m)...)
+	if diags.HasError() {
+		return diags
 	}
-	resp.Diagnostics.Append(m.validate()...)
+	diags.Append(PM(&m).validate()...)
+	return diags
 }
 
 // validate names the input the chosen method needs, and checks the key pair when it is known.

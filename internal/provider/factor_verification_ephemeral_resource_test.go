@@ -170,8 +170,7 @@ func answersSent(env *testEnv, want int) error {
 
 func TestAccFactorVerification_totpByIDAndPreferredByName(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	userID := env.newUser(t)
+	env, userID := newEnvAndUser(t)
 	factorID := enrollTOTP(t, env, userID, testTOTPSecret)
 	if err := env.Client.SetPreferredFactor(context.Background(), userID, factorID, client.MethodTOTP); err != nil {
 		t.Fatal(err)
@@ -214,9 +213,7 @@ func userNameOf(t *testing.T, env *testEnv, userID string) string {
 func TestAccFactorVerification_encryptedPasscode(t *testing.T) {
 	t.Parallel()
 	trusted, untrusted := newTestKeyPair(t), newTestKeyPair(t)
-	env := newTestEnv(t, func(c *emulator.Config) { c.TrustedCerts = []*x509.Certificate{trusted.cert} })
-	env.requireEmulator(t, "a trusted client certificate registered in the emulated domain")
-	userID := env.newUser(t)
+	env, userID := newEmulatorUser(t, "a trusted client certificate registered in the emulated domain", func(c *emulator.Config) { c.TrustedCerts = []*x509.Certificate{trusted.cert} })
 	smsID := enrollDirect(t, env, userID, smsReq("7700900555", true))
 	emailID := enrollDirect(t, env, userID, emailSkip())
 	keys := func(k testKeyPair) config.Variables {
@@ -367,9 +364,7 @@ func approvePushes(t *testing.T, env *testEnv, userID string) {
 // says how it counts, and is sent once; a locked and an unknown user give clear errors.
 func TestAccFactorVerification_whatDoesNotVerify(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	env.requireEmulator(t, "locking a user")
-	userID := env.newUser(t)
+	env, userID := newEmulatorUser(t, "locking a user")
 	factorID := enrollTOTP(t, env, userID, testTOTPSecret)
 	totp := func(user string) string {
 		return verificationConfig(env, fmt.Sprintf(

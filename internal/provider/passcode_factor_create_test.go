@@ -111,9 +111,7 @@ func TestAccPasscodeFactor_skipVerification(t *testing.T) {
 // before it is sent, saying that this apply's creates reached the limit.
 func TestAccPasscodeFactor_deviceLimitCountsThisApply(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t, withSettingsReader, func(c *emulator.Config) { c.MaxEnrolledDevices = 2 })
-	env.requireEmulator(t, "a domain with a device limit")
-	userID := env.newUser(t)
+	env, userID := newEmulatorUser(t, "a domain with a device limit", withSettingsReader, func(c *emulator.Config) { c.MaxEnrolledDevices = 2 })
 	cfg := env.providerConfig()
 	for i, number := range []string{"7700900101", "7700900102", "7700900103"} {
 		cfg += smsResource(fmt.Sprintf("n%d", i), userID, "+44", number, "  skip_verification = true")

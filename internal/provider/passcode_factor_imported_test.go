@@ -44,9 +44,7 @@ func (expectNoDrift) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest
 // the imported one until that refresh.
 func TestAccPasscodeFactor_importedPendingThenActivatedNoDrift(t *testing.T) {
 	forEachPasscodeKind(t, func(t *testing.T, k passcodeKindCase) {
-		env := newTestEnv(t)
-		env.requireEmulator(t, "reads passcodes from the outbox")
-		userID := env.newUser(t)
+		env, userID := newEmulatorUser(t, "reads passcodes from the outbox")
 		req := k.enrollRequest
 		req.SkipVerification = false
 		factorID := enrollDirect(t, env, userID, req)

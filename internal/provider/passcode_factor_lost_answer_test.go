@@ -104,9 +104,7 @@ func TestAccPasscodeFactor_lostResendAnswer(t *testing.T) {
 		t.Run(fmt.Sprintf("resend_keeps_request_state=%t", keeps), func(t *testing.T) {
 			t.Parallel()
 			forEachPasscodeKind(t, func(t *testing.T, k passcodeKindCase) {
-				env := newTestEnv(t, func(c *emulator.Config) { c.ResendKeepsRequestState = keeps })
-				env.requireEmulator(t, "dropping answers")
-				userID := env.newUser(t)
+				env, userID := newEmulatorUser(t, "dropping answers", func(c *emulator.Config) { c.ResendKeepsRequestState = keeps })
 				var factorID string
 				const resend = "  otp_resend_version = 1\n"
 				steps := []resource.TestStep{

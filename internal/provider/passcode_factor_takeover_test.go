@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"os"
 	"testing"
 	"time"
 
@@ -30,9 +29,7 @@ func pendingRequest(k passcodeKindCase) client.EnrollRequest {
 // passcode); removing or adding the attribute afterwards plans an update that sends nothing.
 func TestAccPasscodeFactor_pendingEnrollmentIsNotTakenOver(t *testing.T) {
 	forEachPasscodeKind(t, func(t *testing.T, k passcodeKindCase) {
-		env := newTestEnv(t)
-		env.requireEmulator(t, "the outbox")
-		userID := env.newUser(t)
+		env, userID := newEmulatorUser(t, "the outbox")
 		otherID := enrollDirect(t, env, userID, pendingRequest(k))
 		otherCode := env.otp(t, userID, otherID)
 		takeOver := k.config(env, userID, "  take_over_pending_enrollment = true")
@@ -96,9 +93,7 @@ func TestAccPasscodeFactor_pendingEnrollmentIsNotTakenOver(t *testing.T) {
 // that the check could not run and names the User Administrator role. Run through the CLI,
 // which prints warnings.
 func TestAccPasscodeFactor_pendingCheckWithoutRoleWarns(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
+	requireTFAcc(t)
 	t.Parallel()
 	env := newEnvWithMFAOnlyClient(t)
 	userID := env.newUser(t)
@@ -134,9 +129,7 @@ func TestAccPasscodeFactor_pendingCheckWithoutRoleWarns(t *testing.T) {
 // that would give one factor two resources).
 func TestAccPasscodeFactor_twoResourcesOneDeviceInOneApply(t *testing.T) {
 	forEachPasscodeKind(t, func(t *testing.T, k passcodeKindCase) {
-		env := newTestEnv(t)
-		env.requireEmulator(t, "adding latency and counting passcodes")
-		userID := env.newUser(t)
+		env, userID := newEmulatorUser(t, "adding latency and counting passcodes")
 		// Latency before each request's work widens the window in which both creates have read
 		// the devices and neither has enrolled.
 		env.Emulator.SetFaults(emulator.Faults{Latency: 300 * time.Millisecond})

@@ -92,9 +92,7 @@ func TestAccPasscodeFactor_resendThenActivate(t *testing.T) {
 func TestAccPasscodeFactor_expiredRequestStateRestartsEnrollment(t *testing.T) {
 	forEachPasscodeKind(t, func(t *testing.T, k passcodeKindCase) {
 		clock := &acctestClock{}
-		env := newTestEnv(t, withClock(clock))
-		env.requireEmulator(t, "moving the emulator's clock")
-		userID := env.newUser(t)
+		env, userID := newEmulatorUser(t, "moving the emulator's clock", withClock(clock))
 		addr := k.addr()
 		var factorID string
 		activate := k.config(env, userID, "  otp_resend_version = 1\n"+otpV1)
@@ -228,9 +226,7 @@ func TestAccPasscodeFactor_enrolledBetweenPlanAndApply(t *testing.T) {
 // refresh sees it ENROLLED.
 func TestAccPasscodeFactor_restartedElsewhereIsNotTakenBack(t *testing.T) {
 	forEachPasscodeKind(t, func(t *testing.T, k passcodeKindCase) {
-		env := newTestEnv(t)
-		env.requireEmulator(t, "the outbox")
-		userID := env.newUser(t)
+		env, userID := newEmulatorUser(t, "the outbox")
 		var factorID, codeA string
 		addrA, addrB := k.typeName+".a", k.typeName+".b"
 		// b == "" leaves b out of the configuration; " " is b without extras.

@@ -44,8 +44,7 @@ func checkServerPreferred(env *testEnv, userID string, factorID *string, method 
 
 func TestAccPreferredFactor_setDriftImportDestroy(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	userID := env.newUser(t)
+	env, userID := newEnvAndUser(t)
 	var smsID, emailID string
 
 	accTest(t, nil,
@@ -98,8 +97,7 @@ func TestAccPreferredFactor_setDriftImportDestroy(t *testing.T) {
 
 func TestAccPreferredFactor_refusesWhatCannotBePreferred(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	userID := env.newUser(t)
+	env, userID := newEnvAndUser(t)
 
 	pending := env.providerConfig() + fmt.Sprintf(`
 resource "idcsmfa_email_factor" "email" {

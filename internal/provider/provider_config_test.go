@@ -262,3 +262,34 @@ func TestProvider_credentialsFromBothPlaces(t *testing.T) {
 		})
 	}
 }
+
+// resolveCase is one case of resolveProviderConfig: a provider block and its environment, and
+// the settings they resolve to or the error they report.
+type resolveCase struct {
+	name    string
+	cfg     providerModel
+	env     map[string]string
+	want    providerSettings
+	wantErr string
+}
+
+// run resolves the case and fails the test unless it reports an error containing wantErr
+// (when set) or resolves to want without an error. It returns the diagnostics, for the
+// checks a test adds.
+func (tc resolveCase) run(t *testing.T) diag.Diagnostics {
+	t.Helper()
+	got, diags := resolveProviderConfig(tc.cfg, func(k string) string { return tc.env[k] })
+	if tc.wantErr != "" {
+		if !diags.HasError() || !strings.Contains(fmt.Sprint(diags), tc.wantErr) {
+			t.Fatalf("want an error containing %q, got %v", tc.wantErr, diags)
+		}
+		return diags
+	}
+	if diags.HasError() {
+		t.Fatalf("unexpected error: %v", diags)
+	}
+	if got != tc.want {
+		t.Fatalf("got %+v, want %+v", got, tc.want)
+	}
+	return diags
+}

@@ -61,9 +61,7 @@ func TestProvider_resolveRateLimits(t *testing.T) {
 // The schema refuses a domain type or a capacity it does not know, at plan time, naming the
 // attribute.
 func TestAccProvider_rateLimitSettingsValidated(t *testing.T) {
-	env := newTestEnv(t)
-	env.requireEmulator(t, "the cases use the emulator's address")
-	userID := env.newUser(t)
+	env, userID := newEmulatorUser(t, "the cases use the emulator's address")
 	for _, tc := range []struct{ settings, want string }{
 		{`domain_type = "gold"`, `"gold" is not a domain type: use one of free,`},
 		{`api_capacity = 0`, `api_capacity value must be between 1 and 100`},
@@ -81,9 +79,7 @@ func TestAccProvider_rateLimitSettingsValidated(t *testing.T) {
 // summary that names the cause and the host (not the step that met it), instead of about 40
 // seconds of retries titled after an internal step.
 func TestAccProvider_unreachableHostFailsFast(t *testing.T) {
-	env := newTestEnv(t)
-	env.requireEmulator(t, "a user id for the configuration")
-	userID := env.newUser(t)
+	env, userID := newEmulatorUser(t, "a user id for the configuration")
 	refused := httptest.NewServer(http.NotFoundHandler())
 	refused.Close()
 	for _, tc := range []struct{ host, named string }{

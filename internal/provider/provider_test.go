@@ -62,14 +62,7 @@ func TestProvider_schemasAreValid(t *testing.T) {
 func TestProvider_resolveConfig(t *testing.T) {
 	str := types.StringValue
 	null := types.StringNull()
-	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
-	cases := []struct {
-		name    string
-		cfg     providerModel
-		env     map[string]string
-		want    providerSettings
-		wantErr string
-	}{
+	cases := []resolveCase{
 		{
 			name: "config only",
 			cfg:  providerModel{Host: str("https://idcs.example.com"), ClientID: str("id"), ClientSecret: str("s"), AccessToken: null},
@@ -120,21 +113,7 @@ func TestProvider_resolveConfig(t *testing.T) {
 		},
 	}
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			got, diags := resolveProviderConfig(tc.cfg, env(tc.env))
-			if tc.wantErr != "" {
-				if !diags.HasError() || !strings.Contains(fmt.Sprint(diags), tc.wantErr) {
-					t.Fatalf("want an error containing %q, got %v", tc.wantErr, diags)
-				}
-				return
-			}
-			if diags.HasError() {
-				t.Fatalf("unexpected error: %v", diags)
-			}
-			if got != tc.want {
-				t.Fatalf("got %+v, want %+v", got, tc.want)
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { tc.run(t) })
 	}
 }
 
@@ -271,9 +250,7 @@ func TestAccProvider_badInput(t *testing.T) {
 
 func TestAccProvider_wrongSecretSaysTokenRefusedAndRole(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	env.requireEmulator(t, "a known-wrong secret for the emulator's client")
-	userID := env.newUser(t)
+	env, userID := newEmulatorUser(t, "a known-wrong secret for the emulator's client")
 	block := providerBlock(env.Host, env.ClientID, "not-the-secret", "")
 	accTest(t, nil,
 		tfresource.TestStep{
@@ -291,9 +268,7 @@ func TestAccProvider_wrongSecretSaysTokenRefusedAndRole(t *testing.T) {
 
 func TestAccProvider_roleWithoutMFAClient(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	env.requireEmulator(t, "the emulator's Authenticator Client application")
-	userID := env.newUser(t)
+	env, userID := newEmulatorUser(t, "the emulator's Authenticator Client application")
 	block := providerBlock(env.Host, emulator.DefaultAuthenticatorClientID, emulator.DefaultAuthenticatorClientSecret, "")
 	accTest(t, nil, tfresource.TestStep{
 		Config:      testAccProviderOnlyConfig(block, userID),
@@ -302,9 +277,7 @@ func TestAccProvider_roleWithoutMFAClient(t *testing.T) {
 }
 
 func TestAccProvider_environmentFallbacks(t *testing.T) {
-	env := newTestEnv(t)
-	env.requireEmulator(t, "the emulator's credentials")
-	userID := env.newUser(t)
+	env, userID := newEmulatorUser(t, "the emulator's credentials")
 	t.Setenv(envHost, env.Host)
 	t.Setenv(envClientID, env.ClientID)
 	t.Setenv(envClientSecret, env.ClientSecret)
@@ -317,9 +290,7 @@ func TestAccProvider_environmentFallbacks(t *testing.T) {
 
 func TestAccProvider_accessToken(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	env.requireEmulator(t, "a token from the emulator")
-	userID := env.newUser(t)
+	env, userID := newEmulatorUser(t, "a token from the emulator")
 	token := fetchEmulatorToken(t, env)
 	block := providerBlock(env.Host, "", "", token)
 	accTest(t, env.checkDestroy("idcsmfa_email_factor"), tfresource.TestStep{

@@ -135,9 +135,7 @@ func checkStateHoldsServer(t *testing.T, when string, cli *cliRun, env *testEnv,
 // terraform working directory.
 func newInterruptRun(t *testing.T) (*cliRun, *testEnv, []string) {
 	t.Helper()
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
+	requireTFAcc(t)
 	env := newTestEnv(t)
 	env.requireEmulator(t, "answer latency and the emulator's records")
 	ids := newBulkUsers(t, env, interruptShape.users)

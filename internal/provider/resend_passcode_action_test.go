@@ -18,9 +18,7 @@ import (
 func TestAccResendPasscodeAction_emailThenActivation(t *testing.T) {
 	skipOnOpenTofu(t, "actions")
 	t.Parallel()
-	env := newTestEnv(t)
-	env.requireEmulator(t, "reads passcodes from the outbox")
-	userID := env.newUser(t)
+	env, userID := newEmulatorUser(t, "reads passcodes from the outbox")
 	var factorID, otp string
 	action := fmt.Sprintf(`
 action "idcsmfa_resend_passcode" "again" {
@@ -100,9 +98,7 @@ action "idcsmfa_resend_passcode" "again" {
 func TestAccResendPasscodeAction_smsOutOfBand(t *testing.T) {
 	skipOnOpenTofu(t, "actions")
 	t.Parallel()
-	env := newTestEnv(t)
-	env.requireEmulator(t, "reads passcodes from the outbox")
-	userID := env.newUser(t)
+	env, userID := newEmulatorUser(t, "reads passcodes from the outbox")
 	factorID := enrollDirect(t, env, userID, smsReq("7700900123", false))
 	otp := env.otp(t, userID, factorID)
 	action := func(number string) string {

@@ -70,8 +70,7 @@ func expectIdentities() []statecheck.StateCheck {
 // factor) and import by identity of every managed resource, next to import by string id.
 func TestAccResourceIdentity_everyResource(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	userID := env.newUser(t)
+	env, userID := newEnvAndUser(t)
 	cfg := identityConfig(env, userID)
 	vars := totpVars(testTOTPSecret, 1)
 	steps := []resource.TestStep{{
@@ -113,9 +112,7 @@ func TestAccResourceIdentity_everyResource(t *testing.T) {
 // Identity After Read").
 func TestAccResourceIdentity_stateWithoutIdentity(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	env.requireEmulator(t, "deleting a factor outside Terraform")
-	userID := env.newUser(t)
+	env, userID := newEmulatorUser(t, "deleting a factor outside Terraform")
 	cfg := identityConfig(env, userID)
 	vars := totpVars(testTOTPSecret, 1)
 	var emailID, smsID string
@@ -167,20 +164,23 @@ var withoutIdentityFactories = map[string]func() (tfprotov6.ProviderServer, erro
 
 type withoutIdentity struct{ tfprotov6.ProviderServer }
 
-func (w withoutIdentity) GetProviderSchema(ctx context.Context, req *tfprotov6.GetProviderSchemaRequest) (*tfprotov6.GetProviderSchemaResponse, error) {
-	resp, err := w.ProviderServer.GetProviderSchema(ctx, req)
-	if resp != nil {
-		resp.ListResourceSchemas = nil
+// clearing passes a provider server's answer on with clear applied to it, when there is one:
+// how withoutIdentity takes out of each answer what a provider without identity did not send.
+func clearing[R any](clear func(*R)) func(*R, error) (*R, error) {
+	return func(resp *R, err error) (*R, error) {
+		if resp != nil {
+			clear(resp)
+		}
+		return resp, err
 	}
-	return resp, err
+}
+
+func (w withoutIdentity) GetProviderSchema(ctx context.Context, req *tfprotov6.GetProviderSchemaRequest) (*tfprotov6.GetProviderSchemaResponse, error) {
+	return clearing(func(r *tfprotov6.GetProviderSchemaResponse) { r.ListResourceSchemas = nil })(w.ProviderServer.GetProviderSchema(ctx, req))
 }
 
 func (w withoutIdentity) GetMetadata(ctx context.Context, req *tfprotov6.GetMetadataRequest) (*tfprotov6.GetMetadataResponse, error) {
-	resp, err := w.ProviderServer.GetMetadata(ctx, req)
-	if resp != nil {
-		resp.ListResources = nil
-	}
-	return resp, err
+	return clearing(func(r *tfprotov6.GetMetadataResponse) { r.ListResources = nil })(w.ProviderServer.GetMetadata(ctx, req))
 }
 
 func (w withoutIdentity) GetResourceIdentitySchemas(context.Context, *tfprotov6.GetResourceIdentitySchemasRequest) (*tfprotov6.GetResourceIdentitySchemasResponse, error) {
@@ -188,27 +188,15 @@ func (w withoutIdentity) GetResourceIdentitySchemas(context.Context, *tfprotov6.
 }
 
 func (w withoutIdentity) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
-	resp, err := w.ProviderServer.ReadResource(ctx, req)
-	if resp != nil {
-		resp.NewIdentity = nil
-	}
-	return resp, err
+	return clearing(func(r *tfprotov6.ReadResourceResponse) { r.NewIdentity = nil })(w.ProviderServer.ReadResource(ctx, req))
 }
 
 func (w withoutIdentity) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
-	resp, err := w.ProviderServer.PlanResourceChange(ctx, req)
-	if resp != nil {
-		resp.PlannedIdentity = nil
-	}
-	return resp, err
+	return clearing(func(r *tfprotov6.PlanResourceChangeResponse) { r.PlannedIdentity = nil })(w.ProviderServer.PlanResourceChange(ctx, req))
 }
 
 func (w withoutIdentity) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
-	resp, err := w.ProviderServer.ApplyResourceChange(ctx, req)
-	if resp != nil {
-		resp.NewIdentity = nil
-	}
-	return resp, err
+	return clearing(func(r *tfprotov6.ApplyResourceChangeResponse) { r.NewIdentity = nil })(w.ProviderServer.ApplyResourceChange(ctx, req))
 }
 
 // TestAccResourceIdentity_upperCaseGUID: an import block whose identity holds a GUID in upper
@@ -217,9 +205,7 @@ func (w withoutIdentity) ApplyResourceChange(ctx context.Context, req *tfprotov6
 // item 5); for the factor resources and the preferred factor alike.
 func TestAccResourceIdentity_upperCaseGUID(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	env.requireEmulator(t, "enrolling a factor outside Terraform")
-	userID := env.newUser(t)
+	env, userID := newEmulatorUser(t, "enrolling a factor outside Terraform")
 	factorID := enrollDirect(t, env, userID, emailSkip())
 	upper := strings.ToUpper(userID)
 	importBlock := func(to, identity string) string {

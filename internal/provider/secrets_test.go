@@ -120,6 +120,20 @@ func (r *cliRun) run(extraEnv []string, args ...string) (int, string) {
 	return code, out.String()
 }
 
+// destroyThenTrace destroys what the run applied and returns everything terraform printed over
+// all its commands, failing the test unless that holds TRACE lines that mention mention (the
+// provider's, or the calls the test is about): without them TF_LOG did not take effect and
+// no check on the output would mean anything.
+func (r *cliRun) destroyThenTrace(extraEnv []string, mention string) string {
+	r.t.Helper()
+	r.mustRun(0, extraEnv, "destroy", "-auto-approve", "-input=false", "-no-color")
+	log := r.output.String()
+	if !strings.Contains(log, "[TRACE]") || !strings.Contains(log, mention) {
+		r.t.Fatalf("the captured output has no TRACE lines that mention %s: TF_LOG did not take effect", mention)
+	}
+	return log
+}
+
 // mustRun fails the test unless terraform exits with want.
 func (r *cliRun) mustRun(want int, extraEnv []string, args ...string) string {
 	r.t.Helper()
@@ -153,20 +167,11 @@ func newWireSecrets() *wireSecrets {
 func (w *wireSecrets) wrap(next http.Handler) http.Handler { return teeBodies(next, w.collect) }
 
 func (w *wireSecrets) collect(body []byte) {
-	var doc map[string]any
-	if json.Unmarshal(body, &doc) != nil {
-		return
-	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	for key, set := range map[string]map[string]bool{"access_token": w.accessTokens, "requestState": w.requestStates, "otpCode": w.passcodes} {
-		if s, ok := doc[key].(string); ok && s != "" {
-			set[s] = true
-		}
-	}
-	// The self-service requestId (beside a deviceId) plays the requestState's part.
-	if s, ok := doc["requestId"].(string); ok && s != "" && doc["deviceId"] != nil {
-		w.requestStates[s] = true
+	sets := map[string]map[string]bool{"access_token": w.accessTokens, "requestState": w.requestStates, "otpCode": w.passcodes}
+	for _, s := range bodySecrets(body) {
+		sets[s.field][s.value] = true
 	}
 }
 
@@ -275,9 +280,7 @@ resource "idcsmfa_totp_factor" "app" {
 // new SMS passcode, submits a wrong one and then the right ones, plans and destroys, all with
 // TF_LOG=TRACE, and then searches everything terraform printed and the state file.
 func TestAccSecrets_traceLogAndStateHoldNoSecret(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
+	requireTFAcc(t)
 	t.Parallel()
 	clientID, clientSecret := "idcsmfa-trace-test", "trace-secret-"+randomSuffix(t)+randomSuffix(t)+randomSuffix(t)
 	env := newTestEnv(t, func(c *emulator.Config) {
@@ -353,39 +356,38 @@ func TestAccSecrets_traceLogAndStateHoldNoSecret(t *testing.T) {
 	}
 
 	// The state after enrollment: no passcode anywhere, no requestState left in private state.
-	st.assertNoSecretInAttributes(t, states, passcodes)
-	if st.privateContainsAny(states) {
-		t.Errorf("a requestState is still in private state after enrollment:\n%s", st.privateDump())
-	}
-	for _, code := range passcodes {
-		if containsPasscode(st.privateDecoded, code) || containsPasscode(st.raw, code) {
-			t.Errorf("a passcode is in the state file")
-		}
-	}
+	st.assertEnrolledHoldsNoSecret(t, "requestState", states, passcodes)
 
-	cli.mustRun(0, good, "destroy", "-auto-approve", "-input=false", "-no-color")
-
-	// Everything terraform printed, over all the commands.
-	log := cli.output.String()
-	if !strings.Contains(log, "[TRACE]") || !strings.Contains(log, "terraform-provider-idcsmfa") {
-		t.Fatalf("the captured output has no TRACE lines from the provider: TF_LOG did not take effect")
-	}
+	log := cli.destroyThenTrace(good, "terraform-provider-idcsmfa")
 	t.Logf("scanned %d bytes of TRACE output for %d access tokens, %d requestStates, %d passcodes and the client secret",
 		len(log), len(tokens), len(states), len(passcodes))
-	leaks := func(what string, values []string, contains func(string, string) bool) {
+	assertTraceHoldsNoSecret(t, log, map[string][]string{
+		"client secret": {clientSecret, base64.StdEncoding.EncodeToString([]byte(clientID + ":" + clientSecret))},
+		"access token":  tokens,
+		"requestState":  states,
+		"TOTP secret":   {totpSecret, client.NormalizeTOTPSecret(totpSecret)},
+	}, passcodes)
+	if strings.Contains(st.raw, client.NormalizeTOTPSecret(totpSecret)) || strings.Contains(st.privateDecoded, client.NormalizeTOTPSecret(totpSecret)) {
+		t.Errorf("the TOTP secret is in the state file")
+	}
+}
+
+// assertTraceHoldsNoSecret marks the test failed for each value of secrets (by what they are)
+// that the TRACE output log contains, for each passcode it contains as a whole number, and for
+// an unredacted bearer token.
+func assertTraceHoldsNoSecret(t *testing.T, log string, secrets map[string][]string, passcodes []string) {
+	t.Helper()
+	for what, values := range secrets {
 		for _, v := range values {
-			if contains(log, v) {
+			if strings.Contains(log, v) {
 				t.Errorf("the TRACE output contains a %s (%d characters)", what, len(v))
 			}
 		}
 	}
-	leaks("client secret", []string{clientSecret, base64.StdEncoding.EncodeToString([]byte(clientID + ":" + clientSecret))}, strings.Contains)
-	leaks("access token", tokens, strings.Contains)
-	leaks("requestState", states, strings.Contains)
-	leaks("passcode", passcodes, containsPasscode)
-	leaks("TOTP secret", []string{totpSecret, client.NormalizeTOTPSecret(totpSecret)}, strings.Contains)
-	if strings.Contains(st.raw, client.NormalizeTOTPSecret(totpSecret)) || strings.Contains(st.privateDecoded, client.NormalizeTOTPSecret(totpSecret)) {
-		t.Errorf("the TOTP secret is in the state file")
+	for _, code := range passcodes {
+		if containsPasscode(log, code) {
+			t.Errorf("the TRACE output contains a passcode (%d characters)", len(code))
+		}
 	}
 	if m := bearerValue.FindString(log); m != "" {
 		t.Errorf("the TRACE output contains an unredacted bearer token (%d characters)", len(m))
@@ -492,6 +494,22 @@ func (s *stateFile) privateDump() string {
 	return regexp.MustCompile(`([A-Za-z0-9+/=_\-.]{12})[A-Za-z0-9+/=_\-.]{8,}`).ReplaceAllString(s.privateDecoded, "$1…")
 }
 
+// assertEnrolledHoldsNoSecret checks the state after enrollment: no attribute holds a request
+// reference (what names them: requestState, requestId) or a passcode, none of the references
+// is left in private state, and no passcode is anywhere in the state file.
+func (s *stateFile) assertEnrolledHoldsNoSecret(t *testing.T, what string, requests, passcodes []string) {
+	t.Helper()
+	s.assertNoSecretInAttributes(t, requests, passcodes)
+	if s.privateContainsAny(requests) {
+		t.Errorf("a %s is still in private state after enrollment:\n%s", what, s.privateDump())
+	}
+	for _, code := range passcodes {
+		if containsPasscode(s.privateDecoded, code) || containsPasscode(s.raw, code) {
+			t.Errorf("a passcode is in the state file")
+		}
+	}
+}
+
 // assertNoSecretInAttributes checks every attribute value of every instance.
 func (s *stateFile) assertNoSecretInAttributes(t *testing.T, requestStates, passcodes []string) {
 	t.Helper()
@@ -527,9 +545,7 @@ const selfServiceSecretsConfig = secretsProviderBlock + secretsPasscodeFactors
 // in the state once enrolled, may hold the password, the client secret, a user token, a
 // requestId or a passcode.
 func TestAccSecrets_selfServiceTraceLogAndState(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
+	requireTFAcc(t)
 	t.Parallel()
 	clientSecret := "me-secret-" + randomSuffix(t) + randomSuffix(t) + randomSuffix(t)
 	password := "Pw-" + randomSuffix(t) + randomSuffix(t) + randomSuffix(t)
@@ -586,35 +602,8 @@ func TestAccSecrets_selfServiceTraceLogAndState(t *testing.T) {
 	if len(tokens) == 0 || len(ids) < 2 || len(passcodes) < 4 {
 		t.Fatalf("recorded %d tokens, %d requestIds, %d passcodes: too few for the checks to mean anything", len(tokens), len(ids), len(passcodes))
 	}
-	st.assertNoSecretInAttributes(t, ids, passcodes)
-	if st.privateContainsAny(ids) {
-		t.Errorf("a requestId is still in private state after enrollment:\n%s", st.privateDump())
-	}
-	for _, code := range passcodes {
-		if containsPasscode(st.privateDecoded, code) || containsPasscode(st.raw, code) {
-			t.Errorf("a passcode is in the state file")
-		}
-	}
-	cli.mustRun(0, good, "destroy", "-auto-approve", "-input=false", "-no-color")
-
-	log := cli.output.String()
-	if !strings.Contains(log, "[TRACE]") || !strings.Contains(log, "/admin/v1/MyAuthenticationFactorValidator") {
-		t.Fatalf("the captured output has no TRACE lines of the self-service calls")
-	}
-	for what, values := range map[string][]string{"password": {password, url.QueryEscape(password)}, "client secret": {clientSecret},
-		"access token": tokens, "requestId": ids} {
-		for _, v := range values {
-			if strings.Contains(log, v) {
-				t.Errorf("the TRACE output contains a %s (%d characters)", what, len(v))
-			}
-		}
-	}
-	for _, code := range passcodes {
-		if containsPasscode(log, code) {
-			t.Errorf("the TRACE output contains a passcode")
-		}
-	}
-	if m := bearerValue.FindString(log); m != "" {
-		t.Errorf("the TRACE output contains an unredacted bearer token (%d characters)", len(m))
-	}
+	st.assertEnrolledHoldsNoSecret(t, "requestId", ids, passcodes)
+	log := cli.destroyThenTrace(good, "/admin/v1/MyAuthenticationFactorValidator")
+	assertTraceHoldsNoSecret(t, log, map[string][]string{"password": {password, url.QueryEscape(password)}, "client secret": {clientSecret},
+		"access token": tokens, "requestId": ids}, passcodes)
 }

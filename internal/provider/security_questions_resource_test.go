@@ -125,9 +125,7 @@ var (
 // and removed outside Terraform), and destroy.
 func TestAccSecurityQuestions_lifecycle(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t, withSettingsReader)
-	env.requireEmulator(t, "the Security Administrator role and out-of-band changes")
-	userID := env.newUser(t)
+	env, userID := newEmulatorUser(t, "the Security Administrator role and out-of-band changes", withSettingsReader)
 	p := env.providerConfig()
 	verify := func(answers map[string]string) string {
 		var b strings.Builder
@@ -253,9 +251,7 @@ resource "echo" "v" {}
 // rotate, drift, destroy.
 func TestAccSecurityQuestions_importAndSelfService(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	env.requireEmulator(t, "a user with a password")
-	userID := env.newUser(t)
+	env, userID := newEmulatorUser(t, "a user with a password")
 	set := []client.SecurityAnswer{{ID: "FirstCar", Answer: "ford pinto", HintText: "a colour"}, {ID: "FirstPet", Answer: "rex the dog"}, {ID: "DreamJob", Answer: "astronaut"}}
 	if err := env.Client.EnrollSecurityQuestions(context.Background(), userID, set); err != nil {
 		t.Fatal(err)
@@ -462,8 +458,7 @@ func TestAccSecurityQuestions_withoutUserReadRole(t *testing.T) {
 // too, with no change planned (Terraform 1.12+).
 func TestAccSecurityQuestions_importByIdentity(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	userID := env.newUser(t)
+	env, userID := newEnvAndUser(t)
 	set := []client.SecurityAnswer{{ID: "FirstCar", Answer: "ford pinto"}, {ID: "FirstPet", Answer: "rex the dog"}, {ID: "DreamJob", Answer: "astronaut"}}
 	if err := env.Client.EnrollSecurityQuestions(context.Background(), userID, set); err != nil {
 		t.Fatal(err)
@@ -497,9 +492,7 @@ func TestAccSecurityQuestions_importByIdentity(t *testing.T) {
 // the old ones: AUTH-1026, counted towards the lockout).
 func TestAccSecurityQuestions_verifiedInSameConfig(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t, withSettingsReader)
-	env.requireEmulator(t, "the emulator's request counts and loginAttempts")
-	userID := env.newUser(t)
+	env, userID := newEmulatorUser(t, "the emulator's request counts and loginAttempts", withSettingsReader)
 	p := env.providerConfig()
 	verify := fmt.Sprintf(`
 variable "answers" {

@@ -14,14 +14,7 @@ import (
 func TestSelfServiceAPI_resolveSelfServiceConfig(t *testing.T) {
 	str := types.StringValue
 	host := str("https://idcs.example.com")
-	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
-	cases := []struct {
-		name    string
-		cfg     providerModel
-		env     map[string]string
-		want    providerSettings
-		wantErr string
-	}{
+	cases := []resolveCase{
 		{
 			name: "username and password imply self-service",
 			cfg:  providerModel{Host: host, ClientID: str("me-app"), ClientSecret: str("s"), Username: str("jbloggs"), Password: str("pw")},
@@ -82,21 +75,9 @@ func TestSelfServiceAPI_resolveSelfServiceConfig(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got, diags := resolveProviderConfig(tc.cfg, env(tc.env))
-			if tc.wantErr != "" {
-				if !diags.HasError() || !strings.Contains(fmt.Sprint(diags), tc.wantErr) {
-					t.Fatalf("want an error containing %q, got %v", tc.wantErr, diags)
-				}
-				if strings.Contains(fmt.Sprint(diags), "pw") {
-					t.Errorf("a diagnostic shows the password: %v", diags)
-				}
-				return
-			}
-			if diags.HasError() {
-				t.Fatalf("unexpected error: %v", diags)
-			}
-			if got != tc.want {
-				t.Fatalf("got %+v, want %+v", got, tc.want)
+			diags := tc.run(t)
+			if tc.wantErr != "" && strings.Contains(fmt.Sprint(diags), "pw") {
+				t.Errorf("a diagnostic shows the password: %v", diags)
 			}
 		})
 	}

@@ -150,9 +150,7 @@ list "idcsmfa_email_factor" "mine" {
 // TestAccSelfService_queryThroughCLI: `terraform query` in self-service mode with the user's
 // credentials in the environment prints the user's factor and no hint to set self_service.
 func TestAccSelfService_queryThroughCLI(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
+	requireTFAcc(t)
 	if usingOpenTofu() {
 		t.Skip("OpenTofu has no list resources (terraform query)")
 	}
@@ -182,9 +180,7 @@ func TestAccSelfService_queryThroughCLI(t *testing.T) {
 // naming the password grant and what to check, not a long error about client tokens and
 // roles once per resource (issue 25, item 4d); the refused password is sent once.
 func TestAccSelfService_wrongPasswordOneError(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
+	requireTFAcc(t)
 	t.Parallel()
 	u := newSelfServiceUser(t, nil)
 	cli := newCLIRun(t, "IDCS_CLIENT_ID="+emulator.DefaultSelfServiceClientID,

@@ -14,13 +14,9 @@ import (
 // masked number in a block that would enroll a factor fails the plan with one error that
 // says what the mask means and what to write in.
 func TestAccSMSFactor_generatedConfig(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
+	requireTFAcc(t)
 	t.Parallel()
-	env := newTestEnv(t)
-	env.requireEmulator(t, "enrolling a factor outside Terraform")
-	userID := env.newUser(t)
+	env, userID := newEmulatorUser(t, "enrolling a factor outside Terraform")
 	factorID := enrollDirect(t, env, userID, smsReq("7700900654", true))
 	cli := newCLIRun(t)
 	importBlock := "\nimport {\n  to = idcsmfa_sms_factor.imported\n  id = \"" + userID + "/" + factorID + "\"\n}\n"

@@ -15,9 +15,7 @@ import (
 // fail at plan time with the error a create gets for a masked number, and nothing is sent.
 func TestAccSMSFactor_maskedNumberIsNeverSent(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	env.requireEmulator(t, "counts the passcodes sent")
-	userID := env.newUser(t)
+	env, userID := newEmulatorUser(t, "counts the passcodes sent")
 	factorID := enrollDirect(t, env, userID, smsReq("7700900456", false))
 	masked := func(extra string) string { return testAccSMSFactorConfig(env, userID, "", "+44XXXXXXX456", extra) }
 	want := diagRE("A masked number cannot enroll a factor", `mobile_number is "+44XXXXXXX456"`,

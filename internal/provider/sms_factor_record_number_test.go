@@ -14,8 +14,7 @@ import (
 // sends nothing, and the next plan is empty; a number the mask rules out still replaces.
 func TestAccSMSFactor_importedThenRealNumberRecorded(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	userID := env.newUser(t)
+	env, userID := newEnvAndUser(t)
 	factorID := enrollDirect(t, env, userID, smsReq("7700900789", true))
 	config := func(country, number string) string { return testAccSMSFactorConfig(env, userID, country, number, "") }
 	resource.Test(t, resource.TestCase{

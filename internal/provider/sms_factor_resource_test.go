@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -75,8 +74,7 @@ func TestAccSMSFactor_badPhoneNumber(t *testing.T) {
 // a number the masked one cannot be plans a replacement.
 func TestAccSMSFactor_importOtherNumberPlansReplace(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	userID := env.newUser(t)
+	env, userID := newEnvAndUser(t)
 
 	accTest(t, env.checkDestroy("idcsmfa_sms_factor"),
 		resource.TestStep{Config: testAccSMSFactorConfig(env, userID, "+44", "7700900321", "  skip_verification = true")},
@@ -114,9 +112,7 @@ func stepKeepsEnrolledSMS(cfg, factorID, display, number string) resource.TestSt
 
 func TestAccSMSFactor_importThenApplyKeepsFactor(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	env.requireEmulator(t, "enrolling a factor outside Terraform")
-	userID := env.newUser(t)
+	env, userID := newEmulatorUser(t, "enrolling a factor outside Terraform")
 	factorID := enrollDirect(t, env, userID, smsReq("7700900654", true))
 	cfg := testAccSMSFactorConfig(env, userID, "+44", "7700900654", "") +
 		fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", smsAddr, userID+"/"+factorID)
@@ -129,8 +125,7 @@ func TestAccSMSFactor_importThenApplyKeepsFactor(t *testing.T) {
 
 func TestAccSMSFactor_phoneChangeIsReplace(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	userID := env.newUser(t)
+	env, userID := newEnvAndUser(t)
 	var first string
 	accTest(t, env.checkDestroy("idcsmfa_sms_factor"),
 		resource.TestStep{
@@ -159,13 +154,9 @@ func TestAccSMSFactor_phoneChangeIsReplace(t *testing.T) {
 // otp_code_wo_version stays as in the state plans no change, and the plan says that the
 // passcode is not submitted; the factor stays pending on the server.
 func TestAccSMSFactor_planWarnsPasscodeNotSubmitted(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
+	requireTFAcc(t)
 	t.Parallel()
-	env := newTestEnv(t)
-	env.requireEmulator(t, "reading the passcode from the outbox")
-	userID := env.newUser(t)
+	env, userID := newEmulatorUser(t, "reading the passcode from the outbox")
 	cli := newCLIRun(t)
 	// otp_code_wo needs otp_code_wo_version, so the version is set from the start: the factor
 	// is enrolled with version 1 and no passcode, and stays pending.

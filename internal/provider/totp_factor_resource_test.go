@@ -94,8 +94,7 @@ func checkServerDisplayName(env *testEnv, userID string, factorID *string, want 
 
 func TestAccTOTPFactor_knownSecretRenameDriftReplace(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	userID := env.newUser(t)
+	env, userID := newEnvAndUser(t)
 	var factorID, firstID string
 	secret := testTOTPSecret
 	// renamed plans display_name "CI runner 2" as an update in place, then checks.
@@ -195,8 +194,7 @@ func countEmulatorFactorsOrList(env *testEnv, userID string, want int) resource.
 // configuration that leaves the secret out, and refuses to import an SMS factor as TOTP.
 func TestAccTOTPFactor_importPlansNoChange(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	userID := env.newUser(t)
+	env, userID := newEnvAndUser(t)
 	ctx := context.Background()
 	code, err := client.TOTPCode(testTOTPSecret, time.Now(), client.TOTPParams{})
 	if err != nil {
@@ -329,9 +327,7 @@ func TestAccTOTPFactor_domainSettings(t *testing.T) {
 // one new factor: one factor in state and on the server, and it verifies.
 func TestAccTOTPFactor_lostEnrollmentAnswer(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	env.requireEmulator(t, "dropping answers")
-	userID := env.newUser(t)
+	env, userID := newEmulatorUser(t, "dropping answers")
 	// The user's own authenticator app, enrolled before: it must not be mistaken for the new one.
 	secret, err := client.OfflineTOTPEnrollRequest(testTOTPSecretOther, "")
 	if err != nil {
@@ -366,9 +362,7 @@ func TestAccTOTPFactor_lostEnrollmentAnswer(t *testing.T) {
 // configuration plans nothing and reads the settings no more.
 func TestAccTOTPFactor_takesDomainSettings(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t, strictDomain, withSettingsReader)
-	env.requireEmulator(t, "a domain with other TOTP settings")
-	userID := env.newUser(t)
+	env, userID := newEmulatorUser(t, "a domain with other TOTP settings", strictDomain, withSettingsReader)
 	var factorID string
 	reads := 0
 	readsNow := func() int { return env.Emulator.Stats().Requests[keyReadSettings] }

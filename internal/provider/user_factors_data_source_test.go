@@ -41,18 +41,7 @@ func factorValue(id, displayName string, methods ...string) knownvalue.Check {
 
 func TestAccUserFactors_zeroOneSeveral(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t, func(c *emulator.Config) {
-		c.Users = []emulator.User{
-			{UserName: "uf-none", Email: "uf-none@example.com"},
-			{UserName: "uf-one", Email: "uf-one@example.com"},
-			{UserName: "uf-many", Email: "uf-many@example.com"},
-		}
-	})
-	env.requireEmulator(t, "users with known names and factors")
-	ids := map[string]string{}
-	for _, u := range env.Emulator.Users() {
-		ids[u.UserName] = u.ID
-	}
+	env, ids := newEmulatorWithUsers(t, "users with known names and factors", "uf-none", "uf-one", "uf-many")
 	none, one, many := ids["uf-none"], ids["uf-one"], ids["uf-many"]
 
 	oneEmail := enrollDirect(t, env, one, emailSkip())

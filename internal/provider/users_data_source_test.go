@@ -34,19 +34,7 @@ func userValue(id, name, mfaStatus string, preferred knownvalue.Check, enrolled 
 
 func TestAccUsers_filterAndMFAStatus(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t, func(c *emulator.Config) {
-		c.Users = []emulator.User{
-			{UserName: "ci-gamma", Email: "ci-gamma@example.com"},
-			{UserName: "ci-alpha", Email: "ci-alpha@example.com"},
-			{UserName: "dev-delta", Email: "dev-delta@example.com"},
-			{UserName: "ci-beta", Email: "ci-beta@example.com"},
-		}
-	})
-	env.requireEmulator(t, "a domain with known users")
-	ids := map[string]string{}
-	for _, u := range env.Emulator.Users() {
-		ids[u.UserName] = u.ID
-	}
+	env, ids := newEmulatorWithUsers(t, "a domain with known users", "ci-gamma", "ci-alpha", "dev-delta", "ci-beta")
 	enrollDirect(t, env, ids["ci-beta"], emailSkip())
 	enrollDirect(t, env, ids["ci-gamma"], smsReq("7700900555", true))
 	enrollDirect(t, env, ids["ci-gamma"], emailSkip())

@@ -143,13 +143,7 @@ func (a *VerifyFactorAction) ModifyPlan(_ context.Context, _ action.ModifyPlanRe
 // ValidateConfig says at plan time which input the chosen method needs, as the ephemeral
 // resource does.
 func (a *VerifyFactorAction) ValidateConfig(ctx context.Context, req action.ValidateConfigRequest, resp *action.ValidateConfigResponse) {
-	resp.Diagnostics.Append(requireAdminAPI(a.api, "idcsmfa_verify_factor")...)
-	var m verificationInputs
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(m.validate()...)
+	resp.Diagnostics.Append(validateVerificationConfig[verificationInputs](ctx, a.api, "idcsmfa_verify_factor", req.Config)...)
 }
 
 func (a *VerifyFactorAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {

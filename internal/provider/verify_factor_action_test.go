@@ -25,9 +25,7 @@ import (
 func TestAccVerifyFactorAction_bypassCode(t *testing.T) {
 	skipOnOpenTofu(t, "actions")
 	t.Parallel()
-	env := newTestEnv(t)
-	env.requireEmulator(t, "bypass codes are played by the emulator")
-	userID := env.newUser(t)
+	env, userID := newEmulatorUser(t, "bypass codes are played by the emulator")
 	good, err := env.Emulator.AddBypassCode(userID)
 	if err != nil {
 		t.Fatal(err)
@@ -109,13 +107,10 @@ func TestVerifyFactorActionSchema(t *testing.T) {
 // -json`) and not in the state (issue 25, item 6): the example passes it through an ephemeral
 // variable into write-only inputs.
 func TestAccVerifyFactorAction_secretNotInSavedPlan(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
+	requireTFAcc(t)
 	skipOnOpenTofu(t, "actions")
 	t.Parallel()
-	env := newTestEnv(t)
-	userID := env.newUser(t)
+	env, userID := newEnvAndUser(t)
 	cli := newCLIRun(t)
 	if v := cliVersion(t, cli); v.LessThan(tfversion.Version1_14_0) {
 		t.Skipf("actions need Terraform 1.14+, the CLI is %s", v)
