@@ -194,10 +194,11 @@ type pacer struct {
 	// them in store between processes (pacer_learn.go).
 	adaptive bool
 	store    paceStore
+	started  time.Time
 }
 
 func newPacer(domainType string, capacity int, maxWait time.Duration, now func() time.Time) *pacer {
-	p := &pacer{now: now, maxWait: maxWait}
+	p := &pacer{now: now, maxWait: maxWait, started: now()}
 	limits, ok := domainLimits[domainType]
 	if !ok {
 		p.adaptive = true

@@ -7,8 +7,8 @@ import "time"
 // instead of overrunning it with its first burst. A 429 is answered to a request the domain
 // would have counted next: the group's requests it answered in the second before are as many
 // as it accepts in a second (fewer when someone else shares the budget, which is then what is
-// left), and those of the minute before, when the 429 asks to wait longer than a second
-// (minuteRetryAfter), are the minute's budget. The group is then held to them like a known
+// left), and those of the minute before, when the 429 asks to wait longer than
+// minuteRetryAfter and the process has run for a minute, are the minute's budget. The group is then held to them like a known
 // domain type's limits (window), and the learned limit rises again by one request a second
 // after each adaptiveRecovery answers without a 429: the pace probes for more (a domain that
 // was upgraded, fewer sign-ins) at the cost of about one 429 in adaptiveRecovery requests.
@@ -57,6 +57,11 @@ func (p *pacer) useStore(s paceStore) {
 func (p *pacer) relearn(gp *groupPace, retryAfter time.Duration, now time.Time) {
 	span, limit := time.Second, &gp.learned.PerSecond
 	if retryAfter > minuteRetryAfter {
+		// A process younger than a minute does not know who spent the rest of the minute's
+		// budget (the command before it, most likely): Retry-After alone holds it back.
+		if now.Sub(p.started) < time.Minute {
+			return
+		}
 		span, limit = time.Minute, &gp.learned.PerMinute
 	}
 	n := countSince(gp.recent, now.Add(-span))
