@@ -262,3 +262,45 @@ func TestPaceCacheUnwritableIsDisabledQuietly(t *testing.T) {
 		t.Errorf("the process paces at %d a second, want the learned 10 still", got)
 	}
 }
+
+// Several processes saving one domain's file at once: each save replaces the file whole, so a
+// reader never sees half of one (once the file exists, every load finds a limit), the last
+// writer wins, and no temporary file is left behind.
+func TestPaceCacheConcurrentSavesAreAtomic(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv(PaceCacheEnv, dir)
+	cache, _ := paceCacheFor(paceTestHost)
+	now := time.Now()
+	if err := cache.save([groupCount]learnedLimit{groupAuthN: {PerSecond: 1, LearnedAt: now}}); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error)
+	for w := 1; w <= 4; w++ {
+		go func(w int) {
+			var err error
+			for i := 0; i < 50 && err == nil; i++ {
+				err = cache.save([groupCount]learnedLimit{groupAuthN: {PerSecond: w*100 + i, LearnedAt: now}})
+			}
+			done <- err
+		}(w)
+	}
+	for running := 4; running > 0; {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Error(err)
+			}
+			running--
+		default:
+			if got := cache.load(now)[groupAuthN].PerSecond; got == 0 {
+				t.Fatal("a load during the saves found no limit: it read a partial file")
+			}
+		}
+	}
+	if leftovers, _ := filepath.Glob(filepath.Join(dir, ".pace-*")); len(leftovers) != 0 {
+		t.Errorf("temporary files left: %v", leftovers)
+	}
+	if got := cache.load(now)[groupAuthN].PerSecond; got%100 != 49 {
+		t.Errorf("the file holds %d a second, want one writer's last save (x49)", got)
+	}
+}
