@@ -117,6 +117,7 @@ func New(cfg Config) (*Client, error) {
 		next:    &exchangeTransport{next: inner.Transport, userAgent: ua, log: cfg.Logger},
 		pacer:   pacerFor(base.String(), cfg.DomainType, capacity, waitMax),
 		timeout: inner.Timeout,
+		log:     cfg.Logger,
 	}
 	inner.Transport = paced
 	inner.Timeout = 0 // pacedTransport applies it to each attempt, after its wait

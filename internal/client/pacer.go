@@ -97,7 +97,9 @@ func groupsOf(path string) []rateGroup {
 // up to adaptiveMaxGap or the client's longest retry wait, and each answer that is not a 429
 // shortens it by 1/adaptiveRecovery: the pace comes back gradually (a widening is undone
 // after about 45 answers) and probes for the limit again, so that few requests meet a 429
-// while the pace stays within a quarter of the limit.
+// while the pace stays within a quarter of the limit. A 429 also teaches the group's limit,
+// which holds the group from then on and is kept for the next provider process on the domain
+// (pacer_learn.go, pace_cache.go): nothing is learned, and nothing waits, until a 429.
 const (
 	adaptiveFirstGap = 100 * time.Millisecond
 	adaptiveMaxGap   = time.Second // past it, Retry-After says how long to wait
@@ -116,8 +118,9 @@ type window struct {
 	span  time.Duration
 	limit int
 	// answered holds when each of the last limit requests was answered, zero while it is in
-	// flight; a ring from head when full.
-	answered []time.Time
+	// flight; a ring from head when full. Each is the request's own, so that the ring can be
+	// resized (a learned limit, pacer_learn.go) while requests are in flight.
+	answered []*time.Time
 	head     int
 	floor    time.Time // the latest answer of the requests that left the ring
 }
@@ -129,7 +132,7 @@ const windowMargin = 10 * time.Millisecond
 const inFlightPoll = 10 * time.Millisecond
 
 func newWindow(limit int, span time.Duration) *window {
-	return &window{span: span + windowMargin, limit: limit, answered: make([]time.Time, 0, limit)}
+	return &window{span: span + windowMargin, limit: limit, answered: make([]*time.Time, 0, limit)}
 }
 
 func (w *window) earliest(now time.Time) time.Time {
@@ -139,27 +142,25 @@ func (w *window) earliest(now time.Time) time.Time {
 	if w.answered[w.head].IsZero() {
 		return now.Add(inFlightPoll)
 	}
-	return latest(w.floor, w.answered[w.head]).Add(w.span)
+	return latest(w.floor, *w.answered[w.head]).Add(w.span)
 }
 
 // record books a request sent now (earliest has allowed it) and returns its place.
-func (w *window) record() int {
+func (w *window) record() place {
+	pl := place(new(time.Time))
 	if len(w.answered) < w.limit {
-		w.answered = append(w.answered, time.Time{})
-		return len(w.answered) - 1
+		w.answered = append(w.answered, pl)
+		return pl
 	}
 	i := w.head
-	w.floor = latest(w.floor, w.answered[i])
-	w.answered[i] = time.Time{}
+	w.floor = latest(w.floor, *w.answered[i])
+	w.answered[i] = pl
 	w.head = (i + 1) % w.limit
-	return i
+	return pl
 }
 
-// place is a request's place in a window, to record its answer.
-type place struct {
-	w *window
-	i int
-}
+// place is a request's place in a window: when it was answered, zero until then.
+type place *time.Time
 
 // groupPace is the pacing state of one group.
 type groupPace struct {
@@ -168,6 +169,7 @@ type groupPace struct {
 	next         time.Time // earliest send allowed by gap
 	blockedUntil time.Time // Retry-After of the last 429
 	slowedAt     time.Time // when a 429 last widened gap
+	learning               // adaptive pacing only (pacer_learn.go)
 }
 
 // pacer spaces the requests of every Client of the process that talks to one domain with
@@ -188,12 +190,18 @@ type pacer struct {
 	changesFrom time.Time
 	// maxWait caps a Retry-After and the adaptive gap: the client's longest retry wait.
 	maxWait time.Duration
+	// adaptive: no domain type; the pacer learns the groups' limits from 429s and keeps
+	// them in store between processes (pacer_learn.go).
+	adaptive bool
+	store    paceStore
+	started  time.Time
 }
 
 func newPacer(domainType string, capacity int, maxWait time.Duration, now func() time.Time) *pacer {
-	p := &pacer{now: now, maxWait: maxWait}
+	p := &pacer{now: now, maxWait: maxWait, started: now()}
 	limits, ok := domainLimits[domainType]
 	if !ok {
+		p.adaptive = true
 		return p
 	}
 	for g := range p.groups {
@@ -240,7 +248,7 @@ func (p *pacer) take(groups []rateGroup, changes bool) (time.Duration, []place) 
 		gp := &p.groups[g]
 		gp.next = now.Add(gp.gap)
 		for _, w := range gp.windows {
-			places = append(places, place{w, w.record()})
+			places = append(places, w.record())
 		}
 	}
 	return 0, places
@@ -261,7 +269,7 @@ func (p *pacer) done(places []place) {
 	defer p.mu.Unlock()
 	now := p.now()
 	for _, pl := range places {
-		pl.w.answered[pl.i] = now
+		*pl = now
 	}
 }
 
@@ -280,6 +288,9 @@ func (p *pacer) limited(groups []rateGroup, sentAt time.Time, retryAfter time.Du
 		}
 		gp.gap = min(max(gp.gap+gp.gap/4, adaptiveFirstGap), adaptiveMaxGap, p.maxWait)
 		gp.slowedAt = now
+		if p.adaptive {
+			p.relearn(gp, retryAfter, now)
+		}
 	}
 }
 
@@ -287,10 +298,14 @@ func (p *pacer) limited(groups []rateGroup, sentAt time.Time, retryAfter time.Du
 func (p *pacer) answered(groups []rateGroup) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	now := p.now()
 	for _, g := range groups {
 		gp := &p.groups[g]
 		if gp.gap -= gp.gap / adaptiveRecovery; gp.gap < adaptiveMinGap {
 			gp.gap = 0
+		}
+		if p.adaptive {
+			p.recover(gp, now)
 		}
 	}
 }
@@ -317,9 +332,27 @@ func pacerFor(host, domainType string, capacity int, maxWait time.Duration) *pac
 	p, ok := pacers[key]
 	if !ok {
 		p = newPacer(domainType, capacity, maxWait, time.Now)
+		if p.adaptive {
+			cache, note := paceCacheFor(host)
+			p.useStore(fileStore(cache, note))
+		}
 		pacers[key] = p
 	}
 	return p
+}
+
+// ForgetPacer drops the process's pacers of the domain at host, as a new provider process
+// starts without them: for a harness that runs several Terraform commands against one
+// in-process provider and must see each start as Terraform's own processes would (what the
+// pace cache keeps is then all that carries over).
+func ForgetPacer(host string) {
+	pacersMu.Lock()
+	defer pacersMu.Unlock()
+	for key := range pacers {
+		if strings.TrimSuffix(key.host, "/") == strings.TrimSuffix(host, "/") {
+			delete(pacers, key)
+		}
+	}
 }
 
 // checkPacing validates Config.DomainType and Config.APICapacity and returns the capacity.
@@ -347,6 +380,7 @@ type pacedTransport struct {
 	// prepare puts the current bearer token on a request that waited: the token it was
 	// given may have expired meanwhile (Client.refreshBearer).
 	prepare func(*http.Request) error
+	log     Logger // for the pacer's note on its cache (pacer.takeNote); may be nil
 }
 
 func (t *pacedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -383,6 +417,9 @@ func (t *pacedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		t.pacer.limited(groups, sentAt, wait)
 	default:
 		t.pacer.answered(groups)
+	}
+	if note := t.pacer.takeNote(); note != "" && t.log != nil {
+		t.log.Debug(ctx, "identity domain pacing", map[string]any{"pace_cache": note})
 	}
 	return resp, nil
 }

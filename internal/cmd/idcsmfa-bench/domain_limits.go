@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -86,6 +87,10 @@ func runDomainLimits(ctx context.Context, o options, dir string, cfgs cliConfigs
 	defer em.stop()
 	par := fmt.Sprintf("-parallelism=%d", o.parallelism)
 	base := &terraformRunner{bin: o.terraform, cliCfg: cfgs.timed, provider: o.provider, logDir: filepath.Join(dir, "logs"), host: em.url}
+	// Each run starts with an empty pace cache (a -workdir may be reused); its commands share it.
+	if err := os.RemoveAll(paceCacheDir(base.logDir)); err != nil {
+		return res, err
+	}
 
 	// Terraform's own time for each phase: the do-nothing framework provider's (the CLI, the
 	// plugin's process and protocol), or terraform_data's without -noop.

@@ -80,6 +80,10 @@ func runSize(ctx context.Context, o options, dir string, cfgs cliConfigs, w work
 	provDir, floorDir := dirs.provider, dirs.floor
 
 	tf := &terraformRunner{bin: o.terraform, cliCfg: cfgs.timed, provider: o.provider, logDir: filepath.Join(dir, "logs"), host: em.url}
+	// Each run starts with an empty pace cache (a -workdir may be reused); its commands share it.
+	if err := os.RemoveAll(paceCacheDir(tf.logDir)); err != nil {
+		return res, err
+	}
 	measured := *tf
 	measured.cliCfg = cfgs.measured
 	echo := *tf

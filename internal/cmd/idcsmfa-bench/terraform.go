@@ -22,6 +22,11 @@ type terraformRunner struct {
 	extraEnv []string
 }
 
+// paceCacheDir is the provider's pace cache of a workload run in dir (IDCS_PACE_CACHE): its
+// own, empty at the start, shared by its commands as a user's are. What one run's pacer
+// learned of the emulator's port must not pace the next run, nor land in the user's cache.
+func paceCacheDir(logDir string) string { return filepath.Join(filepath.Dir(logDir), "pace-cache") }
+
 // run is one timed terraform command. In the measured cycle the wrapper appends one line per
 // provider process to rssLog; wantExit lists the exit codes that mean success for this command.
 type run struct {
@@ -49,6 +54,7 @@ func (t *terraformRunner) env(rssLog string) []string {
 		"IDCS_CLIENT_SECRET=emulator-secret",
 		"IDCSMFA_BENCH_PROVIDER="+t.provider,
 		"IDCSMFA_BENCH_RSS_LOG="+rssLog,
+		"IDCS_PACE_CACHE="+paceCacheDir(t.logDir),
 	), t.extraEnv...)
 }
 
