@@ -140,6 +140,9 @@ func newTestEnv(t *testing.T, opts ...func(*emulator.Config)) *testEnv {
 		env.Emulator = emulator.New(cfg)
 		srv := httptest.NewServer(env.secrets.wrap(env.Emulator))
 		t.Cleanup(srv.Close)
+		// The in-process provider's pacers are the test process's: a later test given this
+		// port must not start with what this one's 429s did to them.
+		t.Cleanup(func() { client.ForgetPacer(srv.URL) })
 		env.Host = srv.URL
 		if clock != nil {
 			acctestClocks.Store(srv.URL, clock)
