@@ -148,9 +148,12 @@ for log in .testacc-terraform.log ".testacc-terraform-$tf_latest_version.log" ".
   [ -f "$log" ] && grep -q -- '--- FAIL' "$log" || continue
   echo
   echo "== Failed on $(basename "${log#.testacc-}" .log)"
-  awk '/^ *--- FAIL/ { show = 1; n = 0; print; next }
-       /^ *--- (PASS|SKIP)/ || /^(=== |PASS|FAIL|ok)/ { show = 0 }
-       show && n < 25 { print substr($0, 1, 300); n++ }' "$log"
+  # go test -v prints a parallel test's lines after "=== CONT/NAME <test>", before its
+  # "--- FAIL": keep each test's first lines and print them under its FAIL line.
+  awk '/^=== (RUN|PAUSE|CONT|NAME) / { cur = $3; next }
+       /^ *--- FAIL: / { print; printf "%s", buf[$3]; cur = ""; next }
+       /^ *--- (PASS|SKIP): / || /^(PASS|FAIL|ok)/ { cur = ""; next }
+       cur != "" && n[cur] < 25 { buf[cur] = buf[cur] substr($0, 1, 300) "\n"; n[cur]++ }' "$log"
 done
 if [ -n "${TESTACC_RUN:-}" ]; then
   echo "make check ran only the acceptance tests matching TESTACC_RUN=$TESTACC_RUN: a partial run, not a pass"

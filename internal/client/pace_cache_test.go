@@ -205,33 +205,46 @@ func TestPaceCacheLearnedLimitRecoversAndLowers(t *testing.T) {
 		t.Errorf("the file holds %+v, want 11 a second learned at the 429 (%s)", got, learnedAt)
 	}
 
-	// 11 answered in the second, then a 429 of a new round: paced at 11 and refused, 10.
-	clock.advance(2 * time.Second)
-	for i := 0; i < 11; i++ {
-		clock.advance(50 * time.Millisecond)
-		answerNow(t, p, authn)
+	// n answered, every apart, then a 429 of a new round: the learned limit it leaves.
+	refusedAfter := func(n int, every time.Duration) int {
+		clock.advance(2 * time.Second)
+		for i := 0; i < n; i++ {
+			clock.advance(every)
+			answerNow(t, p, authn)
+		}
+		p.limited(authn, clock.now(), time.Second)
+		return p.groups[groupAuthN].learned.PerSecond
 	}
-	p.limited(authn, clock.now(), time.Second)
-	if got := p.groups[groupAuthN].learned.PerSecond; got != 10 {
+	// Paced at 11 and refused: 10.
+	if got := refusedAfter(11, 50*time.Millisecond); got != 10 {
 		t.Errorf("a 429 at the learned 11 a second left %d, want 10", got)
 	}
+	// Refused again at 10, a Free domain's AuthN rate: the limit stays there.
+	if got := refusedAfter(10, 100*time.Millisecond); got != 10 {
+		t.Errorf("a 429 at a Free domain's 10 a second left %d, want 10: never below the published floor", got)
+	}
 
-	// 30 answered over 3 s, then a 429 asking to wait 40 s: the minute's budget is 30, when the
-	// process has been running for a minute; a younger one does not know who spent the rest.
-	for _, age := range []time.Duration{0, time.Minute} {
+	// 200 answered over 20 s, then a 429 asking to wait 40 s: the minute's budget is 200, when
+	// the process has been running for a minute; a younger one does not know who spent the rest.
+	// 30 answered: the minute's floor, a Free domain's 150.
+	for _, c := range []struct {
+		age           time.Duration
+		answers, want int
+	}{{0, 200, 0}, {time.Minute, 200, 200}, {time.Minute, 30, 150}} {
+		age := c.age
 		m := newPacer("", 0, DefaultRetryWaitMax, clock.now)
 		clock.advance(age)
-		for i := 0; i < 30; i++ {
+		for i := 0; i < c.answers; i++ {
 			clock.advance(100 * time.Millisecond)
 			answerNow(t, m, authn)
 		}
 		m.limited(authn, clock.now(), 40*time.Second)
 		want := learnedLimit{}
-		if age > 0 {
-			want = learnedLimit{PerMinute: 30, LearnedAt: clock.now()}
+		if c.want > 0 {
+			want = learnedLimit{PerMinute: c.want, LearnedAt: clock.now()}
 		}
 		if got := m.groups[groupAuthN].learned; got != want {
-			t.Errorf("a process %s old, after a 429 asking for 40 s, learned %+v, want %+v", age+3*time.Second, got, want)
+			t.Errorf("a process %s old, after %d answers and a 429 asking for 40 s, learned %+v, want %+v", age, c.answers, got, want)
 		}
 	}
 }

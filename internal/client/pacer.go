@@ -289,7 +289,7 @@ func (p *pacer) limited(groups []rateGroup, sentAt time.Time, retryAfter time.Du
 		gp.gap = min(max(gp.gap+gp.gap/4, adaptiveFirstGap), adaptiveMaxGap, p.maxWait)
 		gp.slowedAt = now
 		if p.adaptive {
-			p.relearn(gp, retryAfter, now)
+			p.relearn(g, retryAfter, now)
 		}
 	}
 }

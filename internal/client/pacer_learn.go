@@ -13,6 +13,12 @@ import "time"
 // after each adaptiveRecovery answers without a 429: the pace probes for more (a domain that
 // was upgraded, fewer sign-ins) at the cost of about one 429 in adaptiveRecovery requests.
 
+// Learned limits never go below a Free domain's published ones, the least Oracle gives any
+// domain (API doc 7.4): 429s below that rate come from a budget shared with others (sign-ins,
+// another pipeline) or from a limit that is not Oracle's per-group one, and following them
+// down one request at a time slowed a run to a request a second, kept for an hour by the
+// cache. Below the floor the gap and Retry-After still hold the group back, as before.
+
 // minuteRetryAfter: a 429 whose Retry-After is longer says the minute's budget is spent (the
 // second's frees within a second); shorter, the second's.
 const minuteRetryAfter = 2 * time.Second
@@ -46,23 +52,32 @@ func (p *pacer) useStore(s paceStore) {
 	p.store = s
 	learned := s.cache.load(p.now())
 	for g := range p.groups {
-		if learned[g].known() {
-			p.groups[g].learned = learned[g]
+		if l := learned[g]; l.known() {
+			free := domainLimits[DomainTypeFree][g]
+			if l.PerSecond > 0 {
+				l.PerSecond = max(l.PerSecond, free.perSecond)
+			}
+			if l.PerMinute > 0 {
+				l.PerMinute = max(l.PerMinute, free.perMinute)
+			}
+			p.groups[g].learned = l
 			p.groups[g].setLimits()
 		}
 	}
 }
 
-// relearn lowers a group's learned limit after a 429 of a new round, answered now.
-func (p *pacer) relearn(gp *groupPace, retryAfter time.Duration, now time.Time) {
-	span, limit := time.Second, &gp.learned.PerSecond
+// relearn lowers a group's learned limit after a 429 of a new round, answered now, never
+// below a Free domain's published limit (learnedFloor).
+func (p *pacer) relearn(g rateGroup, retryAfter time.Duration, now time.Time) {
+	gp := &p.groups[g]
+	span, limit, floor := time.Second, &gp.learned.PerSecond, domainLimits[DomainTypeFree][g].perSecond
 	if retryAfter > minuteRetryAfter {
 		// A process younger than a minute does not know who spent the rest of the minute's
 		// budget (the command before it, most likely): Retry-After alone holds it back.
 		if now.Sub(p.started) < time.Minute {
 			return
 		}
-		span, limit = time.Minute, &gp.learned.PerMinute
+		span, limit, floor = time.Minute, &gp.learned.PerMinute, domainLimits[DomainTypeFree][g].perMinute
 	}
 	n := countSince(gp.recent, now.Add(-span))
 	if n == 0 {
@@ -72,8 +87,9 @@ func (p *pacer) relearn(gp *groupPace, retryAfter time.Duration, now time.Time) 
 	case *limit == 0 || n < *limit:
 		*limit = n
 	default: // paced at *limit and refused all the same
-		*limit = max(1, *limit-1)
+		*limit--
 	}
+	*limit = max(*limit, floor)
 	gp.learned.LearnedAt = now
 	gp.calm = 0
 	gp.setLimits()

@@ -43,7 +43,11 @@ func (r *factorResource) policyPlanDiagnostics(ctx context.Context, req resource
 		// The apply reports what the service says; a plan-time check does not fail on a read.
 		return diags
 	}
-	if n := countDevices(list); n >= s.MaxEnrolledDevices {
+	// Terraform plans each resource again during the apply: by then this process may have
+	// enrolled some of the user's devices. Those are the create's to count (it refuses with
+	// "counting those this apply enrolled", before sending); a plan-time refusal is for the
+	// devices the user had before.
+	if n := countDevices(list, r.enrolledHere(userID.ValueString())); n >= s.MaxEnrolledDevices {
 		diags.AddAttributeError(path.Root(attrUserID), "The user has the domain's maximum of enrolled devices",
 			fmt.Sprintf("User %s has %d enrolled devices, and the identity domain allows at most %d "+
 				"(AuthenticationFactorSettings endpointRestrictions.maxEnrolledDevices, max_enrolled_devices of the "+
@@ -93,18 +97,25 @@ func enabledSetting(method string) string {
 // security questions and bypass codes are not devices.
 var deviceMethods = []string{client.MethodSMS, client.MethodEmail, client.MethodTOTP, client.MethodPush, client.MethodPhoneCall}
 
-// countDevices counts the user's enrolled factors that are devices.
-func countDevices(list *client.UserFactors) int {
+// countDevices counts the user's enrolled factors that are devices, but those skip reports.
+func countDevices(list *client.UserFactors, skip func(factorID string) bool) int {
 	if list == nil {
 		return 0
 	}
 	n := 0
 	for _, f := range list.Factors {
-		if slices.ContainsFunc(f.Methods, func(m string) bool { return slices.Contains(deviceMethods, m) }) {
+		if !skip(f.FactorID) && slices.ContainsFunc(f.Methods, func(m string) bool { return slices.Contains(deviceMethods, m) }) {
 			n++
 		}
 	}
 	return n
+}
+
+// enrolledHere reports which of the user's factors this provider process enrolled.
+func (r *factorResource) enrolledHere(userID string) func(factorID string) bool {
+	return func(factorID string) bool {
+		return r.listings != nil && r.listings.devices != nil && r.listings.devices.enrolledHere(userID, factorID)
+	}
 }
 
 func listOrNone(v []string) string {

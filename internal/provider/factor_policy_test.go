@@ -94,8 +94,12 @@ func TestCountDevices(t *testing.T) {
 		{FactorID: "a", Methods: []string{client.MethodSMS}}, {FactorID: "b", Methods: []string{client.MethodTOTP, client.MethodPush}},
 		{FactorID: "SecurityQuestions", Methods: []string{client.MethodSecurityQuestions}}, {FactorID: "BypassCode", Methods: []string{client.MethodBypassCode}},
 	}}
-	if n := countDevices(list); n != 2 {
+	if n := countDevices(list, func(string) bool { return false }); n != 2 {
 		t.Errorf("%d devices, want 2", n)
+	}
+	// The devices this process enrolled are the create's to count, not the plan's.
+	if n := countDevices(list, func(id string) bool { return id == "a" }); n != 1 {
+		t.Errorf("%d devices not enrolled here, want 1", n)
 	}
 }
 

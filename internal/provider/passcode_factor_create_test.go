@@ -108,24 +108,47 @@ func TestAccPasscodeFactor_skipVerification(t *testing.T) {
 // user in a domain that allows two enrolled devices. The plan checks each against the user's
 // devices then (none), so it passes; the apply's creates take turns over one read of the
 // user's devices, which holds what the earlier creates enrolled, so the third is refused
-// before it is sent, saying that this apply's creates reached the limit.
+// before it is sent, saying that this apply's creates reached the limit. With -parallelism=1
+// Terraform plans the third again during the apply after the first two were enrolled: the
+// same refusal, not the plan-time one that says nothing of this apply (a loaded machine gave
+// that order at the default parallelism too).
 func TestAccPasscodeFactor_deviceLimitCountsThisApply(t *testing.T) {
 	t.Parallel()
-	env, userID := newEmulatorUser(t, "a domain with a device limit", withSettingsReader, func(c *emulator.Config) { c.MaxEnrolledDevices = 2 })
-	cfg := env.providerConfig()
-	for i, number := range []string{"7700900101", "7700900102", "7700900103"} {
-		cfg += smsResource(fmt.Sprintf("n%d", i), userID, "+44", number, "  skip_verification = true")
+	setup := func(t *testing.T) (*testEnv, string) {
+		env, userID := newEmulatorUser(t, "a domain with a device limit", withSettingsReader, func(c *emulator.Config) { c.MaxEnrolledDevices = 2 })
+		cfg := env.providerConfig()
+		for i, number := range []string{"7700900101", "7700900102", "7700900103"} {
+			cfg += smsResource(fmt.Sprintf("n%d", i), userID, "+44", number, "  skip_verification = true")
+		}
+		return env, cfg
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			PreConfig: env.Emulator.ResetStats,
-			Config:    cfg,
-			ExpectError: diagRE("The user has the domain's maximum of enrolled devices", "has 2 enrolled devices",
-				"counting those this apply enrolled", "at most 2", "nothing was sent"),
-		}},
+	refusal := diagRE("The user has the domain's maximum of enrolled devices", "has 2 enrolled devices",
+		"counting those this apply enrolled", "at most 2", "nothing was sent")
+	checkTwoSent := func(t *testing.T, env *testEnv) {
+		if n := env.Emulator.Stats().Requests[keyEnroll]; n != 2 {
+			t.Errorf("%d enrollments sent, want 2: the third must be refused before it is sent", n)
+		}
+	}
+	t.Run("parallelism 10", func(t *testing.T) {
+		t.Parallel()
+		env, cfg := setup(t)
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps:                    []resource.TestStep{{PreConfig: env.Emulator.ResetStats, Config: cfg, ExpectError: refusal}},
+		})
+		checkTwoSent(t, env)
 	})
-	if n := env.Emulator.Stats().Requests[keyEnroll]; n != 2 {
-		t.Errorf("%d enrollments sent, want 2: the third must be refused before it is sent", n)
-	}
+	t.Run("parallelism 1", func(t *testing.T) {
+		t.Parallel()
+		requireTFAcc(t)
+		env, cfg := setup(t)
+		cli := newCLIRun(t)
+		cli.writeProviderConfig(cfg)
+		env.Emulator.ResetStats()
+		out := cli.mustRun(1, nil, "apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=1")
+		if !refusal.MatchString(out) {
+			t.Errorf("the apply's error does not match %s:\n%s", refusal, lastBytes(out, 3000))
+		}
+		checkTwoSent(t, env)
+	})
 }
