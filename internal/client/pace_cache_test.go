@@ -105,6 +105,18 @@ func TestPaceCacheStartsTheNextProcessAtTheLearnedPace(t *testing.T) {
 	if wait := waitFor(next, []rateGroup{groupOthers}); wait != 0 {
 		t.Errorf("an Others request waits %s: nothing was learned of that group", wait)
 	}
+	// Its first change waits for the second the command before it may have spent (a
+	// destroy's deletions right after its refresh); reads do not.
+	changer := adaptivePacer(t, dir, clock, &pending)
+	if wait, _ := changer.take([]rateGroup{groupOthers}, true); wait < time.Second {
+		t.Errorf("the first change of a process that starts paced waits %s, want a second from its start", wait)
+	}
+	if wait := waitFor(changer, []rateGroup{groupOthers}); wait != 0 {
+		t.Errorf("a read of a process that starts paced waits %s, want none", wait)
+	}
+	if wait, _ := first.take([]rateGroup{groupOthers}, true); wait != 0 {
+		t.Errorf("a change of a process that started with nothing learned waits %s, want none", wait)
+	}
 	// The process's pacers (on the real clock): an adaptive one reads the cache; with a domain
 	// type, the table rules and nothing is read; with the cache off, nothing either.
 	t.Setenv(PaceCacheEnv, dir)

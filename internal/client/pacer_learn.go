@@ -53,6 +53,10 @@ func (p *pacer) useStore(s paceStore) {
 	learned := s.cache.load(p.now())
 	for g := range p.groups {
 		if l := learned[g]; l.known() {
+			// Held to a second's budget like a known domain type, the process's first change
+			// waits for the second the command before it may have spent (see changesFrom):
+			// a destroy's deletions right after its refresh met 8 to 10 429s without it.
+			p.changesFrom = latest(p.changesFrom, p.started.Add(time.Second+windowMargin))
 			free := domainLimits[DomainTypeFree][g]
 			if l.PerSecond > 0 {
 				l.PerSecond = max(l.PerSecond, free.perSecond)
@@ -81,7 +85,13 @@ func (p *pacer) relearn(g rateGroup, retryAfter time.Duration, now time.Time) {
 	}
 	n := countSince(gp.recent, now.Add(-span))
 	if n == 0 {
-		return // refused before anything was answered: someone else spent the budget
+		// Refused before anything was answered: someone else spent the budget. Nothing to
+		// learn, but a limit learned before still holds: it is kept another hour.
+		if gp.learned.known() {
+			gp.learned.LearnedAt = now
+			p.changed()
+		}
+		return
 	}
 	switch {
 	case *limit == 0 || n < *limit:

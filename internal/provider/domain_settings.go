@@ -100,7 +100,7 @@ func (d *domainSettings) forPlan(ctx context.Context) (*client.AuthenticationFac
 func settingsRoleHint(err error) string {
 	if errors.Is(err, client.ErrForbidden) || errors.Is(err, client.ErrUnauthorized) {
 		return "Reading them needs the " + settingsReaderRole + " app role (or Identity Domain Administrator) on the " +
-			"confidential application; a user's token (self-service mode) cannot read them."
+			"confidential application; in self-service mode the signed-in user must hold that administrator role too."
 	}
 	return "Reading them needs the " + settingsReaderRole + " app role (or Identity Domain Administrator)."
 }

@@ -149,5 +149,7 @@ func planCheckDescription(k factorKind) string {
 		"too, " + k.label + " in the domain's `userEnrollmentDisabledFactors`; a user who already has the domain's maximum of enrolled devices " +
 		"(`maxEnrolledDevices`, which costs one listing of the user's factors). With that role, a wrong passcode's " +
 		"message also gives the domain's number of attempts (`maxIncorrectAttempts`). Without it these are found at " +
-		"apply, and the provider warns once per run. The `idcsmfa_mfa_settings` data source shows the settings."
+		"apply, and the provider warns once per run. The `idcsmfa_mfa_settings` data source shows the settings. " +
+		"A refused new factor also stops `terraform destroy` of its configuration, which plans the configuration " +
+		"before destroying: remove the refused resource first, or run `terraform destroy -refresh=false`."
 }

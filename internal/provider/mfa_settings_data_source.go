@@ -85,8 +85,8 @@ func (d *MFASettingsDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 			"`AuthenticationFactorSettings`, Security > MFA in the console), read-only: no arguments. The factor " +
 			"resources check new factors against the same settings at plan time. Needs the **" + settingsReaderRole +
 			"** app role (Oracle's AppRole table; Identity Domain Administrator reads them too) on the confidential " +
-			"application: MFA Client and User Administrator do not read them, and a user's token (self-service mode) " +
-			"cannot. The provider reads the settings once per run, however many objects use them. A number the " +
+			"application: MFA Client and User Administrator do not read them, and in self-service mode the data " +
+			"source is refused at plan time (it needs administrator credentials). The provider reads the settings once per run, however many objects use them. A number the " +
 			"domain does not report is null.",
 		Attributes: map[string]schema.Attribute{
 			"enabled_factors": schema.ListAttribute{

@@ -37,7 +37,8 @@ func rateLimitAttributes() map[string]schema.Attribute {
 				"so that each group of endpoints (AuthN, Token Management, Others) stays within `api_capacity` percent of " +
 				"the group's per-second and per-minute limits, across all resources of the run: the apply gets no 429. " +
 				"Without it, the provider adapts to the domain's 429 answers instead (a 429 slows that group for every " +
-				"request, and the pace recovers gradually; the first requests of each command are not paced). The console's spelling is accepted too (`Oracle Apps Premium`). Falls back to `" + envDomainType + "`.",
+				"request, and the pace recovers gradually; the limit a 429 taught is kept for the next commands in the user's " +
+				"cache directory, see `IDCS_PACE_CACHE`; the first command on a domain sends its first requests unpaced). The console's spelling is accepted too (`Oracle Apps Premium`). Falls back to `" + envDomainType + "`.",
 			Validators: []validator.String{domainTypeValidator{}},
 		},
 		attrAPICapacity: schema.Int64Attribute{
