@@ -99,20 +99,21 @@ func TestPaceCacheStartsTheNextProcessAtTheLearnedPace(t *testing.T) {
 
 	clock.advance(time.Minute) // the next Terraform command
 	next := adaptivePacer(t, dir, clock, &pending)
+	clock.advance(time.Second + windowMargin) // past its first second (see below)
 	if waits := burstWaits(next, 20); waits != 10 {
 		t.Errorf("the next process held %d of its first burst of 20, want 10 (the learned 10 a second)", waits)
 	}
 	if wait := waitFor(next, []rateGroup{groupOthers}); wait != 0 {
 		t.Errorf("an Others request waits %s: nothing was learned of that group", wait)
 	}
-	// Its first change waits for the second the command before it may have spent (a
-	// destroy's deletions right after its refresh); reads do not.
+	// Its first requests wait for the second the command before it may have spent (a
+	// destroy's deletions right after its refresh, a refresh right after an apply).
 	changer := adaptivePacer(t, dir, clock, &pending)
 	if wait, _ := changer.take([]rateGroup{groupOthers}, true); wait < time.Second {
 		t.Errorf("the first change of a process that starts paced waits %s, want a second from its start", wait)
 	}
-	if wait := waitFor(changer, []rateGroup{groupOthers}); wait != 0 {
-		t.Errorf("a read of a process that starts paced waits %s, want none", wait)
+	if wait, _ := changer.take([]rateGroup{groupOthers}, false); wait < time.Second {
+		t.Errorf("the first read of a process that starts paced waits %s, want a second from its start", wait)
 	}
 	if wait, _ := first.take([]rateGroup{groupOthers}, true); wait != 0 {
 		t.Errorf("a change of a process that started with nothing learned waits %s, want none", wait)
@@ -150,6 +151,7 @@ func TestPaceCacheIgnoresExpiredAndCorruptFiles(t *testing.T) {
 
 	clock.advance(paceCacheTTL - time.Minute)
 	fresh := adaptivePacer(t, dir, clock, &pending)
+	clock.advance(time.Second + windowMargin) // past its first second
 	if waits := burstWaits(fresh, 20); waits != 10 {
 		t.Fatalf("just within the expiry, the next process held %d of 20, want 10", waits)
 	}

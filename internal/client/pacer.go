@@ -188,6 +188,9 @@ type pacer struct {
 	// a plan pays nothing, and a read answered 429 is retried like any other. The minute's
 	// budget is not assumed spent: waiting a minute would cost more than the 429s it saves.
 	changesFrom time.Time
+	// readsFrom is the same for every other request: set only in a process that starts from
+	// a learned pace (useStore), where the domain has answered 429s within the hour.
+	readsFrom time.Time
 	// maxWait caps a Retry-After and the adaptive gap: the client's longest retry wait.
 	maxWait time.Duration
 	// adaptive: no domain type; the pacer learns the groups' limits from 429s and keeps
@@ -232,6 +235,8 @@ func (p *pacer) take(groups []rateGroup, changes bool) (time.Duration, []place) 
 	at := now
 	if changes {
 		at = latest(at, p.changesFrom)
+	} else {
+		at = latest(at, p.readsFrom)
 	}
 	for _, g := range groups {
 		gp := &p.groups[g]

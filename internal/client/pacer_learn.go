@@ -53,10 +53,14 @@ func (p *pacer) useStore(s paceStore) {
 	learned := s.cache.load(p.now())
 	for g := range p.groups {
 		if l := learned[g]; l.known() {
-			// Held to a second's budget like a known domain type, the process's first change
-			// waits for the second the command before it may have spent (see changesFrom):
-			// a destroy's deletions right after its refresh met 8 to 10 429s without it.
-			p.changesFrom = latest(p.changesFrom, p.started.Add(time.Second+windowMargin))
+			// Held to a second's budget, the process's first request waits for the second the
+			// command before it may have spent (see changesFrom): a destroy's deletions right
+			// after its refresh met 8 to 10 429s, and a refresh right after an apply up to 6
+			// of 17, without it. Unlike with a known domain type, reads wait too: this domain
+			// answered 429s within the hour, and a process starts half a second before its
+			// first request anyway.
+			from := p.started.Add(time.Second + windowMargin)
+			p.changesFrom, p.readsFrom = latest(p.changesFrom, from), latest(p.readsFrom, from)
 			free := domainLimits[DomainTypeFree][g]
 			if l.PerSecond > 0 {
 				l.PerSecond = max(l.PerSecond, free.perSecond)
