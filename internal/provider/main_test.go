@@ -8,7 +8,7 @@ import (
 )
 
 // cliProcessEnv tunes the Go runtime of the terraform CLI processes that terraform-plugin-testing
-// starts (issue 26). A run starts over 3,200 of them per CLI, each living a fraction of a second
+// starts (issue 26). A run starts about 2,900 of them per CLI, each living a fraction of a second
 // and spending most of its CPU starting: the garbage collector runs during the package inits and
 // idle Ps spin, on a 2-core machine already running a dozen tests. Without a collector below
 // 512 MiB and with one P, the same tests took 16% less CPU (BENCHMARKS.md, issue 26). Only
@@ -19,6 +19,8 @@ var cliProcessEnv = [][2]string{{"GOGC", "off"}, {"GOMEMLIMIT", "512MiB"}, {"GOM
 // TestMain turns the client's pace cache off for the package's tests: an emulator's port is
 // reused by later tests, which must not start paced by what an earlier one's 429s taught, and
 // no test writes to the user's cache. The tests of the cache give it a directory of their own.
+// It also tunes the CLI processes' runtime (cliProcessEnv) and records the CLI's version
+// (withRecordedVersion).
 func TestMain(m *testing.M) {
 	if err := os.Setenv(client.PaceCacheEnv, "off"); err != nil {
 		panic(err)
@@ -31,5 +33,11 @@ func TestMain(m *testing.M) {
 			panic(err)
 		}
 	}
-	os.Exit(m.Run())
+	cleanup, err := withRecordedVersion()
+	if err != nil {
+		panic(err)
+	}
+	code := m.Run()
+	cleanup()
+	os.Exit(code)
 }
