@@ -2,8 +2,8 @@
 # make check: the whole test suite, as README's test command and .ci/run run it.
 #
 # The steps are the Makefile's targets. They run in lanes side by side, so that what one lane
-# waits for (the newer CLIs' builds, the emulator's answer latency, real TOTP time steps in
-# the examples) is time the others use:
+# waits for (the newer CLIs' builds, the emulator's answer latency, the retries and pacing
+# under test) is time the others use:
 #   - one lane per CLI runs the acceptance suite (Terraform on PATH, Terraform
 #     $TERRAFORM_LATEST and OpenTofu $TOFU_VERSION, the newer two built by build-cli.sh,
 #     which starts at once in the background and is cached between runs);

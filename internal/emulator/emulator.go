@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -265,6 +266,8 @@ type Server struct {
 	sealer  *stateSealer
 	totp    totpParams
 	enabled map[string]bool
+	// clockAhead is how far AdvanceClock moved the clock past Config.Now, in nanoseconds.
+	clockAhead atomic.Int64
 
 	mu       sync.Mutex // guards everything below
 	users    map[string]*userState
@@ -333,5 +336,3 @@ func DemoUsers() []User {
 		{ID: CarolID, UserName: "carol", Email: "carol@example.com", GivenName: "Carol", FamilyName: "Carter", Password: DemoPassword},
 	}
 }
-
-func (s *Server) now() time.Time { return s.cfg.Now() }

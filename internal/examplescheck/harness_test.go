@@ -94,7 +94,9 @@ func getHarness(t *testing.T) *harness {
 			runtime.GOOS+"_"+runtime.GOARCH, "terraform-provider-idcsmfa_v"+providerVersion)
 		h.emulator, h.provider = filepath.Join(h.bin, "idcs-emulator"), plugin
 		for _, b := range [][]string{
-			{"-ldflags", "-X main.version=" + providerVersion, "-o", plugin, "."},
+			// The emulator's clock tag (internal/provider/emulator_clock.go): a TOTP verification
+			// moves the emulator's clock to the next time step instead of waiting for it.
+			{"-tags", "idcsmfa_emulator_clock", "-ldflags", "-X main.version=" + providerVersion, "-o", plugin, "."},
 			{"-o", h.emulator, "./internal/cmd/idcs-emulator"},
 		} {
 			cmd := exec.Command("go", append([]string{"build"}, b...)...)

@@ -38,7 +38,9 @@ func buildProviderBinary(t *testing.T) string {
 		t.Fatalf("building the provider binary: go is not on PATH: %s", err)
 	}
 	bin := filepath.Join(t.TempDir(), "terraform-provider-idcsmfa")
-	cmd := exec.Command(goBin, "build", "-o", bin, "github.com/idcsmfa/terraform-provider-idcsmfa")
+	// The emulator's clock tag (emulator_clock.go): a TOTP verification moves the emulator's
+	// clock to the next time step instead of waiting for it.
+	cmd := exec.Command(goBin, "build", "-tags", "idcsmfa_emulator_clock", "-o", bin, "github.com/idcsmfa/terraform-provider-idcsmfa")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("building the provider binary: %s\n%s", err, out)
 	}

@@ -145,6 +145,11 @@ func TestAccVerifyFactorAction_secretNotInSavedPlan(t *testing.T) {
 		t.Error("the TOTP secret is in the state")
 	}
 	cli.mustRun(0, vars, "destroy", "-auto-approve", "-input=false", "-no-color")
+	// Each verification waited for a fresh TOTP time step by moving the emulator's clock
+	// (the provider binary's emulator clock tag), not the wall clock.
+	if env.Emulator != nil && env.Emulator.ClockAhead() <= 0 {
+		t.Error("the emulator's clock did not move: the verifications waited for the wall clock")
+	}
 }
 
 // checkPlanFileClean fails when secret is in the saved plan file name: in any of its zip
