@@ -109,9 +109,9 @@ func (s *Server) routes() {
 	emu("POST /emulator/v1/stats/reset", s.handleEmuStatsReset)
 	emu("POST /emulator/v1/rate-limits/reset", s.handleEmuRateLimitsReset)
 	emu("GET /emulator/v1/faults", s.handleEmuGetFaults)
+	emu("PUT /emulator/v1/faults", s.handleEmuPutFaults)
 	emu("GET /emulator/v1/clock", s.handleEmuClock)
 	emu("POST /emulator/v1/clock", s.handleEmuAdvanceClock)
-	emu("PUT /emulator/v1/faults", s.handleEmuPutFaults)
 	s.mux = m
 }
 
