@@ -20,7 +20,8 @@ var cliProcessEnv = [][2]string{{"GOGC", "off"}, {"GOMEMLIMIT", "512MiB"}, {"GOM
 // reused by later tests, which must not start paced by what an earlier one's 429s taught, and
 // no test writes to the user's cache. The tests of the cache give it a directory of their own.
 // It also tunes the CLI processes' runtime (cliProcessEnv) and records the CLI's version
-// (withRecordedVersion).
+// (withRecordedVersion), and removes the provider binary the CLI-driven tests share
+// (buildProviderBinary).
 func TestMain(m *testing.M) {
 	if err := os.Setenv(client.PaceCacheEnv, "off"); err != nil {
 		panic(err)
@@ -39,5 +40,6 @@ func TestMain(m *testing.M) {
 	}
 	code := m.Run()
 	cleanup()
+	removeProviderBinary()
 	os.Exit(code)
 }

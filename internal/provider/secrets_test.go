@@ -30,21 +30,52 @@ import (
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/emulator"
 )
 
-// buildProviderBinary builds the provider into the test's temporary directory, removed with it.
+// buildProviderBinary gives the provider built as a binary, built once per test process (a
+// `go build` links a 28 MB binary, about 2.4 CPU-s even with a warm cache, and a dozen tests
+// drive the CLI with it) into a directory TestMain removes (removeProviderBinary). The tests
+// only read it: terraform's dev_overrides run it from there.
 func buildProviderBinary(t *testing.T) string {
 	t.Helper()
+	providerBinary.once.Do(func() {
+		providerBinary.path, providerBinary.err = buildProviderBinaryOnce()
+	})
+	if providerBinary.err != nil {
+		t.Fatal(providerBinary.err)
+	}
+	return providerBinary.path
+}
+
+var providerBinary struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+func buildProviderBinaryOnce() (string, error) {
 	goBin, err := exec.LookPath("go")
 	if err != nil {
-		t.Fatalf("building the provider binary: go is not on PATH: %s", err)
+		return "", fmt.Errorf("building the provider binary: go is not on PATH: %w", err)
 	}
-	bin := filepath.Join(t.TempDir(), "terraform-provider-idcsmfa")
+	dir, err := os.MkdirTemp("", "idcsmfa-provider-")
+	if err != nil {
+		return "", fmt.Errorf("building the provider binary: %w", err)
+	}
+	bin := filepath.Join(dir, "terraform-provider-idcsmfa")
 	// The emulator's clock tag (emulator_clock.go): a TOTP verification moves the emulator's
 	// clock to the next time step instead of waiting for it.
 	cmd := exec.Command(goBin, "build", "-tags", "idcsmfa_emulator_clock", "-o", bin, "github.com/idcsmfa/terraform-provider-idcsmfa")
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("building the provider binary: %s\n%s", err, out)
+		return "", fmt.Errorf("building the provider binary: %w\n%s", err, out)
 	}
-	return bin
+	return bin, nil
+}
+
+// removeProviderBinary removes what buildProviderBinary built, if anything; TestMain calls it
+// after the tests.
+func removeProviderBinary() {
+	if providerBinary.path != "" {
+		_ = os.RemoveAll(filepath.Dir(providerBinary.path))
+	}
 }
 
 // cliRun is a terraform working directory driven through the CLI with the built provider.
