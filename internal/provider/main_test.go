@@ -8,7 +8,7 @@ import (
 )
 
 // cliProcessEnv tunes the Go runtime of the terraform CLI processes that terraform-plugin-testing
-// starts (issue 26). A run starts about 2,900 of them per CLI, each living a fraction of a second
+// starts (issue 26). A run starts about 2,650 of them per CLI, each living a fraction of a second
 // and spending most of its CPU starting: the garbage collector runs during the package inits and
 // idle Ps spin, on a 2-core machine already running a dozen tests. Without a collector below
 // 512 MiB and with one P, the same tests took 16% less CPU (BENCHMARKS.md, issue 26). Only
