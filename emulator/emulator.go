@@ -140,6 +140,7 @@ var (
 	ErrRequestNotFound = impl.ErrRequestNotFound
 	ErrNotPushRequest  = impl.ErrNotPushRequest
 	ErrRequestDecided  = impl.ErrRequestDecided
+	ErrNoPasscodeSent  = impl.ErrNoPasscodeSent
 )
 
 // TOTPAlgorithms are the hashes Config.TOTPAlgorithm accepts (Oracle's hashingAlgorithm).

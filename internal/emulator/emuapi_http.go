@@ -19,7 +19,8 @@ func writeEmuError(w http.ResponseWriter, err error) {
 	switch {
 	case errors.Is(err, ErrUserNotFound), errors.Is(err, ErrFactorNotFound), errors.Is(err, ErrRequestNotFound):
 		status = http.StatusNotFound
-	case errors.Is(err, ErrAlreadyEnrolled), errors.Is(err, ErrUserLocked), errors.Is(err, ErrDuplicateUser), errors.Is(err, ErrRequestDecided):
+	case errors.Is(err, ErrAlreadyEnrolled), errors.Is(err, ErrUserLocked), errors.Is(err, ErrDuplicateUser), errors.Is(err, ErrRequestDecided),
+		errors.Is(err, ErrNoPasscodeSent):
 		status = http.StatusConflict
 	}
 	writeJSON(w, status, map[string]string{"error": err.Error()})

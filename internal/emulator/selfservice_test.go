@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -117,6 +118,14 @@ func TestMySMSEnrollmentSharesStateWithMFA(t *testing.T) {
 	}
 	// A validation before any passcode was sent is a wrong passcode.
 	h.wantMyError(tok, 401, msgInvalidPasscode, http.MethodPost, pathValidator, validatorBody(dev, rid, "SMS", "123456"))
+	// Nor can the out-of-band actor finish it: the user has no passcode to enter (409 on
+	// /emulator/v1). The device stays pending for the Initiator.
+	if err := h.s.CompleteEnrollment(uid, dev); !errors.Is(err, ErrNoPasscodeSent) {
+		t.Fatalf("completing the enrollment before its passcode was sent: %v, want ErrNoPasscodeSent", err)
+	}
+	if got := h.mustDo(409, http.MethodPost, "/emulator/v1/users/"+uid+"/factors/"+dev+"/complete", nil); !strings.Contains(fmt.Sprint(got["error"]), "no passcode was sent") {
+		t.Fatalf("POST /emulator/v1/.../complete before the passcode was sent: %v", got)
+	}
 	// Initiator: sends; again: resends, and only the latest passcode works.
 	init := h.my(tok, 201, http.MethodPost, pathInitiator, withFields(initiatorBody(dev, rid, "SMS"), "userName", "JOE"))
 	if init["deviceId"] != dev || init["requestId"] != rid || init["userName"] != "joe" || init["displayName"] != "Joe's Personal Phone" || init["authFactor"] != "SMS" {

@@ -22,6 +22,10 @@ var (
 	ErrRequestNotFound = errors.New("emulator: verification request not found")
 	ErrNotPushRequest  = errors.New("emulator: verification request is not a PUSH request")
 	ErrRequestDecided  = errors.New("emulator: the PUSH request was already answered the other way")
+	// ErrNoPasscodeSent: an SMS or e-mail enrollment whose passcode was not sent yet (the
+	// self-service MyAuthenticationFactorEnroller registers the device, and only
+	// MyAuthenticationFactorInitiator sends the passcode): the user has nothing to enter.
+	ErrNoPasscodeSent = errors.New("emulator: no passcode was sent for this enrollment yet")
 )
 
 var hex32 = regexp.MustCompile(`^[0-9a-f]{32}$`)
@@ -243,7 +247,10 @@ func (s *Server) RemoveFactor(userID, factorID string) error {
 
 // CompleteEnrollment finishes a pending enrollment as the user would, with the right
 // passcode (SMS, EMAIL, offline TOTP), by scanning the QR code (online TOTP, PUSH), or by
-// answering the questions (security questions get fixed demo answers).
+// answering the questions (security questions get fixed demo answers). An SMS or e-mail
+// enrollment whose passcode was not sent yet is refused with ErrNoPasscodeSent: the user
+// cannot enter a passcode that never arrived, and completing it there would make the
+// client's next request (the Initiator that sends it) meet an enrolled device.
 func (s *Server) CompleteEnrollment(userID, factorID string) error {
 	return s.onUser(userID, func(u *userState) error {
 		f := u.factors[factorID]
@@ -255,6 +262,9 @@ func (s *Server) CompleteEnrollment(userID, factorID string) error {
 		}
 		if u.Locked {
 			return ErrUserLocked
+		}
+		if isSentOTPMethod(f.method()) && f.otp == "" {
+			return ErrNoPasscodeSent
 		}
 		if f.ID == SecurityQuestionsFactorID {
 			u.answers = map[string]securityAnswer{}
