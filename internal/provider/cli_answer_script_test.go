@@ -25,7 +25,7 @@ import (
 //     human-readable plan in a trace log line (plugintest.WorkingDir.CreatePlan), and in the
 //     error when a plan that must be empty is not: another tenth of the suite's CLI CPU.
 //
-// withRecordedVersion asks the CLI `version -json` once, then points TF_ACC_TERRAFORM_PATH at
+// withCLIAnswerScript asks the CLI `version -json` once, then points TF_ACC_TERRAFORM_PATH at
 // a /bin/sh script of the same name (OpenTofu is recognised by its binary's name) that
 //   - prints the recorded answer to exactly `version -json`;
 //   - for a plan that terraform-plugin-testing runs (TF_REATTACH_PROVIDERS set, -out=tfplan),
@@ -74,10 +74,10 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// withRecordedVersion installs the script (cliAnswerScript) when the acceptance tests run (TF_ACC set) and the
+// withCLIAnswerScript installs the script (cliAnswerScript) when the acceptance tests run (TF_ACC set) and the
 // CLI answers `version -json` with a terraform_version; otherwise it leaves the environment
 // alone and the tests run the CLI as they find it. It returns what removes the script.
-func withRecordedVersion() (cleanup func(), err error) {
+func withCLIAnswerScript() (cleanup func(), err error) {
 	nothing := func() {}
 	if os.Getenv("TF_ACC") == "" {
 		return nothing, nil

@@ -19,8 +19,8 @@ var cliProcessEnv = [][2]string{{"GOGC", "off"}, {"GOMEMLIMIT", "512MiB"}, {"GOM
 // TestMain turns the client's pace cache off for the package's tests: an emulator's port is
 // reused by later tests, which must not start paced by what an earlier one's 429s taught, and
 // no test writes to the user's cache. The tests of the cache give it a directory of their own.
-// It also tunes the CLI processes' runtime (cliProcessEnv) and records the CLI's version
-// (withRecordedVersion), and removes the provider binary the CLI-driven tests share
+// It also tunes the CLI processes' runtime (cliProcessEnv) puts the script that answers what
+// the CLI already said in front of it (withCLIAnswerScript), and removes the provider binary the CLI-driven tests share
 // (buildProviderBinary).
 func TestMain(m *testing.M) {
 	if err := os.Setenv(client.PaceCacheEnv, "off"); err != nil {
@@ -34,7 +34,7 @@ func TestMain(m *testing.M) {
 			panic(err)
 		}
 	}
-	cleanup, err := withRecordedVersion()
+	cleanup, err := withCLIAnswerScript()
 	if err != nil {
 		panic(err)
 	}
