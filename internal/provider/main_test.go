@@ -19,9 +19,9 @@ var cliProcessEnv = [][2]string{{"GOGC", "off"}, {"GOMEMLIMIT", "512MiB"}, {"GOM
 // TestMain turns the client's pace cache off for the package's tests: an emulator's port is
 // reused by later tests, which must not start paced by what an earlier one's 429s taught, and
 // no test writes to the user's cache. The tests of the cache give it a directory of their own.
-// It also tunes the CLI processes' runtime (cliProcessEnv) puts the script that answers what
-// the CLI already said in front of it (withCLIAnswerScript), and removes the provider binary the CLI-driven tests share
-// (buildProviderBinary).
+// It also tunes the CLI processes' runtime (cliProcessEnv), puts the script that answers what
+// the CLI already said in front of the CLI (withCLIAnswerScript), and removes the provider
+// binary the CLI-driven tests share (buildProviderBinary).
 func TestMain(m *testing.M) {
 	if err := os.Setenv(client.PaceCacheEnv, "off"); err != nil {
 		panic(err)
