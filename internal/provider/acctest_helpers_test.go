@@ -409,6 +409,12 @@ func runBadInputCases(t *testing.T, cases []badInputCase) {
 			accTest(t, checkNoFactorsLeft(env, userID), tc.steps(t, env, userID)...)
 		})
 	}
+	runSharedBadInputCases(t, shared)
+}
+
+// runSharedBadInputCases runs cases that apply nothing one after another in one TestCase
+// (runBadInputCases), each against its own emulator and user.
+func runSharedBadInputCases(t *testing.T, shared []badInputCase) {
 	if len(shared) == 0 {
 		return
 	}
@@ -434,11 +440,53 @@ func runBadInputCases(t *testing.T, cases []badInputCase) {
 
 // newBadInputEnv is a case's own emulator, with the case's settings, and user.
 func newBadInputEnv(t *testing.T, tc badInputCase) (*testEnv, string) {
-	return newEmulatorUser(t, "emulator settings, locked users and the outbox", func(c *emulator.Config) {
+	env := newBadInputEmulator(t, tc)
+	return env, env.newUser(t)
+}
+
+// newBadInputEmulator is a case's own emulator, with the case's settings.
+func newBadInputEmulator(t *testing.T, tc badInputCase) *testEnv {
+	env := newTestEnv(t, func(c *emulator.Config) {
 		if tc.emulator != nil {
 			tc.emulator(c)
 		}
 	})
+	env.requireEmulator(t, "emulator settings, locked users and the outbox")
+	return env
+}
+
+// runPasscodeBadInputCases runs the same bad inputs of every passcode kind, perKind[i] being
+// passcodeKinds[i]'s cases, in the same order. The cases that apply nothing run as
+// runBadInputCases runs them, all kinds' in one TestCase. Each case that applies runs every
+// kind's steps together in one TestCase (passcodeKindsTogether), against one emulator with
+// the first kind's case's settings (the kinds' cases set the same) and a user per kind.
+func runPasscodeBadInputCases(t *testing.T, perKind [][]badInputCase) {
+	var shared []badInputCase
+	for i, tc := range perKind[0] {
+		byKind := map[string]badInputCase{}
+		for n, k := range passcodeKinds {
+			if perKind[n][i].name != tc.name {
+				t.Fatalf("case %d is %q for the %s kind and %q for the %s kind", i+1, tc.name, passcodeKinds[0].label, perKind[n][i].name, k.label)
+			}
+			byKind[k.typeName] = perKind[n][i]
+		}
+		if !tc.applies {
+			for _, k := range passcodeKinds {
+				c := byKind[k.typeName]
+				c.name += " (" + k.label + ")"
+				shared = append(shared, c)
+			}
+			continue
+		}
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			env := newBadInputEmulator(t, tc)
+			passcodeKindsTogether(t, env, func(k passcodeKindCase, userID string) ([]resource.TestStep, resource.TestCheckFunc) {
+				return byKind[k.typeName].steps(t, env, userID), checkNoFactorsLeft(env, userID)
+			})
+		})
+	}
+	runSharedBadInputCases(t, shared)
 }
 
 // stepNothingWasCreated follows a failed creation: the server holds no factor for the user,

@@ -186,9 +186,16 @@ func newEnvAndUser(t *testing.T) (*testEnv, string) {
 // adjust the emulator's configuration, as for newTestEnv.
 func newEmulatorUser(t *testing.T, why string, opts ...func(*emulator.Config)) (*testEnv, string) {
 	t.Helper()
+	env := newEmulatorEnv(t, why, opts...)
+	return env, env.newUser(t)
+}
+
+// newEmulatorEnv is newEmulatorUser without the user.
+func newEmulatorEnv(t *testing.T, why string, opts ...func(*emulator.Config)) *testEnv {
+	t.Helper()
 	env := newTestEnv(t, opts...)
 	env.requireEmulator(t, why)
-	return env, env.newUser(t)
+	return env
 }
 
 // newEmulatorWithUsers is the environment of a test that needs an emulator holding just the

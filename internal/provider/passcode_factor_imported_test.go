@@ -43,26 +43,27 @@ func (expectNoDrift) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest
 // the next refresh finds nothing "changed outside of Terraform". The display name used to be
 // the imported one until that refresh.
 func TestAccPasscodeFactor_importedPendingThenActivatedNoDrift(t *testing.T) {
-	forEachPasscodeKind(t, func(t *testing.T, k passcodeKindCase) {
-		env, userID := newEmulatorUser(t, "reads passcodes from the outbox")
+	t.Parallel()
+	env := newEmulatorEnv(t, "reads passcodes from the outbox")
+	passcodeKindsTogether(t, env, func(k passcodeKindCase, userID string) ([]resource.TestStep, resource.TestCheckFunc) {
 		req := k.enrollRequest
 		req.SkipVerification = false
 		factorID := enrollDirect(t, env, userID, req)
 		cfg := k.config(env, userID, otpFromVariables)
-		accTest(t, env.checkDestroy(k.typeName),
-			resource.TestStep{
+		return []resource.TestStep{
+			{
 				Config:             k.config(env, userID, ""),
 				ResourceName:       k.addr(),
 				ImportState:        true,
 				ImportStatePersist: true,
 				ImportStateIdFunc:  func(*terraform.State) (string, error) { return userID + "/" + factorID, nil },
 			},
-			resource.TestStep{
+			{
 				Config:          cfg,
 				ConfigVariables: otpVars(env.lazyOTP(t, userID, &factorID), 1),
 				ExpectError:     diagRE("Enrollment restarted: passcode not submitted"),
 			},
-			resource.TestStep{
+			{
 				Config:          cfg,
 				ConfigVariables: otpVars(env.lazyOTP(t, userID, &factorID), 1),
 				// The plans right after the apply: the next refresh (PostApplyPostRefresh) of
@@ -76,7 +77,7 @@ func TestAccPasscodeFactor_importedPendingThenActivatedNoDrift(t *testing.T) {
 					resource.TestCheckResourceAttr(k.addr(), "display_name", k.displayName(t, env, userID)),
 				),
 			},
-		)
+		}, env.checkDestroy(k.typeName)
 	})
 }
 
@@ -207,9 +208,9 @@ func importAttempts(k passcodeKindCase, attempts ...importAttempt) func(*testing
 // matches it plans no change (a pending SMS factor was planned for replacement); and without
 // a role that can read the user's devices, the import is refused with what to do.
 func TestAccPasscodeFactor_importPendingFactor(t *testing.T) {
-	forEachPasscodeKind(t, func(t *testing.T, k passcodeKindCase) {
-		env := newEnvWithMFAOnlyClient(t)
-		userID := env.newUser(t)
+	t.Parallel()
+	env := newEnvWithMFAOnlyClient(t)
+	passcodeKindsTogether(t, env, func(k passcodeKindCase, userID string) ([]resource.TestStep, resource.TestCheckFunc) {
 		pendingReq := func(k passcodeKindCase) client.EnrollRequest {
 			r := k.enrollRequest
 			r.SkipVerification = false
@@ -220,8 +221,8 @@ func TestAccPasscodeFactor_importPendingFactor(t *testing.T) {
 			return func(*terraform.State) (string, error) { return userID + "/" + *id, nil }
 		}
 		cfg := k.config(env, userID, "")
-		accTest(t, nil,
-			resource.TestStep{
+		return []resource.TestStep{
+			{
 				PreConfig: func() {
 					ownID = enrollDirect(t, env, userID, pendingReq(k))
 					otherID = enrollDirect(t, env, userID, pendingReq(k.other()))
@@ -232,7 +233,7 @@ func TestAccPasscodeFactor_importPendingFactor(t *testing.T) {
 				ImportStateIdFunc: importID(&otherID),
 				ExpectError:       diagRE("Factor", "is not "+k.aLabel+" factor", "reports the methods "+k.other().method),
 			},
-			resource.TestStep{
+			{
 				Config:            k.configWith(providerBlock(env.Host, mfaOnlyID, mfaOnlySecret, ""), userID, ""),
 				ResourceName:      k.addr(),
 				ImportState:       true,
@@ -241,17 +242,24 @@ func TestAccPasscodeFactor_importPendingFactor(t *testing.T) {
 					"does not report the method of a pending factor", "GET /admin/v1/Users/", "User Administrator",
 					"finish the enrollment first"),
 			},
-			resource.TestStep{
+			{
 				Config:             cfg,
 				ResourceName:       k.addr(),
 				ImportState:        true,
 				ImportStatePersist: true,
 				ImportStateIdFunc:  importID(&ownID),
+				// The state also holds the kinds imported before this one (passcodeKindsTogether).
 				ImportStateCheck: func(states []*terraform.InstanceState) error {
-					if len(states) != 1 {
-						return fmt.Errorf("want one imported instance, got %d", len(states))
+					var imported []*terraform.InstanceState
+					for _, s := range states {
+						if s.Attributes["factor_id"] == ownID {
+							imported = append(imported, s)
+						}
 					}
-					a := states[0].Attributes
+					if len(imported) != 1 {
+						return fmt.Errorf("want one imported instance of factor %s, got %d of %d", ownID, len(imported), len(states))
+					}
+					a := imported[0].Attributes
 					if a["factor_id"] != ownID || a["methods.#"] != "1" || a["methods.0"] != k.method || a["status"] != emulator.StatusInitiated ||
 						a["display_name"] != k.displayName(t, env, userID) {
 						return fmt.Errorf("imported pending factor: %v", a)
@@ -259,7 +267,7 @@ func TestAccPasscodeFactor_importPendingFactor(t *testing.T) {
 					return nil
 				},
 			},
-			resource.TestStep{
+			{
 				// The configuration that matches the imported pending factor plans no change
 				// but, for SMS, the in-place update that records the real number (issue 31, item 4).
 				Config: cfg,
@@ -268,7 +276,7 @@ func TestAccPasscodeFactor_importPendingFactor(t *testing.T) {
 				},
 				Check: resource.TestCheckResourceAttrPtr(k.addr(), "factor_id", &ownID),
 			},
-		)
+		}, nil
 	})
 }
 

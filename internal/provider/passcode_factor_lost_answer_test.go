@@ -18,7 +18,7 @@ import (
 // never takes one as its result: the create fails as it does without the loss (already
 // enrolled, with the import block), and the other factor is left alone.
 func TestAccPasscodeFactor_lostAnswerNeverAdoptsAnotherFactor(t *testing.T) {
-	passcodeScenario(t, "dropping answers", func(t *testing.T, k passcodeKindCase, env *testEnv, userID string) []resource.TestStep {
+	passcodeScenarioApart(t, "dropping answers", func(t *testing.T, k passcodeKindCase, env *testEnv, userID string) []resource.TestStep {
 		var other string
 		skip := "  skip_verification = true\n"
 		return []resource.TestStep{
@@ -58,9 +58,18 @@ import {
 // keyFactorPatch is E5: a passcode, a resend.
 const keyFactorPatch = "PATCH /mfa/v1/users/{id}/factors/{factorId}"
 
-// dropNext makes the emulator do the work of the next request of route and drop its answer.
+// dropNext makes the emulator do the work of one more request of route and drop its answer,
+// keeping the other faults: passcode kinds run together (passcodeKindsTogether) each add the
+// drop of their own request.
 func dropNext(env *testEnv, route string) func() {
-	return func() { env.Emulator.SetFaults(emulator.Faults{DropNext: map[string]int{route: 1}}) }
+	return func() {
+		f := env.Emulator.CurrentFaults()
+		if f.DropNext == nil {
+			f.DropNext = map[string]int{}
+		}
+		f.DropNext[route]++
+		env.Emulator.SetFaults(f)
+	}
 }
 
 // TestAccPasscodeFactor_lostAnswersOfCreateAndActivation (issue 16, item 2): the answer to the
@@ -69,7 +78,7 @@ func dropNext(env *testEnv, route string) func() {
 // restarts its own pending enrollment; the passcode's factor reads ENROLLED) and the factor is
 // in state once, enrolled once.
 func TestAccPasscodeFactor_lostAnswersOfCreateAndActivation(t *testing.T) {
-	passcodeScenario(t, "dropping answers", func(t *testing.T, k passcodeKindCase, env *testEnv, userID string) []resource.TestStep {
+	passcodeScenarioApart(t, "dropping answers", func(t *testing.T, k passcodeKindCase, env *testEnv, userID string) []resource.TestStep {
 		var factorID string
 		return []resource.TestStep{
 			{
@@ -98,13 +107,15 @@ func TestAccPasscodeFactor_lostAnswersOfCreateAndActivation(t *testing.T) {
 // requestState Terraform holds: where the service keeps it valid across a resend (the
 // emulator's -resend-keeps-request-state), the factor is enrolled with no further passcode;
 // where it does not (the emulator's default), the enrollment restarts, exactly one more
-// passcode is sent, and the apply says so and asks for it.
+// passcode is sent, and the apply says so and asks for it. The kinds run together: each
+// kind's resend is the step's only PATCH of its factor, and each kind's drop is one of them
+// (the error each kind must report says its answer was the one lost).
 func TestAccPasscodeFactor_lostResendAnswer(t *testing.T) {
 	for _, keeps := range []bool{true, false} {
 		t.Run(fmt.Sprintf("resend_keeps_request_state=%t", keeps), func(t *testing.T) {
 			t.Parallel()
-			forEachPasscodeKind(t, func(t *testing.T, k passcodeKindCase) {
-				env, userID := newEmulatorUser(t, "dropping answers", func(c *emulator.Config) { c.ResendKeepsRequestState = keeps })
+			env := newEmulatorEnv(t, "dropping answers", func(c *emulator.Config) { c.ResendKeepsRequestState = keeps })
+			passcodeKindsTogether(t, env, func(k passcodeKindCase, userID string) ([]resource.TestStep, resource.TestCheckFunc) {
 				var factorID string
 				const resend = "  otp_resend_version = 1\n"
 				steps := []resource.TestStep{
@@ -143,12 +154,7 @@ func TestAccPasscodeFactor_lostResendAnswer(t *testing.T) {
 						checkOnlyFactor(env, k.addr(), userID, &factorID, emulator.StatusEnrolled), checkMessages(env, userID, 3))
 					steps = append(steps, activate, again)
 				}
-				resource.Test(t, resource.TestCase{
-					ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-					TerraformVersionChecks:   skipBelow1_11,
-					CheckDestroy:             env.checkDestroy(k.typeName),
-					Steps:                    steps,
-				})
+				return steps, env.checkDestroy(k.typeName)
 			})
 		})
 	}

@@ -25,23 +25,30 @@ func TestAccPasscodeFactor_planTimeValidation(t *testing.T) {
 		{"version zero", "  otp_code_wo = \"123456\"\n  otp_code_wo_version = 0", diagRE("otp_code_wo_version", "at least 1")},
 		{"resend version zero", "  otp_resend_version = 0", diagRE("otp_resend_version", "at least 1")},
 	}
-	forEachPasscodeKind(t, func(t *testing.T, k passcodeKindCase) {
-		env := newTestEnv(t)
-		planErrors := make([]planErrorCase, len(cases))
-		for i, tc := range cases {
-			planErrors[i] = planErrorCase{tc.name, k.config(env, exampleUserID, tc.extra), tc.want}
+	t.Parallel()
+	env := newTestEnv(t)
+	var planErrors []planErrorCase
+	for _, k := range passcodeKinds {
+		for _, tc := range cases {
+			planErrors = append(planErrors, planErrorCase{tc.name + " (" + k.label + ")", k.config(env, exampleUserID, tc.extra), tc.want})
 		}
-		runPlanErrors(t, planErrors)
-	})
+	}
+	runPlanErrors(t, planErrors)
 }
 
 // TestAccPasscodeFactor_badInput runs the bad inputs every passcode kind shares; see
 // passcodeBadInputCases.
 func TestAccPasscodeFactor_badInput(t *testing.T) {
-	forEachPasscodeKind(t, func(t *testing.T, k passcodeKindCase) { runBadInputCases(t, passcodeBadInputCases(k)) })
+	// The clock of the case that expires a requestState, the kinds' emulator's.
+	expiryClock := &acctestClock{}
+	perKind := make([][]badInputCase, len(passcodeKinds))
+	for i, k := range passcodeKinds {
+		perKind[i] = passcodeBadInputCases(k, expiryClock)
+	}
+	runPasscodeBadInputCases(t, perKind)
 }
 
-func passcodeBadInputCases(k passcodeKindCase) []badInputCase {
+func passcodeBadInputCases(k passcodeKindCase, expiryClock *acctestClock) []badInputCase {
 	enrollFailed := "Could not enroll the " + k.label + " factor of user "
 	submitFailed := "Could not submit the passcode of " + k.label + " factor"
 	// pending enrolls the factor, then runs steps against the pending factor.
@@ -53,8 +60,6 @@ func passcodeBadInputCases(k passcodeKindCase) []badInputCase {
 				steps(t, env, userID, cfg, factorID)...)
 		}
 	}
-	// The clock of the case that expires a requestState: each case runs once per test run.
-	expiryClock := &acctestClock{}
 
 	return []badInputCase{
 		// Plan-time validation.
@@ -162,7 +167,7 @@ func passcodeBadInputCases(k passcodeKindCase) []badInputCase {
 				return []resource.TestStep{
 					{
 						// Past the requestState's minute, within the passcode's five: only the requestState expired.
-						PreConfig: func() { expiryClock.Advance(2 * time.Minute) },
+						PreConfig: onceForAllKinds(k, func() { expiryClock.Advance(2 * time.Minute) }),
 						Config:    cfg, ConfigVariables: otpVars(env.lazyOTP(t, userID, factorID), 1),
 						ExpectError: diagRE("Enrollment restarted: passcode not submitted",
 							"the identity domain no longer accepts its enrollment request", "a new passcode was sent",

@@ -28,20 +28,21 @@ func pendingRequest(k passcodeKindCase) client.EnrollRequest {
 // take_over_pending_enrollment = true it takes the enrollment over (same factor id, one new
 // passcode); removing or adding the attribute afterwards plans an update that sends nothing.
 func TestAccPasscodeFactor_pendingEnrollmentIsNotTakenOver(t *testing.T) {
-	forEachPasscodeKind(t, func(t *testing.T, k passcodeKindCase) {
-		env, userID := newEmulatorUser(t, "the outbox")
+	t.Parallel()
+	env := newEmulatorEnv(t, "the outbox")
+	passcodeKindsTogether(t, env, func(k passcodeKindCase, userID string) ([]resource.TestStep, resource.TestCheckFunc) {
 		otherID := enrollDirect(t, env, userID, pendingRequest(k))
 		otherCode := env.otp(t, userID, otherID)
 		takeOver := k.config(env, userID, "  take_over_pending_enrollment = true")
-		accTest(t, resource.ComposeTestCheckFunc(env.checkDestroy(k.typeName), checkNoFactorsLeft(env, userID)),
-			resource.TestStep{
+		return []resource.TestStep{
+			{
 				Config: k.config(env, userID, ""),
 				ExpectError: diagRE("A pending enrollment of this device already exists", "ENROLLMENT_INITIATED",
 					"would restart that enrollment", "another Terraform workspace's", "import {",
 					"to = "+k.typeName+".<name>", `id = "`+userID+"/"+otherID+`"`, "ask whoever started it",
 					"take_over_pending_enrollment = true", "no longer works"),
 			},
-			resource.TestStep{
+			{
 				PreConfig: func() {
 					if n := len(env.Emulator.Messages(userID)); n != 1 {
 						t.Errorf("the refused create sent %d passcode(s), want none", n-1)
@@ -59,7 +60,7 @@ func TestAccPasscodeFactor_pendingEnrollmentIsNotTakenOver(t *testing.T) {
 					checkMessages(env, userID, 2),
 				),
 			},
-			resource.TestStep{
+			{
 				// Updates read it too, so leaving it out plans an update to null, which sends nothing.
 				Config: k.config(env, userID, ""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -71,7 +72,7 @@ func TestAccPasscodeFactor_pendingEnrollmentIsNotTakenOver(t *testing.T) {
 					checkMessages(env, userID, 2),
 				),
 			},
-			resource.TestStep{
+			{
 				// Adding it back plans an update too, and sends nothing either.
 				Config: takeOver,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -83,7 +84,7 @@ func TestAccPasscodeFactor_pendingEnrollmentIsNotTakenOver(t *testing.T) {
 					checkMessages(env, userID, 2),
 				),
 			},
-		)
+		}, resource.ComposeTestCheckFunc(env.checkDestroy(k.typeName), checkNoFactorsLeft(env, userID))
 	})
 }
 
@@ -128,18 +129,19 @@ func TestAccPasscodeFactor_pendingCheckWithoutRoleWarns(t *testing.T) {
 // resource of the same configuration holds it (not another workspace, with an import block
 // that would give one factor two resources).
 func TestAccPasscodeFactor_twoResourcesOneDeviceInOneApply(t *testing.T) {
-	forEachPasscodeKind(t, func(t *testing.T, k passcodeKindCase) {
-		env, userID := newEmulatorUser(t, "adding latency and counting passcodes")
-		// Latency before each request's work widens the window in which both creates have read
-		// the devices and neither has enrolled.
-		env.Emulator.SetFaults(emulator.Faults{Latency: 300 * time.Millisecond})
+	t.Parallel()
+	env := newEmulatorEnv(t, "adding latency and counting passcodes")
+	// Latency before each request's work widens the window in which both creates have read
+	// the devices and neither has enrolled.
+	env.Emulator.SetFaults(emulator.Faults{Latency: 300 * time.Millisecond})
+	passcodeKindsTogether(t, env, func(k passcodeKindCase, userID string) ([]resource.TestStep, resource.TestCheckFunc) {
 		cfg := env.providerConfig() + k.resource("a", userID, "") + k.resource("b", userID, "")
-		accTest(t, env.checkDestroy(k.typeName),
-			resource.TestStep{
+		return []resource.TestStep{
+			{
 				Config:      cfg,
 				ExpectError: diagRE("Another resource of this configuration enrolls the same", "Remove one of the two resources"),
 			},
-			resource.TestStep{
+			{
 				PreConfig: func() {
 					if fs := env.emulatorFactors(userID); len(fs) != 1 {
 						t.Errorf("want one factor, got %+v", fs)
@@ -152,6 +154,6 @@ func TestAccPasscodeFactor_twoResourcesOneDeviceInOneApply(t *testing.T) {
 				PlanOnly:           true,
 				ExpectNonEmptyPlan: true,
 			},
-		)
+		}, env.checkDestroy(k.typeName)
 	})
 }

@@ -76,10 +76,26 @@ func forEachPasscodeKind(t *testing.T, test func(t *testing.T, k passcodeKindCas
 	}
 }
 
-// passcodeScenario runs a scenario once per kind, the kinds in parallel, each against its own
-// emulator (or the real domain, unless why says what needs the emulator) and user, with
-// Terraform 1.11+ (write-only attributes) and destroy checked on the server.
+// passcodeScenario runs a scenario for every passcode kind in one TestCase, each kind on a
+// user of its own, against one emulator (or the real domain, unless why says what needs the
+// emulator), with Terraform 1.11+ (write-only attributes) and destroy checked on the server.
+// Each step of the TestCase is every kind's step (passcodeKindsTogether).
 func passcodeScenario(t *testing.T, why string, steps func(t *testing.T, k passcodeKindCase, env *testEnv, userID string) []resource.TestStep) {
+	t.Parallel()
+	env := newTestEnv(t)
+	if why != "" {
+		env.requireEmulator(t, why)
+	}
+	passcodeKindsTogether(t, env, func(k passcodeKindCase, userID string) ([]resource.TestStep, resource.TestCheckFunc) {
+		return steps(t, k, env, userID), env.checkDestroy(k.typeName)
+	})
+}
+
+// passcodeScenarioApart is passcodeScenario with a TestCase and an emulator per kind, the kinds
+// in parallel: for a scenario whose steps act on the emulator as a whole in a way the kinds
+// cannot share, such as the dropped answer of a request the provider then repeats (one kind's
+// repeat could take the other kind's drop).
+func passcodeScenarioApart(t *testing.T, why string, steps func(t *testing.T, k passcodeKindCase, env *testEnv, userID string) []resource.TestStep) {
 	forEachPasscodeKind(t, func(t *testing.T, k passcodeKindCase) {
 		env := newTestEnv(t)
 		if why != "" {

@@ -90,18 +90,19 @@ func TestAccPasscodeFactor_resendThenActivate(t *testing.T) {
 }
 
 func TestAccPasscodeFactor_expiredRequestStateRestartsEnrollment(t *testing.T) {
-	forEachPasscodeKind(t, func(t *testing.T, k passcodeKindCase) {
-		clock := &acctestClock{}
-		env, userID := newEmulatorUser(t, "moving the emulator's clock", withClock(clock))
+	t.Parallel()
+	clock := &acctestClock{}
+	env := newEmulatorEnv(t, "moving the emulator's clock", withClock(clock))
+	passcodeKindsTogether(t, env, func(k passcodeKindCase, userID string) ([]resource.TestStep, resource.TestCheckFunc) {
 		addr := k.addr()
 		var factorID string
 		activate := k.config(env, userID, "  otp_resend_version = 1\n"+otpV1)
 
-		accTest(t, env.checkDestroy(k.typeName),
-			resource.TestStep{Config: k.config(env, userID, ""), Check: captureAttr(addr, "factor_id", &factorID)},
-			resource.TestStep{
+		return []resource.TestStep{
+			{Config: k.config(env, userID, ""), Check: captureAttr(addr, "factor_id", &factorID)},
+			{
 				// Resend with an expired requestState: the enrollment restarts under the same id.
-				PreConfig: func() { clock.Advance(11 * time.Minute) },
+				PreConfig: onceForAllKinds(k, func() { clock.Advance(11 * time.Minute) }),
 				Config:    k.config(env, userID, "  otp_resend_version = 1"),
 				Check: resource.ComposeTestCheckFunc(
 					resource.TestCheckResourceAttr(addr, "status", emulator.StatusInitiated),
@@ -110,14 +111,14 @@ func TestAccPasscodeFactor_expiredRequestStateRestartsEnrollment(t *testing.T) {
 					checkEmulatorFactor(env, userID, &factorID, emulator.StatusInitiated),
 				),
 			},
-			resource.TestStep{
+			{
 				// Activation with an expired requestState: restarted, the apply asks for the new code.
-				PreConfig:       func() { clock.Advance(11 * time.Minute) },
+				PreConfig:       onceForAllKinds(k, func() { clock.Advance(11 * time.Minute) }),
 				Config:          activate,
 				ConfigVariables: config.Variables{"otp": env.lazyOTP(t, userID, &factorID)},
 				ExpectError:     diagRE("Enrollment restarted: passcode not submitted", "new passcode was sent"),
 			},
-			resource.TestStep{
+			{
 				Config:          activate,
 				ConfigVariables: config.Variables{"otp": env.lazyOTP(t, userID, &factorID)},
 				Check: resource.ComposeTestCheckFunc(
@@ -127,7 +128,7 @@ func TestAccPasscodeFactor_expiredRequestStateRestartsEnrollment(t *testing.T) {
 					checkEmulatorFactor(env, userID, &factorID, emulator.StatusEnrolled),
 				),
 			},
-		)
+		}, env.checkDestroy(k.typeName)
 	})
 }
 
@@ -155,11 +156,12 @@ func TestAccPasscodeFactor_enrolledBetweenPlanAndApply(t *testing.T) {
 		{name: "restart", extra: "  otp_resend_version = 1"},
 	}
 	const activate, restart = 1, 2
-	forEachPasscodeKind(t, func(t *testing.T, k passcodeKindCase) {
-		env := newTestEnv(t)
-		env.requireEmulator(t, "finishing an enrollment between plan and apply")
+	t.Parallel()
+	env := newEmulatorEnv(t, "finishing an enrollment between plan and apply")
+	passcodeKindsTogether(t, env, func(k passcodeKindCase, userID string) ([]resource.TestStep, resource.TestCheckFunc) {
 		users, factorIDs := make([]string, len(paths)), make([]string, len(paths))
-		for i := range paths {
+		users[0] = userID
+		for i := 1; i < len(paths); i++ {
 			users[i] = env.newUser(t)
 		}
 		addr := func(i int) string { return k.typeName + "." + paths[i].name }
@@ -191,13 +193,13 @@ func TestAccPasscodeFactor_enrolledBetweenPlanAndApply(t *testing.T) {
 				}
 			}
 		}))
-		accTest(t, env.checkDestroy(k.typeName),
-			resource.TestStep{
+		return []resource.TestStep{
+			{
 				Config: cfg(restart, false),
 				Check: resource.ComposeTestCheckFunc(captureAttr(addr(0), "factor_id", &factorIDs[0]),
 					captureAttr(addr(activate), "factor_id", &factorIDs[activate])),
 			},
-			resource.TestStep{
+			{
 				PreConfig:          func() { factorIDs[restart] = enrollDirect(t, env, users[restart], pending) },
 				Config:             cfg(len(paths), false),
 				ResourceName:       addr(restart),
@@ -205,14 +207,14 @@ func TestAccPasscodeFactor_enrolledBetweenPlanAndApply(t *testing.T) {
 				ImportStatePersist: true,
 				ImportStateIdFunc:  func(*terraform.State) (string, error) { return users[restart] + "/" + factorIDs[restart], nil },
 			},
-			resource.TestStep{
+			{
 				Config:           cfg(len(paths), true),
 				ConfigVariables:  config.Variables{"otp": env.lazyOTP(t, users[activate], &factorIDs[activate])},
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: planChecks},
 				Check:            resource.ComposeAggregateTestCheckFunc(checks...),
 			},
-			resource.TestStep{Config: cfg(len(paths), true), ConfigVariables: config.Variables{"otp": config.StringVariable("123456")}, PlanOnly: true},
-		)
+			{Config: cfg(len(paths), true), ConfigVariables: config.Variables{"otp": config.StringVariable("123456")}, PlanOnly: true},
+		}, env.checkDestroy(k.typeName)
 	})
 }
 
@@ -225,8 +227,9 @@ func TestAccPasscodeFactor_enrolledBetweenPlanAndApply(t *testing.T) {
 // true, a restarts it (one new passcode), whose passcode finishes the factor, and b's next
 // refresh sees it ENROLLED.
 func TestAccPasscodeFactor_restartedElsewhereIsNotTakenBack(t *testing.T) {
-	forEachPasscodeKind(t, func(t *testing.T, k passcodeKindCase) {
-		env, userID := newEmulatorUser(t, "the outbox")
+	t.Parallel()
+	env := newEmulatorEnv(t, "the outbox")
+	passcodeKindsTogether(t, env, func(k passcodeKindCase, userID string) ([]resource.TestStep, resource.TestCheckFunc) {
 		var factorID, codeA string
 		addrA, addrB := k.typeName+".a", k.typeName+".b"
 		// b == "" leaves b out of the configuration; " " is b without extras.
@@ -243,25 +246,25 @@ func TestAccPasscodeFactor_restartedElsewhereIsNotTakenBack(t *testing.T) {
 			"the enrollment was not restarted", "finish the enrollment where it was restarted", "sees the factor ENROLLED",
 			"set take_over_pending_enrollment = true", "stops working")
 		sent := func(want int) func() { return func() { checkSent(t, env, userID, want) } }
-		accTest(t, resource.ComposeTestCheckFunc(env.checkDestroy(k.typeName), checkNoFactorsLeft(env, userID)),
-			resource.TestStep{
+		return []resource.TestStep{
+			{
 				Config: cfg("", ""),
 				Check: resource.ComposeTestCheckFunc(captureAttr(addrA, "factor_id", &factorID),
 					func(*terraform.State) error { codeA = env.otp(t, userID, factorID); return nil }),
 			},
-			resource.TestStep{
+			{
 				// b takes a's pending enrollment over: one new passcode, the same factor.
 				Config: cfg("", takeOver),
 				Check: resource.ComposeTestCheckFunc(resource.TestCheckResourceAttrPtr(addrB, "factor_id", &factorID),
 					checkMessages(env, userID, 2)),
 			},
-			resource.TestStep{
+			{
 				// a submits the passcode it holds: refused, nothing sent.
 				Config:          cfg(otpFromVariables, takeOver),
 				ConfigVariables: otpVars(lazyVariable(func() string { return codeA }), 1),
 				ExpectError:     restartedElsewhere,
 			},
-			resource.TestStep{
+			{
 				// The state kept a's previous otp_code_wo_version: with the flag, the same
 				// submission restarts the enrollment here.
 				PreConfig:       sent(2),
@@ -270,13 +273,13 @@ func TestAccPasscodeFactor_restartedElsewhereIsNotTakenBack(t *testing.T) {
 				ExpectError: diagRE("Enrollment restarted: passcode not submitted", "outside this resource",
 					"take_over_pending_enrollment is true", "taken over", "a new passcode was sent"),
 			},
-			resource.TestStep{
+			{
 				// b, whose request a has now voided, asks for a new passcode without the flag: refused.
 				PreConfig:   sent(3),
 				Config:      cfg(takeOver, "  otp_resend_version = 1\n"),
 				ExpectError: restartedElsewhere,
 			},
-			resource.TestStep{
+			{
 				// a submits the passcode of its restart; b's refresh sees the factor enrolled.
 				PreConfig:       sent(3),
 				Config:          cfg(otpFromVariables+takeOver, " "),
@@ -293,7 +296,7 @@ func TestAccPasscodeFactor_restartedElsewhereIsNotTakenBack(t *testing.T) {
 					}),
 				}},
 			},
-		)
+		}, resource.ComposeTestCheckFunc(env.checkDestroy(k.typeName), checkNoFactorsLeft(env, userID))
 	})
 }
 
