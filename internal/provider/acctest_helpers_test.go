@@ -389,6 +389,9 @@ type badInputCase struct {
 	// case leaves something in state and runs in a TestCase of its own. Without it, every step
 	// expects an error or only plans, and the case shares one TestCase with the others.
 	applies bool
+	// kindsApart runs the cases of the passcode kinds apart (runPasscodeBadInputCases): their
+	// emulator settings differ by kind.
+	kindsApart bool
 }
 
 // runBadInputCases runs each case against its own emulator and user. The cases that apply
@@ -456,10 +459,11 @@ func newBadInputEmulator(t *testing.T, tc badInputCase) *testEnv {
 }
 
 // runPasscodeBadInputCases runs the same bad inputs of every passcode kind, perKind[i] being
-// passcodeKinds[i]'s cases, in the same order. The cases that apply nothing run as
-// runBadInputCases runs them, all kinds' in one TestCase. Each case that applies runs every
-// kind's steps together in one TestCase (passcodeKindsTogether), against one emulator with
-// the first kind's case's settings (the kinds' cases set the same) and a user per kind.
+// passcodeKinds[i]'s cases, in the same order. Every kind's steps of a case run together
+// (kindStepsTogether), against one emulator with the first kind's case's settings and a user
+// per kind: the cases that apply nothing one after another in one TestCase, as
+// runBadInputCases runs them, each case that applies in a TestCase of its own. A case whose
+// emulator settings differ by kind (kindsApart) runs each kind's steps after the other's.
 func runPasscodeBadInputCases(t *testing.T, perKind [][]badInputCase) {
 	var shared []badInputCase
 	for i, tc := range perKind[0] {
@@ -470,20 +474,33 @@ func runPasscodeBadInputCases(t *testing.T, perKind [][]badInputCase) {
 			}
 			byKind[k.typeName] = perKind[n][i]
 		}
-		if !tc.applies {
+		run := func(t *testing.T, env *testEnv) func(k passcodeKindCase, userID string) ([]resource.TestStep, resource.TestCheckFunc) {
+			return func(k passcodeKindCase, userID string) ([]resource.TestStep, resource.TestCheckFunc) {
+				return byKind[k.typeName].steps(t, env, userID), checkNoFactorsLeft(env, userID)
+			}
+		}
+		switch {
+		case !tc.applies && tc.kindsApart:
 			for _, k := range passcodeKinds {
 				c := byKind[k.typeName]
 				c.name += " (" + k.label + ")"
 				shared = append(shared, c)
 			}
 			continue
+		case !tc.applies:
+			// The shared TestCase's check after its destroy runs only when something is left in
+			// state; the cases' own steps prove that nothing was created.
+			tc.steps = func(t *testing.T, env *testEnv, _ string) []resource.TestStep {
+				steps, _ := kindStepsTogether(t, env, run(t, env))
+				return steps
+			}
+			shared = append(shared, tc)
+			continue
 		}
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			env := newBadInputEmulator(t, tc)
-			passcodeKindsTogether(t, env, func(k passcodeKindCase, userID string) ([]resource.TestStep, resource.TestCheckFunc) {
-				return byKind[k.typeName].steps(t, env, userID), checkNoFactorsLeft(env, userID)
-			})
+			passcodeKindsTogether(t, env, run(t, env))
 		})
 	}
 	runSharedBadInputCases(t, shared)

@@ -96,8 +96,9 @@ func passcodeBadInputCases(k passcodeKindCase, expiryClock *acctestClock) []badI
 			},
 		},
 		{
-			name:     "factor not enabled in the domain",
-			emulator: func(c *emulator.Config) { c.EnabledFactors = []string{k.other().method} },
+			name:       "factor not enabled in the domain",
+			emulator:   func(c *emulator.Config) { c.EnabledFactors = []string{k.other().method} },
+			kindsApart: true,
 			steps: func(t *testing.T, env *testEnv, userID string) []resource.TestStep {
 				return []resource.TestStep{
 					{Config: k.config(env, userID, ""), ExpectError: diagRE(enrollFailed+userID, "HTTP 401 "+k.disabled,

@@ -42,6 +42,16 @@ func passcodeKindsTogether(t *testing.T, env *testEnv,
 	run func(k passcodeKindCase, userID string) (steps []resource.TestStep, checkDestroy resource.TestCheckFunc),
 ) {
 	t.Helper()
+	steps, checkDestroy := kindStepsTogether(t, env, run)
+	accTest(t, checkDestroy, steps...)
+}
+
+// kindStepsTogether is passcodeKindsTogether's steps and check, for a TestCase of its own or
+// to run beside other steps.
+func kindStepsTogether(t *testing.T, env *testEnv,
+	run func(k passcodeKindCase, userID string) (steps []resource.TestStep, checkDestroy resource.TestCheckFunc),
+) ([]resource.TestStep, resource.TestCheckFunc) {
+	t.Helper()
 	perKind := make([][]resource.TestStep, len(passcodeKinds))
 	var checkDestroy resource.TestCheckFunc
 	for i, k := range passcodeKinds {
@@ -52,7 +62,7 @@ func passcodeKindsTogether(t *testing.T, env *testEnv,
 	if err != nil {
 		t.Fatalf("the passcode kinds' steps cannot run together (run them apart): %s", err)
 	}
-	accTest(t, checkDestroy, zipped...)
+	return zipped, checkDestroy
 }
 
 // onceForAllKinds is f for the first passcode kind and nil for the others: a step's change to
