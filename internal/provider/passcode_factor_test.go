@@ -1,7 +1,8 @@
 package provider
 
 // The kinds every passcode-lifecycle scenario runs over (passcodeKinds: a new passcode factor
-// type adds a row there) and the scenario runner. The scenarios sit beside the code they test:
+// type adds a row there) and the scenario runner, which runs every kind's steps of a scenario
+// together, in one TestCase (passcode_kinds_together_test.go). The scenarios sit beside the code they test:
 // passcode_factor_create_test.go, _update_test.go (and _decision_test.go, without a server),
 // _plan_test.go, _takeover_test.go, _lost_answer_test.go, _imported_test.go, _messages_test.go.
 // What only one kind has (the SMS factor's number) is tested beside that kind's resource.
