@@ -136,6 +136,29 @@ func init() {
 	}
 }
 
+// acctestRetryWaits holds the retry waits of the hosts whose tests asked for short ones
+// (shortRetryWaits), for testRetryWaitsFor.
+var acctestRetryWaits sync.Map
+
+type retryWaits struct{ min, max time.Duration }
+
+// shortRetryWaits makes the provider wait 10 to 40 ms between retries to host instead of the
+// client's 200 ms to 30 s: for tests that count retries, not time them (the client's own
+// tests check the backoff itself).
+func shortRetryWaits(t *testing.T, host string) {
+	acctestRetryWaits.Store(host, retryWaits{min: 10 * time.Millisecond, max: 40 * time.Millisecond})
+	t.Cleanup(func() { acctestRetryWaits.Delete(host) })
+}
+
+func init() {
+	testRetryWaitsFor = func(host string) (time.Duration, time.Duration) {
+		if w, ok := acctestRetryWaits.Load(host); ok {
+			return w.(retryWaits).min, w.(retryWaits).max
+		}
+		return 0, 0
+	}
+}
+
 func withClock(c *acctestClock) func(*emulator.Config) {
 	return func(cfg *emulator.Config) { cfg.Now = c.Now }
 }

@@ -31,6 +31,8 @@ func TestAccDeleteRetries_givesUpAfterRetries(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	env.Host = srv.URL
+	// Every delete fails: the test counts the attempts, and need not wait for the real backoff.
+	shortRetryWaits(t, env.Host)
 	userID := env.newUser(t)
 	enrolled := env.providerConfig() + emailResource("test", userID, "  skip_verification = true")
 	accTest(t, env.checkDestroy("idcsmfa_email_factor"),

@@ -4,6 +4,7 @@ package provider
 
 import (
 	"context"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -25,6 +26,13 @@ var (
 	_ provider.ProviderWithActions            = &IDCSMFAProvider{}
 	_ provider.ProviderWithListResources      = &IDCSMFAProvider{}
 )
+
+// testRetryWaitsFor, set only by the acceptance tests, gives the shortest and longest wait
+// between retries (client.Config RetryWaitMin, RetryWaitMax) for the host of a test that
+// counts the retries of answers that always fail: it then need not wait the ~50 s of real
+// backoff the client's defaults give (issue 26). Zero values, and nil in every build users
+// run, leave the client's defaults.
+var testRetryWaitsFor func(host string) (minWait, maxWait time.Duration)
 
 // IDCSMFAProvider manages users' MFA factors in an Oracle identity domain.
 type IDCSMFAProvider struct {
@@ -150,7 +158,7 @@ func (p *IDCSMFAProvider) Configure(ctx context.Context, req provider.ConfigureR
 		return
 	}
 
-	c, err := client.New(client.Config{
+	clientCfg := client.Config{
 		Host:         settings.Host,
 		ClientID:     settings.ClientID,
 		ClientSecret: settings.ClientSecret,
@@ -161,7 +169,11 @@ func (p *IDCSMFAProvider) Configure(ctx context.Context, req provider.ConfigureR
 		Logger:       newTFLogLogger(settings.ClientSecret, settings.AccessToken, settings.Password),
 		DomainType:   domainType,
 		APICapacity:  apiCapacity,
-	})
+	}
+	if testRetryWaitsFor != nil {
+		clientCfg.RetryWaitMin, clientCfg.RetryWaitMax = testRetryWaitsFor(settings.Host)
+	}
+	c, err := client.New(clientCfg)
 	if err != nil {
 		// Credentials were checked above, so what the client refuses is the host.
 		resp.Diagnostics.AddAttributeError(hostPath, "Invalid identity domain host", err.Error())
