@@ -89,6 +89,9 @@ type cliRun struct {
 
 func newCLIRun(t *testing.T, extraEnv ...string) *cliRun {
 	t.Helper()
+	// Every test that drives the CLI is an acceptance test: make test (no TF_ACC) skips it, as
+	// resource.Test skips the others, instead of running it a fourth time on the PATH's CLI.
+	requireTFAcc(t)
 	provider := buildProviderBinary(t)
 	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
 	if bin == "" {
