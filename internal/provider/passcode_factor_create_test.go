@@ -62,13 +62,9 @@ func TestAccPasscodeFactor_pendingThenActivateWithWriteOnlyPasscode(t *testing.T
 					env.checkNoSecretsInState(&otp),
 					checkEmulatorFactor(env, userID, &factorID, emulator.StatusEnrolled),
 				),
-			},
-			{
-				// Refresh finds it enrolled and nothing is left to do, with the used passcode
-				// still in the configuration.
-				Config:          k.config(env, userID, otpV1),
-				ConfigVariables: otpVar,
-				PlanOnly:        true,
+				// Its post-apply plans, without and with refresh, must be empty: refresh finds
+				// the factor enrolled and nothing is left to do, with the used passcode still
+				// in the configuration.
 			},
 			{
 				// The passcode is used up: keeping the version without it plans no change.

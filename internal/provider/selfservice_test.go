@@ -159,8 +159,8 @@ data "idcsmfa_user_factors" "me" {
 					// The data source lists the caller's two devices: the backup and this one.
 					resource.TestCheckResourceAttr("data.idcsmfa_user_factors.me", "factors.#", "2"),
 				),
+				// Its post-apply plans (without and with refresh) must be empty.
 			},
-			resource.TestStep{Config: u.config(k, otpV1) + dataSource, ConfigVariables: otpVar, PlanOnly: true},
 			resource.TestStep{
 				ResourceName:            addr,
 				ImportState:             true,
@@ -491,8 +491,9 @@ func TestAccSelfService_preferredFactor(t *testing.T) {
 				resource.TestCheckResourceAttr(preferredAddr, "method", client.MethodEmail),
 			),
 		},
+		// Refresh reads it back: this step's post-apply plans (without and with refresh) are
+		// empty.
 		resource.TestStep{Config: cfg(smsID), Check: checkServerPreferred(env, u.id, &smsID, client.MethodSMS)},
-		resource.TestStep{Config: cfg(smsID), PlanOnly: true},
 	)
 }
 
