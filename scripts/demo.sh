@@ -48,7 +48,11 @@ say "2. Start the emulator on a free loopback port, trusting a throwaway client 
 # returns passcodes encrypted to it instead of sending them (step 8).
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/client-key.pem" -out "$work/client-cert.pem" \
   -days 1 -subj "/CN=idcsmfa demo trusted client" 2>/dev/null
+# The demo's application holds the roles the provider page's roles table recommends: MFA Client
+# and User Administrator for the factors, Security Administrator for the plan-time checks
+# against the domain's MFA policy (without it, each run warns that they were skipped).
 "$work/idcs-emulator" -listen 127.0.0.1:0 -users "$root/examples/emulator-users.json" -trusted-cert "$work/client-cert.pem" \
+  -app "idcsmfa-demo:demo-secret:MFA Client,User Administrator,Security Administrator" \
   >"$work/emulator.out" 2>"$work/emulator.log" &
 emulator_pid=$!
 url=""
@@ -77,8 +81,8 @@ export TF_CLI_CONFIG_FILE="$work/terraformrc"
 export TF_IN_AUTOMATION=1
 export CHECKPOINT_DISABLE=1
 export IDCS_HOST="$url"
-export IDCS_CLIENT_ID="idcsmfa-emulator"
-export IDCS_CLIENT_SECRET="emulator-secret"
+export IDCS_CLIENT_ID="idcsmfa-demo"
+export IDCS_CLIENT_SECRET="demo-secret"
 cp -r "$root/examples/demo" "$work/config"
 cd "$work/config"
 tf() { terraform "$@" -no-color; }
