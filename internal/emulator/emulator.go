@@ -214,8 +214,9 @@ type Faults struct {
 	// waits, as when a service commits and its answer is slow to come back.
 	AnswerLatency time.Duration `json:"answerLatency"`
 	// DropNext drops the answers of the next N requests of a route, keyed as Stats keys it
-	// ("PATCH /mfa/v1/users/{id}/factors/{factorId}"), after doing their work, like DropRate
-	// but aimed: each dropped answer counts N down.
+	// ("PATCH /mfa/v1/users/{id}/factors/{factorId}"), or of one resource, keyed by the
+	// request's own method and path ("POST /mfa/v1/users/<user id>/factors"), after doing
+	// their work, like DropRate but aimed: each dropped answer counts N down.
 	DropNext map[string]int `json:"dropNext,omitempty"`
 }
 

@@ -55,16 +55,19 @@ func (s *Server) SetFaults(f Faults) {
 	s.faults = f
 }
 
-// takeDrop reports whether the answer of this request of route key is to be dropped
-// (Faults.DropNext), and counts the drop down.
-func (s *Server) takeDrop(key string) bool {
+// takeDrop reports whether the answer of this request is to be dropped (Faults.DropNext),
+// aimed at its route (key, as Stats keys it) or at its own method and path, and counts that
+// drop down.
+func (s *Server) takeDrop(key, methodPath string) bool {
 	s.faultMu.Lock()
 	defer s.faultMu.Unlock()
-	if s.faults.DropNext[key] <= 0 {
-		return false
+	for _, k := range []string{key, methodPath} {
+		if s.faults.DropNext[k] > 0 {
+			s.faults.DropNext[k]--
+			return true
+		}
 	}
-	s.faults.DropNext[key]--
-	return true
+	return false
 }
 
 // CurrentFaults returns the faults being injected.

@@ -155,6 +155,26 @@ func TestDropNextDropsOnlyTheNamedRouteAfterTheWork(t *testing.T) {
 	}
 }
 
+// A drop keyed by the request's own method and path is aimed at one user: another user's
+// request of the same route is answered, and the aimed user's drop waits for it.
+func TestDropNextByPathDropsOnlyThatUsersRequest(t *testing.T) {
+	h := newHarness(t, Config{})
+	aimed, other := h.newUser("aimed"), h.newUser("other")
+	key := http.MethodPost + " " + factorsPath(aimed)
+	h.putFaults(`{"dropNext":{"` + key + `":1}}`)
+	h.mustDo(http.StatusOK, http.MethodPost, factorsPath(other), map[string]any{"method": "EMAIL", "skipFactorVerification": true})
+	if got := h.s.CurrentFaults().DropNext[key]; got != 1 {
+		t.Fatalf("another user's enrollment took the aimed drop: %d left, want 1", got)
+	}
+	h.expectDroppedEmailEnrollment(aimed)
+	if got := h.s.CurrentFaults().DropNext[key]; got != 0 {
+		t.Fatalf("dropNext left at %d after its drop, want 0", got)
+	}
+	if got := h.s.Stats().Faults.Dropped; got != 1 {
+		t.Fatalf("stats count %d drops, want 1", got)
+	}
+}
+
 // AnswerLatency does the work first: a client that hangs up while it waits finds the work
 // done, unlike Latency, which comes before it.
 func TestAnswerLatencyKeepsTheWorkOfAClientThatHungUp(t *testing.T) {

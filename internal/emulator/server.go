@@ -182,7 +182,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.writeKindError(sw, kind, errUnexpected())
 			return
 		}
-		if (f.DropRate > 0 && s.rng.float64() < f.DropRate) || s.takeDrop(key) {
+		if (f.DropRate > 0 && s.rng.float64() < f.DropRate) || s.takeDrop(key, r.Method+" "+r.URL.Path) {
 			s.countFault(func(c *FaultCounts) { c.Dropped++ })
 			// The work is done for real; only its answer is lost, as when a proxy or the
 			// network fails after the service committed.

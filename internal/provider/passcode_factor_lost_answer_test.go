@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/idcsmfa/terraform-provider-idcsmfa/internal/emulator"
 )
@@ -18,14 +19,15 @@ import (
 // never takes one as its result: the create fails as it does without the loss (already
 // enrolled, with the import block), and the other factor is left alone.
 func TestAccPasscodeFactor_lostAnswerNeverAdoptsAnotherFactor(t *testing.T) {
-	passcodeScenarioApart(t, "dropping answers", func(t *testing.T, k passcodeKindCase, env *testEnv, userID string) []resource.TestStep {
+	passcodeScenario(t, "dropping answers", func(t *testing.T, k passcodeKindCase, env *testEnv, userID string) []resource.TestStep {
 		var other string
 		skip := "  skip_verification = true\n"
+		enrollOfUser := userEnrollKey(userID)
 		return []resource.TestStep{
 			{
 				PreConfig: func() {
 					other = enrollDirect(t, env, userID, k.enrollRequest)
-					dropNext(env, keyEnroll)()
+					dropNext(env, enrollOfUser)()
 				},
 				Config: k.config(env, userID, skip),
 				ExpectError: diagRE("Could not enroll the "+k.label+" factor of user "+userID, k.alreadyEnrolled,
@@ -33,7 +35,7 @@ func TestAccPasscodeFactor_lostAnswerNeverAdoptsAnotherFactor(t *testing.T) {
 			},
 			{
 				PreConfig: func() {
-					if n := env.Emulator.CurrentFaults().DropNext[keyEnroll]; n != 0 {
+					if n := env.Emulator.CurrentFaults().DropNext[enrollOfUser]; n != 0 {
 						t.Errorf("the enrollment's answer was not dropped (%d drops left): the test tested nothing", n)
 					}
 					if fs := env.emulatorFactors(userID); len(fs) != 1 || fs[0].ID != other {
@@ -58,9 +60,19 @@ import {
 // keyFactorPatch is E5: a passcode, a resend.
 const keyFactorPatch = "PATCH /mfa/v1/users/{id}/factors/{factorId}"
 
-// dropNext makes the emulator do the work of one more request of route and drop its answer,
-// keeping the other faults: passcode kinds run together (passcodeKindsTogether) each add the
-// drop of their own request.
+// userEnrollKey aims a drop (dropNext) at the enrollments of one user only (the emulator's
+// Faults.DropNext by method and path): the passcode kinds, run together on a user each, then
+// each lose their own answer even when the provider repeats its request.
+func userEnrollKey(userID string) string { return "POST /mfa/v1/users/" + userID + "/factors" }
+
+// factorPatchKey aims a drop at the PATCHes (passcode, resend) of one factor.
+func factorPatchKey(userID, factorID string) string {
+	return "PATCH /mfa/v1/users/" + userID + "/factors/" + factorID
+}
+
+// dropNext makes the emulator do the work of one more request of route (a route as Stats keys
+// it, or a request's own method and path) and drop its answer, keeping the other faults:
+// passcode kinds run together (passcodeKindsTogether) each add the drop of their own request.
 func dropNext(env *testEnv, route string) func() {
 	return func() {
 		f := env.Emulator.CurrentFaults()
@@ -72,29 +84,46 @@ func dropNext(env *testEnv, route string) func() {
 	}
 }
 
+// checkDropsTaken fails unless every drop aimed at route() (dropNext) was taken: otherwise
+// the step lost no answer and tested nothing. route is read when the check runs, after the
+// step, so that it may name a factor the step's PreConfig only then knew.
+func checkDropsTaken(env *testEnv, route func() string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		route := route()
+		if n := env.Emulator.CurrentFaults().DropNext[route]; n != 0 {
+			return fmt.Errorf("%d answer(s) of %s were to be dropped and were not: the step lost nothing", n, route)
+		}
+		return nil
+	}
+}
+
 // TestAccPasscodeFactor_lostAnswersOfCreateAndActivation (issue 16, item 2): the answer to the
 // enrollment is lost after the service enrolled the device, then the answer to the passcode:
 // the provider finds out what happened (the client enrolls the same device again, which
 // restarts its own pending enrollment; the passcode's factor reads ENROLLED) and the factor is
 // in state once, enrolled once.
 func TestAccPasscodeFactor_lostAnswersOfCreateAndActivation(t *testing.T) {
-	passcodeScenarioApart(t, "dropping answers", func(t *testing.T, k passcodeKindCase, env *testEnv, userID string) []resource.TestStep {
+	passcodeScenario(t, "dropping answers", func(t *testing.T, k passcodeKindCase, env *testEnv, userID string) []resource.TestStep {
 		var factorID string
 		return []resource.TestStep{
 			{
-				PreConfig: dropNext(env, keyEnroll),
+				PreConfig: dropNext(env, userEnrollKey(userID)),
 				Config:    k.config(env, userID, ""),
 				Check: resource.ComposeTestCheckFunc(
 					captureAttr(k.addr(), "factor_id", &factorID),
 					checkOnlyFactor(env, k.addr(), userID, &factorID, emulator.StatusInitiated),
 					checkMessages(env, userID, 2),
+					checkDropsTaken(env, func() string { return userEnrollKey(userID) }),
 				),
 			},
 			{
-				PreConfig:       dropNext(env, keyFactorPatch),
+				PreConfig:       func() { dropNext(env, factorPatchKey(userID, factorID))() },
 				Config:          k.config(env, userID, otpFromVariables),
 				ConfigVariables: otpVars(env.lazyOTP(t, userID, &factorID), 1),
-				Check:           checkOnlyFactor(env, k.addr(), userID, &factorID, emulator.StatusEnrolled),
+				Check: resource.ComposeTestCheckFunc(
+					checkOnlyFactor(env, k.addr(), userID, &factorID, emulator.StatusEnrolled),
+					checkDropsTaken(env, func() string { return factorPatchKey(userID, factorID) }),
+				),
 			},
 		}
 	})

@@ -92,26 +92,6 @@ func passcodeScenario(t *testing.T, why string, steps func(t *testing.T, k passc
 	})
 }
 
-// passcodeScenarioApart is passcodeScenario with a TestCase and an emulator per kind, the kinds
-// in parallel: for a scenario whose steps act on the emulator as a whole in a way the kinds
-// cannot share, such as the dropped answer of a request the provider then repeats (one kind's
-// repeat could take the other kind's drop).
-func passcodeScenarioApart(t *testing.T, why string, steps func(t *testing.T, k passcodeKindCase, env *testEnv, userID string) []resource.TestStep) {
-	forEachPasscodeKind(t, func(t *testing.T, k passcodeKindCase) {
-		env := newTestEnv(t)
-		if why != "" {
-			env.requireEmulator(t, why)
-		}
-		userID := env.newUser(t)
-		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			TerraformVersionChecks:   skipBelow1_11,
-			CheckDestroy:             env.checkDestroy(k.typeName),
-			Steps:                    steps(t, k, env, userID),
-		})
-	})
-}
-
 // stateIs checks the value of a top-level attribute in state.
 func stateIs(addr, attr string, want knownvalue.Check) statecheck.StateCheck {
 	return statecheck.ExpectKnownValue(addr, tfjsonpath.New(attr), want)

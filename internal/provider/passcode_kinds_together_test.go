@@ -10,8 +10,9 @@ package provider
 // expected error of every kind is kept. An expected error must match once per kind: each
 // kind's pattern a part of the output, in either order, so a pattern that names no kind (the
 // same diagnostic for both) must be there twice, and a kind that stops failing fails the step.
-// Only a scenario whose kinds act on the emulator as a whole (a dropped answer, a moved
-// clock, request counts) runs its kinds apart.
+// A step's change to the emulator as a whole is made once for all kinds (onceForAllKinds:
+// a moved clock); a dropped answer is aimed at one kind's user or factor (userEnrollKey,
+// factorPatchKey), so that a request the provider repeats cannot take the other kind's drop.
 //
 // Each kind's steps are written as if alone (passcodeKindCase.config and friends): the first
 // kind's configuration is taken as is, and each other kind's is added to it without its
