@@ -156,7 +156,7 @@ func TestDropNextDropsOnlyTheNamedRouteAfterTheWork(t *testing.T) {
 }
 
 // A drop keyed by the request's own method and path is aimed at one user: another user's
-// request of the same route is answered, and the aimed user's drop waits for it.
+// request of the same route is answered and leaves the drop in place for the aimed user's.
 func TestDropNextByPathDropsOnlyThatUsersRequest(t *testing.T) {
 	h := newHarness(t, Config{})
 	aimed, other := h.newUser("aimed"), h.newUser("other")

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -41,10 +43,13 @@ func TestAccDeleteRetries_givesUpAfterRetries(t *testing.T) {
 			PreConfig: func() { failDeletes.Store(true) },
 			Config:    enrolled,
 			Destroy:   true,
-			ExpectError: diagRE("Could not delete email factor", "HTTP 500 AUTH-1112",
-				fmt.Sprintf("Terraform sent the request %d times over", client.DefaultRetryMax+1), "retrying, and gave up on this answer",
+			// The attempts took seconds (under 10), not the client's ~50 s of backoff: the short
+			// waits were used (shortRetryWaits).
+			ExpectError: regexp.MustCompile(diagRE("Could not delete email factor", "HTTP 500 AUTH-1112",
+				fmt.Sprintf("Terraform sent the request %d times over", client.DefaultRetryMax+1)).String() +
+				`[\s│]+([0-9]+ms|[0-9](\.[0-9])?s),[\s│]+` + strings.TrimPrefix(diagRE("retrying, and gave up on this answer",
 				"failed on its side on every attempt", "Apply again later", "ecId",
-				"The factor stays in the state", "run terraform destroy (or apply) again to retry the delete"),
+				"The factor stays in the state", "run terraform destroy (or apply) again to retry the delete").String(), "(?s)")),
 		},
 		resource.TestStep{
 			PreConfig: func() { failDeletes.Store(false) },

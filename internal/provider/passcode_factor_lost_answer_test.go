@@ -36,7 +36,7 @@ func TestAccPasscodeFactor_lostAnswerNeverAdoptsAnotherFactor(t *testing.T) {
 			{
 				PreConfig: func() {
 					if n := env.Emulator.CurrentFaults().DropNext[enrollOfUser]; n != 0 {
-						t.Errorf("the enrollment's answer was not dropped (%d drops left): the test tested nothing", n)
+						t.Errorf("%s: the enrollment's answer was not dropped (%d drops left): the test tested nothing", k.label, n)
 					}
 					if fs := env.emulatorFactors(userID); len(fs) != 1 || fs[0].ID != other {
 						t.Errorf("want only the factor enrolled outside Terraform (%s), got %+v", other, fs)
@@ -56,9 +56,6 @@ import {
 		}
 	})
 }
-
-// keyFactorPatch is E5: a passcode, a resend.
-const keyFactorPatch = "PATCH /mfa/v1/users/{id}/factors/{factorId}"
 
 // userEnrollKey aims a drop (dropNext) at the enrollments of one user only (the emulator's
 // Faults.DropNext by method and path): the passcode kinds, run together on a user each, then
@@ -136,9 +133,9 @@ func TestAccPasscodeFactor_lostAnswersOfCreateAndActivation(t *testing.T) {
 // requestState Terraform holds: where the service keeps it valid across a resend (the
 // emulator's -resend-keeps-request-state), the factor is enrolled with no further passcode;
 // where it does not (the emulator's default), the enrollment restarts, exactly one more
-// passcode is sent, and the apply says so and asks for it. The kinds run together: each
-// kind's resend is the step's only PATCH of its factor, and each kind's drop is one of them
-// (the error each kind must report says its answer was the one lost).
+// passcode is sent, and the apply says so and asks for it. The kinds run together, each
+// kind's drop aimed at its own factor's PATCH, the step's only one (the error each kind must
+// report says its answer was the one lost).
 func TestAccPasscodeFactor_lostResendAnswer(t *testing.T) {
 	for _, keeps := range []bool{true, false} {
 		t.Run(fmt.Sprintf("resend_keeps_request_state=%t", keeps), func(t *testing.T) {
@@ -150,7 +147,7 @@ func TestAccPasscodeFactor_lostResendAnswer(t *testing.T) {
 				steps := []resource.TestStep{
 					{Config: k.config(env, userID, ""), Check: captureAttr(k.addr(), "factor_id", &factorID)},
 					{
-						PreConfig: dropNext(env, keyFactorPatch),
+						PreConfig: func() { dropNext(env, factorPatchKey(userID, factorID))() },
 						Config:    k.config(env, userID, resend),
 						ExpectError: diagRE("A new passcode may have been sent for "+k.label+" factor", "may have been carried out",
 							"read the factor's status: still ENROLLMENT_INITIATED", "does not send yet another passcode",
