@@ -405,8 +405,9 @@ func runPlanErrors(t *testing.T, cases []planErrorCase) {
 type badInputCase struct {
 	name     string
 	emulator func(*emulator.Config)
-	// steps gets a fresh environment and user. Every ExpectError step is followed by a step
-	// that checks the state and the server.
+	// steps gets a fresh environment and user. An ExpectError step that may have applied is
+	// followed by a step that checks the state and the server (stepNothingWasCreated); one that
+	// only plans (refusedAtPlan) has the server checked when the test ends.
 	steps func(t *testing.T, env *testEnv, userID string) []resource.TestStep
 	// applies says that a step applies successfully (a pending factor, a fixed input): the
 	// case leaves something in state and runs in a TestCase of its own. Without it, every step
@@ -421,7 +422,7 @@ type badInputCase struct {
 // run in parallel, each in its own TestCase. The others run one after another in a single
 // TestCase (issue 26: one init and one teardown for all instead of one each, ~4 terraform
 // runs per case): none of their steps applies, and each ends with its proof that nothing was
-// created, so each leaves the state empty for the next. The log names each case's steps.
+// created or only plans, so each leaves the state empty for the next. The log names each case's steps.
 func runBadInputCases(t *testing.T, cases []badInputCase) {
 	var shared []badInputCase
 	for _, tc := range cases {
@@ -571,6 +572,28 @@ func failedConfig(k passcodeKindCase, cfg func(env *testEnv, userID string) stri
 // provider block (an activation, a data source), probed with an SMS factor.
 func failedBesideProvider(cfg func(env *testEnv, userID string) string, want *regexp.Regexp) func(*testing.T, *testEnv, string) []resource.TestStep {
 	return failedConfig(smsCase, func(env *testEnv, userID string) string { return env.providerConfig() + cfg(env, userID) }, want)
+}
+
+// refusedAtPlan: a whole configuration that Terraform must refuse at plan time with want.
+// The step only plans (PlanOnly), so it fails if the error came only from an apply; and a
+// plan never writes the state, so no proof step follows (issue 26: it cost four terraform
+// runs per case). What a plan could still do wrong, reach the server, is checked when the
+// test ends: the user holds no factor.
+func refusedAtPlan(cfg func(env *testEnv, userID string) string, want *regexp.Regexp) func(*testing.T, *testEnv, string) []resource.TestStep {
+	return func(t *testing.T, env *testEnv, userID string) []resource.TestStep {
+		t.Cleanup(func() {
+			if fs := env.emulatorFactors(userID); len(fs) != 0 {
+				t.Errorf("a configuration refused at plan time left %d factor(s) on the server: %+v", len(fs), fs)
+			}
+		})
+		return []resource.TestStep{{Config: cfg(env, userID), PlanOnly: true, ExpectError: want}}
+	}
+}
+
+// refusedBesideProvider is refusedAtPlan for a configuration that goes after the
+// environment's provider block (an activation, a data source).
+func refusedBesideProvider(cfg func(env *testEnv, userID string) string, want *regexp.Regexp) func(*testing.T, *testEnv, string) []resource.TestStep {
+	return refusedAtPlan(func(env *testEnv, userID string) string { return env.providerConfig() + cfg(env, userID) }, want)
 }
 
 // usingOpenTofu tells whether the CLI under test is OpenTofu (TF_ACC_PROVIDER_HOST, which

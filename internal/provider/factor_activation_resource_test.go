@@ -251,7 +251,7 @@ func TestAccFactorActivation_badInput(t *testing.T) {
 		},
 		{
 			name: "activation with a factor_id that is an import id",
-			steps: failedBesideProvider(activation(func(userID string) string { return userID + "/" + strings.Repeat("f", 32) }),
+			steps: refusedBesideProvider(activation(func(userID string) string { return userID + "/" + strings.Repeat("f", 32) }),
 				diagRE("factor_id must be a factor id: 32 hexadecimal characters")),
 		},
 	})

@@ -65,7 +65,7 @@ func passcodeBadInputCases(k passcodeKindCase, expiryClock *acctestClock) []badI
 		// Plan-time validation.
 		{
 			name: "user name instead of user id",
-			steps: failedConfig(k, func(env *testEnv, _ string) string { return k.config(env, "alice@example.com", "") },
+			steps: refusedAtPlan(func(env *testEnv, _ string) string { return k.config(env, "alice@example.com", "") },
 				diagRE("user_id must be the user's id (GUID, the SCIM user id): 32 hexadecimal characters", exampleUserID,
 					"not the user name")),
 		},

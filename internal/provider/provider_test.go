@@ -221,17 +221,17 @@ func TestAccProvider_badInput(t *testing.T) {
 	runBadInputCases(t, []badInputCase{
 		{
 			name: "host without a scheme",
-			steps: failedConfig(smsCase, withHost("idcs-0123.identity.oraclecloud.com"),
+			steps: refusedAtPlan(withHost("idcs-0123.identity.oraclecloud.com"),
 				diagRE("Invalid identity domain host", "is not a URL with a scheme", "e.g. https://idcs-")),
 		},
 		{
 			name: "plain http to a host that is not loopback",
-			steps: failedConfig(smsCase, withHost("http://idcs-0123.identity.oraclecloud.com"),
+			steps: refusedAtPlan(withHost("http://idcs-0123.identity.oraclecloud.com"),
 				diagRE("Invalid identity domain host", "uses http: only https is allowed")),
 		},
 		{
 			name: "host with a path",
-			steps: failedConfig(smsCase, withHost("https://idcs-0123.identity.oraclecloud.com/admin/v1"),
+			steps: refusedAtPlan(withHost("https://idcs-0123.identity.oraclecloud.com/admin/v1"),
 				diagRE("Invalid identity domain host", "without a path, query or fragment")),
 		},
 		{
@@ -241,7 +241,7 @@ func TestAccProvider_badInput(t *testing.T) {
 		},
 		{
 			name: "access token and client credentials together",
-			steps: failedConfig(smsCase, withProvider(func(env *testEnv) string {
+			steps: refusedAtPlan(withProvider(func(env *testEnv) string {
 				return providerBlock(env.Host, env.ClientID, env.ClientSecret, "a-token")
 			}), diagRE("Conflicting provider credentials", "Use either client_id + client_secret")),
 		},

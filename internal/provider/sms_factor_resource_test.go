@@ -47,25 +47,25 @@ func TestAccSMSFactor_badPhoneNumber(t *testing.T) {
 	}
 	countryCode := `country_code must be "+" followed by the country calling code`
 	runBadInputCases(t, []badInputCase{
-		{name: "country code without +", steps: failedConfig(smsCase, phone("44", "7700900456"), diagRE(countryCode, `e.g. "+44"`))},
-		{name: "country code with a leading zero", steps: failedConfig(smsCase, phone("+044", "7700900456"), diagRE(countryCode, "no leading zero"))},
-		{name: "country code too long", steps: failedConfig(smsCase, phone("+12345", "7700900456"), diagRE(countryCode, `e.g. "+44"`))},
+		{name: "country code without +", steps: refusedAtPlan(phone("44", "7700900456"), diagRE(countryCode, `e.g. "+44"`))},
+		{name: "country code with a leading zero", steps: refusedAtPlan(phone("+044", "7700900456"), diagRE(countryCode, "no leading zero"))},
+		{name: "country code too long", steps: refusedAtPlan(phone("+12345", "7700900456"), diagRE(countryCode, `e.g. "+44"`))},
 		{
 			name: "mobile number with spaces",
-			steps: failedConfig(smsCase, phone("+44", "7700 900456"),
+			steps: refusedAtPlan(phone("+44", "7700 900456"),
 				diagRE("mobile_number must be the national number without the country code: digits only", `e.g. "7700900123"`)),
 		},
 		{
 			name:  "mobile number with the country code in it",
-			steps: failedConfig(smsCase, phone("+44", "+447700900456"), diagRE("mobile_number must be the national number without the country code")),
+			steps: refusedAtPlan(phone("+44", "+447700900456"), diagRE("mobile_number must be the national number without the country code")),
 		},
 		{
 			name:  "mobile number too short",
-			steps: failedConfig(smsCase, phone("+44", "123"), diagRE("mobile_number must be the national number", "4 to 14 digits")),
+			steps: refusedAtPlan(phone("+44", "123"), diagRE("mobile_number must be the national number", "4 to 14 digits")),
 		},
 		{
 			name:  "mobile number longer than E.164 allows",
-			steps: failedConfig(smsCase, phone("+1234", "12345678901234"), diagRE("Mobile number too long", "with country code +1234 makes 18", "(E.164)")),
+			steps: refusedAtPlan(phone("+1234", "12345678901234"), diagRE("Mobile number too long", "with country code +1234 makes 18", "(E.164)")),
 		},
 	})
 }

@@ -174,13 +174,13 @@ func TestAccUserFactors_badInput(t *testing.T) {
 	runBadInputCases(t, []badInputCase{
 		{
 			name: "factors of an unknown user",
-			steps: failedBesideProvider(func(*testEnv, string) string {
+			steps: refusedBesideProvider(func(*testEnv, string) string {
 				return "data \"idcsmfa_user_factors\" \"test\" {\n  user_id = \"0000000000000000000000000000dead\"\n}\n"
 			}, diagRE("User not found", "no user with user_id", "Check the value")),
 		},
 		{
 			name: "factors by user_id and user_name at once",
-			steps: failedBesideProvider(func(_ *testEnv, userID string) string {
+			steps: refusedBesideProvider(func(_ *testEnv, userID string) string {
 				return fmt.Sprintf("data \"idcsmfa_user_factors\" \"test\" {\n  user_id   = %q\n  user_name = \"alice\"\n}\n", userID)
 			}, diagRE("Invalid Attribute Combination", "user_id", "user_name")),
 		},

@@ -86,7 +86,7 @@ data "idcsmfa_users" "bad" {
 func TestAccUsers_badInput(t *testing.T) {
 	runBadInputCases(t, []badInputCase{{
 		name: "users with a malformed SCIM filter",
-		steps: failedBesideProvider(func(*testEnv, string) string {
+		steps: refusedBesideProvider(func(*testEnv, string) string {
 			return "data \"idcsmfa_users\" \"test\" {\n  filter = \"userName starts ci-\"\n}\n"
 		}, diagRE("Could not list users", "Check the SCIM filter", "userName sw")),
 	}})
