@@ -206,8 +206,9 @@ resource "echo" "v" {}
 			},
 			{
 				// A changed answer without a changed version sends nothing.
-				Config:           sqConfig(p, userID, sqAnswers1, 2, ""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				// PlanOnly: both plans (without and with refresh) must be empty.
+				Config:   sqConfig(p, userID, sqAnswers1, 2, ""),
+				PlanOnly: true,
 			},
 			{
 				// A change of questions: DreamJob removed, MaidenName added, in place; a verification
@@ -268,8 +269,9 @@ func TestAccSecurityQuestions_importAndSelfService(t *testing.T) {
 					statecheck.ExpectKnownValue(sqAddr, tfjsonpath.New("hints"), knownvalue.MapExact(map[string]knownvalue.Check{"FirstCar": knownvalue.StringExact("a colour")}))},
 			},
 			{
-				Config:           sqConfigIDs(env.providerConfig(), userID, []string{"DreamJob", "FirstCar", "FirstPet"}, nil, 0, ""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				// Without the import block: both plans (without and with refresh) are empty.
+				Config:   sqConfigIDs(env.providerConfig(), userID, []string{"DreamJob", "FirstCar", "FirstPet"}, nil, 0, ""),
+				PlanOnly: true,
 			},
 			{
 				// Adding a question of an imported set without its answer is refused at plan time.
@@ -438,8 +440,8 @@ func TestAccSecurityQuestions_withoutUserReadRole(t *testing.T) {
 		TerraformVersionChecks:   skipBelow1_11,
 		CheckDestroy:             sqFactor(false),
 		Steps: []resource.TestStep{
+			// Its post-apply plans (without and with refresh) must be empty.
 			{Config: cfg, Check: resource.ComposeTestCheckFunc(sqFactor(true), checkAnswersVerify(env, userID, sqAnswers1))},
-			{Config: cfg, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
 			{
 				PreConfig: func() {
 					if err := env.Client.DeleteFactor(context.Background(), userID, client.SecurityQuestionsFactorID); err != nil {
