@@ -314,6 +314,26 @@ func checkMessages(env *testEnv, userID string, want int) resource.TestCheckFunc
 	}
 }
 
+// checkFactorMessages checks the emulator's outbox holds want passcodes for the user's factor
+// *factorID (read when the check runs): for a user holding several factors.
+func checkFactorMessages(env *testEnv, userID string, factorID *string, want int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if env.Emulator == nil {
+			return nil
+		}
+		got := 0
+		for _, m := range env.Emulator.Messages(userID) {
+			if m.FactorID == *factorID {
+				got++
+			}
+		}
+		if got != want {
+			return fmt.Errorf("factor %s of user %s got %d passcodes, want %d", *factorID, userID, got, want)
+		}
+		return nil
+	}
+}
+
 // checkRecordedSecrets makes sure the secret recorder saw something, so that
 // checkNoSecretsInState cannot pass vacuously.
 func checkRecordedSecrets(env *testEnv) resource.TestCheckFunc {

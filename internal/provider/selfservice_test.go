@@ -118,21 +118,27 @@ func ssTest(t *testing.T, u *selfServiceUser, checkDestroy resource.TestCheckFun
 }
 
 // TestAccSelfService_enrollWithWriteOnlyPasscode: enrollment, the passcode in otp_code_wo,
-// an empty plan, import, the user-factors data source by user name, and destroy, per kind.
+// an empty plan, import, the user-factors data source by user name, and destroy, for each
+// kind. The kinds run together (kindStepsTogether): one user holds a factor of each, and an
+// administrator's backup (another SMS number), so that the user keeps a device when both go.
 func TestAccSelfService_enrollWithWriteOnlyPasscode(t *testing.T) {
-	forEachPasscodeKind(t, func(t *testing.T, k passcodeKindCase) {
-		u := newSelfServiceUser(t, backupFor(k))
-		env, addr := u.env, k.addr()
+	t.Parallel()
+	u := newSelfServiceUser(t, backupFor(emailCase))
+	env := u.env
+	steps, checkDestroy := kindStepsTogether(t, env, func(k passcodeKindCase, _ string) ([]resource.TestStep, resource.TestCheckFunc) {
+		addr := k.addr()
 		var factorID, otp string
 		otpVar := config.Variables{"otp": lazyVariable(func() string { return otp })}
+		// A data source per kind: two with one address would make terraform refuse the configuration.
+		dsAddr := "data.idcsmfa_user_factors.me_" + strings.ToLower(k.method)
 		dataSource := `
-data "idcsmfa_user_factors" "me" {
+data "idcsmfa_user_factors" "me_` + strings.ToLower(k.method) + `" {
   user_name  = "` + u.name + `"
   depends_on = [` + addr + `]
 }
 `
-		ssTest(t, u, env.checkDestroy(k.typeName),
-			resource.TestStep{
+		return []resource.TestStep{
+			{
 				Config: u.config(k, ""),
 				Check: resource.ComposeTestCheckFunc(
 					resource.TestCheckResourceAttr(addr, "status", emulator.StatusInitiated),
@@ -143,32 +149,33 @@ data "idcsmfa_user_factors" "me" {
 					checkRecordedSecrets(env),
 					env.checkNoSecretsInState(),
 					checkEmulatorFactor(env, u.id, &factorID, emulator.StatusInitiated),
-					checkMessages(env, u.id, 1),
+					checkFactorMessages(env, u.id, &factorID, 1),
 				),
 			},
-			resource.TestStep{
+			{
 				PreConfig:       func() { otp = env.otp(t, u.id, factorID) },
 				Config:          u.config(k, otpV1) + dataSource,
 				ConfigVariables: otpVar,
 				Check: resource.ComposeTestCheckFunc(
 					resource.TestCheckResourceAttr(addr, "status", emulator.StatusEnrolled),
 					resource.TestCheckNoResourceAttr(addr, "otp_code_wo"),
-					resource.TestCheckResourceAttr("data.idcsmfa_user_factors.me", "user_id", u.id),
+					resource.TestCheckResourceAttr(dsAddr, "user_id", u.id),
 					env.checkNoSecretsInState(&otp),
 					checkEmulatorFactor(env, u.id, &factorID, emulator.StatusEnrolled),
-					// The data source lists the caller's two devices: the backup and this one.
-					resource.TestCheckResourceAttr("data.idcsmfa_user_factors.me", "factors.#", "2"),
+					// The data source lists the caller's three devices: the backup and one of each kind.
+					resource.TestCheckResourceAttr(dsAddr, "factors.#", "3"),
 				),
 				// Its post-apply plans (without and with refresh) must be empty.
 			},
-			resource.TestStep{
+			{
 				ResourceName:            addr,
 				ImportState:             true,
 				ImportStateVerify:       true,
 				ImportStateVerifyIgnore: append([]string{"otp_code_wo_version"}, k.importVerifyIgnore...),
 			},
-		)
-	})
+		}, env.checkDestroy(k.typeName)
+	}, u.id, u.id)
+	ssTest(t, u, checkDestroy, steps...)
 }
 
 // TestAccSelfService_resendWrongThenRightPasscode: a resend sends a new passcode through the
