@@ -4,7 +4,9 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -163,8 +165,39 @@ func (s *Server) handleEmuPutFaults(r *http.Request) (reply, error) {
 	if err := f.Validate(); err != nil {
 		return reply{}, err
 	}
+	for k := range f.DropNext {
+		if err := s.checkDropKey(k); err != nil {
+			return reply{}, err
+		}
+	}
 	s.SetFaults(f)
 	return ok(s.currentFaults())
+}
+
+// checkDropKey refuses a dropNext key that no request could ever take: a typo would
+// otherwise leave the drop waiting and the test it was meant for passing without it. A key
+// is a route as Stats keys it ("PATCH /mfa/v1/users/{id}/factors/{factorId}") or one
+// request's own method and path ("POST /mfa/v1/users/<user id>/factors"), of the /mfa/v1 or
+// /admin/v1 API (the only answers the emulator drops).
+func (s *Server) checkDropKey(key string) error {
+	const forms = `: a route as GET /emulator/v1/stats names it ("POST /mfa/v1/users/{id}/factors") ` +
+		`or a request's method and path ("POST /mfa/v1/users/<user id>/factors"), of /mfa/v1 or /admin/v1`
+	method, path, found := strings.Cut(key, " ")
+	if !found || method == "" || method != strings.ToUpper(method) || !strings.HasPrefix(path, "/") {
+		return fmt.Errorf("dropNext key %q is not a method and a path%s", truncate(key, maxEchoed), forms)
+	}
+	if k := classify(path); k != kindMFA && k != kindSCIM {
+		return fmt.Errorf("dropNext key %q: only answers of /mfa/v1 and /admin/v1 are dropped%s", truncate(key, maxEchoed), forms)
+	}
+	req, err := http.NewRequest(method, path, nil)
+	if err != nil {
+		return fmt.Errorf("dropNext key %q: %s%s", truncate(key, maxEchoed), err, forms)
+	}
+	_, pattern := s.mux.Handler(req)
+	if !strings.Contains(pattern, " ") || (strings.Contains(path, "{") && statsKey(req, pattern) != key) {
+		return fmt.Errorf("dropNext key %q names no route of the emulator%s", truncate(key, maxEchoed), forms)
+	}
+	return nil
 }
 
 // faultsWire is the JSON form of Faults: latency is a Go duration string ("250ms") on the

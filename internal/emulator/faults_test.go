@@ -175,6 +175,41 @@ func TestDropNextByPathDropsOnlyThatUsersRequest(t *testing.T) {
 	}
 }
 
+// A dropNext key no request could take is refused with the forms a key takes, so that a typo
+// does not leave a drop waiting while the test it was meant for passes without it; the route
+// and path forms are accepted, and a refused body changes nothing.
+func TestDropNextKeysNoRequestCouldTakeAreRefused(t *testing.T) {
+	h := newHarness(t, Config{})
+	u := h.newUser("keys")
+	for _, key := range []string{
+		"POST /mfa/v1/users/{id}/factors", // a route, as the stats name it
+		"POST " + factorsPath(u),          // one request's method and path
+		"PATCH /mfa/v1/users/{id}/factors/{factorId}",
+		"POST /admin/v1/MyAuthenticationFactorInitiator",
+	} {
+		if st, _, body := h.do(http.MethodPut, "/emulator/v1/faults", `{"dropNext":{"`+key+`":1}}`); st != http.StatusOK {
+			t.Errorf("dropNext key %q: HTTP %d %s, want 200", key, st, body)
+		}
+	}
+	h.mustDo(http.StatusOK, http.MethodPut, "/emulator/v1/faults", `{"dropNext":{"POST /mfa/v1/users/{id}/factors":1}}`)
+	for _, tc := range []struct{ key, want string }{
+		{"POST /mfa/v1/users/" + u + "/factor", "names no route"},          // a typo in the path
+		{"POST /mfa/v1/users/{userId}/factors", "names no route"},          // not the route's own name
+		{"DELETE /mfa/v1/users/{id}/factors", "names no route"},            // no such method there
+		{"post /mfa/v1/users/{id}/factors", "is not a method and a path"},  // lower case
+		{"/mfa/v1/users/{id}/factors", "is not a method and a path"},       // no method
+		{"POST /oauth2/v1/token", "only answers of /mfa/v1 and /admin/v1"}, // never dropped
+	} {
+		st, _, body := h.do(http.MethodPut, "/emulator/v1/faults", `{"dropNext":{"`+tc.key+`":1}}`)
+		if st != http.StatusBadRequest || !strings.Contains(string(body), tc.want) || !strings.Contains(string(body), "a route as GET /emulator/v1/stats names it") {
+			t.Errorf("dropNext key %q: HTTP %d %s, want 400 saying %q and the forms a key takes", tc.key, st, body, tc.want)
+		}
+	}
+	if got := h.s.CurrentFaults().DropNext; len(got) != 1 || got["POST /mfa/v1/users/{id}/factors"] != 1 {
+		t.Errorf("the refused bodies changed the faults: %v", got)
+	}
+}
+
 // AnswerLatency does the work first: a client that hangs up while it waits finds the work
 // done, unlike Latency, which comes before it.
 func TestAnswerLatencyKeepsTheWorkOfAClientThatHungUp(t *testing.T) {
