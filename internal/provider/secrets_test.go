@@ -119,13 +119,6 @@ func newCLIRun(t *testing.T, extraEnv ...string) *cliRun {
 		"TF_IN_AUTOMATION=1",
 		"CHECKPOINT_DISABLE=1",
 	}
-	// The Go runtime settings TestMain gives every CLI process (cliProcessEnv): here they reach
-	// the provider processes too, which these tests start through dev_overrides.
-	for _, kv := range cliProcessEnv {
-		if v, set := os.LookupEnv(kv[0]); set {
-			env = append(env, kv[0]+"="+v)
-		}
-	}
 	return &cliRun{t: t, bin: bin, dir: work, env: append(env, extraEnv...)}
 }
 
